@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module'
+import { dirname, sep } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+
+export interface BackendAttempt {
+  name: BackendName
+  ok: boolean
+  reason: string
+}
+
+export interface BackendChoice {
+  backend: BackendName
+  attempts: BackendAttempt[]
+  /** Whether this backend wants one engine worker only (native addons must load once per process). */
+  singleWorker: boolean
+}
+
+const require = createRequire(import.meta.url)
+
+async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'): Promise<string | null> {
+  try {
+    require(pkg)
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    return code === 'MODULE_NOT_FOUND'
+      ? `${pkg} is not installed (its install downloads libtensorflow, which needs a network)`
+      : `${pkg} failed to load: ${(e as Error).message.split('\n')[0]}`
+  }
+  const ok = await tf.setBackend('tensorflow')
+  return ok ? null : `${pkg} loaded but the 'tensorflow' backend did not initialise`
+}
+
+async function tryWasm(): Promise<string | null> {
+  const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
+  setWasmPaths(dirname(wasmFile) + sep)
+  // setBackend resolves false (and tfjs silently keeps cpu) when the wasm binary cannot start.
+  const ok = await tf.setBackend('wasm')
+  return ok ? null : 'the wasm backend failed to initialise'
+}
+
+async function tryCpu(): Promise<string | null> {
+  return (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise'
+}
+
+const loaders: Record<BackendName, () => Promise<string | null>> = {
+  'tensorflow-gpu': () => tryNative('@tensorflow/tfjs-node-gpu'),
+  tensorflow: () => tryNative('@tensorflow/tfjs-node'),
+  wasm: tryWasm,
+  cpu: tryCpu,
+}
+
+export function parseBackendName(value: string | undefined): BackendName | undefined {
+  if (!value) return undefined
+  const aliases: Record<string, BackendName> = {
+    'tfjs-node-gpu': 'tensorflow-gpu',
+    'tensorflow-gpu': 'tensorflow-gpu',
+    gpu: 'tensorflow-gpu',
+    'tfjs-node': 'tensorflow',
+    tensorflow: 'tensorflow',
+    node: 'tensorflow',
+    wasm: 'wasm',
+    cpu: 'cpu',
+  }
+  const name = aliases[value.toLowerCase()]
+  if (!name) throw new Error(`Unknown backend "${value}": use one of ${Object.keys(aliases).join(', ')}`)
+  return name
+}
+
+/**
+ * Picks the first backend of BACKEND_ORDER that loads, or only the one the user named.
+ * Every skipped backend is recorded with the reason, so the UI can say why it was not used.
+ */
+export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
+  const attempts: BackendAttempt[] = []
+  const order = preferred ? [preferred] : BACKEND_ORDER
+  for (const name of order) {
+    const reason = await loaders[name]()
+    attempts.push({ name, ok: reason === null, reason: reason ?? 'selected' })
+    if (reason === null) {
+      for (const rest of BACKEND_ORDER) {
+        if (!attempts.some((a) => a.name === rest)) {
+          attempts.push({ name: rest, ok: false, reason: `not tried: ${preferred ? `"${preferred}" was requested` : `"${name}" comes first`}` })
+        }
+      }
+      await tf.ready()
+      return { backend: name, attempts, singleWorker: name === 'tensorflow' || name === 'tensorflow-gpu' }
+    }
+  }
+  throw new Error(
+    `No TF.js backend could start (${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}). ` +
+      (preferred ? `Unset HFC_BACKEND or --backend to let HFC Lab pick one.` : 'Reinstall the app with npm ci.'),
+  )
+}

@@ -1,0 +1,7 @@
+import { beforeAll } from 'vitest'
+import { chooseBackend } from '../../src-main/engine/backend'
+
+// Unit tests run the engine in-process on the same backend the app picks offline.
+beforeAll(async () => {
+  await chooseBackend('wasm')
+})
