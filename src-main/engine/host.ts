@@ -1,0 +1,212 @@
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../protocol/errors'
+import type { CallOptions, LabApi } from '../protocol/lab-api'
+import { isMethodName, methods, type MethodName, type Params, type Result } from '../protocol/methods'
+import type { BackendChoice, BackendName } from './backend'
+import { createCancelFlag, raiseCancelFlag } from './cancel-flag'
+import { routeFor } from './routing'
+import { describeZodError } from './to-envelope'
+import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
+import { spawnEngineWorker } from './worker-url'
+
+export interface EngineHostOptions {
+  /** Force one backend (else HFC_BACKEND, else the first that loads). */
+  backend?: BackendName
+  /** Pool size for wasm/cpu; native backends always get exactly one worker. Default: one per core. */
+  workers?: number
+}
+
+interface PendingCall {
+  options: CallOptions
+  resolve(value: unknown): void
+  reject(error: LabCallError): void
+  flag: SharedArrayBuffer
+  slot: number
+}
+
+interface Slot {
+  worker: Worker | null
+  ready: Promise<void> | null
+  calls: Map<string, PendingCall>
+  restarts: number
+}
+
+let nextId = 0
+
+/**
+ * The one door into the engine: typed calls with ids, progress/partial events, cancellation and
+ * errors as values. It owns the worker pool, restarts a crashed worker (replaying what was opened)
+ * and keeps the native addon, if any, inside one worker that is never re-created.
+ */
+export class EngineHost implements LabApi {
+  private slots: Slot[] = []
+  private choice: BackendChoice | null = null
+  /** Calls that change a worker's registry (open a data set or model), replayed after a restart. */
+  private journal: { method: MethodName; params: unknown }[] = []
+  private closed = false
+
+  private constructor(private readonly options: EngineHostOptions) {}
+
+  static async start(options: EngineHostOptions = {}): Promise<EngineHost> {
+    const host = new EngineHost(options)
+    host.slots.push({ worker: null, ready: null, calls: new Map(), restarts: 0 })
+    await host.ensureWorker(0)
+    const choice = host.choice!
+    const wanted = choice.singleWorker ? 1 : Math.max(1, options.workers ?? availableParallelism())
+    for (let i = 1; i < wanted; i++) host.slots.push({ worker: null, ready: null, calls: new Map(), restarts: 0 })
+    return host
+  }
+
+  get backend(): BackendChoice {
+    if (!this.choice) throw new Error('EngineHost not started')
+    return this.choice
+  }
+
+  get workerCount(): number {
+    return this.slots.length
+  }
+
+  private ensureWorker(index: number): Promise<void> {
+    const slot = this.slots[index]
+    if (slot.ready) return slot.ready
+    const init: WorkerInit = {
+      backend: this.choice?.backend ?? this.options.backend,
+      workerIndex: index,
+      workerCount: Math.max(this.slots.length, 1),
+    }
+    const worker = spawnEngineWorker({ workerData: init })
+    slot.worker = worker
+    const started = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: WorkerToHost) => {
+        if (message.type === 'ready') {
+          this.choice ??= message.backend
+          resolve()
+        } else if (message.type === 'fatal') {
+          reject(new LabCallError(message.error))
+        } else {
+          this.deliver(slot, message)
+        }
+      })
+      worker.on('error', (error) => this.onCrash(index, error))
+      worker.on('exit', (code) => {
+        if (!this.closed) this.onCrash(index, new Error(`engine worker exited with code ${code}`))
+      })
+    })
+    slot.ready = started.then(() => this.replay(index))
+    slot.ready.catch(() => {
+      slot.ready = null
+    })
+    return slot.ready
+  }
+
+  private async replay(index: number): Promise<void> {
+    for (const entry of this.journal) await this.post(index, entry.method, entry.params, {})
+  }
+
+  private onCrash(index: number, error: Error): void {
+    const slot = this.slots[index]
+    if (!slot || !slot.worker) return
+    slot.worker.removeAllListeners()
+    slot.worker = null
+    slot.ready = null
+    slot.restarts++
+    const envelope: LabErrorEnvelope = {
+      code: ERROR_CODES.engineCrashed,
+      message: 'The engine worker stopped unexpectedly and was restarted. Run the job again; if it repeats, try smaller batches.',
+      detail: error.stack ?? error.message,
+    }
+    for (const call of slot.calls.values()) call.reject(new LabCallError(envelope))
+    slot.calls.clear()
+  }
+
+  private deliver(slot: Slot, message: Exclude<WorkerToHost, { type: 'ready' } | { type: 'fatal' }>): void {
+    const call = slot.calls.get(message.id)
+    if (!call) return
+    switch (message.type) {
+      case 'progress':
+        call.options.onProgress?.(message.progress)
+        return
+      case 'partial':
+        call.options.onPartial?.(message.data)
+        return
+      case 'result':
+        slot.calls.delete(message.id)
+        call.resolve(message.result)
+        return
+      case 'error':
+        slot.calls.delete(message.id)
+        call.reject(new LabCallError(message.error))
+        return
+      case 'cancelled':
+        slot.calls.delete(message.id)
+        call.reject(new LabCallError({ code: ERROR_CODES.cancelled, message: 'The job was cancelled.' }))
+    }
+  }
+
+  private async send(index: number, method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
+    await this.ensureWorker(index)
+    return this.post(index, method, params, options)
+  }
+
+  private post(index: number, method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
+    const slot = this.slots[index]
+    const id = `c${++nextId}`
+    const flag = createCancelFlag()
+    return new Promise((resolve, reject) => {
+      slot.calls.set(id, { options, resolve, reject, flag, slot: index })
+      const message: HostToWorker = { type: 'call', id, method, params, flag }
+      slot.worker!.postMessage(message)
+      const { signal } = options
+      if (signal) {
+        if (signal.aborted) raiseCancelFlag(flag)
+        else signal.addEventListener('abort', () => raiseCancelFlag(flag), { once: true })
+      }
+    })
+  }
+
+  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
+    if (this.closed) throw new LabCallError({ code: ERROR_CODES.internal, message: 'The engine is shut down.' })
+    if (!isMethodName(method)) {
+      throw new LabCallError({ code: ERROR_CODES.unknownMethod, message: `Unknown method "${String(method)}".` })
+    }
+    const parsed = methods[method].params.safeParse(params ?? {})
+    if (!parsed.success) {
+      throw new LabCallError({
+        code: ERROR_CODES.invalidRequest,
+        message: `Invalid request for ${method}: ${describeZodError(parsed.error)}. Correct the values and try again.`,
+      })
+    }
+    const route = routeFor(method)
+    if (route.kind === 'broadcast') {
+      this.journal.push({ method, params: parsed.data })
+      const results = await Promise.all(this.slots.map((_, i) => this.send(i, method, parsed.data, i === 0 ? options : {})))
+      return results[0] as Result<M>
+    }
+    if (route.kind === 'shard' && this.slots.length > 1) {
+      return (await route.run({
+        params: parsed.data,
+        workers: this.slots.length,
+        options,
+        callOn: (worker, shardParams, shardOptions) => this.send(worker, method, shardParams, shardOptions),
+      })) as Result<M>
+    }
+    return (await this.send(0, method, parsed.data, options)) as Result<M>
+  }
+
+  /** Kills one worker as a crash would (used by tests to pin the restart path). */
+  async crashWorkerForTest(index = 0): Promise<void> {
+    const worker = this.slots[index]?.worker
+    if (worker) await worker.terminate()
+  }
+
+  restartCount(index = 0): number {
+    return this.slots[index]?.restarts ?? 0
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.all(this.slots.map((slot) => slot.worker?.terminate()))
+    this.slots = []
+  }
+}

@@ -1,0 +1,17 @@
+import type { BackendChoice, BackendName } from './backend'
+import type { ServerMessage } from '../protocol/messages'
+
+export interface WorkerInit {
+  backend?: BackendName
+  workerIndex: number
+  workerCount: number
+}
+
+export type HostToWorker =
+  | { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer }
+  | { type: 'cancel'; id: string }
+
+export type WorkerToHost =
+  | ServerMessage
+  | { type: 'ready'; backend: BackendChoice }
+  | { type: 'fatal'; error: { code: string; message: string; detail?: string } }

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+
+/**
+ * Starts the engine worker from wherever this code runs: the electron-vite bundle (out/main/worker.js
+ * beside the calling chunk or one level up) or the TypeScript sources under tsx/vitest, where a
+ * worker needs tsx registered before it can import .ts files.
+ */
+export function spawnEngineWorker(options: WorkerOptions): Worker {
+  const here = import.meta.url
+  if (here.endsWith('.ts')) {
+    const source = new URL('./worker.ts', here).href
+    const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(source)}) })`
+    return new Worker(bootstrap, { ...options, eval: true })
+  }
+  for (const rel of ['./worker.js', '../worker.js']) {
+    const url = new URL(rel, here)
+    if (existsSync(fileURLToPath(url))) return new Worker(url, options)
+  }
+  throw new Error(`Engine worker bundle not found next to ${fileURLToPath(here)}; run "npm run build".`)
+}
+

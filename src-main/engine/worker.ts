@@ -1,0 +1,77 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { ERROR_CODES } from '../protocol/errors'
+import { isMethodName, methods } from '../protocol/methods'
+import { chooseBackend } from './backend'
+import { signalFromFlag } from './cancel-flag'
+import { handlers } from './handlers'
+import type { Handler } from './handlers/types'
+import { CancelledError, type JobContext } from './job-context'
+import { registerEngineKernels } from './kernels-setup'
+import { createState, type EngineState } from './state'
+import { toEnvelope } from './to-envelope'
+import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
+
+/** Progress is posted at most this often (the UI needs one at least every 250 ms). */
+const PROGRESS_INTERVAL_MS = 100
+
+const port = parentPort
+if (!port) throw new Error('engine/worker.ts must run inside a worker_thread')
+const init = workerData as WorkerInit
+const post = (message: WorkerToHost) => port.postMessage(message)
+
+function contextFor(id: string, flag: SharedArrayBuffer): JobContext {
+  let last = 0
+  return {
+    signal: signalFromFlag(flag),
+    progress(done, total, phase) {
+      const now = performance.now()
+      if (now - last < PROGRESS_INTERVAL_MS && done < total) return
+      last = now
+      post({ type: 'progress', id, progress: { done, total, phase } })
+    },
+    partial(data) {
+      post({ type: 'partial', id, data })
+    },
+  }
+}
+
+async function handleCall(state: EngineState, message: Extract<HostToWorker, { type: 'call' }>): Promise<void> {
+  const { id, method } = message
+  if (!isMethodName(method)) {
+    post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}". Update the app so client and engine match.` } })
+    return
+  }
+  const handler = handlers[method] as Handler<typeof method> | undefined
+  if (!handler) {
+    post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `The engine has no handler for "${method}".` } })
+    return
+  }
+  const ctx = contextFor(id, message.flag)
+  try {
+    const params = methods[method].params.parse(message.params)
+    const result = await handler(params as never, ctx, state)
+    if (ctx.signal.aborted) post({ type: 'cancelled', id })
+    else post({ type: 'result', id, result })
+  } catch (error) {
+    if (error instanceof CancelledError || ctx.signal.aborted) post({ type: 'cancelled', id })
+    else post({ type: 'error', id, error: toEnvelope(error) })
+  }
+}
+
+async function main(): Promise<void> {
+  let state: EngineState
+  try {
+    const backend = await chooseBackend(init.backend)
+    registerEngineKernels(backend.backend)
+    state = createState(backend, init.workerIndex, init.workerCount)
+  } catch (error) {
+    post({ type: 'fatal', error: toEnvelope(error) })
+    return
+  }
+  port!.on('message', (message: HostToWorker) => {
+    if (message.type === 'call') void handleCall(state, message)
+  })
+  post({ type: 'ready', backend: state.backend })
+}
+
+void main()

@@ -1,0 +1,7 @@
+export * from './codec'
+export * from './define'
+export * from './engine'
+export * from './errors'
+export * from './lab-api'
+export * from './messages'
+export * from './methods'

@@ -1,0 +1,37 @@
+import type { Progress } from './messages'
+import type { MethodName, Params, Result } from './methods'
+
+export interface CallOptions {
+  onProgress?(progress: Progress): void
+  onPartial?(data: unknown): void
+  signal?: AbortSignal
+}
+
+export type PathKind = 'file' | 'folder' | 'save-folder'
+
+/** What the renderer, the CLI and tests program against; Electron, the browser host and in-process hosts implement it. */
+export interface LabApi {
+  call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions): Promise<Result<M>>
+}
+
+/** Events for one call, as a bridge delivers them. */
+export type CallEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'partial'; data: unknown }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; error: { code: string; message: string; detail?: string } }
+  | { type: 'cancelled' }
+
+/**
+ * The narrow capability object Electron's preload exposes as `window.lab` (and the WebSocket client
+ * mirrors): start a call, cancel it, pick paths. No ipcRenderer, no Node.
+ */
+export interface LabBridge {
+  readonly transport: 'electron' | 'web'
+  start(method: string, params: unknown, onEvent: (event: CallEvent) => void): string
+  cancel(id: string): void
+  /** Native file dialog (Electron only); the browser host takes typed paths instead. */
+  pickPath?(kind: PathKind): Promise<string | null>
+  /** Path of a dropped File (Electron's webUtils.getPathForFile). */
+  pathForFile?(file: File): string
+}

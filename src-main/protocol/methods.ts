@@ -1,0 +1,18 @@
+import type { z } from 'zod'
+import type { MethodSpec } from './define'
+import { engineMethods } from './engine'
+
+/** Every method the engine answers, in one table: the API is defined once, here. */
+export const methods = {
+  ...engineMethods,
+} satisfies Record<string, MethodSpec>
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>
+export type ParsedParams<M extends MethodName> = z.output<Methods[M]['params']>
+export type Result<M extends MethodName> = Methods[M]['result']
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name)
+}
