@@ -20,11 +20,11 @@ export interface BackendChoice {
   singleWorker: boolean
 }
 
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 
 async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'): Promise<string | null> {
   try {
-    require(pkg)
+    requireCjs(pkg)
   } catch (e) {
     const code = (e as { code?: string }).code
     return code === 'MODULE_NOT_FOUND'
@@ -36,7 +36,7 @@ async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-g
 }
 
 async function tryWasm(): Promise<string | null> {
-  const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
+  const wasmFile = requireCjs.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
   setWasmPaths(dirname(wasmFile) + sep)
   // setBackend resolves false (and tfjs silently keeps cpu) when the wasm binary cannot start.
   const ok = await tf.setBackend('wasm')

@@ -191,7 +191,10 @@ export class EngineHost implements LabApi {
         callOn: (worker, shardParams, shardOptions) => this.send(worker, method, shardParams, shardOptions),
       })) as Result<M>
     }
-    return (await this.send(0, method, parsed.data, options)) as Result<M>
+    const result = (await this.send(0, method, parsed.data, options)) as Result<M>
+    // A worker knows its own backend, but only the host knows how big the pool is.
+    if (method === 'engine.info') (result as Result<'engine.info'>).workers = this.slots.length
+    return result
   }
 
   /** Kills one worker as a crash would (used by tests to pin the restart path). */

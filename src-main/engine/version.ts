@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module'
 
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 
 function readAppVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = require(rel) as { name?: string; version?: string }
+      const pkg = requireCjs(rel) as { name?: string; version?: string }
       if (pkg.name === 'hfc-lab' && pkg.version) return pkg.version
     } catch {
       // try the next layout (source tree or built bundle)

@@ -97,3 +97,10 @@ function truncated(file: string, at: number): LabError {
     file,
   )
 }
+
+/** The whole file in memory, decompressed when it is gzipped (small files: labels, headers, metadata). */
+export async function readWholeFile(file: string): Promise<Uint8Array> {
+  const bytes = await readFile(file)
+  if (!isGzip(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return gunzipFile(file)
+}

@@ -20,7 +20,7 @@ export async function readClassNameFile(folder: string): Promise<string[] | null
   return null
 }
 
-/** One name per line; blank lines at the end are dropped, a line may carry "index name" or just the name. */
+/** One class name per line, in class-index order; trailing blank lines are dropped. */
 export function parseLines(text: string): string[] {
   const lines = text.split(/\r?\n/).map((l) => l.trim())
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()

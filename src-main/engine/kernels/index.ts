@@ -1,15 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
+// tfjs-core's Node bundle registers no op gradients; tfjs-layers' Node bundle registers them all.
+import '@tensorflow/tfjs-layers'
 import { explicitTransposeMatMul } from './batch-mat-mul'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input'
 
-const ours = new Set<tf.KernelFunc>()
+// A global symbol, so that a second copy of this module (bundles, test isolation) still sees
+// through the kernel registry, which TF.js also keeps global, what is already installed.
+const MARK = Symbol.for('hfc-lab.fast-wasm-kernel')
+
+function isOurs(config: tf.KernelConfig | undefined): boolean {
+  return config !== undefined && MARK in config
+}
 
 function install(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName)
-  tf.registerKernel(config)
-  ours.add(config.kernelFunc)
+  tf.registerKernel({ ...config, [MARK]: true } as tf.KernelConfig)
 }
 
 /**
@@ -21,16 +28,13 @@ function install(config: tf.KernelConfig): void {
 export function registerFastWasmKernels(): void {
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')
   if (!matMul) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing.')
-  if (!ours.has(matMul.kernelFunc)) install(explicitTransposeMatMul(matMul))
+  if (!isOurs(matMul)) install(explicitTransposeMatMul(matMul))
   for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig]) {
-    if (tf.getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) install(config)
+    if (!isOurs(tf.getKernel(config.kernelName, config.backendName))) install(config)
   }
 }
 
 /** Whether registerFastWasmKernels has replaced every kernel it owns. */
 export function fastWasmKernelsRegistered(): boolean {
-  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter].every((name) => {
-    const config = tf.getKernel(name, 'wasm')
-    return config !== undefined && ours.has(config.kernelFunc)
-  })
+  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter].every((name) => isOurs(tf.getKernel(name, 'wasm')))
 }

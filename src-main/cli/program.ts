@@ -1,0 +1,16 @@
+import { Command } from 'commander'
+import { APP_VERSION } from '../engine/version'
+import { registerInfo } from './commands/info'
+import { registerServe } from './commands/serve'
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('hfc-lab')
+    .description('HFC Lab: how much of a classifier rides on high-frequency image components (Wang et al., CVPR 2020)')
+    .version(APP_VERSION)
+    .option('--backend <name>', 'compute backend: tfjs-node-gpu, tfjs-node, wasm or cpu (env HFC_BACKEND); default: the first that loads')
+    .option('--workers <n>', 'engine workers for batch jobs on wasm/cpu (default: one per core)')
+  registerInfo(program)
+  registerServe(program)
+  return program
+}

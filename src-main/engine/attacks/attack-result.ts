@@ -1,0 +1,32 @@
+/** What every attack returns, per sample of the batch it was given. */
+export interface AttackResult {
+  /** NHWC float32 in [0, 1]; equals the clean image where the attack failed. */
+  adversarial: Float32Array
+  /** 1 where the model's top-1 prediction on `adversarial` differs from the label (re-checked). */
+  success: Uint8Array
+  /** ‖adversarial − clean‖₂ on the [0, 1] pixel scale, recomputed from the returned images. */
+  distanceL2: Float32Array
+  /** ‖adversarial − clean‖∞ on the [0, 1] pixel scale, recomputed from the returned images. */
+  distanceLinf: Float32Array
+  /** Model evaluations (forward or gradient) the sequential Foolbox algorithm spends on the sample. */
+  queries: Int32Array
+  /** Attack-specific per-sample values (e.g. the HF radius, the FGSM epsilon). */
+  extra?: Record<string, Float32Array | Int32Array>
+}
+
+/** Run-time options every attack accepts besides its own parameters. */
+export interface AttackRunOptions {
+  /**
+   * Global index of each sample in the run (default 0..N-1). Random streams are derived from
+   * (seed, sample id), so a sample's result does not depend on the batch it was put in.
+   */
+  sampleIds?: ArrayLike<number>
+}
+
+/** The raw outcome of an attack loop, before it is re-checked and measured. */
+export interface AttackCandidate {
+  adversarial: Float32Array
+  success: Uint8Array
+  queries: Int32Array
+  extra?: Record<string, Float32Array | Int32Array>
+}

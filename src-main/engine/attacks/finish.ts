@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Classifier } from '../models/classifier'
+import { perSampleDistance } from '../eval/distance'
+import { misclassified } from '../eval/predict'
+import type { AttackCandidate, AttackResult } from './attack-result'
+
+/**
+ * Turns an attack loop's outcome into its result: every claimed success is re-checked by
+ * querying the model again on the exact returned image, failures get the clean image back,
+ * and the distances are measured on the returned images rather than trusted from the loop.
+ */
+export async function finishAttack(
+  model: Classifier,
+  images: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  candidate: AttackCandidate,
+): Promise<AttackResult> {
+  const n = images.shape[0]
+  const clean = (await images.data()) as Float32Array
+  const size = clean.length / Math.max(n, 1)
+  const adversarial = new Float32Array(clean)
+  for (let i = 0; i < n; i++) {
+    if (candidate.success[i]) {
+      const from = candidate.adversarial.subarray(i * size, (i + 1) * size)
+      for (let k = 0; k < size; k++) adversarial[i * size + k] = Math.min(1, Math.max(0, from[k]))
+    }
+  }
+  const advTensor = tf.tensor4d(adversarial, images.shape)
+  const fooled = await misclassified(model, advTensor, labels)
+  advTensor.dispose()
+  const success = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    success[i] = candidate.success[i] && fooled[i] ? 1 : 0
+    if (candidate.success[i] && !success[i]) adversarial.set(clean.subarray(i * size, (i + 1) * size), i * size)
+  }
+  return {
+    adversarial,
+    success,
+    distanceL2: perSampleDistance(clean, adversarial, n, 'l2'),
+    distanceLinf: perSampleDistance(clean, adversarial, n, 'linf'),
+    queries: candidate.queries,
+    ...(candidate.extra ? { extra: candidate.extra } : {}),
+  }
+}

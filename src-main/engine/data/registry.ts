@@ -1,0 +1,32 @@
+import { basename, resolve } from 'node:path'
+import { LabError } from '../errors'
+import type { Dataset } from './dataset'
+import type { DatasetReader } from './dataset-reader'
+import type { OpenOptions } from './open-options'
+import { probePath, type DatasetProbe } from './probe'
+import { idxReader } from './idx-dataset-reader'
+import { cifar100Reader, cifar10Reader } from './cifar-dataset-reader'
+
+/** Every known format, most specific first: the first reader whose matches() accepts a path opens it. */
+export const DATASET_READERS: readonly DatasetReader[] = [idxReader, cifar10Reader, cifar100Reader]
+
+function readerFor(probe: DatasetProbe): DatasetReader {
+  const reader = DATASET_READERS.find((r) => r.matches(probe))
+  if (reader) return reader
+  throw new LabError(
+    'DATA_UNKNOWN_FORMAT',
+    `${basename(probe.path)} is not a data set format HFC Lab reads. Choose one of: ${DATASET_READERS.map((r) => r.description).join('; ')}.`,
+    probe.path,
+  )
+}
+
+/** The format a path would be opened as, e.g. 'idx' or 'image-folder'. */
+export async function detectFormat(path: string): Promise<string> {
+  return readerFor(await probePath(resolve(path))).format
+}
+
+/** Opens a data set file or folder lazily with the reader that recognises it. */
+export async function openDataset(path: string, options: OpenOptions = {}): Promise<Dataset> {
+  const probe = await probePath(resolve(path))
+  return readerFor(probe).open(probe, options)
+}

@@ -1,0 +1,45 @@
+import { app, BrowserWindow, Menu } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseBackendName } from '../engine/backend'
+import { EngineHost } from '../engine/host'
+import { registerIpc } from './ipc'
+import { hardenSession, hardenWindow } from './security'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+async function createWindow(engine: EngineHost): Promise<void> {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'HFC Lab',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  const appUrl = devUrl ?? pathToFileURL(join(here, '../renderer/')).href
+  hardenWindow(window, appUrl)
+  registerIpc(engine, window, appUrl)
+  window.once('ready-to-show', () => window.show())
+  if (devUrl) await window.loadURL(devUrl)
+  else await window.loadFile(join(here, '../renderer/index.html'))
+}
+
+app.enableSandbox()
+app.whenReady().then(async () => {
+  hardenSession()
+  Menu.setApplicationMenu(null)
+  // The engine (TF.js, any native addon) lives in worker threads, never on this thread.
+  const engine = await EngineHost.start({ backend: parseBackendName(process.env.HFC_BACKEND) })
+  await createWindow(engine)
+  app.on('window-all-closed', async () => {
+    await engine.close()
+    app.quit()
+  })
+})

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { decodeFromJson, encodeForJson } from '../protocol/codec'
+import { ERROR_CODES, LabCallError } from '../protocol/errors'
+import type { LabApi } from '../protocol/lab-api'
+import { clientMessageSchema, type ServerMessage } from '../protocol/messages'
+import { isMethodName } from '../protocol/methods'
+import { rendererDir } from './renderer-dir'
+import { allowedHost, allowedOrigin, contentSecurityPolicy, sameToken, TOKEN_COOKIE, tokenFromRequest } from './security'
+import { readStatic } from './static'
+
+export interface WebHost {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+/** Largest message a client may send: requests are small; images only flow to the client. */
+const MAX_MESSAGE_BYTES = 1 << 20
+
+/**
+ * The browser host: the built renderer plus a WebSocket speaking LabApi, on loopback only, behind a
+ * per-run token (query on first load, then an HttpOnly cookie). Wrong Host or Origin headers are refused.
+ */
+export async function startWebHost(engine: LabApi, options: { port?: number; token?: string } = {}): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('hex')
+  const root = rendererDir()
+  let port = 0
+
+  const send = (res: ServerResponse, status: number, body: string) => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+    res.end(body)
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    if (!allowedHost(req.headers.host, port)) return send(res, 403, 'Forbidden: HFC Lab answers on 127.0.0.1 only.')
+    if (!sameToken(tokenFromRequest(req, url), token)) return send(res, 401, 'Unauthorized: open the URL with ?token=... that "hfc-lab serve" printed.')
+    if (req.method !== 'GET') return send(res, 405, 'Method not allowed')
+    const file = await readStatic(root, url.pathname)
+    if (!file) return send(res, 404, 'Not found')
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-security-policy': contentSecurityPolicy(port),
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    })
+    res.end(file.body)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found')
+    if (!allowedHost(req.headers.host, port) || !allowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden')
+    if (!sameToken(tokenFromRequest(req, url), token)) return refuse(401, 'Unauthorized')
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(engine, ws))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate()
+        wss.close()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function serveSocket(engine: LabApi, ws: WebSocket): void {
+  const running = new Map<string, AbortController>()
+  const reply = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeForJson(message)))
+  }
+  ws.on('message', (raw) => {
+    let parsed
+    try {
+      parsed = clientMessageSchema.safeParse(JSON.parse(raw.toString()))
+    } catch {
+      parsed = null
+    }
+    if (!parsed?.success) {
+      reply({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON.' } })
+      return
+    }
+    const message = parsed.data
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort()
+      return
+    }
+    const { id, method } = message
+    if (running.has(id)) return reply({ type: 'error', id, error: { code: ERROR_CODES.invalidRequest, message: `Call id ${id} is already running.` } })
+    if (!isMethodName(method)) return reply({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}".` } })
+    const controller = new AbortController()
+    running.set(id, controller)
+    engine
+      .call(method, decodeFromJson(message.params) as never, {
+        signal: controller.signal,
+        onProgress: (progress) => reply({ type: 'progress', id, progress }),
+        onPartial: (data) => reply({ type: 'partial', id, data }),
+      })
+      .then(
+        (result) => reply({ type: 'result', id, result }),
+        (error: unknown) => {
+          if (error instanceof LabCallError && error.code === ERROR_CODES.cancelled) reply({ type: 'cancelled', id })
+          else if (error instanceof LabCallError) reply({ type: 'error', id, error: { code: error.code, message: error.message, detail: error.detail } })
+          else reply({ type: 'error', id, error: { code: ERROR_CODES.internal, message: String(error) } })
+        },
+      )
+      .finally(() => running.delete(id))
+  })
+  ws.on('close', () => {
+    for (const controller of running.values()) controller.abort()
+    running.clear()
+  })
+}

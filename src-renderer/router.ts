@@ -1,0 +1,10 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import EngineView from './views/EngineView.vue'
+
+/** Views in navigation order; meta.label puts a view in the navigation. */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/engine' },
+  { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
