@@ -1,9 +1,11 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
 
 /** Views in navigation order; meta.label puts a view in the navigation. */
 export const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: '/engine' },
+  { path: '/', redirect: '/data' },
+  { path: '/data', name: 'data', component: DataView, meta: { label: 'Data' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -1,7 +1,9 @@
 import { Command } from 'commander'
 import { APP_VERSION } from '../engine/version'
+import { registerData } from './commands/data'
 import { registerInfo } from './commands/info'
 import { registerServe } from './commands/serve'
+import { registerSpectral } from './commands/spectral'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -12,5 +14,7 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'engine workers for batch jobs on wasm/cpu (default: one per core)')
   registerInfo(program)
   registerServe(program)
+  registerData(program)
+  registerSpectral(program)
   return program
 }

@@ -16,10 +16,12 @@ export interface ShardRun {
  */
 export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
 
-const routes: Partial<Record<MethodName, Route>> = {}
+const broadcast: Route = { kind: 'broadcast' }
 
-export function registerRoute(method: MethodName, route: Route): void {
-  routes[method] = route
+const routes: Partial<Record<MethodName, Route>> = {
+  'data.open': broadcast,
+  'model.open': broadcast,
+  'model.variant': broadcast,
 }
 
 export function routeFor(method: MethodName): Route {

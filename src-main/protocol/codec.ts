@@ -42,7 +42,7 @@ export function decodeFromJson(value: unknown): unknown {
       const Ctor = ctors[rec[TAG] as TypedName]
       if (!Ctor) throw new Error(`Unknown typed array "${String(rec[TAG])}"`)
       const bytes = fromBase64(rec.b64)
-      return new Ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT)
+      return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT)
     }
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(rec)) out[k] = decodeFromJson(v)

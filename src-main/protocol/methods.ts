@@ -1,10 +1,16 @@
 import type { z } from 'zod'
 import type { MethodSpec } from './define'
+import { dataMethods } from './data'
 import { engineMethods } from './engine'
+import { modelMethods } from './models'
+import { spectralMethods } from './spectral'
 
 /** Every method the engine answers, in one table: the API is defined once, here. */
 export const methods = {
   ...engineMethods,
+  ...dataMethods,
+  ...spectralMethods,
+  ...modelMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods

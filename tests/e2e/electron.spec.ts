@@ -24,7 +24,10 @@ test('the Electron window opens the app with the sandboxed bridge', async () => 
   const app = await electron.launch({ executablePath: binary!, args: ['out/main/index.js'] })
   const window = await app.firstWindow()
   await expect(window.getByTestId('backend')).toContainText(/wasm|tensorflow|cpu/, { timeout: 60_000 })
-  const exposed = await window.evaluate(() => ({ lab: typeof window.lab, require: typeof (window as unknown as { require?: unknown }).require }))
+  const exposed = await window.evaluate(() => {
+    const w = globalThis as unknown as { lab?: unknown; require?: unknown }
+    return { lab: typeof w.lab, require: typeof w.require }
+  })
   expect(exposed).toEqual({ lab: 'object', require: 'undefined' })
   await app.close()
 })

@@ -14,5 +14,5 @@ export function crossEntropyPerSample(logits: tf.Tensor2D, labels: tf.Tensor1D):
  * one backward pass gives every sample's own gradient.
  */
 export function crossEntropyGradient(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D): tf.Tensor4D {
-  return tf.tidy(() => tf.grad((x: tf.Tensor4D) => tf.sum(crossEntropyPerSample(model.logits(x), labels)))(images) as tf.Tensor4D)
+  return tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(crossEntropyPerSample(model.logits(x as tf.Tensor4D), labels)))(images) as tf.Tensor4D)
 }

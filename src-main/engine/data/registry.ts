@@ -6,9 +6,18 @@ import type { OpenOptions } from './open-options'
 import { probePath, type DatasetProbe } from './probe'
 import { idxReader } from './idx-dataset-reader'
 import { cifar100Reader, cifar10Reader } from './cifar-dataset-reader'
+import { npyReader } from './npy-dataset-reader'
+import { imageFileReader, imageFolderReader } from './image-folder-reader'
 
 /** Every known format, most specific first: the first reader whose matches() accepts a path opens it. */
-export const DATASET_READERS: readonly DatasetReader[] = [idxReader, cifar10Reader, cifar100Reader]
+export const DATASET_READERS: readonly DatasetReader[] = [
+  idxReader,
+  cifar10Reader,
+  cifar100Reader,
+  npyReader,
+  imageFolderReader,
+  imageFileReader,
+]
 
 function readerFor(probe: DatasetProbe): DatasetReader {
   const reader = DATASET_READERS.find((r) => r.matches(probe))

@@ -8,7 +8,7 @@ export async function predictLabels(model: Classifier, images: tf.Tensor4D, batc
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start)
     const top = tf.tidy(() => {
-      const chunk = size === n ? images : images.slice([start, 0, 0, 0], [size, -1, -1, -1])
+      const chunk = size === n ? images : tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])
       return tf.argMax(model.logits(chunk), 1)
     })
     out.set(await top.data(), start)

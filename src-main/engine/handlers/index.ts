@@ -1,6 +1,10 @@
+import { dataHandlers } from './data'
 import { engineHandlers } from './engine'
+import { spectralHandlers } from './spectral'
 import type { HandlerTable } from './types'
 
 export const handlers: HandlerTable = {
   ...engineHandlers,
+  ...dataHandlers,
+  ...spectralHandlers,
 }

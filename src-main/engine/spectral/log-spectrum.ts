@@ -19,7 +19,7 @@ function logMagnitudePlanes(planes: tf.Tensor3D): tf.Tensor3D {
     const re = tf.sub(cc, ss)
     const im = tf.add(sc, cs)
     const magnitude = tf.sqrt(tf.add(tf.square(re), tf.square(im)))
-    return tf.transpose(tf.log1p(magnitude), [0, 2, 1])
+    return tf.transpose(tf.log1p(magnitude) as tf.Tensor3D, [0, 2, 1])
   })
 }
 
@@ -33,7 +33,7 @@ export function logMagnitudeSpectrum(images: tf.Tensor4D): tf.Tensor4D {
     for (let start = 0; start < n; start += per) {
       const size = Math.min(per, n - start)
       const chunk = tf.slice(images, [start, 0, 0, 0], [size, h, w, c])
-      const planes = tf.reshape(tf.transpose(chunk, [0, 3, 1, 2]), [size * c, h, w])
+      const planes = tf.reshape<tf.Rank.R3>(tf.transpose(chunk, [0, 3, 1, 2]), [size * c, h, w])
       parts.push(tf.transpose(tf.reshape(logMagnitudePlanes(planes), [size, c, h, w]), [0, 2, 3, 1]))
     }
     return parts.length === 1 ? parts[0] : tf.concat(parts, 0)

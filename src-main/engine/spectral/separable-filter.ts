@@ -41,18 +41,25 @@ export function filterPlan(h: number, w: number, r: number, options?: MaskOption
   return { h, w, kh, kw, weights, separable }
 }
 
+/** Runs `step` on `t` and frees `t` right away: keeps the wasm heap peak near two chunk copies. */
+function then(t: tf.Tensor, step: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const next = step(t)
+  t.dispose()
+  return next
+}
+
 /** Planes [B, H, W] -> filtered planes [B, H, W]; only plain 2-D products (the fast wasm path). */
 function filterPlanes(planes: tf.Tensor3D, plan: FilterPlan, rows: BasisFactors, cols: BasisFactors): tf.Tensor3D {
   const { h, w, kh, kw } = plan
   const b = planes.shape[0]
   return tf.tidy(() => {
     let t: tf.Tensor = tf.matMul(tf.reshape(planes, [b * h, w]), cols.analysis)
-    t = tf.transpose(tf.reshape(t, [b, h, kw]), [0, 2, 1])
-    t = tf.matMul(tf.reshape(t, [b * kw, h]), rows.analysis)
-    if (!plan.separable) t = tf.mul(tf.reshape(t, [b, kw, kh]), tf.tensor2d(plan.weights, [kw, kh]))
-    t = tf.matMul(tf.reshape(t, [b * kw, kh]), rows.synthesis)
-    t = tf.transpose(tf.reshape(t, [b, kw, h]), [0, 2, 1])
-    t = tf.matMul(tf.reshape(t, [b * h, kw]), cols.synthesis)
+    t = then(t, (u) => tf.transpose(tf.reshape(u, [b, h, kw]), [0, 2, 1]))
+    t = then(t, (u) => tf.matMul(tf.reshape(u, [b * kw, h]), rows.analysis))
+    if (!plan.separable) t = then(t, (u) => tf.mul(tf.reshape(u, [b, kw, kh]), tf.tensor2d(plan.weights, [kw, kh])))
+    t = then(t, (u) => tf.matMul(tf.reshape(u, [b * kw, kh]), rows.synthesis))
+    t = then(t, (u) => tf.transpose(tf.reshape(u, [b, kw, h]), [0, 2, 1]))
+    t = then(t, (u) => tf.matMul(tf.reshape(u, [b * h, kw]), cols.synthesis))
     return tf.reshape(t, [b, h, w])
   })
 }
@@ -61,8 +68,9 @@ function filterImages(images: tf.Tensor4D, plan: FilterPlan, rows: BasisFactors,
   const [n, h, w, c] = images.shape
   return tf.tidy(() => {
     if (c === 1) return tf.reshape(filterPlanes(tf.reshape(images, [n, h, w]), plan, rows, cols), [n, h, w, 1])
-    const planes = tf.reshape(tf.transpose(images, [0, 3, 1, 2]), [n * c, h, w])
-    const filtered = tf.reshape(filterPlanes(planes, plan, rows, cols), [n, c, h, w])
+    const planes = tf.reshape<tf.Rank.R3>(tf.transpose(images, [0, 3, 1, 2]), [n * c, h, w])
+    const filtered = tf.reshape<tf.Rank.R4>(filterPlanes(planes, plan, rows, cols), [n, c, h, w])
+    planes.dispose()
     return tf.transpose(filtered, [0, 2, 3, 1])
   })
 }

@@ -1,0 +1,165 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Classifier } from '../models/classifier'
+import { throwIfCancelled, type JobContext } from '../job-context'
+import type { AttackResult, AttackRunOptions } from './attack-result'
+import { finishAttack } from './finish'
+import type { DeepfoolParams } from './params'
+
+/** Foolbox 1.8 applies each DeepFool step with a 5% overshoot. */
+const OVERSHOOT = 1.05
+/** Values of tiled images per backward pass; bounds memory for large inputs. */
+const TILE_BUDGET = 1 << 23
+
+/**
+ * ∇ₓ(z_c − z_y) for every candidate class c of every sample, as rows [k * b + i] of one
+ * gradient of a tiled batch: the loss Σ (z_c − z_y) over the tiles separates per row.
+ */
+function differenceGradients(model: Classifier, x: tf.Tensor4D, labels: Int32Array, candidates: Int32Array[], classes: number): tf.Tensor2D {
+  const [b, h, w, c] = x.shape
+  const k = candidates[0].length
+  const perGroup = Math.max(1, Math.min(k, Math.floor(TILE_BUDGET / Math.max(1, b * h * w * c))))
+  const parts: tf.Tensor2D[] = []
+  for (let start = 0; start < k; start += perGroup) {
+    const group = Math.min(perGroup, k - start)
+    const weights = new Float32Array(group * b * classes)
+    for (let g = 0; g < group; g++) {
+      for (let i = 0; i < b; i++) {
+        const cls = candidates[i][start + g]
+        if (cls === labels[i]) continue
+        weights[(g * b + i) * classes + cls] = 1
+        weights[(g * b + i) * classes + labels[i]] = -1
+      }
+    }
+    parts.push(
+      tf.tidy(() => {
+        const tiled = tf.tile(x, [group, 1, 1, 1]) as tf.Tensor4D
+        const mask = tf.tensor2d(weights, [group * b, classes])
+        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(model.logits(t as tf.Tensor4D), mask)))(tiled)
+        return tf.reshape(grad, [group * b, h * w * c]) as tf.Tensor2D
+      }),
+    )
+  }
+  const out = parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D)
+  if (parts.length > 1) tf.dispose(parts)
+  return out
+}
+
+function gatherRows(values: Float32Array, rows: number[], size: number): Float32Array {
+  const out = new Float32Array(rows.length * size)
+  rows.forEach((i, r) => out.set(values.subarray(i * size, (i + 1) * size), r * size))
+  return out
+}
+
+async function logitsOf(model: Classifier, values: Float32Array, rows: number[], size: number, shape: [number, number, number]): Promise<Float32Array> {
+  const logits = tf.tidy(() => model.logits(tf.tensor4d(gatherRows(values, rows, size), [rows.length, ...shape])))
+  const out = (await logits.data()) as Float32Array
+  logits.dispose()
+  return out
+}
+
+/**
+ * DeepFool (L2) as Foolbox 1.8's DeepFoolAttack: candidates are the top `subsample` classes of
+ * the clean logits; each step linearises z_c − z_y for the candidates whose logit is below the
+ * true class's, moves towards the nearest linearised boundary, |Δf|/‖Δg‖² · Δg with a 1.05
+ * overshoot, and clips; it stops at the first adversarial. Foolbox writes this with the
+ * cross-entropy, whose difference between two classes is exactly the logit difference.
+ * All samples of the batch step together; each stops on its own.
+ */
+export async function run(
+  model: Classifier,
+  images: tf.Tensor4D,
+  labels: Int32Array,
+  options: DeepfoolParams & AttackRunOptions,
+  ctx: JobContext,
+): Promise<AttackResult> {
+  const n = images.shape[0]
+  const size = images.size / Math.max(n, 1)
+  const adversarial = new Float32Array(images.size)
+  const success = new Uint8Array(n)
+  const queries = new Int32Array(n)
+  const stepsTaken = new Int32Array(n)
+
+  const cleanLogits = tf.tidy(() => model.logits(images))
+  const classes = cleanLogits.shape[1]
+  const logits0 = (await cleanLogits.data()) as Float32Array
+  cleanLogits.dispose()
+  const k = Math.min(options.subsample, classes)
+  const candidates = Array.from({ length: n }, (_, i) => {
+    const row = logits0.subarray(i * classes, (i + 1) * classes)
+    const order = Array.from({ length: classes }, (_, c) => c).sort((a, b) => row[b] - row[a])
+    return Int32Array.from(order.slice(0, k))
+  })
+
+  // Current images of every sample; only the rows of samples still stepping change.
+  const current = new Float32Array((await images.data()) as Float32Array)
+  const [, h, w, c] = images.shape
+  let active = Array.from({ length: n }, (_, i) => i)
+  for (let step = 0; step <= options.steps && active.length > 0; step++) {
+    throwIfCancelled(ctx.signal)
+    const logits = await logitsOf(model, current, active, size, [h, w, c])
+    const still: number[] = []
+    const rows: number[] = []
+    active.forEach((i, row) => {
+      queries[i] += 1
+      const z = logits.subarray(row * classes, (row + 1) * classes)
+      let top = 0
+      for (let cls = 1; cls < classes; cls++) if (z[cls] > z[top]) top = cls
+      if (top !== labels[i]) {
+        success[i] = 1
+        stepsTaken[i] = step
+        adversarial.set(current.subarray(i * size, (i + 1) * size), i * size)
+      } else if (step < options.steps) {
+        still.push(i)
+        rows.push(row)
+      }
+    })
+    if (still.length === 0) break
+    const xs = tf.tensor4d(gatherRows(current, still, size), [still.length, h, w, c])
+    const gradients = differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
+    xs.dispose()
+    const normsT = tf.tidy(() => tf.sqrt(tf.sum(tf.square(gradients), 1)))
+    const gradNorms = (await normsT.data()) as Float32Array
+    normsT.dispose()
+
+    // Per sample: the nearest linearised boundary among the residual candidates.
+    const picks: number[] = []
+    const scales: number[] = []
+    const next: number[] = []
+    still.forEach((i, s) => {
+      const z = logits.subarray(rows[s] * classes, (rows[s] + 1) * classes)
+      const y = labels[i]
+      let best = -1
+      let bestDistance = Infinity
+      for (let j = 0; j < k; j++) {
+        const cls = candidates[i][j]
+        if (cls === y || !(z[cls] < z[y])) continue
+        queries[i] += 1
+        const distance = Math.abs(z[cls] - z[y]) / (gradNorms[j * still.length + s] + 1e-8)
+        if (distance < bestDistance) {
+          bestDistance = distance
+          best = j
+        }
+      }
+      if (best < 0) return
+      const norm = gradNorms[best * still.length + s] + 1e-8
+      picks.push(best * still.length + s)
+      scales.push((OVERSHOOT * Math.abs(z[candidates[i][best]] - z[y])) / (norm * norm))
+      next.push(i)
+    })
+    if (next.length > 0) {
+      const stepT = tf.tidy(() => tf.mul(tf.gather(gradients, tf.tensor1d(picks, 'int32')), tf.tensor2d(scales, [scales.length, 1])))
+      const moves = (await stepT.data()) as Float32Array
+      stepT.dispose()
+      next.forEach((i, r) => {
+        for (let q = 0; q < size; q++) {
+          const v = current[i * size + q] + moves[r * size + q]
+          current[i * size + q] = v < 0 ? 0 : v > 1 ? 1 : v
+        }
+      })
+    }
+    gradients.dispose()
+    active = next
+    ctx.progress(step + 1, options.steps, 'deepfool')
+  }
+  return finishAttack(model, images, labels, { adversarial, success, queries, extra: { steps: stepsTaken } })
+}

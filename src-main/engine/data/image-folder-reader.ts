@@ -1,0 +1,90 @@
+import { basename, dirname } from 'node:path'
+import { LabError } from '../errors'
+import type { DatasetReader } from './dataset-reader'
+import { ImageFolderDataset } from './image-folder-dataset'
+import { readImageHeader, type DecodeTarget } from './image-decode'
+import { imageKindOf, isImageName } from './image-sniff'
+import { classFoldersIn, listImages, listSingleImage, type ImageListing } from './image-listing'
+import { countClasses, readClassNameFile, resolveClassNames } from './class-names'
+import type { OpenOptions } from './open-options'
+import { nameOf } from './probe'
+
+/**
+ * Opens images lazily: lists and checks the files, reads one header for the size unless a size
+ * is requested, and decodes nothing else until read.
+ */
+export async function openImages(path: string, isFolder: boolean, options: OpenOptions = {}): Promise<ImageFolderDataset> {
+  const listing: ImageListing = isFolder ? listImages(path) : listSingleImage(path)
+  const target = await chooseTarget(listing, options)
+  if (!target) {
+    throw new LabError(
+      'DATA_EMPTY',
+      `${basename(path)} holds no readable image (${listing.skipped.length} skipped). Choose a folder of PNG, JPEG, WebP or BMP images, one subfolder per class.`,
+      path,
+    )
+  }
+  const labels = Int32Array.from(listing.entries, (e) => e.label)
+  const classes = resolveClassNames(await readClassNameFile(isFolder ? path : dirname(path)), listing.classNames, labels)
+  const { height, width, channels, resize } = target
+  return new ImageFolderDataset(
+    {
+      name: options.name ?? basename(path),
+      format: isFolder ? 'image-folder' : 'image-file',
+      source: path,
+      count: listing.entries.length,
+      shape: [height, width, channels],
+      valueRange: [0, 255],
+      classes,
+      classCounts: countClasses(labels, classes.length),
+      skipped: listing.skipped,
+      resize: `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`,
+    },
+    listing.entries,
+    target,
+  )
+}
+
+/**
+ * The size and colour every image is brought to: the requested ones, else those of the first
+ * image whose header reads (one that does not is skipped and listed, like a failed check).
+ */
+async function chooseTarget(listing: ImageListing, options: OpenOptions): Promise<DecodeTarget | null> {
+  const resize = options.resize ?? 'fill'
+  if (options.size && options.channels) {
+    return listing.entries.length > 0 ? { height: options.size[0], width: options.size[1], channels: options.channels, resize } : null
+  }
+  while (listing.entries.length > 0) {
+    const first = listing.entries[0]
+    try {
+      const header = await readImageHeader(first.file)
+      const [height, width] = options.size ?? [header.height, header.width]
+      return { height, width, channels: options.channels ?? header.channels, resize }
+    } catch (e) {
+      listing.skipped.push({ file: first.file, reason: `cannot be decoded (${(e as Error).message})` })
+      listing.entries.shift()
+    }
+  }
+  return null
+}
+
+export const imageFolderReader: DatasetReader = {
+  format: 'image-folder',
+  description: 'a folder of PNG/JPEG/WebP/BMP images, one subfolder per class (ImageNet style) or named <name>_<label>.<ext>',
+  matches(probe) {
+    return probe.isFolder && (probe.entries.some(isImageName) || classFoldersIn(probe.path).length > 0)
+  },
+  open(probe, options) {
+    return openImages(probe.path, true, options)
+  },
+}
+
+export const imageFileReader: DatasetReader = {
+  format: 'image-file',
+  description: 'a single PNG/JPEG/WebP/BMP image',
+  matches(probe) {
+    return !probe.isFolder && (isImageName(nameOf(probe)) || imageKindOf(probe.head) !== null)
+  },
+  open(probe, options) {
+    return openImages(probe.path, false, options)
+  },
+}

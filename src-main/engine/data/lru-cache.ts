@@ -1,0 +1,25 @@
+/** A small least-recently-used cache (a Map keeps insertion order; a hit moves the key to the end). */
+export class LruCache<K, V> {
+  private readonly map = new Map<K, V>()
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.map.get(key)
+    if (value !== undefined) {
+      this.map.delete(key)
+      this.map.set(key, value)
+    }
+    return value
+  }
+
+  set(key: K, value: V): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K)
+  }
+
+  clear(): void {
+    this.map.clear()
+  }
+}

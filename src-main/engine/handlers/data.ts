@@ -1,0 +1,66 @@
+import { join } from 'node:path'
+import type { DatasetSpec, DatasetSummary } from '../../protocol/data'
+import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
+import { writeFileAtomic } from '../export/atomic-write'
+import { encodePng } from '../export/png'
+import { throwIfCancelled } from '../job-context'
+import { getDataset } from '../lookup'
+import { specId } from '../spec-id'
+import type { HandlerTable } from './types'
+
+function summary(dataset: Dataset): DatasetSummary {
+  const { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize } = dataset.info
+  return { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize }
+}
+
+async function open(spec: DatasetSpec): Promise<Dataset> {
+  const { path, defaultId, ...options } = spec
+  return defaultId ? openDefaultDataset(defaultId) : openDataset(path!, options)
+}
+
+export const dataHandlers: HandlerTable = {
+  async 'data.defaults'() {
+    return listDefaultDatasets().map(({ id, name, description }) => ({ id, name, description }))
+  },
+
+  async 'data.open'(spec, _ctx, state) {
+    const id = specId('ds', spec)
+    let dataset = state.datasets.get(id)
+    if (!dataset) {
+      dataset = await open(spec)
+      state.datasets.set(id, dataset)
+    }
+    return { id, info: summary(dataset) }
+  },
+
+  async 'data.labels'({ datasetId }, _ctx, state) {
+    return { labels: getDataset(state, datasetId).labels() }
+  },
+
+  async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {
+    const dataset = getDataset(state, datasetId)
+    return { shape: dataset.info.shape, bytes: await dataset.readBytes(indices) }
+  },
+
+  async 'data.image'({ datasetId, index }, _ctx, state) {
+    const dataset = getDataset(state, datasetId)
+    return { index, label: dataset.labels()[index], shape: dataset.info.shape, pixels: await dataset.read([index]) }
+  },
+
+  async 'data.export'({ datasetId, indices, out, force }, ctx, state) {
+    const dataset = getDataset(state, datasetId)
+    const chosen = parseIndices(indices, dataset.info.count)
+    const [h, w, c] = dataset.info.shape
+    const labels = dataset.labels()
+    const files: string[] = []
+    for (let k = 0; k < chosen.length; k++) {
+      throwIfCancelled(ctx.signal)
+      const i = chosen[k]
+      const file = join(out, `${String(i).padStart(6, '0')}_${labels[i]}.png`)
+      await writeFileAtomic(file, await encodePng(await dataset.readBytes([i]), h, w, c), { force })
+      files.push(file)
+      ctx.progress(k + 1, chosen.length, 'writing PNG files')
+    }
+    return { written: files.length, out, files }
+  },
+}

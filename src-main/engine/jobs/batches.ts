@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Dataset } from '../data/dataset'
+import { parseIndices } from '../data/selection'
+import { throwIfCancelled, type JobContext } from '../job-context'
+
+/** The images a batch job runs on: an explicit "0-99,120" list, else the first `limit`, else all. */
+export function selectIndices(dataset: Dataset, selection: { indices?: string; limit?: number }): Int32Array {
+  if (selection.indices) return parseIndices(selection.indices, dataset.info.count)
+  const n = Math.min(selection.limit ?? dataset.info.count, dataset.info.count)
+  return Int32Array.from({ length: n }, (_, i) => i)
+}
+
+export interface Batch {
+  /** Position of the batch's first image within the selection. */
+  offset: number
+  indices: Int32Array
+  labels: Int32Array
+  images: tf.Tensor4D
+}
+
+/**
+ * Walks a selection batch by batch: reads pixels lazily, checks cancellation, reports progress, and
+ * disposes each batch's tensor after `visit`, so memory stays at one batch whatever the data size.
+ */
+export async function forEachBatch(
+  dataset: Dataset,
+  indices: Int32Array,
+  batchSize: number,
+  ctx: JobContext,
+  phase: string,
+  visit: (batch: Batch) => Promise<void> | void,
+): Promise<void> {
+  const all = dataset.labels()
+  const [h, w, c] = dataset.info.shape
+  for (let offset = 0; offset < indices.length; offset += batchSize) {
+    throwIfCancelled(ctx.signal)
+    const chunk = indices.subarray(offset, Math.min(offset + batchSize, indices.length))
+    const pixels = await dataset.read(chunk)
+    const images = tf.tensor4d(pixels, [chunk.length, h, w, c])
+    try {
+      await visit({ offset, indices: chunk, labels: Int32Array.from(chunk, (i) => all[i]), images })
+    } finally {
+      images.dispose()
+    }
+    ctx.progress(Math.min(offset + batchSize, indices.length), indices.length, phase)
+  }
+}

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import type { Classifier, ModelInfo } from './classifier'
+
+/** A classifier backed by a TF.js Layers model, exposed for weight surgery (D2). */
+export interface LoadedModel extends Classifier {
+  /** The model that computes logits (a final softmax of the file has been removed). */
+  readonly model: tfl.LayersModel
+  dispose(): void
+}
+
+export class LayersClassifier implements LoadedModel {
+  constructor(
+    readonly model: tfl.LayersModel,
+    readonly info: ModelInfo,
+  ) {}
+
+  logits(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const [lo, hi] = this.info.inputRange
+      const x = lo === 0 && hi === 1 ? images : tf.add(tf.mul(images, hi - lo), lo)
+      const out = this.model.apply(x, { training: false })
+      if (Array.isArray(out)) throw new Error(`${this.info.name} has ${out.length} outputs; HFC Lab needs one class-score output.`)
+      return tf.reshape(out as tf.Tensor, [images.shape[0], -1]) as tf.Tensor2D
+    })
+  }
+
+  dispose(): void {
+    this.model.dispose()
+  }
+}

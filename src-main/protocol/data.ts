@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { job, method } from './define'
+
+/** Where a data set comes from: a path the user chose, or one of the embedded defaults. */
+export const datasetSpecSchema = z
+  .object({
+    path: z.string().min(1).max(4096).optional(),
+    defaultId: z.string().min(1).max(64).optional(),
+    size: z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)]).optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    resize: z.enum(['fill', 'contain', 'cover']).optional(),
+    split: z.enum(['train', 'test']).optional(),
+    labelSet: z.enum(['fine', 'coarse']).optional(),
+  })
+  .strict()
+  .refine((s) => (s.path ? 1 : 0) + (s.defaultId ? 1 : 0) === 1, { message: 'give exactly one of path or defaultId' })
+export type DatasetSpec = z.infer<typeof datasetSpecSchema>
+
+export interface DatasetSummary {
+  name: string
+  format: string
+  source: string
+  count: number
+  shape: [number, number, number]
+  valueRange: [number, number]
+  classes: string[]
+  classCounts: number[]
+  skipped: { file: string; reason: string }[]
+  resize?: string
+}
+
+export interface OpenedDataset {
+  id: string
+  info: DatasetSummary
+}
+
+export interface DefaultDataset {
+  id: string
+  name: string
+  description: string
+}
+
+const datasetId = z.string().min(1).max(64)
+
+export const dataMethods = {
+  'data.defaults': method(z.object({}).strict(), 'The embedded default data sets.').returns<DefaultDataset[]>(),
+  'data.open': method(datasetSpecSchema, 'Opens a data set (lazily) and returns its id and summary.').returns<OpenedDataset>(),
+  'data.labels': method(z.object({ datasetId }).strict(), 'Every label of an opened data set.').returns<{ labels: Int32Array }>(),
+  'data.thumbnails': method(
+    z.object({ datasetId, indices: z.array(z.number().int().min(0)).min(1).max(1024) }).strict(),
+    'uint8 NHWC pixels of the given images, for the grid.',
+  ).returns<{ shape: [number, number, number]; bytes: Uint8Array }>(),
+  'data.image': method(z.object({ datasetId, index: z.number().int().min(0) }).strict(), 'One image as float32 [0, 1] NHWC with its label.').returns<{
+    index: number
+    label: number
+    shape: [number, number, number]
+    pixels: Float32Array
+  }>(),
+  'data.export': job(
+    z.object({ datasetId, indices: z.string().min(1).max(10_000), out: z.string().min(1).max(4096), force: z.boolean().default(false) }).strict(),
+    'Writes the chosen images as PNG files into a folder.',
+  ).returns<{ written: number; out: string; files: string[] }>(),
+}

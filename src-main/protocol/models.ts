@@ -1,0 +1,155 @@
+import { z } from 'zod'
+import { job, method } from './define'
+import { maskSchema } from './spectral'
+
+export const modelSpecSchema = z
+  .object({
+    path: z.string().min(1).max(4096).optional(),
+    defaultId: z.string().min(1).max(64).optional(),
+    inputRange: z.tuple([z.number(), z.number()]).optional(),
+  })
+  .strict()
+  .refine((s) => (s.path ? 1 : 0) + (s.defaultId ? 1 : 0) === 1, { message: 'give exactly one of path or defaultId' })
+export type ModelSpec = z.infer<typeof modelSpecSchema>
+
+/** A defence applied to a model: none, D1 (low-pass the input) or D2 (low-pass conv kernels, SPEC §3). */
+export const defenseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  z.object({ kind: z.literal('d1'), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}) }).strict(),
+  z
+    .object({
+      kind: z.literal('d2'),
+      /** Radius per conv layer in order (conv1, conv2, ...); one value filters the first conv layer only. */
+      radii: z.array(z.number().min(0).max(10_000)).min(1).max(16),
+      mask: maskSchema.default({}),
+      mode: z.enum(['kernel', 'padded']).default('kernel'),
+    })
+    .strict(),
+])
+export type Defense = z.input<typeof defenseSchema>
+
+/** "none", "d1:8", "d2:1" or "d2:1,2" (CLI and URLs). */
+export function parseDefense(text: string): Defense {
+  const t = text.trim().toLowerCase()
+  if (t === 'none' || t === '') return { kind: 'none' }
+  const m = /^(d1|d2):([\d.,\s]+)$/.exec(t)
+  if (!m) throw new Error(`Unknown defence "${text}": use none, d1:R or d2:R1[,R2,...]`)
+  const values = m[2].split(',').map((v) => Number(v.trim()))
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`Radii in "${text}" must be non-negative numbers`)
+  return m[1] === 'd1' ? { kind: 'd1', radius: values[0] } : { kind: 'd2', radii: values }
+}
+
+export function describeDefense(d: Defense): string {
+  if (d.kind === 'none') return 'none'
+  if (d.kind === 'd1') return `d1:${d.radius}`
+  return `d2:${d.radii.join(',')}`
+}
+
+export interface LayerRow {
+  name: string
+  className: string
+  outputShape: (number | null)[]
+  params: number
+}
+
+export interface ModelSummary {
+  name: string
+  format: string
+  source: string
+  inputShape: [number, number, number]
+  inputRange: [number, number]
+  inputRangeSource: 'file' | 'user' | 'assumed'
+  classes: string[]
+  layers: LayerRow[]
+  totalParams: number
+  gradients: boolean
+  sha256: string
+  variant: string
+  convLayers: string[]
+}
+
+export interface OpenedModel {
+  id: string
+  info: ModelSummary
+}
+
+export interface DefaultModel {
+  id: string
+  name: string
+  description: string
+  available: boolean
+}
+
+export interface Evaluation {
+  n: number
+  accuracy: number
+  classes: string[]
+  perClass: { class: string; n: number; accuracy: number }[]
+  /** confusion[true][predicted] counts. */
+  confusion: number[][]
+  defense: string
+}
+
+export interface KernelEntry {
+  /** Output filter index and input channel index of this k x k slice. */
+  out: number
+  in: number
+  before: Float32Array
+  after: Float32Array
+  /** Fraction of the kernel's energy the low pass removed. */
+  energyRemoved: number
+  /** Largest |Im| of the inverse transform that D2 discards (the paper keeps the real part). */
+  maxImag: number
+}
+
+export interface KernelReport {
+  layer: string
+  kernelSize: [number, number]
+  inChannels: number
+  outChannels: number
+  radius: number
+  keptBins: number
+  totalBins: number
+  kernels: KernelEntry[]
+  /** Shared colour scale: the largest |weight| before filtering. */
+  maxAbs: number
+}
+
+export interface Theorem1Check {
+  layer: string
+  radius: number
+  /** max |conv(x_l, w) - conv(x, w_l)| under circular convolution on the n-grid (Theorem 1: ~0). */
+  circularMaxDiff: number
+  /** The same with the model's real padding and k x k filtering, relative to max |feature|. */
+  modelPaddingRelDiff: number
+  featureMaxAbs: number
+}
+
+const id = z.string().min(1).max(64)
+const selection = { limit: z.number().int().min(1).max(1_000_000).optional(), indices: z.string().max(100_000).optional() }
+
+export const modelMethods = {
+  'model.defaults': method(z.object({}).strict(), 'The embedded default models.').returns<DefaultModel[]>(),
+  'model.open': method(modelSpecSchema, 'Loads a model (TF.js, Keras .h5/.keras) and returns its id and summary.').returns<OpenedModel>(),
+  'model.variant': method(
+    z.object({ modelId: id, defense: defenseSchema }).strict(),
+    'A defended copy of an opened model (D1 input low-pass or D2 kernel low-pass); the original stays untouched.',
+  ).returns<OpenedModel>(),
+  'model.predict': job(z.object({ modelId: id, datasetId: id, ...selection }).strict(), 'Top-1 class and confidence of every selected image.').returns<{
+    indices: Int32Array
+    labels: Int32Array
+    confidences: Float32Array
+  }>(),
+  'model.evaluate': job(
+    z.object({ modelId: id, datasetId: id, defense: defenseSchema.default({ kind: 'none' }), ...selection }).strict(),
+    'Clean accuracy, per-class accuracy and the confusion matrix.',
+  ).returns<Evaluation>(),
+  'model.kernels': method(
+    z.object({ modelId: id, layer: z.string().max(256).optional(), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), mode: z.enum(['kernel', 'padded']).default('kernel') }).strict(),
+    'Every kernel of a conv layer before and after the D2 low pass, with energy removed and imaginary part discarded.',
+  ).returns<KernelReport>(),
+  'model.theorem1': method(
+    z.object({ modelId: id, datasetId: id, index: z.number().int().min(0), radius: z.number().min(0), layer: z.string().max(256).optional() }).strict(),
+    'Checks f(x_l; θ) vs f(x; θ_l) at the first conv layer: exact under circular convolution, approximate with real padding.',
+  ).returns<Theorem1Check>(),
+}

@@ -1,0 +1,54 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { DatasetSpec, OpenedDataset } from '../../src-main/protocol/data'
+import { lab } from '../lab-client'
+
+const RECENT_KEY = 'hfc-lab.recent-datasets'
+const MAX_RECENT = 8
+
+function loadRecent(): DatasetSpec[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown
+    return Array.isArray(parsed) ? (parsed as DatasetSpec[]).filter((s) => typeof s === 'object' && s !== null) : []
+  } catch {
+    return []
+  }
+}
+
+/** What the analyst has open: the current data set (and its labels); models live in the model store. */
+export const useWorkspace = defineStore('workspace', () => {
+  const dataset = ref<OpenedDataset | null>(null)
+  const datasetSpec = ref<DatasetSpec | null>(null)
+  const labels = ref<Int32Array>(new Int32Array(0))
+  const recent = ref<DatasetSpec[]>(loadRecent())
+  const error = ref('')
+  const opening = ref(false)
+
+  async function openDataset(spec: DatasetSpec): Promise<boolean> {
+    opening.value = true
+    try {
+      const opened = await lab.call('data.open', spec)
+      const { labels: all } = await lab.call('data.labels', { datasetId: opened.id })
+      dataset.value = opened
+      datasetSpec.value = spec
+      labels.value = all
+      error.value = ''
+      if (spec.path) {
+        recent.value = [spec, ...recent.value.filter((r) => r.path !== spec.path)].slice(0, MAX_RECENT)
+        localStorage.setItem(RECENT_KEY, JSON.stringify(recent.value))
+      }
+      return true
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+      return false
+    } finally {
+      opening.value = false
+    }
+  }
+
+  async function ensureDefault(): Promise<void> {
+    if (!dataset.value && !opening.value) await openDataset({ defaultId: 'mnist' })
+  }
+
+  return { dataset, datasetSpec, labels, recent, error, opening, openDataset, ensureDefault }
+})
