@@ -1,11 +1,13 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
+import SpectrumView from './views/SpectrumView.vue'
 
 /** Views in navigation order; meta.label puts a view in the navigation. */
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/data' },
   { path: '/data', name: 'data', component: DataView, meta: { label: 'Data' } },
+  { path: '/spectrum', name: 'spectrum', component: SpectrumView, meta: { label: 'Spectrum' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

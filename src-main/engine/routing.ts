@@ -1,5 +1,7 @@
 import type { CallOptions } from '../protocol/lab-api'
+import type { Progress } from '../protocol/messages'
 import type { MethodName } from '../protocol/methods'
+import { mergeEvaluate, mergeFigure1, mergePredict, mergeRadiusCurve } from './shard-merge'
 
 export interface ShardRun {
   params: unknown
@@ -12,9 +14,34 @@ export interface ShardRun {
  * How the host spreads a method over its worker pool:
  * - single: worker 0 answers (interactive calls);
  * - broadcast: every worker runs it (opening a data set or model, so any worker can serve a shard);
- * - shard: a batch job split by sample over the workers and merged.
+ * - shard: a batch job split by sample over the workers and merged exactly.
  */
 export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
+
+/** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
+function sharded<R>(merge: (parts: R[]) => R): Route {
+  return {
+    kind: 'shard',
+    async run({ params, workers, options, callOn }) {
+      const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
+      const report = (phase?: string) =>
+        options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
+      const parts = await Promise.all(
+        Array.from({ length: workers }, (_, j) =>
+          callOn(j, { ...(params as object), subShard: { index: j, count: workers } }, {
+            signal: options.signal,
+            onProgress: (p) => {
+              progress[j] = p
+              report(p.phase)
+            },
+            onPartial: (data) => options.onPartial?.({ worker: j, workers, data }),
+          }),
+        ),
+      )
+      return merge(parts as R[])
+    },
+  }
+}
 
 const broadcast: Route = { kind: 'broadcast' }
 
@@ -22,6 +49,10 @@ const routes: Partial<Record<MethodName, Route>> = {
   'data.open': broadcast,
   'model.open': broadcast,
   'model.variant': broadcast,
+  'model.predict': sharded(mergePredict),
+  'model.evaluate': sharded(mergeEvaluate),
+  'spectral.figure1': sharded(mergeFigure1),
+  'spectral.radiusCurve': sharded(mergeRadiusCurve),
 }
 
 export function routeFor(method: MethodName): Route {

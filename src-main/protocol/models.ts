@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { selectionFields } from './selection'
 import { maskSchema } from './spectral'
 
 export const modelSpecSchema = z
@@ -126,7 +127,6 @@ export interface Theorem1Check {
 }
 
 const id = z.string().min(1).max(64)
-const selection = { limit: z.number().int().min(1).max(1_000_000).optional(), indices: z.string().max(100_000).optional() }
 
 export const modelMethods = {
   'model.defaults': method(z.object({}).strict(), 'The embedded default models.').returns<DefaultModel[]>(),
@@ -135,13 +135,13 @@ export const modelMethods = {
     z.object({ modelId: id, defense: defenseSchema }).strict(),
     'A defended copy of an opened model (D1 input low-pass or D2 kernel low-pass); the original stays untouched.',
   ).returns<OpenedModel>(),
-  'model.predict': job(z.object({ modelId: id, datasetId: id, ...selection }).strict(), 'Top-1 class and confidence of every selected image.').returns<{
+  'model.predict': job(z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(), 'Top-1 class and confidence of every selected image.').returns<{
     indices: Int32Array
     labels: Int32Array
     confidences: Float32Array
   }>(),
   'model.evaluate': job(
-    z.object({ modelId: id, datasetId: id, defense: defenseSchema.default({ kind: 'none' }), ...selection }).strict(),
+    z.object({ modelId: id, datasetId: id, defense: defenseSchema.default({ kind: 'none' }), ...selectionFields }).strict(),
     'Clean accuracy, per-class accuracy and the confusion matrix.',
   ).returns<Evaluation>(),
   'model.kernels': method(

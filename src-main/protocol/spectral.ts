@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { selectionFields } from './selection'
 
 export const maskSchema = z
   .object({
@@ -68,10 +69,6 @@ export interface SvdControlResult {
 
 const datasetId = z.string().min(1).max(64)
 const modelId = z.string().min(1).max(64)
-const selection = {
-  limit: z.number().int().min(1).max(1_000_000).optional(),
-  indices: z.string().max(100_000).optional(),
-}
 
 export const spectralMethods = {
   'spectral.decompose': method(
@@ -93,15 +90,15 @@ export const spectralMethods = {
     'Writes x, x_l, x_h as PNG triplets (x_h min-max stretched per image) and optionally float32 x/low/high .npy (N x H x W x C, [0, 1] scale).',
   ).returns<{ written: number; out: string; files: string[] }>(),
   'spectral.figure1': job(
-    z.object({ datasetId, modelId, radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), ...selection }).strict(),
+    z.object({ datasetId, modelId, radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), ...selectionFields }).strict(),
     'Samples whose prediction survives on x_h but not on x_l (and the converse).',
   ).returns<Figure1Result>(),
   'spectral.radiusCurve': job(
-    z.object({ datasetId, modelId, mask: maskSchema.default({}), radii: z.array(z.number().min(0)).max(2048).optional(), ...selection }).strict(),
+    z.object({ datasetId, modelId, mask: maskSchema.default({}), radii: z.array(z.number().min(0)).max(2048).optional(), ...selectionFields }).strict(),
     'Accuracy on x_l(r) and x_h(r) for r = 1 .. half-diagonal.',
   ).returns<RadiusCurve>(),
   'spectral.svdControl': job(
-    z.object({ datasetId, modelId, ks: z.array(z.number().int().min(1)).min(1).max(64).default([1, 2, 4, 8, 12, 16, 20]), radius: z.number().min(0), mask: maskSchema.default({}), ...selection }).strict(),
+    z.object({ datasetId, modelId, ks: z.array(z.number().int().min(1)).min(1).max(64).default([1, 2, 4, 8, 12, 16, 20]), radius: z.number().min(0), mask: maskSchema.default({}), ...selectionFields }).strict(),
     'The Figure-1 search with the SVD split (dominant vs trailing singular values), beside the Fourier count.',
   ).returns<SvdControlResult>(),
 }

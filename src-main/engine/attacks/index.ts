@@ -5,11 +5,14 @@ import { LabError } from '../errors'
 import type { AttackResult } from './attack-result'
 import { describeParams, type ParamDescriptor } from './param-descriptors'
 import { ATTACKS, findAttack, type AttackEntry, type AttackId } from './registry'
+import { runInBatches } from './run-batched'
 
 export type { AttackResult, AttackRunOptions } from './attack-result'
 export type { ParamDescriptor } from './param-descriptors'
 export type { AttackId, AttackEntry } from './registry'
+export { findAttack } from './registry'
 export { hfSchedule, defaultRMin, type HfStep } from './hf-schedule'
+export { concatResults } from './run-batched'
 
 /** What the UI and the CLI need to know about an attack, as plain JSON. */
 export interface AttackDescriptor {
@@ -69,4 +72,29 @@ export async function runAttack(
     throw new LabError('attack-labels', `The batch has ${images.shape[0]} images but ${labels.length} labels; pass one label per image.`)
   }
   return attack.run(model, images, labels, { ...options, ...(sampleIds ? { sampleIds } : {}) }, ctx)
+}
+
+/**
+ * runAttack over a stack of any size, `batchSize` images at a time (all images of a batch
+ * advance together); per-sample results do not depend on the batching.
+ */
+export async function runAttackBatched(
+  id: string,
+  model: Classifier,
+  images: tf.Tensor4D,
+  labels: Int32Array,
+  params: Record<string, unknown>,
+  ctx: JobContext,
+  options: { batchSize?: number; sampleIds?: ArrayLike<number> } = {},
+): Promise<AttackResult> {
+  resolveAttackParams(id, params)
+  return runInBatches(
+    (m, x, y, batchCtx, ids) => runAttack(id, m, x, y, params, batchCtx, ids),
+    model,
+    images,
+    labels,
+    options.batchSize ?? 32,
+    ctx,
+    options.sampleIds,
+  )
 }

@@ -1,13 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
+import { shardBounds, type Shard } from '../../protocol/selection'
 import { parseIndices } from '../data/selection'
 import { throwIfCancelled, type JobContext } from '../job-context'
 
-/** The images a batch job runs on: an explicit "0-99,120" list, else the first `limit`, else all. */
-export function selectIndices(dataset: Dataset, selection: { indices?: string; limit?: number }): Int32Array {
-  if (selection.indices) return parseIndices(selection.indices, dataset.info.count)
-  const n = Math.min(selection.limit ?? dataset.info.count, dataset.info.count)
-  return Int32Array.from({ length: n }, (_, i) => i)
+/**
+ * The images a batch job runs on: an explicit "0-99,120" list, else the first `limit`, else all;
+ * then, when sharded, only this shard's contiguous block of that selection.
+ */
+export function selectIndices(dataset: Dataset, selection: { indices?: string; limit?: number; shard?: Shard; subShard?: Shard }): Int32Array {
+  let chosen = selection.indices
+    ? parseIndices(selection.indices, dataset.info.count)
+    : Int32Array.from({ length: Math.min(selection.limit ?? dataset.info.count, dataset.info.count) }, (_, i) => i)
+  for (const shard of [selection.shard, selection.subShard]) {
+    if (!shard) continue
+    const [start, end] = shardBounds(chosen.length, shard)
+    chosen = chosen.slice(start, end)
+  }
+  return chosen
 }
 
 export interface Batch {

@@ -4,10 +4,16 @@ import { maskWeight, resolveMask, type MaskOptions } from './mask-options'
 import { leadingColumns, realFourierBasis } from './real-basis'
 
 /**
- * Elements (planes x h x w) per chunk. Measured on wasm: throughput is flat from ~0.5M to ~3M
- * and the wasm heap, which never shrinks, stays near 50 MB (224 x 224: 30 planes).
+ * Values per chunk when a batch is split (planes x h x w). Throughput on wasm is flat above ~1M
+ * values, and the wasm heap, which never shrinks, grows by a few chunk copies at most.
  */
-const CHUNK_ELEMENTS = 1_600_000
+const CHUNK_ELEMENTS = 4_000_000
+
+/**
+ * Tensors up to this size are filtered in one pass. Splitting a wasm tensor costs a full copy per
+ * piece (its Slice kernel reads the whole input back), so tensors are only split when large.
+ */
+const SINGLE_PASS_ELEMENTS = 16_000_000
 
 /** A mask M expressed in the real Fourier basis: x_l = Rh[:, :kh] (W .* (Rh[:, :kh]^T x Rw[:, :kw])) Rw[:, :kw]^T. */
 export interface FilterPlan {
@@ -80,7 +86,10 @@ export function chunkImages(h: number, w: number, c: number): number {
   return Math.max(1, Math.floor(CHUNK_ELEMENTS / (h * w * c)))
 }
 
-/** Applies the plan to NHWC images, in chunks of images so memory stays bounded. Not differentiable by itself. */
+/**
+ * Applies the plan to NHWC images, in chunks of images when the batch is large so memory stays
+ * bounded. Not differentiable by itself.
+ */
 export function applyFilter(images: tf.Tensor4D, plan: FilterPlan): tf.Tensor4D {
   const [n, h, w, c] = images.shape
   if (h !== plan.h || w !== plan.w) throw new RangeError(`filter planned for ${plan.h}x${plan.w}, images are ${h}x${w}`)
@@ -88,13 +97,13 @@ export function applyFilter(images: tf.Tensor4D, plan: FilterPlan): tf.Tensor4D 
   if (plan.separable && plan.kh === h && plan.kw === w) return tf.clone(images)
   const rows = basisFactors(h, plan.kh)
   const cols = basisFactors(w, plan.kw)
+  if (n * h * w * c <= SINGLE_PASS_ELEMENTS) return filterImages(images, plan, rows, cols)
   const per = chunkImages(h, w, c)
-  if (n <= per) return filterImages(images, plan, rows, cols)
   return tf.tidy(() => {
     const parts: tf.Tensor4D[] = []
     for (let start = 0; start < n; start += per) {
-      const size = Math.min(per, n - start)
-      const chunk = tf.slice(images, [start, 0, 0, 0], [size, h, w, c])
+      // gather copies only the chunk; slice would read the whole tensor back from the wasm heap.
+      const chunk = tf.gather(images, tf.range(start, Math.min(start + per, n), 1, 'int32'))
       parts.push(filterImages(chunk, plan, rows, cols))
       chunk.dispose()
     }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import * as tf from '@tensorflow/tfjs-core'
@@ -49,31 +50,67 @@ function wrap(model: tfl.LayersModel): Classifier {
   }
 }
 
+function buildMlp(): tfl.Sequential {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.flatten({ inputShape: [28, 28, 1] }),
+      tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+      tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  })
+}
+
+async function train(model: tfl.Sequential): Promise<void> {
+  const data = readMnist('mnist-train-10k', 2000)
+  model.compile({
+    optimizer: tf.train.adam(0.002),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  })
+  const xs = tf.tensor4d(data.images, [data.count, 28, 28, 1])
+  const ys = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10)
+  await model.fit(xs, ys, { epochs: 15, batchSize: 64, shuffle: false, verbose: 0 })
+  tf.dispose([xs, ys])
+}
+
+// Test files run in separate processes; the trained weights are shared through a temp file
+// (written atomically) so only the first one pays for training.
+const WEIGHTS_FILE = join(tmpdir(), 'hfc-lab-attack-tests-mlp-v1.f32')
+
 let trained: Promise<Classifier> | undefined
 
 /**
- * A real classifier for the attack tests: a 784-64-10 ReLU MLP (logits out) trained for a few
+ * A real classifier for the attack tests: a 784-64-10 ReLU MLP (logits out) trained for 15
  * epochs on the first 2,000 digits of the MNIST training subset; deterministic (seeded
  * initialisers, no shuffling). It reaches about 89% on the first 1,000 official test digits.
  */
 export function trainedMnistClassifier(): Promise<Classifier> {
   trained ??= (async () => {
-    const train = readMnist('mnist-train-10k', 2000)
-    const model = tfl.sequential({
-      layers: [
-        tfl.layers.flatten({ inputShape: [28, 28, 1] }),
-        tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
-        tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
-      ],
-    })
-    model.compile({
-      optimizer: tf.train.adam(0.002),
-      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-    })
-    const xs = tf.tensor4d(train.images, [train.count, 28, 28, 1])
-    const ys = tf.oneHot(tf.tensor1d(train.labels, 'int32'), 10)
-    await model.fit(xs, ys, { epochs: 15, batchSize: 64, shuffle: false, verbose: 0 })
-    tf.dispose([xs, ys])
+    const model = buildMlp()
+    const weights = model.getWeights()
+    const total = weights.reduce((s, w) => s + w.size, 0)
+    const cached = existsSync(WEIGHTS_FILE) ? readFileSync(WEIGHTS_FILE) : undefined
+    if (cached && cached.byteLength === total * 4) {
+      const values = new Float32Array(cached.buffer.slice(cached.byteOffset, cached.byteOffset + cached.byteLength))
+      let at = 0
+      model.setWeights(
+        weights.map((w) => {
+          const t = tf.tensor(values.subarray(at, at + w.size), w.shape)
+          at += w.size
+          return t
+        }),
+      )
+    } else {
+      await train(model)
+      const values = new Float32Array(total)
+      let at = 0
+      for (const w of model.getWeights()) {
+        values.set(w.dataSync(), at)
+        at += w.size
+      }
+      const temp = `${WEIGHTS_FILE}.${process.pid}.tmp`
+      writeFileSync(temp, Buffer.from(values.buffer))
+      renameSync(temp, WEIGHTS_FILE)
+    }
     return wrap(model)
   })()
   return trained

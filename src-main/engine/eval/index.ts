@@ -1,0 +1,23 @@
+/**
+ * Evaluation: accuracy with confusion matrix, the robustness curves of SPEC §5 with their AUC,
+ * the transfer / direct / adaptive protocols over attacks × defences, the worst-case envelope,
+ * and the D1 defence as a classifier wrapper.
+ */
+export { accuracy, type AccuracyReport, type AccuracySource, type AccuracyOptions, type ClassAccuracy } from './accuracy'
+export { withD1, d1Variant, type D1Options } from './defended'
+export { perSampleDistance, type DistanceNorm } from './distance'
+export { predictLabels, misclassified } from './predict'
+export { accuracyAt, closedFormAuc, epsilonGrid, trapezoid, TRAPEZOID_POINTS, type CurveOutcomes } from './curve-math'
+export { robustnessCurve, curveFromOutcomes, type RobustnessCurve, type CurveInput, type CurveOptions } from './robustness-curve'
+export { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
+export {
+  runCurve,
+  PROTOCOLS,
+  type Protocol,
+  type DefenceSpec,
+  type CurveAttack,
+  type RunCurveRequest,
+  type CurveEntry,
+  type SkippedPair,
+  type CurveRunResult,
+} from './run-curve'

@@ -1,0 +1,213 @@
+import type * as tf from '@tensorflow/tfjs-core'
+import type { Classifier } from '../models/classifier'
+import { CancelledError, silentContext, throwIfCancelled, type JobContext } from '../job-context'
+import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
+import { d1Variant, withD1, type D1Options } from './defended'
+import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
+import { robustnessCurve, type CurveOptions, type RobustnessCurve } from './robustness-curve'
+
+/**
+ * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
+ * evaluation (a)); direct: the attack queries the defended model itself (Appendix B for D2;
+ * query-only attacks for D1); adaptive: gradient attacks through D1's differentiable low pass.
+ */
+export type Protocol = 'transfer' | 'direct' | 'adaptive'
+export const PROTOCOLS: readonly Protocol[] = ['transfer', 'direct', 'adaptive']
+
+export type DefenceSpec =
+  | { kind: 'none'; label?: string }
+  | { kind: 'd1'; r: number; options?: D1Options; label?: string }
+  /** A D2 model (kernels low-passed by the models engine), or a function that builds it when first needed. */
+  | { kind: 'd2'; label: string; model: Classifier | (() => Promise<Classifier>) }
+
+export interface CurveAttack {
+  id: string
+  params?: Record<string, unknown>
+  label?: string
+}
+
+export interface RunCurveRequest extends CurveOptions {
+  /** The undefended model f. */
+  model: Classifier
+  images: tf.Tensor4D
+  labels: Int32Array
+  attacks: CurveAttack[]
+  /** Default: only the undefended baseline. */
+  defences?: DefenceSpec[]
+  /** Default: all three. The undefended baseline always runs (as 'direct'). */
+  protocols?: Protocol[]
+  /** Images per attack batch (default 32). */
+  attackBatchSize?: number
+  /** Global ids of the images (default 0..N-1), from which seeded attacks derive their streams. */
+  sampleIds?: ArrayLike<number>
+}
+
+export interface CurveEntry {
+  attack: string
+  attackLabel: string
+  params: Record<string, unknown>
+  defence: string
+  defenceKind: DefenceSpec['kind']
+  protocol: Protocol
+  /** Share of samples the attack fooled on the model it attacked. */
+  successRate: number
+  /** Median distance (curve norm) of the successful adversarials; NaN when none succeeded. */
+  medianDistance: number
+  meanQueries: number
+  curve: RobustnessCurve
+}
+
+export interface SkippedPair {
+  attack: string
+  defence: string
+  protocol: Protocol
+  reason: string
+}
+
+export interface CurveRunResult {
+  entries: CurveEntry[]
+  skipped: SkippedPair[]
+  /** Per defence: the worst case over all its entries (every attack and protocol). */
+  envelopes: { defence: string; envelope: EnvelopeCurve }[]
+  /** True when the job was cancelled; `entries` then holds the pairs that finished. */
+  cancelled: boolean
+}
+
+interface Pair {
+  attackIndex: number
+  defenceIndex: number
+  protocol: Protocol
+}
+
+function defenceLabel(d: DefenceSpec): string {
+  if (d.label) return d.label
+  return d.kind === 'd1' ? d1Variant(d.r, d.options) : d.kind === 'none' ? 'none' : 'D2'
+}
+
+/** Which (defence, protocol) pairs an attack gets, and why the others are left out. */
+function plan(attackNeedsGradients: boolean, defence: DefenceSpec, protocols: readonly Protocol[]): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
+  if (defence.kind === 'none') return { run: ['direct'], skip: [] }
+  const run: Protocol[] = []
+  const skip: { protocol: Protocol; reason: string }[] = []
+  for (const protocol of protocols) {
+    if (protocol === 'transfer') run.push(protocol)
+    else if (defence.kind === 'd2') {
+      if (protocol === 'direct') run.push(protocol)
+      else skip.push({ protocol, reason: 'D2 is an ordinary differentiable model: the direct attack on it is already adaptive.' })
+    } else if (protocol === 'direct') {
+      if (attackNeedsGradients) skip.push({ protocol, reason: 'The paper left D1 out of direct gradient attacks (its filter hid the gradient); see the adaptive protocol.' })
+      else run.push(protocol)
+    } else if (attackNeedsGradients) run.push(protocol)
+    else skip.push({ protocol, reason: 'A query-only attack sees the same model in the direct protocol.' })
+  }
+  return { run, skip }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * The evaluation of SPEC §5 and §11 for every attack × defence × protocol: runs each attack on
+ * the model its protocol names (adversarials on the undefended model are made once and shared),
+ * scores the defended model, and streams each finished entry through ctx.partial. When the job
+ * is cancelled it returns the entries that finished, with `cancelled: true`.
+ */
+export async function runCurve(request: RunCurveRequest, ctx: JobContext = silentContext()): Promise<CurveRunResult> {
+  const { model, images, labels } = request
+  const defences = request.defences ?? [{ kind: 'none' }]
+  const protocols = request.protocols ?? PROTOCOLS
+  const curveOptions: CurveOptions = { norm: request.norm ?? 'linf', points: request.points, epsMax: request.epsMax, batchSize: request.batchSize }
+  const attacks = request.attacks.map((a) => {
+    const entry = findAttack(a.id)
+    const params = resolveAttackParams(a.id, a.params ?? {})
+    return { ...a, params, label: a.label ?? entry?.label ?? a.id, needsGradients: entry?.needsGradients ?? false }
+  })
+
+  const pairs: Pair[] = []
+  const skipped: SkippedPair[] = []
+  attacks.forEach((attack, attackIndex) =>
+    defences.forEach((defence, defenceIndex) => {
+      const { run, skip } = plan(attack.needsGradients, defence, protocols)
+      for (const protocol of run) pairs.push({ attackIndex, defenceIndex, protocol })
+      for (const s of skip) skipped.push({ attack: attack.id, defence: defenceLabel(defence), protocol: s.protocol, reason: s.reason })
+    }),
+  )
+
+  const defended = new Map<number, Classifier>()
+  const defendedModel = async (index: number): Promise<Classifier> => {
+    const cached = defended.get(index)
+    if (cached) return cached
+    const d = defences[index]
+    const built = d.kind === 'none' ? model : d.kind === 'd1' ? withD1(model, d.r, d.options) : typeof d.model === 'function' ? await d.model() : d.model
+    defended.set(index, built)
+    return built
+  }
+  const results = new Map<string, AttackResult>()
+  const entries: CurveEntry[] = []
+  const units = 1000
+  let cancelled = false
+
+  try {
+    for (const [p, pair] of pairs.entries()) {
+      throwIfCancelled(ctx.signal)
+      const attack = attacks[pair.attackIndex]
+      const defence = defences[pair.defenceIndex]
+      const label = defenceLabel(defence)
+      const scored = await defendedModel(pair.defenceIndex)
+      const onBase = defence.kind === 'none' || pair.protocol === 'transfer'
+      const attacked = onBase ? model : scored
+      if (attack.needsGradients && !attacked.info.gradients) {
+        skipped.push({ attack: attack.id, defence: label, protocol: pair.protocol, reason: `The attacked model "${attacked.info.name}" has no input gradients.` })
+        continue
+      }
+      const pairCtx: JobContext = {
+        signal: ctx.signal,
+        partial: (data) => ctx.partial(data),
+        progress: (done, total, phase) =>
+          ctx.progress(Math.round(units * (p + (total > 0 ? Math.min(done / total, 1) : 1))), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}${phase ? `: ${phase}` : ''}`),
+      }
+      const key = `${pair.attackIndex}|${onBase ? 'base' : pair.defenceIndex}`
+      let result = results.get(key)
+      if (!result) {
+        result = await runAttackBatched(attack.id, attacked, images, labels, attack.params, pairCtx, {
+          batchSize: request.attackBatchSize ?? 32,
+          sampleIds: request.sampleIds,
+        })
+        results.set(key, result)
+      }
+      const curve = await robustnessCurve({ ...curveOptions, clean: images, adversarial: result.adversarial, labels, model: scored }, pairCtx)
+      const successes = Array.from(result.success)
+      const entry: CurveEntry = {
+        attack: attack.id,
+        attackLabel: attack.label,
+        params: attack.params,
+        defence: label,
+        defenceKind: defence.kind,
+        protocol: pair.protocol,
+        successRate: successes.reduce((a, b) => a + b, 0) / Math.max(successes.length, 1),
+        medianDistance: median(Array.from(curve.distances).filter((_, i) => successes[i] === 1)),
+        meanQueries: Array.from(result.queries).reduce((a, b) => a + b, 0) / Math.max(result.queries.length, 1),
+        curve,
+      }
+      entries.push(entry)
+      ctx.partial({ type: 'curve-entry', entry })
+      ctx.progress(units * (p + 1), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}: done`)
+    }
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e
+    cancelled = true
+  }
+
+  const envelopes = defences
+    .map((d) => defenceLabel(d))
+    .filter((label, i, all) => all.indexOf(label) === i)
+    .flatMap((label) => {
+      const curves = entries.filter((e) => e.defence === label).map((e) => e.curve)
+      return curves.length ? [{ defence: label, envelope: worstCaseEnvelope(curves) }] : []
+    })
+  return { entries, skipped, envelopes, cancelled }
+}

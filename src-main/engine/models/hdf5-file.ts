@@ -1,0 +1,75 @@
+import h5wasm, { Dataset, Group, type File } from 'h5wasm/node'
+import { LabError } from '../errors'
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+
+export function isHdf5(head: Uint8Array): boolean {
+  return HDF5_SIGNATURE.every((b, i) => head[i] === b)
+}
+
+let counter = 0
+
+/**
+ * Opens HDF5 bytes with h5wasm (through its in-memory file system, so the same code serves a
+ * file on disk and an entry of a .keras zip) and always closes and frees it again.
+ */
+export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file: File) => T): Promise<T> {
+  if (!isHdf5(bytes)) throw new LabError('MODEL_BAD_HDF5', `${source} is not an HDF5 file (its signature is missing). Choose a Keras .h5 file saved with model.save().`)
+  const { FS } = await h5wasm.ready
+  if (!FS) throw new Error('h5wasm has no file system.')
+  const path = `/hfc-model-${process.pid}-${counter++}.h5`
+  FS.writeFile(path, bytes)
+  let file: File
+  try {
+    file = new h5wasm.File(path, 'r')
+  } catch (e) {
+    FS.unlink(path)
+    throw new LabError('MODEL_BAD_HDF5', `${source} could not be read as HDF5 (it may be truncated or damaged).`, String(e))
+  }
+  try {
+    return read(file)
+  } finally {
+    file.close()
+    FS.unlink(path)
+  }
+}
+
+export function childGroup(parent: Group, name: string): Group | null {
+  const entry = parent.keys().includes(name) ? parent.get(name) : null
+  return entry instanceof Group ? entry : null
+}
+
+/** A string attribute (h5wasm decodes both variable- and fixed-length strings). */
+export function stringAttr(holder: Group, name: string): string | null {
+  const attr = holder.attrs[name]
+  if (!attr) return null
+  const value = attr.value
+  return typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : null
+}
+
+/** A list-of-strings attribute; Keras writes an empty float64 array when the list is empty. */
+export function stringListAttr(holder: Group, name: string): string[] | null {
+  const attr = holder.attrs[name]
+  if (!attr) return null
+  const value = attr.value
+  if (Array.isArray(value)) return value.map((v) => String(v))
+  if (typeof value === 'string') return [value]
+  return []
+}
+
+export interface WeightArray {
+  values: Float32Array
+  shape: number[]
+}
+
+export function readWeight(group: Group, path: string, source: string): WeightArray {
+  const entry = group.get(path)
+  if (!(entry instanceof Dataset)) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the weight '${path}' but does not contain it.`)
+  const value = entry.value
+  const shape = entry.shape ?? []
+  if (!(value instanceof Float32Array || value instanceof Float64Array || value instanceof Uint16Array)) {
+    throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${path}' has the type ${JSON.stringify(entry.dtype)}; HFC Lab reads float32 and float64 weights.`)
+  }
+  if (value instanceof Uint16Array) throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${path}' is float16; re-save the model in float32.`)
+  return { values: value instanceof Float32Array ? value : Float32Array.from(value), shape }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod'
+
+/** Which part of a selection one process or worker runs: contiguous block `index` of `count`. */
+export const shardSchema = z
+  .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100_000) })
+  .strict()
+  .refine((s) => s.index < s.count, { message: 'shard index must be below the shard count' })
+export type Shard = z.infer<typeof shardSchema>
+
+/** The sample selection every batch job takes: explicit indices, else the first `limit`, else all; then a shard of it. */
+export const selectionFields = {
+  limit: z.number().int().min(1).max(10_000_000).optional(),
+  indices: z.string().max(1_000_000).optional(),
+  shard: shardSchema.optional(),
+  /** Set by the engine host when it spreads one job over its worker pool: a shard of the shard. */
+  subShard: shardSchema.optional(),
+}
+
+/** Bounds of block `index` of `count` over n items: sizes differ by at most one, earlier blocks larger. */
+export function shardBounds(n: number, shard: Shard): [number, number] {
+  const base = Math.floor(n / shard.count)
+  const extra = n % shard.count
+  const start = shard.index * base + Math.min(shard.index, extra)
+  return [start, start + base + (shard.index < extra ? 1 : 0)]
+}
