@@ -56,7 +56,13 @@ async function cifarSubset(from: string, to: string): Promise<void> {
   for (let k = 0; k < CIFAR_PER_CLASS; k++) for (const list of byClass) order.push(list[k])
   const pixels = await source.readBytes(order)
   await rm(to, { recursive: true, force: true })
-  await writeAtomic(join(to, 'test_batch.bin'), encodeCifar(pixels, order.map((i) => labels[i])))
+  await writeAtomic(
+    join(to, 'test_batch.bin'),
+    encodeCifar(
+      pixels,
+      order.map((i) => labels[i]),
+    ),
+  )
   await writeAtomic(join(to, 'batches.meta.txt'), source.info.classes.join('\n') + '\n')
 }
 
@@ -87,7 +93,9 @@ const END = '<!-- datasets:end -->'
 async function sourcesSection(): Promise<string> {
   const sums: string[] = []
   for (const file of await filesUnder(OUT)) {
-    const hash = createHash('sha256').update(await readFile(file)).digest('hex')
+    const hash = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex')
     sums.push(`    ${hash}  ${relative(RESOURCES, file)}`)
   }
   return `${BEGIN}

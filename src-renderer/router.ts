@@ -1,6 +1,8 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
+import KernelsView from './views/KernelsView.vue'
+import ModelView from './views/ModelView.vue'
 import SpectrumView from './views/SpectrumView.vue'
 
 /** Views in navigation order; meta.label puts a view in the navigation. */
@@ -8,6 +10,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/data' },
   { path: '/data', name: 'data', component: DataView, meta: { label: 'Data' } },
   { path: '/spectrum', name: 'spectrum', component: SpectrumView, meta: { label: 'Spectrum' } },
+  { path: '/model', name: 'model', component: ModelView, meta: { label: 'Model' } },
+  { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { APP_VERSION } from '../engine/version'
 import { registerData } from './commands/data'
 import { registerInfo } from './commands/info'
+import { registerModels } from './commands/models'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
 
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerServe(program)
   registerData(program)
   registerSpectral(program)
+  registerModels(program)
   return program
 }

@@ -59,7 +59,7 @@ export interface ModelSummary {
   source: string
   inputShape: [number, number, number]
   inputRange: [number, number]
-  inputRangeSource: 'file' | 'user' | 'assumed'
+  inputRangeSource: 'metadata' | 'option' | 'assumed'
   classes: string[]
   layers: LayerRow[]
   totalParams: number
@@ -92,28 +92,34 @@ export interface Evaluation {
 }
 
 export interface KernelEntry {
-  /** Output filter index and input channel index of this k x k slice. */
-  out: number
-  in: number
-  before: Float32Array
-  after: Float32Array
-  /** Fraction of the kernel's energy the low pass removed. */
+  /** Output filter and input channel of this k x k slice. */
+  outChannel: number
+  inChannel: number
+  /** Row-major k x k weights before and after D2. */
+  before: number[]
+  after: number[]
+  /** ||w - w_l||^2 / ||w||^2 of this slice. */
   energyRemoved: number
-  /** Largest |Im| of the inverse transform that D2 discards (the paper keeps the real part). */
-  maxImag: number
 }
 
 export interface KernelReport {
   layer: string
-  kernelSize: [number, number]
-  inChannels: number
-  outChannels: number
+  convLayers: string[]
+  kernelShape: [number, number, number, number]
   radius: number
+  mode: 'kernel' | 'padded'
+  rule: 'strict' | 'inclusive'
+  /** The grid the mask acts on: [kh, kw], or the layer's padded input size. */
+  grid: [number, number]
   keptBins: number
   totalBins: number
-  kernels: KernelEntry[]
+  /** Energy removed over the whole layer. */
+  energyRemovedFraction: number
+  /** Largest |Im| of the inverse transform, discarded because D2 keeps the real part. */
+  maxImag: number
   /** Shared colour scale: the largest |weight| before filtering. */
   maxAbs: number
+  kernels: KernelEntry[]
 }
 
 export interface Theorem1Check {

@@ -63,7 +63,8 @@ export async function run(
 ): Promise<AttackResult> {
   const n = images.shape[0]
   const size = images.size / Math.max(n, 1)
-  const adversarial = new Float32Array(images.size)
+  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
+  const adversarial = new Float32Array((await images.data()) as Float32Array)
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const wrong = await misclassified(model, images, labels)

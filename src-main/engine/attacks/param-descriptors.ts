@@ -41,19 +41,22 @@ function unwrap(schema: z.ZodTypeAny): Unwrapped {
   return { inner, default: value, optional, description }
 }
 
-function numberBounds(schema: z.ZodNumber): Pick<ParamDescriptor, 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'> & { int: boolean } {
-  const out: Pick<ParamDescriptor, 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'> & { int: boolean } = { int: false }
+type Bounds = Pick<ParamDescriptor, 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'>
+
+function numberBounds(schema: z.ZodNumber): { int: boolean; bounds: Bounds } {
+  const bounds: Bounds = {}
+  let int = false
   for (const check of schema._def.checks) {
-    if (check.kind === 'int') out.int = true
+    if (check.kind === 'int') int = true
     else if (check.kind === 'min') {
-      out.min = check.value
-      if (!check.inclusive) out.exclusiveMin = true
+      bounds.min = check.value
+      if (!check.inclusive) bounds.exclusiveMin = true
     } else if (check.kind === 'max') {
-      out.max = check.value
-      if (!check.inclusive) out.exclusiveMax = true
+      bounds.max = check.value
+      if (!check.inclusive) bounds.exclusiveMax = true
     }
   }
-  return out
+  return { int, bounds }
 }
 
 function describeField(name: string, schema: z.ZodTypeAny): ParamDescriptor {
@@ -61,14 +64,13 @@ function describeField(name: string, schema: z.ZodTypeAny): ParamDescriptor {
   const base = { name, description: description ?? '', optional: optional || value !== undefined }
   const withDefault = <T extends object>(d: T) => (value === undefined ? d : { ...d, default: value as ParamDescriptor['default'] })
   if (inner instanceof z.ZodNumber) {
-    const { int, ...bounds } = numberBounds(inner)
+    const { int, bounds } = numberBounds(inner)
     return withDefault({ ...base, type: int ? 'integer' : 'number', ...bounds })
   }
   if (inner instanceof z.ZodBoolean) return withDefault({ ...base, type: 'boolean' })
   if (inner instanceof z.ZodEnum) return withDefault({ ...base, type: 'enum', choices: [...(inner._def.values as string[])] })
   if (inner instanceof z.ZodArray && inner._def.type instanceof z.ZodNumber) {
-    const { int: _int, ...bounds } = numberBounds(inner._def.type)
-    return withDefault({ ...base, type: 'number-list', ...bounds })
+    return withDefault({ ...base, type: 'number-list', ...numberBounds(inner._def.type).bounds })
   }
   throw new Error(`Parameter "${name}" has a schema type the form builder does not know (${inner.constructor.name}).`)
 }

@@ -64,7 +64,8 @@ export async function run(
   const relStepsize = options.relStepsize ?? defaults.relStepsize
   const rngs = sampleRngs(options.seed, n, options.sampleIds)
 
-  const adversarial = new Float32Array(images.size)
+  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
+  const adversarial = new Float32Array((await images.data()) as Float32Array)
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const epsilonUsed = new Float32Array(n).fill(NaN)

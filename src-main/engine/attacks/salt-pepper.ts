@@ -78,7 +78,8 @@ export async function run(
   const pixels = h * w
   const epsilons = Math.min(options.epsilons, pixels)
   const clean = (await images.data()) as Float32Array
-  const adversarial = new Float32Array(images.size)
+  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
+  const adversarial = new Float32Array(clean)
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const noise = new Float32Array(n).fill(NaN)

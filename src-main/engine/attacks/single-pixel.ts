@@ -24,7 +24,8 @@ export async function run(
   const [n, h, w, c] = images.shape
   const size = h * w * c
   const clean = (await images.data()) as Float32Array
-  const adversarial = new Float32Array(images.size)
+  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
+  const adversarial = new Float32Array(clean)
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const pixel = new Int32Array(n).fill(-1)

@@ -15,7 +15,11 @@ function isBin(probe: DatasetProbe): boolean {
 function cifar10Files(probe: DatasetProbe, split?: 'train' | 'test'): string[] {
   const wanted = chooseSplit(probe.entries.filter(isCifar10Name), (b) => b, split)
   if (wanted.length === 0) {
-    throw new LabError('DATA_PAIR', `${probe.path} holds no CIFAR-10 ${split ?? ''} batch. Choose a folder with data_batch_N.bin or test_batch.bin files.`, probe.path)
+    throw new LabError(
+      'DATA_PAIR',
+      `${probe.path} holds no CIFAR-10 ${split ?? ''} batch. Choose a folder with data_batch_N.bin or test_batch.bin files.`,
+      probe.path,
+    )
   }
   return wanted.map((b) => join(probe.path, b))
 }
@@ -43,7 +47,11 @@ export const cifar100Reader: DatasetReader = {
     if (!probe.isFolder) return openCifar([probe.path], 100, options)
     const [file] = chooseSplit(probe.entries.filter(isCifar100Name), (n) => n, options.split)
     if (!file) {
-      throw new LabError('DATA_PAIR', `${probe.path} holds no CIFAR-100 ${options.split} file. Choose a folder with train.bin or test.bin.`, probe.path)
+      throw new LabError(
+        'DATA_PAIR',
+        `${probe.path} holds no CIFAR-100 ${options.split} file. Choose a folder with train.bin or test.bin.`,
+        probe.path,
+      )
     }
     return openCifar([join(probe.path, file)], 100, options)
   },

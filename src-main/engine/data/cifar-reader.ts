@@ -11,7 +11,7 @@ import { countClasses, parseLines, readClassNameFile, resolveClassNames } from '
 import type { OpenOptions } from './open-options'
 
 const SHAPE: ImageShape = [32, 32, 3]
-/** Bytes read at a time while collecting the label bytes at open. */
+/** Bytes read at a time while collecting the label bytes at open: a multiple of both record sizes, so no record straddles two chunks. */
 const SCAN_BYTES = 3073 * 3074 * 2
 
 /**

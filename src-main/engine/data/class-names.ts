@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
-import { existsSync, statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { LabError } from '../errors'
 
 /** Files that name the classes of whatever data set sits beside them, in the order tried. */
-export const CLASS_NAME_FILES = ['classes.json', 'labels.txt'] as const
+const CLASS_NAME_FILES = ['classes.json', 'labels.txt'] as const
 
 /**
  * Class names from a classes.json (an array of names, or an object from class index to name)
@@ -41,18 +41,17 @@ function parseClassesJson(file: string, text: string): string[] {
     for (const [key, name] of entries) {
       const index = Number(key)
       if (!Number.isInteger(index) || index < 0 || typeof name !== 'string') {
-        throw new LabError('DATA_CLASSES', `${basename(file)} must map class indices to names, e.g. {"0": "cat"}; "${key}" is not one.`, file)
+        throw new LabError(
+          'DATA_CLASSES',
+          `${basename(file)} must map class indices to names, e.g. {"0": "cat"}; "${key}" is not one.`,
+          file,
+        )
       }
       names[index] = name
     }
     return Array.from(names, (n, i) => n ?? String(i))
   }
   throw new LabError('DATA_CLASSES', `${basename(file)} must hold an array of class names or an object from index to name.`, file)
-}
-
-/** The folder a data set path lives in: the path itself for a folder, its parent for a file. */
-export function folderOf(path: string): string {
-  return existsSync(path) && statSync(path).isDirectory() ? path : dirname(path)
 }
 
 /**

@@ -45,7 +45,8 @@ const ENTRIES: Omit<DefaultDatasetEntry, 'path'>[] = [
   {
     id: 'imagenet-samples',
     name: 'ImageNet validation samples (20)',
-    description: "20 ImageNet validation JPEGs from Foolbox's samples, one folder per ILSVRC-2012 class index; resize them to the model's input.",
+    description:
+      "20 ImageNet validation JPEGs from Foolbox's samples, one folder per ILSVRC-2012 class index; resize them to the model's input.",
     format: 'image-folder',
     count: 20,
   },

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { createReadStream, statSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import type { Dataset } from './dataset'
 
@@ -25,10 +24,11 @@ interface WithFiles {
 export async function fingerprint(dataset: Dataset): Promise<string> {
   const { info } = dataset
   const files = (dataset as WithFiles).files ?? [info.source]
-  const stats = await Promise.all(files.map((f) => stat(f)))
+  // Synchronous stats: for 50,000 files they take a fraction of the time 50,000 promises do.
+  const stats = files.map((f) => statSync(f))
   const total = stats.reduce((n, s) => n + s.size, 0)
   const mode = files.length <= CONTENT_HASH_MAX_FILES && total <= CONTENT_HASH_MAX_BYTES ? 'content' : 'stat'
-  const root = (await stat(info.source)).isDirectory() ? info.source : dirname(info.source)
+  const root = statSync(info.source).isDirectory() ? info.source : dirname(info.source)
   const identities: string[] = []
   for (let i = 0; i < files.length; i++) {
     const id = mode === 'content' ? await hashFile(files[i]) : `${stats[i].size}:${Math.round(stats[i].mtimeMs)}`

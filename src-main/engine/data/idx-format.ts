@@ -36,7 +36,11 @@ export function parseIdxHeader(file: string, head: Uint8Array): IdxHeader {
   const ndims = head[3]
   const headerBytes = 4 + 4 * ndims
   if (head.length < headerBytes) {
-    throw new LabError('DATA_TRUNCATED', `${basename(file)} ends inside its IDX header: the file is truncated. Copy or download it again.`, file)
+    throw new LabError(
+      'DATA_TRUNCATED',
+      `${basename(file)} ends inside its IDX header: the file is truncated. Copy or download it again.`,
+      file,
+    )
   }
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
   const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false))

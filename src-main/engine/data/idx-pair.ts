@@ -29,7 +29,7 @@ function pairKey(name: string): string {
 }
 
 /** Every images/labels pair in a folder, matched by name (train-images-idx3-ubyte + train-labels-idx1-ubyte). */
-export function idxPairsIn(folder: string): IdxPair[] {
+function idxPairsIn(folder: string): IdxPair[] {
   const names = readdirSync(folder).sort()
   const labels = names.filter(isIdxLabelsName)
   const pairs: IdxPair[] = []

@@ -19,9 +19,9 @@ export interface ImageHeader {
 
 /** BMP goes through decodeBmp (libvips has no BMP loader); everything else straight to sharp. */
 async function sharpInput(file: string): Promise<sharp.Sharp> {
-  const head = await readFile(file)
-  if (!isBmp(head)) return sharp(head)
-  const bmp = decodeBmp(head)
+  const bytes = await readFile(file)
+  if (!isBmp(bytes)) return sharp(bytes)
+  const bmp = decodeBmp(bytes)
   return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } })
 }
 

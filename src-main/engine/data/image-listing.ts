@@ -52,7 +52,14 @@ function collector() {
 export function listImages(folder: string): ImageListing {
   const classes = classFoldersIn(folder)
   const found = collector()
-  if (classes.length === 0) return listFlat(readdirSync(folder).filter(isImageName).sort().map((f) => join(folder, f)), found)
+  if (classes.length === 0)
+    return listFlat(
+      readdirSync(folder)
+        .filter(isImageName)
+        .sort()
+        .map((f) => join(folder, f)),
+      found,
+    )
   const numbered = classes.every((c) => WHOLE_NUMBER.test(c))
   if (numbered) classes.sort((a, b) => Number(a) - Number(b))
   classes.forEach((name, index) => {
@@ -71,5 +78,10 @@ function listFlat(files: string[], found: ReturnType<typeof collector>): ImageLi
   const labels = files.map((f) => LABEL_IN_NAME.exec(basename(f)))
   const named = files.length > 0 && labels.every((m) => m !== null)
   files.forEach((file, i) => found.add(file, named ? Number(labels[i]![1]) : 0))
-  return { layout: named ? 'named-files' : 'unlabeled', entries: found.entries, classNames: named ? null : ['unlabeled'], skipped: found.skipped }
+  return {
+    layout: named ? 'named-files' : 'unlabeled',
+    entries: found.entries,
+    classNames: named ? null : ['unlabeled'],
+    skipped: found.skipped,
+  }
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { LabError } from '../errors'
 
-export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // "\x93NUMPY"
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // "\x93NUMPY"
 
 /** Element types this reader understands, by NumPy descr without byte order. */
 export const NPY_TYPES: Record<string, { bytes: number; float: boolean; signed: boolean }> = {
@@ -31,8 +31,7 @@ export function looksLikeNpy(head: Uint8Array): boolean {
 
 /** Parses the header of a .npy array (format versions 1 to 3); `head` must hold the whole header. */
 export function parseNpyHeader(file: string, head: Uint8Array): NpyHeader {
-  const fail = (what: string) =>
-    new LabError('DATA_FORMAT', `${basename(file)} is not a NumPy array file HFC Lab can read: ${what}.`, file)
+  const fail = (what: string) => new LabError('DATA_FORMAT', `${basename(file)} is not a NumPy array file HFC Lab can read: ${what}.`, file)
   if (!looksLikeNpy(head)) throw fail('it does not start with the .npy magic "\\x93NUMPY"')
   const major = head[6]
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength)

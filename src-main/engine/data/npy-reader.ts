@@ -33,7 +33,12 @@ export async function openNpy(path: string, options: OpenOptions = {}): Promise<
     )
   }
   const count = images.header.shape[0]
-  const labelsRef = pickLabels(own.filter((a) => a !== images), images, options.split) ?? pickLabels(await siblingArrays(path), images, options.split)
+  const labelsRef =
+    pickLabels(
+      own.filter((a) => a !== images),
+      images,
+      options.split,
+    ) ?? pickLabels(await siblingArrays(path), images, options.split)
   if (!labelsRef) {
     throw new LabError(
       'DATA_PAIR',
@@ -78,7 +83,7 @@ export async function openNpy(path: string, options: OpenOptions = {}): Promise<
   }
 }
 
-function isImageArray(a: NpyArrayRef): boolean {
+export function isImageArray(a: NpyArrayRef): boolean {
   const n = a.header.shape.length
   return (n === 3 || n === 4) && a.header.type in IMAGE_TYPES
 }
@@ -170,7 +175,11 @@ async function readLabels(ref: NpyArrayRef): Promise<Int32Array> {
       } else {
         best = value(i)
         if (!Number.isInteger(best) || best < 0) {
-          throw new LabError('DATA_FORMAT', `Label ${i} in ${ref.where} is ${best}; labels must be class indices 0, 1, 2, ... (or one-hot rows).`, ref.file)
+          throw new LabError(
+            'DATA_FORMAT',
+            `Label ${i} in ${ref.where} is ${best}; labels must be class indices 0, 1, 2, ... (or one-hot rows).`,
+            ref.file,
+          )
         }
       }
       labels[i] = best

@@ -63,10 +63,7 @@ export class RecordDataset implements Dataset {
   }
 
   /** Calls `visit` once per requested index with an accessor of its HWC values and its output slot. */
-  private async eachRecord(
-    indices: ArrayLike<number>,
-    visit: (values: (i: number) => number, slot: number) => void,
-  ): Promise<void> {
+  private async eachRecord(indices: ArrayLike<number>, visit: (values: (i: number) => number, slot: number) => void): Promise<void> {
     checkIndices(indices, this.info.count, this.info.source)
     const { first, stride, pixelOffset, dtype } = this.layout
     const width = PIXEL_BYTES[dtype]

@@ -10,7 +10,10 @@ export function parseIndices(text: string, count: number): Int32Array {
   const out: number[] = []
   const add = (i: number) => {
     if (i >= count) {
-      throw new LabError('DATA_SELECTION', `Index ${i} in "${text}" is past the last image (${count - 1}). Choose indices from 0 to ${count - 1}.`)
+      throw new LabError(
+        'DATA_SELECTION',
+        `Index ${i} in "${text}" is past the last image (${count - 1}). Choose indices from 0 to ${count - 1}.`,
+      )
     }
     if (!seen.has(i)) {
       seen.add(i)
@@ -63,7 +66,8 @@ export function selectSamples(selection: SampleSelection, labels: Int32Array): I
     if (!classes || classes.has(labels[i])) pool.push(i)
   }
   const n = selection.n === undefined ? pool.length : Math.min(pool.length, selection.n)
-  if (!Number.isInteger(n) || n < 0) throw new LabError('DATA_SELECTION', `The sample size ${selection.n} must be a whole number of at least 0.`)
+  if (!Number.isInteger(n) || n < 0)
+    throw new LabError('DATA_SELECTION', `The sample size ${selection.n} must be a whole number of at least 0.`)
   const random = mulberry32(selection.seed ?? 0)
   for (let k = 0; k < n; k++) {
     const j = k + Math.floor(random() * (pool.length - k))

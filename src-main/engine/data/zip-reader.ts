@@ -92,7 +92,7 @@ export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
 
 /** Fields that overflow 32 bits are 0xffffffff and follow, in this order, in the zip64 extra field (id 1). */
 function readZip64Extra(dv: DataView, start: number, length: number, entry: ZipEntry): void {
-  for (let q = start; q + 4 <= start + length; ) {
+  for (let q = start; q + 4 <= start + length;) {
     const id = dv.getUint16(q, true)
     const size = dv.getUint16(q + 2, true)
     if (id === 1) {

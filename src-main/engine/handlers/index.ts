@@ -1,5 +1,6 @@
 import { dataHandlers } from './data'
 import { engineHandlers } from './engine'
+import { modelHandlers } from './models'
 import { spectralHandlers } from './spectral'
 import type { HandlerTable } from './types'
 
@@ -7,4 +8,5 @@ export const handlers: HandlerTable = {
   ...engineHandlers,
   ...dataHandlers,
   ...spectralHandlers,
+  ...modelHandlers,
 }

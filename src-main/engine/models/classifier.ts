@@ -23,6 +23,15 @@ export interface ModelInfo {
   sha256: string
   /** How the model was changed from the file (e.g. "D2 conv2d_1:r=2"), empty for the original. */
   variant: string
+  /** Where inputRange came from: the file's hfcLab metadata, the caller's option, or a [0, 1] guess the UI should confirm. */
+  inputRangeSource?: 'metadata' | 'option' | 'assumed'
+  /** Where the class names came from; 'indices' means the file named none. */
+  classesSource?: 'metadata' | 'option' | 'indices'
+  /** Every file the model was read from, with its size and SHA-256 (sha256 above digests them all). */
+  files?: { path: string; bytes: number; sha256: string }[]
+  trainableParams?: number
+  /** The file's model ended in a softmax, which was removed so that logits() gives logits. */
+  outputSoftmaxRemoved?: boolean
 }
 
 /**

@@ -18,13 +18,19 @@ export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file
   const { FS } = await h5wasm.ready
   if (!FS) throw new Error('h5wasm has no file system.')
   const path = `/hfc-model-${process.pid}-${counter++}.h5`
-  FS.writeFile(path, bytes)
-  let file: File
+  // Emscripten's writeFile copies from the start of the view's buffer, so a view into a larger
+  // buffer (a zip entry) must be copied out first.
+  FS.writeFile(path, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice())
+  let file: File | null = null
   try {
     file = new h5wasm.File(path, 'r')
-  } catch (e) {
+  } catch {
+    file = null
+  }
+  // h5wasm reports a failed open with a negative id rather than an exception.
+  if (!file || file.file_id < 0n) {
     FS.unlink(path)
-    throw new LabError('MODEL_BAD_HDF5', `${source} could not be read as HDF5 (it may be truncated or damaged).`, String(e))
+    throw new LabError('MODEL_BAD_HDF5', `${source} could not be read as HDF5: it may be truncated or damaged. Save the model again.`)
   }
   try {
     return read(file)

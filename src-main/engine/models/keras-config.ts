@@ -139,7 +139,14 @@ export function normalizeKerasConfig(raw: unknown, source: string): NormalizedTo
     return out
   })
   const name = String(config.name ?? (className === 'Sequential' ? 'sequential' : 'model'))
-  if (className === 'Sequential') return { class_name: 'Sequential', config: { name, layers: cleaned } }
+  if (className === 'Sequential') {
+    // Keras repeats batch_input_shape on later layers when input_shape was passed to each; TF.js
+    // would take each as a new input spec. Only the first layer defines the input.
+    cleaned.forEach((l, i) => {
+      if (i > 0) delete l.config.batch_input_shape
+    })
+    return { class_name: 'Sequential', config: { name, layers: cleaned } }
+  }
   return {
     class_name: 'Functional',
     config: { name, layers: cleaned, input_layers: listOfRefs(config.input_layers), output_layers: listOfRefs(config.output_layers) },

@@ -4,8 +4,9 @@ import type { Classifier, ModelInfo } from './classifier'
 
 /** A classifier backed by a TF.js Layers model, exposed for weight surgery (D2). */
 export interface LoadedModel extends Classifier {
-  /** The model that computes logits (a final softmax of the file has been removed). */
-  readonly model: tfl.LayersModel
+  /** The Layers model that computes the logits (a final softmax of the file removed), for
+   * surgery such as D2; null for a TF.js graph model, which is inference-only. */
+  readonly model: tfl.LayersModel | null
   dispose(): void
 }
 

@@ -7,7 +7,7 @@ import { toFloat16 } from './float16'
 export const WEIGHTS_FILE = 'weights.bin'
 
 export interface SaveLayersOptions {
-  /** Stored under userDefinedMetadata (e.g. the hfcLab block). */
+  /** Added to the model's own userDefinedMetadata in the file (e.g. the hfcLab block); the model object is not changed. */
   metadata?: Record<string, unknown>
   /** Store float32 weights as float16 (half the size); TF.js expands them again on load. */
   float16?: boolean
@@ -27,7 +27,6 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
 /** Writes a Layers model as model.json + one weights file in `dir` (created if missing), each file atomically. */
 export async function saveLayersModel(model: tfl.LayersModel, dir: string, options: SaveLayersOptions = {}): Promise<void> {
   let artifacts: tf.io.ModelArtifacts | undefined
-  if (options.metadata) model.setUserDefinedMetadata(options.metadata)
   await model.save(
     tf.io.withSaveHandler(async (a) => {
       artifacts = a
@@ -50,7 +49,7 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, optio
     convertedBy: 'HFC Lab',
     modelTopology: artifacts.modelTopology as object,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
-    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    ...(artifacts.userDefinedMetadata || options.metadata ? { userDefinedMetadata: { ...artifacts.userDefinedMetadata, ...options.metadata } as Record<string, object> } : {}),
   }
   await mkdir(dir, { recursive: true })
   await writeAtomically(join(dir, WEIGHTS_FILE), weights)

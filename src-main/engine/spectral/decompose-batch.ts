@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core'
 import { throwIfCancelled, type JobContext } from '../job-context'
 import type { MaskOptions } from './mask-options'
 import { assertPixelBatch, type PixelBatch } from './pixel-batch'
-import { applyFilter, chunkImages, filterPlan } from './separable-filter'
+import { chunkImages } from './chunks'
+import { applyFilter, filterPlan } from './separable-filter'
+import { float32View } from './tensor-read'
 
 export interface SplitBatch {
   low: Float32Array
@@ -28,9 +30,12 @@ export async function decomposeBatch(batch: PixelBatch<Float32Array>, r: number,
     const from = start * stride
     const input = batch.data.subarray(from, from + size * stride)
     const filtered = tf.tidy(() => applyFilter(tf.tensor4d(input, [size, h, w, c]), plan))
-    low.set(filtered.dataSync() as Float32Array, from)
+    const values = float32View(filtered)
+    for (let k = 0; k < values.length; k++) {
+      low[from + k] = values[k]
+      high[from + k] = input[k] - values[k]
+    }
     filtered.dispose()
-    for (let k = from; k < from + size * stride; k++) high[k] = batch.data[k] - low[k]
     if (ctx) {
       ctx.progress(start + size, n, 'frequency split')
       // Yield so a cancel message can reach the worker between chunks.

@@ -1,23 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { centredDftMatrix } from './matrix-cache'
-import { chunkImages } from './separable-filter'
+import { mapChunks } from './chunks'
+import { centredDft } from './matrix-cache'
 
-/** [B, H, W] planes -> centred log(1 + |F x|) planes, with the DFT as real products (no complex dtype on wasm). */
-function logMagnitudePlanes(planes: tf.Tensor3D): tf.Tensor3D {
+/** Each [b, h, w] plane right-multiplied by an [w, k] matrix, then turned to [b, k, h]. */
+function productTurned(planes: tf.Tensor3D, m: tf.Tensor2D): tf.Tensor3D {
   const [b, h, w] = planes.shape
+  const k = m.shape[1]
+  return tf.transpose(tf.reshape(tf.matMul(tf.reshape(planes, [b * h, w]), m), [b, h, k]), [0, 2, 1])
+}
+
+/** Right product of [b, w, h] planes by an [h, h] matrix, as [b, w, h]. */
+function product(turned: tf.Tensor3D, m: tf.Tensor2D): tf.Tensor3D {
+  const [b, w, h] = turned.shape
+  return tf.reshape(tf.matMul(tf.reshape(turned, [b * w, h]), m), [b, w, h])
+}
+
+/** [B, H, W] planes -> centred log(1 + |F x|), with the DFT as real products (no complex dtype on wasm). */
+function logMagnitudePlanes(planes: tf.Tensor3D): tf.Tensor3D {
+  const [, h, w] = planes.shape
   return tf.tidy(() => {
-    // [x Cw | x Sw], then per plane transposed and multiplied by [Ch | Sh]: four blocks (x Cw)^T Ch, ...
-    const first = tf.matMul(tf.reshape(planes, [b * h, w]), centredDftMatrix(w))
-    const turned = tf.transpose(tf.reshape(first, [b, h, 2 * w]), [0, 2, 1])
-    const second = tf.reshape(tf.matMul(tf.reshape(turned, [b * 2 * w, h]), centredDftMatrix(h)), [b, 2, w, 2, h])
-    const block = (i: number, j: number) => tf.reshape(tf.slice(second, [0, i, 0, j, 0], [b, 1, w, 1, h]), [b, w, h])
-    const cc = block(0, 0)
-    const cs = block(0, 1)
-    const sc = block(1, 0)
-    const ss = block(1, 1)
-    // Re F = Ch^T x Cw - Sh^T x Sw and Im F = -(Ch^T x Sw + Sh^T x Cw); blocks are transposed ([w, h]).
-    const re = tf.sub(cc, ss)
-    const im = tf.add(sc, cs)
+    const rowsDft = centredDft(h)
+    const colsDft = centredDft(w)
+    // (x Cw)^T and (x Sw)^T, then right products with Ch and Sh give the four blocks transposed.
+    const xc = productTurned(planes, colsDft.cos)
+    const xs = productTurned(planes, colsDft.sin)
+    // Re F = Ch^T x Cw - Sh^T x Sw and -Im F = Sh^T x Cw + Ch^T x Sw.
+    const re = tf.sub(product(xc, rowsDft.cos), product(xs, rowsDft.sin))
+    const im = tf.add(product(xc, rowsDft.sin), product(xs, rowsDft.cos))
     const magnitude = tf.sqrt(tf.add(tf.square(re), tf.square(im)))
     return tf.transpose(tf.log1p(magnitude) as tf.Tensor3D, [0, 2, 1])
   })
@@ -26,16 +35,11 @@ function logMagnitudePlanes(planes: tf.Tensor3D): tf.Tensor3D {
 /** Centred log(1 + |F(x)|) of every channel of NHWC images, DC at (floor(h/2), floor(w/2)), for display. */
 export function logMagnitudeSpectrum(images: tf.Tensor4D): tf.Tensor4D {
   if (images.rank !== 4) throw new RangeError(`expected NHWC images (rank 4), got shape [${images.shape.join(', ')}]`)
-  const [n, h, w, c] = images.shape
-  const per = chunkImages(h, w, 4 * c)
-  return tf.tidy(() => {
-    const parts: tf.Tensor4D[] = []
-    for (let start = 0; start < n; start += per) {
-      const size = Math.min(per, n - start)
-      const chunk = tf.slice(images, [start, 0, 0, 0], [size, h, w, c])
-      const planes = tf.reshape<tf.Rank.R3>(tf.transpose(chunk, [0, 3, 1, 2]), [size * c, h, w])
-      parts.push(tf.transpose(tf.reshape(logMagnitudePlanes(planes), [size, c, h, w]), [0, 2, 3, 1]))
-    }
-    return parts.length === 1 ? parts[0] : tf.concat(parts, 0)
-  })
+  return mapChunks(images, (chunk) =>
+    tf.tidy(() => {
+      const [n, h, w, c] = chunk.shape
+      const planes = tf.reshape<tf.Rank.R3>(tf.transpose(chunk, [0, 3, 1, 2]), [n * c, h, w])
+      return tf.transpose(tf.reshape<tf.Rank.R4>(logMagnitudePlanes(planes), [n, c, h, w]), [0, 2, 3, 1])
+    }),
+  )
 }

@@ -25,10 +25,14 @@ export function lowPass(images: tf.Tensor4D, r: number, options?: MaskOptions): 
   return filter(images) as tf.Tensor4D
 }
 
+/** x - x_l with its gradient spelled out, so decompose works without the stock gradients registered. */
+const subtract = tf.customGrad((...inputs) => {
+  const [x, low] = inputs as [tf.Tensor4D, tf.Tensor4D]
+  return { value: tf.sub(x, low) as tf.Tensor4D, gradFunc: (dy: tf.Tensor4D) => [dy, tf.neg(dy)] }
+})
+
 /** x_l with mask M and x_h = x - x_l, which is F^-1((1 - M) F x): the two always sum to x. */
 export function decompose(images: tf.Tensor4D, r: number, options?: MaskOptions): { low: tf.Tensor4D; high: tf.Tensor4D } {
-  return tf.tidy(() => {
-    const low = lowPass(images, r, options)
-    return { low, high: tf.sub(images, low) }
-  })
+  const low = lowPass(images, r, options)
+  return { low, high: subtract(images, low) as tf.Tensor4D }
 }

@@ -48,22 +48,26 @@ export function basisFactors(n: number, k: number): BasisFactors {
   return { analysis, synthesis }
 }
 
-/**
- * [n, 2n] = [C | S] with C[t, u] = cos(2 pi f_u t / n), S[t, u] = sin(2 pi f_u t / n) and f_u the
- * frequency at centred index u (u - floor(n/2)): x @ C - i x @ S is the fftshifted DFT along an axis.
- */
-export function centredDftMatrix(n: number): tf.Tensor2D {
-  return cached(`centred-dft|${n}`, () => {
-    const values = new Float32Array(n * 2 * n)
-    const c = centroid(n)
+export interface CentredDft {
+  /** [n, n]: cos(2 pi f_u t / n) at [t, u], f_u = u - floor(n/2) the frequency at centred index u. */
+  cos: tf.Tensor2D
+  /** [n, n]: sin(2 pi f_u t / n); x @ cos - i x @ sin is the fftshifted DFT along an axis. */
+  sin: tf.Tensor2D
+}
+
+export function centredDft(n: number): CentredDft {
+  const [cos, sin] = cached(`centred-dft|${n}`, () => {
+    const c = new Float32Array(n * n)
+    const s = new Float32Array(n * n)
+    const dc = centroid(n)
     for (let t = 0; t < n; t++) {
       for (let u = 0; u < n; u++) {
-        const f = u - c
-        const angle = (2 * Math.PI * ((((f * t) % n) + n) % n)) / n
-        values[t * 2 * n + u] = Math.cos(angle)
-        values[t * 2 * n + n + u] = Math.sin(angle)
+        const angle = (2 * Math.PI * (((((u - dc) * t) % n) + n) % n)) / n
+        c[t * n + u] = Math.cos(angle)
+        s[t * n + u] = Math.sin(angle)
       }
     }
-    return [tf.tensor2d(values, [n, 2 * n])]
-  })[0]
+    return [tf.tensor2d(c, [n, n]), tf.tensor2d(s, [n, n])]
+  })
+  return { cos, sin }
 }

@@ -1,22 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { forEachChunk } from './chunks'
 import { halfDiagonal } from './mask'
 import { basisFactors } from './matrix-cache'
 import { assertPixelBatch, type PixelBatch } from './pixel-batch'
 import { realFourierBasis } from './real-basis'
-import { chunkImages } from './separable-filter'
 
 /** Sum over images and channels of the squared real-basis coefficients, as [w, h] (column frequency first). */
 function coefficientEnergy(images: tf.Tensor4D): Float32Array {
-  const [n, h, w, c] = images.shape
+  const [, h, w] = images.shape
   const rows = basisFactors(h, h)
   const cols = basisFactors(w, w)
-  const per = chunkImages(h, w, c)
   let total = tf.zeros([w, h])
-  for (let start = 0; start < n; start += per) {
-    const size = Math.min(per, n - start)
+  forEachChunk(images, (chunk) => {
     const next = tf.tidy(() => {
-      const chunk = tf.slice(images, [start, 0, 0, 0], [size, h, w, c])
-      const b = size * c
+      const [n, , , c] = chunk.shape
+      const b = n * c
       const planes = tf.reshape(tf.transpose(chunk, [0, 3, 1, 2]), [b * h, w])
       const turned = tf.transpose(tf.reshape(tf.matMul(planes, cols.analysis), [b, h, w]), [0, 2, 1])
       const coefficients = tf.reshape(tf.matMul(tf.reshape(turned, [b * w, h]), rows.analysis), [b, w, h])
@@ -24,7 +22,7 @@ function coefficientEnergy(images: tf.Tensor4D): Float32Array {
     })
     total.dispose()
     total = next
-  }
+  })
   const values = total.dataSync() as Float32Array
   total.dispose()
   return values

@@ -2,18 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { basisFactors, type BasisFactors } from './matrix-cache'
 import { maskWeight, resolveMask, type MaskOptions } from './mask-options'
 import { leadingColumns, realFourierBasis } from './real-basis'
-
-/**
- * Values per chunk when a batch is split (planes x h x w). Throughput on wasm is flat above ~1M
- * values, and the wasm heap, which never shrinks, grows by a few chunk copies at most.
- */
-const CHUNK_ELEMENTS = 4_000_000
-
-/**
- * Tensors up to this size are filtered in one pass. Splitting a wasm tensor costs a full copy per
- * piece (its Slice kernel reads the whole input back), so tensors are only split when large.
- */
-const SINGLE_PASS_ELEMENTS = 16_000_000
+import { mapChunks } from './chunks'
 
 /** A mask M expressed in the real Fourier basis: x_l = Rh[:, :kh] (W .* (Rh[:, :kh]^T x Rw[:, :kw])) Rw[:, :kw]^T. */
 export interface FilterPlan {
@@ -81,32 +70,16 @@ function filterImages(images: tf.Tensor4D, plan: FilterPlan, rows: BasisFactors,
   })
 }
 
-/** Images per chunk so that a chunk holds about CHUNK_ELEMENTS values. */
-export function chunkImages(h: number, w: number, c: number): number {
-  return Math.max(1, Math.floor(CHUNK_ELEMENTS / (h * w * c)))
-}
-
 /**
  * Applies the plan to NHWC images, in chunks of images when the batch is large so memory stays
  * bounded. Not differentiable by itself.
  */
 export function applyFilter(images: tf.Tensor4D, plan: FilterPlan): tf.Tensor4D {
-  const [n, h, w, c] = images.shape
+  const [, h, w] = images.shape
   if (h !== plan.h || w !== plan.w) throw new RangeError(`filter planned for ${plan.h}x${plan.w}, images are ${h}x${w}`)
-  if (plan.kh === 0 || plan.kw === 0) return tf.zerosLike(images)
+  if (images.shape[0] === 0 || plan.kh === 0 || plan.kw === 0) return tf.zerosLike(images)
   if (plan.separable && plan.kh === h && plan.kw === w) return tf.clone(images)
   const rows = basisFactors(h, plan.kh)
   const cols = basisFactors(w, plan.kw)
-  if (n * h * w * c <= SINGLE_PASS_ELEMENTS) return filterImages(images, plan, rows, cols)
-  const per = chunkImages(h, w, c)
-  return tf.tidy(() => {
-    const parts: tf.Tensor4D[] = []
-    for (let start = 0; start < n; start += per) {
-      // gather copies only the chunk; slice would read the whole tensor back from the wasm heap.
-      const chunk = tf.gather(images, tf.range(start, Math.min(start + per, n), 1, 'int32'))
-      parts.push(filterImages(chunk, plan, rows, cols))
-      chunk.dispose()
-    }
-    return tf.concat(parts, 0)
-  })
+  return mapChunks(images, (chunk) => filterImages(chunk, plan, rows, cols))
 }

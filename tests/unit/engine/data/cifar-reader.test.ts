@@ -70,14 +70,19 @@ describe('CIFAR binary reader on written and damaged batches', () => {
     const bad = Buffer.from(batch)
     bad[3 * 3073] = 42
     writeFileSync(file, bad)
-    await expect(openDataset(file)).rejects.toMatchObject({ code: 'DATA_FORMAT', message: expect.stringContaining('Record 3 of data_batch_9.bin has label 42') })
+    await expect(openDataset(file)).rejects.toMatchObject({
+      code: 'DATA_FORMAT',
+      message: expect.stringContaining('Record 3 of data_batch_9.bin has label 42'),
+    })
   })
 
   it('reads CIFAR-100 records with fine labels by default and coarse labels on request', async () => {
     const dir = join(t.dir, 'cifar-100-binary')
     mkdirSync(dir)
     const samples = join(SHARED_DATA, 'samples')
-    const files = readdirSync(samples).filter((f) => f.startsWith('cifar100_')).sort()
+    const files = readdirSync(samples)
+      .filter((f) => f.startsWith('cifar100_'))
+      .sort()
     const source = await openDataset(samples, { size: [32, 32], channels: 3 })
     const names = readdirSync(samples).sort()
     const picks = files.map((f) => names.indexOf(f))

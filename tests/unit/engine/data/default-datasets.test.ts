@@ -39,21 +39,43 @@ describe('embedded default data sets', () => {
   it('holds 1,000 Fashion-MNIST test images with the class names from labels.txt', async () => {
     const d = await openDefaultDataset('fashion-mnist')
     expect(d.info.count).toBe(1000)
-    expect(d.info.classes).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'])
+    expect(d.info.classes).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ])
     expect(d.info.classCounts).toEqual([83, 94, 98, 123, 101, 89, 98, 92, 103, 119])
     expect(sha(await d.readBytes([0, 999]))).toBe('15d1fba6c95375de')
   })
 
   it('holds 1,000 CIFAR-10 test images as a binary batch, 100 per class', async () => {
     const d = await openDefaultDataset('cifar10')
-    expect(d.info).toMatchObject({ format: 'cifar10-bin', count: 1000, shape: [32, 32, 3], source: join(RESOURCES, 'datasets', 'cifar10', 'test_batch.bin') })
+    expect(d.info).toMatchObject({
+      format: 'cifar10-bin',
+      count: 1000,
+      shape: [32, 32, 3],
+      source: join(RESOURCES, 'datasets', 'cifar10', 'test_batch.bin'),
+    })
     expect(d.info.classCounts).toEqual(new Array(10).fill(100))
     expect(sha(await d.readBytes([0, 999]))).toBe('4e2a8b8faebaa565')
   })
 
   it('says which ids exist when asked for an unknown one', async () => {
-    await expect(openDefaultDataset('svhn')).rejects.toMatchObject({ code: 'DATA_NO_DEFAULT', message: expect.stringContaining('mnist, fashion-mnist, cifar10, imagenet-samples') })
+    await expect(openDefaultDataset('svhn')).rejects.toMatchObject({
+      code: 'DATA_NO_DEFAULT',
+      message: expect.stringContaining('mnist, fashion-mnist, cifar10, imagenet-samples'),
+    })
     process.env.HFC_RESOURCES = '/nonexistent/resources'
-    await expect(openDefaultDataset('mnist')).rejects.toMatchObject({ code: 'DATA_NOT_FOUND', message: expect.stringContaining('HFC_RESOURCES') })
+    await expect(openDefaultDataset('mnist')).rejects.toMatchObject({
+      code: 'DATA_NOT_FOUND',
+      message: expect.stringContaining('HFC_RESOURCES'),
+    })
   })
 })

@@ -110,7 +110,10 @@ describe('IDX reader on damaged copies', () => {
 
   it('names the file and says it is truncated when images are cut short', async () => {
     const dir = pair('short', images.subarray(0, images.length - 100), labels)
-    await expect(openDataset(dir)).rejects.toMatchObject({ code: 'DATA_TRUNCATED', message: expect.stringMatching(/t10k-images-idx3-ubyte .*truncated/) })
+    await expect(openDataset(dir)).rejects.toMatchObject({
+      code: 'DATA_TRUNCATED',
+      message: expect.stringMatching(/t10k-images-idx3-ubyte .*truncated/),
+    })
   })
 
   it('names the file when a gzip stream is cut short', async () => {
@@ -119,14 +122,20 @@ describe('IDX reader on damaged copies', () => {
     const packed = readFileSync(join(MNIST, 't10k-images-idx3-ubyte.gz'))
     writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), packed.subarray(0, packed.length >> 1))
     copyFileSync(join(MNIST, 't10k-labels-idx1-ubyte.gz'), join(dir, 't10k-labels-idx1-ubyte.gz'))
-    await expect(openDataset(dir)).rejects.toMatchObject({ code: 'DATA_CORRUPT', message: expect.stringContaining('t10k-images-idx3-ubyte.gz') })
+    await expect(openDataset(dir)).rejects.toMatchObject({
+      code: 'DATA_CORRUPT',
+      message: expect.stringContaining('t10k-images-idx3-ubyte.gz'),
+    })
   })
 
   it('rejects a wrong magic number, naming the file and the magic found', async () => {
     const bad = Buffer.from(images)
     bad[2] = 0x42
     const dir = pair('magic', bad, labels)
-    await expect(openDataset(dir)).rejects.toMatchObject({ code: 'DATA_FORMAT', message: expect.stringMatching(/t10k-images-idx3-ubyte has the wrong magic number 0x00004203/) })
+    await expect(openDataset(dir)).rejects.toMatchObject({
+      code: 'DATA_FORMAT',
+      message: expect.stringMatching(/t10k-images-idx3-ubyte has the wrong magic number 0x00004203/),
+    })
   })
 
   it('rejects labels that do not match the images in count, naming both files', async () => {
@@ -148,7 +157,10 @@ describe('IDX reader on damaged copies', () => {
     const dir = join(t.dir, 'alone')
     mkdirSync(dir)
     copyFileSync(join(MNIST, 't10k-images-idx3-ubyte.gz'), join(dir, 't10k-images-idx3-ubyte.gz'))
-    await expect(openDataset(join(dir, 't10k-images-idx3-ubyte.gz'))).rejects.toMatchObject({ code: 'DATA_PAIR', message: expect.stringContaining('labels file') })
+    await expect(openDataset(join(dir, 't10k-images-idx3-ubyte.gz'))).rejects.toMatchObject({
+      code: 'DATA_PAIR',
+      message: expect.stringContaining('labels file'),
+    })
   })
 
   it('rejects indices outside the data set instead of reading past the end', async () => {

@@ -124,7 +124,10 @@ describe('image folder reader on bad files', () => {
     writeFileSync(join(dir, 'b_1.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]))
     const d = await openDataset(dir, { size: [32, 32], channels: 3 })
     expect(d.info.count).toBe(2)
-    await expect(d.readBytes([1])).rejects.toMatchObject({ code: 'DATA_IMAGE', message: expect.stringContaining('b_1.jpg cannot be decoded') })
+    await expect(d.readBytes([1])).rejects.toMatchObject({
+      code: 'DATA_IMAGE',
+      message: expect.stringContaining('b_1.jpg cannot be decoded'),
+    })
     expect((await d.readBytes([0])).length).toBe(3072)
   })
 

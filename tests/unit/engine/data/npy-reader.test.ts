@@ -42,7 +42,7 @@ describe('NumPy reader', () => {
   it('reads a compressed .npz (np.savez_compressed) of float32 NCHW images on [0, 1], picking the test split', async () => {
     const rgb = new Float32Array(N * 3 * 28 * 28)
     for (let n = 0; n < N; n++) {
-      for (let c = 0; c < 3; c++) for (let p = 0; p < 784; p++) rgb[((n * 3 + c) * 784) + p] = pixels[n * 784 + p] / 255
+      for (let c = 0; c < 3; c++) for (let p = 0; p < 784; p++) rgb[(n * 3 + c) * 784 + p] = pixels[n * 784 + p] / 255
     }
     const file = join(t.dir, 'rgb.npz')
     writeFileSync(
@@ -78,6 +78,26 @@ describe('NumPy reader', () => {
     await d.close?.()
   })
 
+  it('opens a folder of x_/y_ .npy files, the test split by default', async () => {
+    const dir = tempFolder()
+    try {
+      writeFileSync(join(dir.dir, 'x_train.npy'), encodeNpy('|u1', [20, 28, 28], pixels.subarray(0, 20 * 784)))
+      writeFileSync(join(dir.dir, 'y_train.npy'), encodeNpy('|u1', [20], Uint8Array.from(labels.subarray(0, 20))))
+      writeFileSync(join(dir.dir, 'x_test.npy'), encodeNpy('|u1', [30, 28, 28], pixels.subarray(20 * 784)))
+      writeFileSync(join(dir.dir, 'y_test.npy'), encodeNpy('|u1', [30], Uint8Array.from(labels.subarray(20))))
+      expect(await detectFormat(dir.dir)).toBe('npy')
+      const test = await openDataset(dir.dir)
+      expect(test.info.count).toBe(30)
+      expect(Array.from(test.labels())).toEqual(Array.from(labels.subarray(20)))
+      const train = await openDataset(dir.dir, { split: 'train' })
+      expect(Array.from(train.labels())).toEqual(Array.from(labels.subarray(0, 20)))
+      expect(Buffer.from(await train.readBytes([19]))).toEqual(Buffer.from(await mnist.readBytes([19])))
+      await Promise.all([test.close?.(), train.close?.()])
+    } finally {
+      dir.remove()
+    }
+  })
+
   it('rejects labels that do not match the images in count, naming both arrays', async () => {
     const file = join(t.dir, 'mismatch.npz')
     writeFileSync(
@@ -99,11 +119,20 @@ describe('NumPy reader', () => {
       const npy = encodeNpy('|u1', [N, 28, 28], pixels)
       writeFileSync(join(dir.dir, 'x_test.npy'), npy.subarray(0, npy.length - 10))
       writeFileSync(join(dir.dir, 'y_test.npy'), encodeNpy('|u1', [N], Uint8Array.from(labels)))
-      await expect(openDataset(join(dir.dir, 'x_test.npy'))).rejects.toMatchObject({ code: 'DATA_TRUNCATED', message: expect.stringContaining('x_test.npy') })
+      await expect(openDataset(join(dir.dir, 'x_test.npy'))).rejects.toMatchObject({
+        code: 'DATA_TRUNCATED',
+        message: expect.stringContaining('x_test.npy'),
+      })
       writeFileSync(join(dir.dir, 'x_test.npy'), encodeNpy('|u1', [N, 28, 28], pixels, true))
-      await expect(openDataset(join(dir.dir, 'x_test.npy'))).rejects.toMatchObject({ code: 'DATA_FORMAT', message: expect.stringContaining('Fortran order') })
+      await expect(openDataset(join(dir.dir, 'x_test.npy'))).rejects.toMatchObject({
+        code: 'DATA_FORMAT',
+        message: expect.stringContaining('Fortran order'),
+      })
       writeFileSync(join(dir.dir, 'broken.npz'), Buffer.from('PK\x03\x04 not really a zip'))
-      await expect(openDataset(join(dir.dir, 'broken.npz'))).rejects.toMatchObject({ code: 'DATA_CORRUPT', message: expect.stringContaining('broken.npz') })
+      await expect(openDataset(join(dir.dir, 'broken.npz'))).rejects.toMatchObject({
+        code: 'DATA_CORRUPT',
+        message: expect.stringContaining('broken.npz'),
+      })
     } finally {
       dir.remove()
     }
@@ -113,7 +142,10 @@ describe('NumPy reader', () => {
     const dir = tempFolder()
     try {
       writeFileSync(join(dir.dir, 'only.npy'), encodeNpy('|u1', [N, 28, 28], pixels))
-      await expect(openDataset(join(dir.dir, 'only.npy'))).rejects.toMatchObject({ code: 'DATA_PAIR', message: expect.stringContaining('np.savez') })
+      await expect(openDataset(join(dir.dir, 'only.npy'))).rejects.toMatchObject({
+        code: 'DATA_PAIR',
+        message: expect.stringContaining('np.savez'),
+      })
     } finally {
       dir.remove()
     }

@@ -23,13 +23,19 @@ describe('format registry', () => {
   it('names the formats it reads when a path is none of them', async () => {
     const file = join(t.dir, 'notes.csv')
     writeFileSync(file, 'a,b\n1,2\n')
-    await expect(openDataset(file)).rejects.toMatchObject({ code: 'DATA_UNKNOWN_FORMAT', message: expect.stringMatching(/notes\.csv is not a data set format.*IDX.*CIFAR-10.*NumPy/) })
+    await expect(openDataset(file)).rejects.toMatchObject({
+      code: 'DATA_UNKNOWN_FORMAT',
+      message: expect.stringMatching(/notes\.csv is not a data set format.*IDX.*CIFAR-10.*NumPy/),
+    })
     const empty = join(t.dir, 'empty')
     mkdirSync(empty)
     await expect(detectFormat(empty)).rejects.toMatchObject({ code: 'DATA_UNKNOWN_FORMAT' })
   })
 
   it('says a missing path does not exist', async () => {
-    await expect(openDataset(join(t.dir, 'nope'))).rejects.toMatchObject({ code: 'DATA_NOT_FOUND', message: expect.stringContaining('does not exist') })
+    await expect(openDataset(join(t.dir, 'nope'))).rejects.toMatchObject({
+      code: 'DATA_NOT_FOUND',
+      message: expect.stringContaining('does not exist'),
+    })
   })
 })

@@ -1,3 +1,4 @@
+/** The NumPy .npy file format, shared by the engine (exports) and the renderer (downloads). */
 /** Writes a NumPy .npy (format 1.0, little-endian, C order): float32, int32 or uint8 arrays. */
 export function encodeNpy(data: Float32Array | Int32Array | Uint8Array, shape: number[]): Uint8Array {
   const descr = data instanceof Float32Array ? '<f4' : data instanceof Int32Array ? '<i4' : '|u1'

@@ -1,0 +1,82 @@
+import type { Command } from 'commander'
+import { join, resolve } from 'node:path'
+import { writeFileAtomic } from '../../engine/export/atomic-write'
+import { encodePng } from '../../engine/export/png'
+import { parseDefense } from '../../protocol/models'
+import { encodeNpy } from '../../protocol/npy'
+import { printJson, progressBar, withEngine } from '../engine'
+import { kernelGridPixels } from '../kernel-grid'
+import { datasetSpec, modelSpec } from '../specs'
+
+export function registerModels(program: Command): void {
+  const model = program.command('model').description('inspect models (TF.js Layers/graph, Keras .h5/.keras, ONNX)')
+  model
+    .command('info <path>')
+    .description('layers, output shapes, parameters, input shape and range, gradients, SHA-256 (path or default id)')
+    .option('--input-range <lo,hi>', 'pixel range the model expects when the file does not say, e.g. 0,255')
+    .option('--json', 'print one JSON object')
+    .action(async (path: string, opts: { inputRange?: string; json?: boolean }) => {
+      const { info } = await withEngine(program.opts(), (host) => host.call('model.open', modelSpec(path, opts.inputRange)))
+      if (opts.json) return printJson(info)
+      console.log(`${info.name} (${info.format}) ${info.variant}`)
+      console.log(`  input ${info.inputShape.join('x')}, range ${info.inputRange.join('..')} (${info.inputRangeSource}), ${info.classes.length} classes`)
+      console.log(`  ${info.totalParams.toLocaleString()} parameters, gradients ${info.gradients ? 'available' : 'not available'}, sha256 ${info.sha256}`)
+      for (const l of info.layers) console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
+    })
+
+  program
+    .command('eval')
+    .description('clean accuracy, per-class accuracy and confusion matrix, optionally under a defence')
+    .requiredOption('--model <path>', 'model path or default id')
+    .requiredOption('--data <path>', 'data set path or default id')
+    .option('--limit <n>', 'first N images', Number)
+    .option('--indices <list>', 'images, e.g. 0-999')
+    .option('--defense <spec>', 'none | d1:R | d2:R1[,R2,...]', 'none')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { model: string; data: string; limit?: number; indices?: string; defense: string; json?: boolean }) => {
+      const result = await withEngine(program.opts(), async (host) => {
+        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
+        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+        return host.call('model.evaluate', { modelId, datasetId, limit: opts.limit, indices: opts.indices, defense: parseDefense(opts.defense) }, { onProgress: progressBar('eval') })
+      })
+      if (opts.json) return printJson(result)
+      console.log(`accuracy ${(result.accuracy * 100).toFixed(2)}% on ${result.n} images (defence ${result.defense})`)
+      for (const c of result.perClass) console.log(`  ${c.class.padEnd(14)} ${(c.accuracy * 100).toFixed(1).padStart(5)}%  (${c.n})`)
+    })
+
+  program
+    .command('kernels')
+    .description('D2 kernel inspector to files: before/after .npy, a PNG grid and a JSON report per layer')
+    .requiredOption('--model <path>', 'model path or default id')
+    .requiredOption('--radius <r>', 'radius in k-grid bins', Number)
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--layer <name>', 'conv layer (default: the first)')
+    .option('--rule <rule>', 'strict | inclusive', 'strict')
+    .option('--mode <mode>', 'kernel (k x k grid) | padded', 'kernel')
+    .option('--force', 'overwrite existing files')
+    .action(async (opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean }) => {
+      const report = await withEngine(program.opts(), async (host) => {
+        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+        return host.call('model.kernels', {
+          modelId,
+          layer: opts.layer,
+          radius: opts.radius,
+          mask: { kind: 'circle', rule: opts.rule as 'strict' | 'inclusive' },
+          mode: opts.mode as 'kernel' | 'padded',
+        })
+      })
+      const out = resolve(opts.out)
+      const [kh, kw, cin, cout] = report.kernelShape
+      const force = !!opts.force
+      for (const pick of ['before', 'after'] as const) {
+        const values = new Float32Array(kh * kw * cin * cout)
+        for (const k of report.kernels) k[pick].forEach((v, p) => (values[p * cin * cout + k.inChannel * cout + k.outChannel] = v))
+        await writeFileAtomic(join(out, `${report.layer}_${pick}.npy`), encodeNpy(values, [kh, kw, cin, cout]), { force })
+      }
+      const grid = kernelGridPixels(report)
+      await writeFileAtomic(join(out, `${report.layer}_grid.png`), await encodePng(grid.pixels, grid.height, grid.width, 3), { force })
+      const { kernels, ...summary } = report
+      await writeFileAtomic(join(out, `${report.layer}_report.json`), JSON.stringify({ ...summary, kernels: kernels.map(({ before, after, ...k }) => k) }, null, 2), { force })
+      console.log(`${report.layer}: r=${report.radius} keeps ${report.keptBins}/${report.totalBins} bins, removes ${(report.energyRemovedFraction * 100).toFixed(1)}% of the energy; wrote ${out}`)
+    })
+}

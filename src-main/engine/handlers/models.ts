@@ -1,0 +1,132 @@
+import type { Defense, ModelSpec, ModelSummary } from '../../protocol/models'
+import { describeDefense } from '../../protocol/models'
+import { LabError } from '../errors'
+import { accuracy, withD1 } from '../eval'
+import { forEachBatch, selectIndices } from '../jobs/batches'
+import { predictBatch } from '../jobs/predict'
+import { theorem1Check } from '../jobs/theorem1'
+import { checkCompatible, getDataset, getModel } from '../lookup'
+import { DEFAULT_MODEL_RECIPES, defaultModels, firstConvLayers, kernelReport, lowPassKernels, openDefaultModel, openModel, type LoadedModel } from '../models'
+import type { Classifier } from '../models/classifier'
+import { evaluationFromConfusion } from '../shard-merge'
+import { specId } from '../spec-id'
+import type { EngineState } from '../state'
+import type { HandlerTable } from './types'
+
+function isLayers(model: Classifier): model is LoadedModel {
+  return 'model' in model && !!(model as LoadedModel).model
+}
+
+function layersModel(model: Classifier, what: string): LoadedModel {
+  if (!isLayers(model)) throw new LabError('MODEL_NO_LAYERS', `${what} needs a model whose weights HFC Lab can edit; "${model.info.name}" (${model.info.variant || model.info.format}) is not one. Use the original model.`)
+  return model
+}
+
+export function summarize(model: Classifier): ModelSummary {
+  const info = model.info
+  return {
+    name: info.name,
+    format: info.format,
+    source: info.source,
+    inputShape: info.inputShape,
+    inputRange: info.inputRange,
+    inputRangeSource: info.inputRangeSource ?? 'metadata',
+    classes: info.classes,
+    layers: info.layers,
+    totalParams: info.totalParams,
+    gradients: info.gradients,
+    sha256: info.sha256,
+    variant: info.variant,
+    convLayers: isLayers(model) ? firstConvLayers(model).map((l) => l.name) : [],
+  }
+}
+
+/** A defended copy of a model, opened once per (model, defence) and kept in the registry. */
+export async function defended(state: EngineState, modelId: string, defense: Defense): Promise<{ id: string; model: Classifier }> {
+  const base = getModel(state, modelId)
+  if (defense.kind === 'none') return { id: modelId, model: base }
+  const id = specId('mv', { modelId, defense })
+  const cached = state.models.get(id)
+  if (cached) return { id, model: cached }
+  let model: Classifier
+  if (defense.kind === 'd1') {
+    model = withD1(base, defense.radius, defense.mask ?? {})
+  } else {
+    const loaded = layersModel(base, 'D2')
+    const convs = firstConvLayers(loaded)
+    if (defense.radii.length > convs.length) {
+      throw new LabError('D2_LAYERS', `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`)
+    }
+    model = await lowPassKernels(loaded, defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })), { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' })
+  }
+  state.models.set(id, model)
+  return { id, model }
+}
+
+async function open(spec: ModelSpec): Promise<Classifier> {
+  if (spec.defaultId) return openDefaultModel(spec.defaultId)
+  return openModel(spec.path!, { inputRange: spec.inputRange })
+}
+
+export const modelHandlers: HandlerTable = {
+  async 'model.defaults'() {
+    const present = new Set(defaultModels().map((m) => m.id))
+    return DEFAULT_MODEL_RECIPES.map((r) => ({ id: r.id, name: `${r.id} (${r.architectureName})`, description: r.description, available: present.has(r.id) }))
+  },
+
+  async 'model.open'(spec, _ctx, state) {
+    const id = specId('m', spec)
+    let model = state.models.get(id)
+    if (!model) {
+      model = await open(spec)
+      state.models.set(id, model)
+    }
+    return { id, info: summarize(model) }
+  },
+
+  async 'model.variant'({ modelId, defense }, _ctx, state) {
+    const { id, model } = await defended(state, modelId, defense)
+    return { id, info: summarize(model) }
+  },
+
+  async 'model.predict'({ modelId, datasetId, ...selection }, ctx, state) {
+    const model = getModel(state, modelId)
+    const dataset = getDataset(state, datasetId)
+    checkCompatible(model, dataset)
+    const indices = selectIndices(dataset, selection)
+    const labels = new Int32Array(indices.length)
+    const confidences = new Float32Array(indices.length)
+    await forEachBatch(dataset, indices, 256, ctx, 'predict', async (batch) => {
+      const p = await predictBatch(model, batch.images)
+      labels.set(p.labels, batch.offset)
+      confidences.set(p.confidences, batch.offset)
+    })
+    return { indices, labels, confidences }
+  },
+
+  async 'model.evaluate'({ modelId, datasetId, defense, ...selection }, ctx, state) {
+    const dataset = getDataset(state, datasetId)
+    const { model } = await defended(state, modelId, defense)
+    checkCompatible(model, dataset)
+    const report = await accuracy(model, { dataset, indices: selectIndices(dataset, selection) }, { batchSize: 256 }, ctx)
+    return evaluationFromConfusion(report.confusion, dataset.info.classes, describeDefense(defense))
+  },
+
+  async 'model.kernels'({ modelId, layer, radius, mask, mode }, _ctx, state) {
+    const model = layersModel(getModel(state, modelId), 'The kernel inspector')
+    const convs = firstConvLayers(model)
+    const name = layer ?? convs[0]?.name
+    if (!name) throw new LabError('MODEL_NO_SUCH_CONV', `${model.info.name} has no convolution layer to inspect.`)
+    const report = kernelReport(model, name, radius, { ...mask, mode })
+    const maxAbs = report.kernels.reduce((m, k) => Math.max(m, ...k.before.map(Math.abs)), 0)
+    return { ...report, convLayers: convs.map((c) => c.name), maxAbs }
+  },
+
+  async 'model.theorem1'({ modelId, datasetId, index, radius, layer }, _ctx, state) {
+    const model = layersModel(getModel(state, modelId), 'The Theorem-1 check')
+    const dataset = getDataset(state, datasetId)
+    checkCompatible(model, dataset)
+    return theorem1Check(model, await dataset.read([index]), dataset.info.shape, radius, layer)
+  },
+}
+

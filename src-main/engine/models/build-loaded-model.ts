@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto'
+import { basename, dirname } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { LabError } from '../errors'
+import { registerFastWasmKernels } from '../kernels'
+import type { ModelInfo } from './classifier'
+import { LayersClassifier, type LoadedModel } from './layers-classifier'
+import { layerSummaries, parameterCounts } from './model-summary'
+import type { NormalizedTopology } from './keras-config'
+
+export interface ModelFile {
+  path: string
+  bytes: Uint8Array
+}
+
+export interface OpenModelOptions {
+  /** The pixel range the model expects, when the file does not say (e.g. [0, 255]). */
+  inputRange?: [number, number]
+  /** Class names, when the file does not give them. */
+  classes?: string[]
+}
+
+/** What a loader learnt from the file besides the layers themselves. */
+export interface LoadFacts {
+  format: string
+  source: string
+  files: ModelFile[]
+  metadata?: { inputRange?: unknown; classes?: unknown }
+  outputSoftmaxRemoved: boolean
+}
+
+/** Builds an (untrained) Layers model from a normalized topology; the caller sets the weights. */
+export async function modelFromTopology(topology: NormalizedTopology, source: string): Promise<tfl.LayersModel> {
+  try {
+    return await tfl.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] } as never)
+  } catch (e) {
+    throw new LabError('MODEL_BAD_CONFIG', `${source}: its model configuration could not be built (${(e as Error).message.split('\n')[0]}).`)
+  }
+}
+
+function isRange(value: unknown): value is [number, number] {
+  return Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[0] < value[1]
+}
+
+function digest(files: ModelFile[]): { records: NonNullable<ModelInfo['files']>; sha256: string } {
+  const records = files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex') }))
+  const sha256 = records.length === 1 ? records[0].sha256 : createHash('sha256').update(records.map((r) => r.sha256).join('\n')).digest('hex')
+  return { records, sha256 }
+}
+
+/** Whether an input gradient can be taken through the model (one image, on the current backend). */
+function gradientsWork(classifier: LayersClassifier, shape: [number, number, number]): boolean {
+  // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
+  if (tf.getBackend() === 'wasm') registerFastWasmKernels()
+  try {
+    tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...shape])).dataSync())
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The file name without extension, or the folder's name for a model.json. */
+function modelName(source: string): string {
+  const file = basename(source)
+  return file.toLowerCase() === 'model.json' ? basename(dirname(source)) : file.replace(/\.[^.]+$/, '')
+}
+
+/** Checks that a loaded model is an image classifier and wraps it with everything ModelInfo records. */
+export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, options: OpenModelOptions = {}): LoadedModel {
+  const fail = (message: string): never => {
+    model.dispose()
+    throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${facts.source}: ${message}`)
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) fail(`it has ${model.inputs.length} inputs and ${model.outputs.length} outputs; HFC Lab needs one image input and one class-score output.`)
+  const inShape = model.inputs[0].shape
+  if (inShape.length !== 4 || inShape.slice(1).some((d) => d === null)) fail(`its input has the shape [${inShape.map((d) => d ?? 'any')}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`)
+  const outShape = model.outputs[0].shape
+  if (outShape.length !== 2 || outShape[1] === null) fail(`its output has the shape [${outShape.map((d) => d ?? 'any')}]; HFC Lab needs [batch, classes].`)
+  const classCount = outShape[1] as number
+  const inputShape = inShape.slice(1) as [number, number, number]
+
+  const metaClasses = facts.metadata?.classes
+  const fileClasses = Array.isArray(metaClasses) && metaClasses.length === classCount ? metaClasses.map(String) : undefined
+  if (options.classes && options.classes.length !== classCount) {
+    fail(`${options.classes.length} class names were given, but the model has ${classCount} outputs.`)
+  }
+  const classes = fileClasses ?? options.classes ?? Array.from({ length: classCount }, (_, i) => String(i))
+  const classesSource = fileClasses ? 'metadata' : options.classes ? 'option' : 'indices'
+
+  const metaRange = facts.metadata?.inputRange
+  const inputRange: [number, number] = isRange(metaRange) ? metaRange : options.inputRange ?? [0, 1]
+  const inputRangeSource = isRange(metaRange) ? 'metadata' : options.inputRange ? 'option' : 'assumed'
+  if (options.inputRange && !isRange(options.inputRange)) fail(`the input range [${options.inputRange}] is not a valid [low, high] pair.`)
+
+  const { records, sha256 } = digest(facts.files)
+  const counts = parameterCounts(model)
+  const info: ModelInfo = {
+    name: modelName(facts.source),
+    format: facts.format,
+    source: facts.source,
+    inputShape,
+    inputRange,
+    classes,
+    layers: layerSummaries(model),
+    totalParams: counts.total,
+    gradients: false,
+    sha256,
+    variant: '',
+    inputRangeSource,
+    classesSource,
+    files: records,
+    trainableParams: counts.trainable,
+    outputSoftmaxRemoved: facts.outputSoftmaxRemoved,
+  }
+  const classifier = new LayersClassifier(model, info)
+  info.gradients = gradientsWork(classifier, inputShape)
+  return classifier
+}

@@ -1,0 +1,61 @@
+import type { MaskOptions } from '../spectral'
+import { convLayer, firstConvLayers, layersModelOf } from './conv-layers'
+import { lowPassKernel, type D2Mode, type KernelFilterOptions } from './kernel-filter'
+import type { LoadedModel } from './layers-classifier'
+
+export interface KernelSliceReport {
+  inChannel: number
+  outChannel: number
+  /** The k×k kernel before and after D2, row-major. */
+  before: number[]
+  after: number[]
+  /** ‖w − w_l‖² / ‖w‖². */
+  energyRemoved: number
+}
+
+export interface KernelReport {
+  layer: string
+  kernelShape: [number, number, number, number]
+  radius: number
+  mode: D2Mode
+  rule: NonNullable<MaskOptions['rule']>
+  /** The grid the mask is applied on ([kh, kw], or the padded input size). */
+  grid: [number, number]
+  /** Bins the mask keeps on that grid, out of grid[0]·grid[1]; equal means D2 is a no-op there. */
+  keptBins: number
+  totalBins: number
+  /** Energy removed over the whole layer, ‖W − W_l‖² / ‖W‖². */
+  energyRemovedFraction: number
+  /** Largest imaginary part discarded by taking the real part. */
+  maxImag: number
+  kernels: KernelSliceReport[]
+}
+
+/** Per-kernel before/after weights and what D2 at `radius` removes from one conv layer (the Kernels view). */
+export function kernelReport(model: LoadedModel, layerName: string, radius: number, options: KernelFilterOptions = {}): KernelReport {
+  const layers = layersModelOf(model, 'the kernel report')
+  const layer = convLayer(layers, layerName)
+  const kernel = layer.getWeights()[0]
+  const shape = kernel.shape as [number, number, number, number]
+  const inputSize = options.inputSize ?? firstConvLayers(layers).find((c) => c.name === layerName)?.inputSize
+  const filtered = lowPassKernel(kernel.dataSync() as Float32Array, shape, radius, { ...options, inputSize })
+  return {
+    layer: layerName,
+    kernelShape: shape,
+    radius,
+    mode: options.mode ?? 'kernel',
+    rule: options.rule ?? 'strict',
+    grid: filtered.grid,
+    keptBins: filtered.keptBins,
+    totalBins: filtered.grid[0] * filtered.grid[1],
+    energyRemovedFraction: filtered.energyRemoved,
+    maxImag: filtered.maxImag,
+    kernels: filtered.slices.map((s) => ({
+      inChannel: s.inChannel,
+      outChannel: s.outChannel,
+      before: Array.from(s.before),
+      after: Array.from(s.after),
+      energyRemoved: s.energyRemoved,
+    })),
+  }
+}

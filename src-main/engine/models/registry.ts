@@ -1,0 +1,22 @@
+import { LabError } from '../errors'
+import type { OpenModelOptions } from './build-loaded-model'
+import { graphModelFormat } from './graph-model-format'
+import { kerasArchiveFormat } from './keras-archive-format'
+import { kerasH5Format } from './keras-h5-format'
+import type { LoadedModel } from './layers-classifier'
+import type { ModelFormat } from './model-format'
+import { probeModelPath } from './model-probe'
+import { tfjsLayersFormat } from './tfjs-layers-format'
+
+/** Every model format HFC Lab reads; the first whose matches() accepts a file opens it. */
+export const MODEL_FORMATS: readonly ModelFormat[] = [tfjsLayersFormat, graphModelFormat, kerasH5Format, kerasArchiveFormat]
+
+/** Opens a model file (or a folder holding model.json) with the loader its content calls for. */
+export async function openModel(path: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
+  const probe = await probeModelPath(path)
+  const format = MODEL_FORMATS.find((f) => f.matches(probe))
+  if (!format) {
+    throw new LabError('MODEL_UNKNOWN_FORMAT', `${probe.name} is not a model format HFC Lab reads. Choose one of: ${MODEL_FORMATS.map((f) => f.description).join('; ')}.`)
+  }
+  return format.open(probe, options)
+}

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { expect } from 'vitest'
+import type { AttackResult } from '../../../../src-main/engine/attacks'
+import type { Classifier } from '../../../../src-main/engine/models/classifier'
+
+/**
+ * The contract every attack result keeps: images in [0, 1]; every success re-checked by a
+ * fresh query of the model; failures return the clean image; distances measured on the
+ * returned images.
+ */
+export async function expectValidResult(model: Classifier, images: tf.Tensor4D, labels: Int32Array, result: AttackResult): Promise<void> {
+  const n = images.shape[0]
+  const size = images.size / n
+  const clean = (await images.data()) as Float32Array
+  expect(result.adversarial.length).toBe(clean.length)
+  for (const v of result.adversarial) {
+    expect(v).toBeGreaterThanOrEqual(0)
+    expect(v).toBeLessThanOrEqual(1)
+  }
+  const predicted = await tf.tidy(() => tf.argMax(model.logits(tf.tensor4d(result.adversarial, images.shape)), 1)).data()
+  for (let i = 0; i < n; i++) {
+    const a = result.adversarial.subarray(i * size, (i + 1) * size)
+    const x = clean.subarray(i * size, (i + 1) * size)
+    if (result.success[i]) expect(predicted[i]).not.toBe(labels[i])
+    else expect(Array.from(a)).toEqual(Array.from(x))
+    let sq = 0
+    let max = 0
+    for (let k = 0; k < size; k++) {
+      sq += (a[k] - x[k]) ** 2
+      max = Math.max(max, Math.abs(a[k] - x[k]))
+    }
+    expect(result.distanceL2[i]).toBeCloseTo(Math.sqrt(sq), 5)
+    expect(result.distanceLinf[i]).toBeCloseTo(max, 6)
+    expect(result.queries[i]).toBeGreaterThanOrEqual(1)
+  }
+}
+
+export function median(values: ArrayLike<number>): number {
+  const sorted = Array.from(values).sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}

@@ -1,0 +1,37 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openDataset } from '../../../../src-main/engine/data'
+import { defaultModels, evaluateAccuracy, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
+import { RESOURCES, SHARED_DATA } from '../../paths'
+
+const CASES = [
+  { id: 'mnist', data: 'mnist', classes: MNIST_CLASSES, floor: 0.985 },
+  { id: 'fashion-mnist', data: 'fashion-mnist', classes: FASHION_MNIST_CLASSES, floor: 0.89 },
+]
+
+describe('embedded default models', () => {
+  it('lists the MNIST and Fashion-MNIST models in resources/models', () => {
+    const listed = defaultModels()
+    expect(listed.map((m) => m.id)).toEqual(expect.arrayContaining(['mnist', 'fashion-mnist']))
+    expect(listed.find((m) => m.id === 'mnist')?.path).toBe(join(RESOURCES, 'models', 'mnist', 'model.json'))
+  })
+
+  it.each(CASES)('$id classifies the first 1,000 official test images above its floor', async ({ id, data, classes, floor }) => {
+    const model = await openDefaultModel(id)
+    const dataset = await openDataset(join(SHARED_DATA, data), { split: 'test' })
+    try {
+      expect(model.info).toMatchObject({ format: 'tfjs-layers', inputShape: [28, 28, 1], inputRange: [0, 1], inputRangeSource: 'metadata', classes, gradients: true })
+      const indices = Array.from({ length: 1000 }, (_, i) => i)
+      const images = await dataset.read(indices)
+      const { accuracy } = await evaluateAccuracy(model, { images, labels: dataset.labels().slice(0, 1000), shape: [28, 28, 1] })
+      expect(accuracy).toBeGreaterThanOrEqual(floor)
+    } finally {
+      model.dispose()
+      await dataset.close?.()
+    }
+  })
+
+  it('refuses an unknown default model id, listing the available ones', async () => {
+    await expect(openDefaultModel('imagenet')).rejects.toMatchObject({ code: 'MODEL_NO_DEFAULT', message: expect.stringContaining('mnist') })
+  })
+})
