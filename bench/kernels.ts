@@ -24,7 +24,15 @@ function medianMs(run: () => void, repeats: number): number {
 function row(workload: string, ours: number, baseline: number, maxRatio: number, strict = false): BenchRow {
   const ratio = ours / baseline
   const pass = strict ? ratio < maxRatio : ratio <= maxRatio
-  return { workload, ours: Math.round(ours), baseline: Math.round(baseline), ratio: Number(ratio.toFixed(2)), target: `${strict ? '<' : '<='} ${maxRatio}`, pass, unit: 'ms' }
+  return {
+    workload,
+    ours: Math.round(ours),
+    baseline: Math.round(baseline),
+    ratio: Number(ratio.toFixed(2)),
+    target: `${strict ? '<' : '<='} ${maxRatio}`,
+    pass,
+    unit: 'ms',
+  }
 }
 
 /**
@@ -37,7 +45,13 @@ export async function benchKernels(): Promise<BenchRow[]> {
   registerFastWasmKernels()
   const model = paperCnn([28, 28, 1], 10, 0)
   const images = tf.randomUniform([256, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10)
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 256 }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  )
   const forward = (x: tf.Tensor): tf.Tensor => model.apply(x, { training: false }) as tf.Tensor
   const sync = (t: tf.Tensor): void => {
     t.dataSync()
@@ -53,7 +67,17 @@ export async function benchKernels(): Promise<BenchRow[]> {
   const batch = tf.slice(images, 0, 128)
   const batchLabels = tf.slice(labels, 0, 128)
   const stepMs = medianMs(
-    () => sync(tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(batchLabels, model.apply(batch, { training: true }) as tf.Tensor) as tf.Scalar, true, variables) as tf.Scalar)),
+    () =>
+      sync(
+        tf.tidy(
+          () =>
+            optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(batchLabels, model.apply(batch, { training: true }) as tf.Tensor) as tf.Scalar,
+              true,
+              variables,
+            ) as tf.Scalar,
+        ),
+      ),
     5,
   )
   const epochMs = stepMs * Math.ceil(MNIST_TRAIN_IMAGES / 128)
@@ -69,7 +93,13 @@ export async function benchKernels(): Promise<BenchRow[]> {
   model.dispose()
   return [
     row('MNIST paper CNN, input gradient (softmax CE), batch 256, wasm; baseline: forward pass', gradMs, forwardMs, 2.5),
-    row(`MNIST paper CNN, est. training epoch (${Math.ceil(MNIST_TRAIN_IMAGES / 128)} Adam steps of 128), wasm; baseline: forward over ${MNIST_TRAIN_IMAGES} images`, epochMs, forwardEpochMs, 10, true),
+    row(
+      `MNIST paper CNN, est. training epoch (${Math.ceil(MNIST_TRAIN_IMAGES / 128)} Adam steps of 128), wasm; baseline: forward over ${MNIST_TRAIN_IMAGES} images`,
+      epochMs,
+      forwardEpochMs,
+      10,
+      true,
+    ),
     row('matMul [256,3136] x [1024,3136]ᵀ with transposeB, wasm; baseline: explicit transpose + matMul', transposedMs, explicitMs, 1.5),
   ]
 }

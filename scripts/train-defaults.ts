@@ -42,16 +42,29 @@ async function loadAll(path: string, split: 'train' | 'test'): Promise<LabelledI
 
 function classifierFor(model: tfl.LayersModel, recipe: DefaultModelRecipe, shape: [number, number, number]): LayersClassifier {
   return new LayersClassifier(model, {
-    name: recipe.id, format: 'tfjs-layers', source: '(training)', inputShape: shape, inputRange: [0, 1],
-    classes: recipe.classes, layers: layerSummaries(model), totalParams: parameterCounts(model).total,
-    gradients: true, sha256: '', variant: '',
+    name: recipe.id,
+    format: 'tfjs-layers',
+    source: '(training)',
+    inputShape: shape,
+    inputRange: [0, 1],
+    classes: recipe.classes,
+    layers: layerSummaries(model),
+    totalParams: parameterCounts(model).total,
+    gradients: true,
+    sha256: '',
+    variant: '',
   })
 }
 
 /** Replaces every weight by its float16 rounding, returning the float32 originals. */
 function roundWeightsToFloat16(model: tfl.LayersModel): tf.Tensor[] {
   const originals = model.getWeights().map((w) => w.clone())
-  const specs = originals.map((w, i) => ({ name: `w${i}`, shape: w.shape, dtype: 'float32' as const, quantization: { dtype: 'float16' as const } }))
+  const specs = originals.map((w, i) => ({
+    name: `w${i}`,
+    shape: w.shape,
+    dtype: 'float32' as const,
+    quantization: { dtype: 'float16' as const },
+  }))
   const halves = originals.map((w) => toFloat16(w.dataSync() as Float32Array))
   const joined = new Uint16Array(halves.reduce((n, h) => n + h.length, 0))
   halves.reduce((offset, h) => (joined.set(h, offset), offset + h.length), 0)
@@ -85,10 +98,15 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
   const model = recipe.architecture(train.shape, recipe.classes.length, seed)
   const started = Date.now()
   await trainClassifier(
-    model, train, recipe.classes.length,
+    model,
+    train,
+    recipe.classes.length,
     { epochs, batchSize: recipe.batchSize, learningRate, learningRateDecay: recipe.learningRateDecay, seed, maxShift: recipe.maxShift },
     progressContext(recipe.id),
-    (r) => log(`${recipe.id}: epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)} lr ${r.learningRate.toExponential(2)} ${r.seconds.toFixed(0)} s`),
+    (r) =>
+      log(
+        `${recipe.id}: epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)} lr ${r.learningRate.toExponential(2)} ${r.seconds.toFixed(0)} s`,
+      ),
   )
   const seconds = (Date.now() - started) / 1000
   const classifier = classifierFor(model, recipe, train.shape)
@@ -108,12 +126,25 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
       hfcLab: {
         inputRange: [0, 1],
         classes: recipe.classes,
-        dataset: { train: `${recipe.train.path} (${recipe.train.split}, ${train.labels.length} images)`, test: `${recipe.test.path} (${recipe.test.split}, ${test.labels.length} images)` },
+        dataset: {
+          train: `${recipe.train.path} (${recipe.train.split}, ${train.labels.length} images)`,
+          test: `${recipe.test.path} (${recipe.test.split}, ${test.labels.length} images)`,
+        },
         trainedWith: {
-          script: 'scripts/train-defaults.ts', architecture: recipe.architectureName, optimizer: 'adam', learningRate,
-          learningRateDecayPerEpoch: recipe.learningRateDecay, batchSize: recipe.batchSize, epochs, seed,
-          maxShiftPixels: recipe.maxShift, loss: 'softmax cross-entropy', backend: `${tf.getBackend()} (tfjs ${tf.version_core}, 1 thread)`,
-          seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), weights: float16 ? 'float16' : 'float32',
+          script: 'scripts/train-defaults.ts',
+          architecture: recipe.architectureName,
+          optimizer: 'adam',
+          learningRate,
+          learningRateDecayPerEpoch: recipe.learningRateDecay,
+          batchSize: recipe.batchSize,
+          epochs,
+          seed,
+          maxShiftPixels: recipe.maxShift,
+          loss: 'softmax cross-entropy',
+          backend: `${tf.getBackend()} (tfjs ${tf.version_core}, 1 thread)`,
+          seconds: Math.round(seconds),
+          date: new Date().toISOString().slice(0, 10),
+          weights: float16 ? 'float16' : 'float32',
         },
         testAccuracy: { float32: full.accuracy, stored: stored.accuracy, correct: stored.correct, total: stored.total },
       },
@@ -183,7 +214,8 @@ async function main(): Promise<void> {
     registerFastWasmKernels()
     log(`backend ${choice.backend}`)
     const recipes = opts.only ? DEFAULT_MODEL_RECIPES.filter((r) => r.id === opts.only) : DEFAULT_MODEL_RECIPES.filter((r) => !r.optional)
-    if (recipes.length === 0) throw new Error(`Unknown model id "${opts.only}": use one of ${DEFAULT_MODEL_RECIPES.map((r) => r.id).join(', ')}`)
+    if (recipes.length === 0)
+      throw new Error(`Unknown model id "${opts.only}": use one of ${DEFAULT_MODEL_RECIPES.map((r) => r.id).join(', ')}`)
     for (const recipe of recipes) await trainOne(recipe, opts)
   }
   await writeReadme()
@@ -191,6 +223,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e)
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e)
   process.exit(1)
 })

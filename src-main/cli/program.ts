@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { APP_VERSION } from '../engine/version'
+import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
 import { registerInfo } from './commands/info'
 import { registerModels } from './commands/models'
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerData(program)
   registerSpectral(program)
   registerModels(program)
+  registerAttacks(program)
   return program
 }

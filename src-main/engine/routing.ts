@@ -1,7 +1,7 @@
 import type { CallOptions } from '../protocol/lab-api'
 import type { Progress } from '../protocol/messages'
 import type { MethodName } from '../protocol/methods'
-import { mergeEvaluate, mergeFigure1, mergePredict, mergeRadiusCurve } from './shard-merge'
+import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from './shard-merge'
 
 export interface ShardRun {
   params: unknown
@@ -19,7 +19,7 @@ export interface ShardRun {
 export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
 
 /** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
-function sharded<R>(merge: (parts: R[]) => R): Route {
+function sharded<R>(merge: (parts: R[]) => R, split = true): Route {
   return {
     kind: 'shard',
     async run({ params, workers, options, callOn }) {
@@ -28,7 +28,7 @@ function sharded<R>(merge: (parts: R[]) => R): Route {
         options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
       const parts = await Promise.all(
         Array.from({ length: workers }, (_, j) =>
-          callOn(j, { ...(params as object), subShard: { index: j, count: workers } }, {
+          callOn(j, split ? { ...(params as object), subShard: { index: j, count: workers } } : params, {
             signal: options.signal,
             onProgress: (p) => {
               progress[j] = p
@@ -53,6 +53,10 @@ const routes: Partial<Record<MethodName, Route>> = {
   'model.evaluate': sharded(mergeEvaluate),
   'spectral.figure1': sharded(mergeFigure1),
   'spectral.radiusCurve': sharded(mergeRadiusCurve),
+  'attack.run': sharded(mergeAttackRun),
+  'attack.curve': sharded(mergeCurveRun),
+  // Every worker keeps the examples of its own shard: ask them all and put the rows together.
+  'attack.examples': sharded(mergeExamples, false),
 }
 
 export function routeFor(method: MethodName): Route {

@@ -1,4 +1,7 @@
+import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../protocol/attacks'
 import type { Evaluation } from '../protocol/models'
+import { curveFromOutcomes } from './eval/curve-from-outcomes'
+import { worstCaseEnvelope } from './eval/envelope'
 import type { Result } from '../protocol/methods'
 import type { Figure1Result, RadiusCurve } from '../protocol/spectral'
 
@@ -6,7 +9,7 @@ import type { Figure1Result, RadiusCurve } from '../protocol/spectral'
  * Merges the results of one job run as contiguous shards (in shard order) into the result of the
  * unsharded run. Each merge is exact: counts are summed, per-sample rows concatenated.
  */
-function concat<T extends Int32Array | Float32Array | Uint8Array>(parts: T[]): T {
+export function concat<T extends Int32Array | Float32Array | Uint8Array>(parts: T[]): T {
   const total = parts.reduce((s, p) => s + p.length, 0)
   const out = new (parts[0].constructor as new (n: number) => T)(total)
   let offset = 0
@@ -60,4 +63,74 @@ export function mergeRadiusCurve(parts: RadiusCurve[]): RadiusCurve {
     clean: parts.reduce((s, p) => s + p.clean * p.n, 0) / Math.max(n, 1),
     n,
   }
+}
+
+export function mergeAttackRun(parts: AttackRun[]): AttackRun {
+  const first = parts[0]
+  const extra: AttackRun['extra'] = {}
+  for (const key of Object.keys(first.extra)) extra[key] = concat(parts.map((p) => p.extra[key]) as Float32Array[])
+  const adversarial = first.adversarial ? concat(parts.map((p) => p.adversarial!)) : undefined
+  return {
+    ...first,
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    cleanPredicted: concat(parts.map((p) => p.cleanPredicted)),
+    predicted: concat(parts.map((p) => p.predicted)),
+    confidence: concat(parts.map((p) => p.confidence)),
+    success: concat(parts.map((p) => p.success)),
+    l2: concat(parts.map((p) => p.l2)),
+    linf: concat(parts.map((p) => p.linf)),
+    queries: concat(parts.map((p) => p.queries)),
+    extra,
+    ...(adversarial ? { adversarial } : {}),
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** One curve entry over all samples, recomputed from the shards' per-sample outcomes. */
+export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
+  const first = parts[0]
+  const distances = concat(parts.map((p) => p.curve.distances))
+  const success = concat(parts.map((p) => p.success))
+  const queries = concat(parts.map((p) => p.queries))
+  const curve = curveFromOutcomes(distances, concat(parts.map((p) => p.curve.cleanCorrect)), concat(parts.map((p) => p.curve.adversarialCorrect)), {
+    norm: first.curve.norm,
+    points: first.curve.grid.length,
+    epsMax: first.curve.epsMax,
+  })
+  const fooled = Array.from(distances).filter((_, i) => success[i] === 1)
+  return {
+    ...first,
+    successRate: success.reduce((a, b) => a + b, 0) / Math.max(success.length, 1),
+    medianDistance: median(fooled),
+    meanQueries: queries.reduce((a, b) => a + b, 0) / Math.max(queries.length, 1),
+    curve,
+    success,
+    queries,
+  }
+}
+
+export function mergeCurveRun(parts: CurveRun[]): CurveRun {
+  const entries = parts[0].entries.map((_, k) => mergeCurveEntry(parts.map((p) => p.entries[k])))
+  const defences = [...new Set(entries.map((e) => e.defence))]
+  return {
+    runId: parts[0].runId,
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    entries,
+    skipped: parts[0].skipped,
+    envelopes: defences.map((defence) => ({ defence, envelope: worstCaseEnvelope(entries.filter((e) => e.defence === defence).map((e) => e.curve)) })),
+    cancelled: parts.some((p) => p.cancelled),
+  }
+}
+
+export function mergeExamples(parts: CurveExamples[]): CurveExamples {
+  const withRows = parts.find((p) => p.rows.length) ?? parts[0]
+  return { eps: parts[0].eps, shape: withRows.shape, rows: parts.flatMap((p) => p.rows) }
 }

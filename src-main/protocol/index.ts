@@ -1,3 +1,4 @@
+export * from './attacks'
 export * from './codec'
 export * from './data'
 export * from './define'

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { MethodSpec } from './define'
+import { attackMethods } from './attacks'
 import { dataMethods } from './data'
 import { engineMethods } from './engine'
 import { modelMethods } from './models'
@@ -11,6 +12,7 @@ export const methods = {
   ...dataMethods,
   ...spectralMethods,
   ...modelMethods,
+  ...attackMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods

@@ -7,10 +7,16 @@ export const shardSchema = z
   .refine((s) => s.index < s.count, { message: 'shard index must be below the shard count' })
 export type Shard = z.infer<typeof shardSchema>
 
-/** The sample selection every batch job takes: explicit indices, else the first `limit`, else all; then a shard of it. */
+/**
+ * The sample selection every batch job takes: explicit indices, else the first `limit`, else all;
+ * then, with `n`, `seed` or `classIndex`, n of those drawn at random (seeded) from one class; then a shard.
+ */
 export const selectionFields = {
   limit: z.number().int().min(1).max(10_000_000).optional(),
   indices: z.string().max(1_000_000).optional(),
+  n: z.number().int().min(1).max(10_000_000).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  classIndex: z.number().int().min(0).optional(),
   shard: shardSchema.optional(),
   /** Set by the engine host when it spreads one job over its worker pool: a shard of the shard. */
   subShard: shardSchema.optional(),
@@ -23,3 +29,5 @@ export function shardBounds(n: number, shard: Shard): [number, number] {
   const start = shard.index * base + Math.min(shard.index, extra)
   return [start, start + base + (shard.index < extra ? 1 : 0)]
 }
+
+export type Selection = { limit?: number; indices?: string; n?: number; seed?: number; classIndex?: number; shard?: Shard; subShard?: Shard }

@@ -1,6 +1,6 @@
 import { epsilonGrid, trapezoid, TRAPEZOID_POINTS } from './curve-math'
 import type { DistanceNorm } from './distance'
-import type { RobustnessCurve } from './robustness-curve'
+import type { RobustnessCurve } from './curve-types'
 
 export interface EnvelopeCurve {
   norm: DistanceNorm

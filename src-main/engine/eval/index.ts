@@ -8,7 +8,9 @@ export { withD1, d1Variant, type D1Options } from './defended'
 export { perSampleDistance, type DistanceNorm } from './distance'
 export { predictLabels, misclassified } from './predict'
 export { accuracyAt, closedFormAuc, epsilonGrid, trapezoid, TRAPEZOID_POINTS, type CurveOutcomes } from './curve-math'
-export { robustnessCurve, curveFromOutcomes, type RobustnessCurve, type CurveInput, type CurveOptions } from './robustness-curve'
+export { robustnessCurve, type CurveInput } from './robustness-curve'
+export { curveFromOutcomes } from './curve-from-outcomes'
+export type { RobustnessCurve, CurveOptions } from './curve-types'
 export { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 export {
   runCurve,

@@ -2,38 +2,12 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { silentContext, throwIfCancelled, type JobContext } from '../job-context'
 import { LabError } from '../errors'
-import { accuracyAt, closedFormAuc, epsilonGrid, trapezoid, TRAPEZOID_POINTS } from './curve-math'
-import { perSampleDistance, type DistanceNorm } from './distance'
+import { curveFromOutcomes } from './curve-from-outcomes'
+import type { CurveOptions, RobustnessCurve } from './curve-types'
+import { perSampleDistance } from './distance'
 import { predictLabels } from './predict'
 
-export interface CurveOptions {
-  /** Perturbation norm of the x-axis (default L∞ on the [0, 1] scale, SPEC §10.7). */
-  norm?: DistanceNorm
-  /** Number of grid points (default 101). */
-  points?: number
-  /** Right end of the ε axis (default 1, where every L∞ perturbation ends). */
-  epsMax?: number
-  batchSize?: number
-}
-
-export interface RobustnessCurve {
-  norm: DistanceNorm
-  epsMax: number
-  grid: number[]
-  accuracy: number[]
-  /** Exact area under acc(ε) on [0, epsMax] (the closed form of SPEC §5). */
-  auc: number
-  /** The same area by the trapezoid rule on 1001 points, as a cross-check. */
-  aucTrapezoid: number
-  /** acc at ε = 0 with no perturbation at all: the scored model's clean accuracy. */
-  cleanAccuracy: number
-  /** Accuracy on the adversarials at unlimited budget. */
-  adversarialAccuracy: number
-  count: number
-  distances: Float32Array
-  cleanCorrect: Uint8Array
-  adversarialCorrect: Uint8Array
-}
+export type { CurveOptions, RobustnessCurve } from './curve-types'
 
 export interface CurveInput extends CurveOptions {
   clean: tf.Tensor4D
@@ -44,32 +18,6 @@ export interface CurveInput extends CurveOptions {
   model: Classifier
   /** Precomputed d_i in `norm`; measured from the images when absent. */
   distances?: Float32Array
-}
-
-function mean(values: Uint8Array): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN
-}
-
-/** Builds a curve from per-sample outcomes (no model calls). */
-export function curveFromOutcomes(distances: Float32Array, cleanCorrect: Uint8Array, adversarialCorrect: Uint8Array, options: CurveOptions = {}): RobustnessCurve {
-  const epsMax = options.epsMax ?? 1
-  const grid = epsilonGrid(options.points ?? 101, epsMax)
-  const outcomes = { distances, cleanCorrect, adversarialCorrect }
-  const fine = epsilonGrid(TRAPEZOID_POINTS, epsMax)
-  return {
-    norm: options.norm ?? 'linf',
-    epsMax,
-    grid,
-    accuracy: accuracyAt(outcomes, grid),
-    auc: closedFormAuc(outcomes, epsMax),
-    aucTrapezoid: trapezoid(fine, accuracyAt(outcomes, fine)),
-    cleanAccuracy: mean(cleanCorrect),
-    adversarialAccuracy: mean(adversarialCorrect),
-    count: distances.length,
-    distances,
-    cleanCorrect,
-    adversarialCorrect,
-  }
 }
 
 /**

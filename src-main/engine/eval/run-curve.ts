@@ -4,7 +4,8 @@ import { CancelledError, silentContext, throwIfCancelled, type JobContext } from
 import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
 import { d1Variant, withD1, type D1Options } from './defended'
 import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
-import { robustnessCurve, type CurveOptions, type RobustnessCurve } from './robustness-curve'
+import type { CurveOptions, RobustnessCurve } from './curve-types'
+import { robustnessCurve } from './robustness-curve'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
@@ -40,6 +41,8 @@ export interface RunCurveRequest extends CurveOptions {
   attackBatchSize?: number
   /** Global ids of the images (default 0..N-1), from which seeded attacks derive their streams. */
   sampleIds?: ArrayLike<number>
+  /** Return each entry's adversarials (to show the examples behind a curve point). */
+  keepAdversarials?: boolean
 }
 
 export interface CurveEntry {
@@ -55,6 +58,11 @@ export interface CurveEntry {
   medianDistance: number
   meanQueries: number
   curve: RobustnessCurve
+  /** Per sample: 1 where the attack fooled the model it attacked, and the queries it spent. */
+  success: Uint8Array
+  queries: Int32Array
+  /** The adversarials (NHWC [0, 1]) when the request asked to keep them. */
+  adversarial?: Float32Array
 }
 
 export interface SkippedPair {
@@ -192,9 +200,12 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         medianDistance: median(Array.from(curve.distances).filter((_, i) => successes[i] === 1)),
         meanQueries: Array.from(result.queries).reduce((a, b) => a + b, 0) / Math.max(result.queries.length, 1),
         curve,
+        success: result.success,
+        queries: result.queries,
+        ...(request.keepAdversarials ? { adversarial: result.adversarial } : {}),
       }
       entries.push(entry)
-      ctx.partial({ type: 'curve-entry', entry })
+      ctx.partial({ type: 'curve-entry', entry: { ...entry, adversarial: undefined } })
       ctx.progress(units * (p + 1), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}: done`)
     }
   } catch (e) {

@@ -1,3 +1,4 @@
+import { attackHandlers } from './attacks'
 import { dataHandlers } from './data'
 import { engineHandlers } from './engine'
 import { modelHandlers } from './models'
@@ -9,4 +10,5 @@ export const handlers: HandlerTable = {
   ...dataHandlers,
   ...spectralHandlers,
   ...modelHandlers,
+  ...attackHandlers,
 }

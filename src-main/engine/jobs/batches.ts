@@ -1,17 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
-import { shardBounds, type Shard } from '../../protocol/selection'
-import { parseIndices } from '../data/selection'
+import { shardBounds, type Selection } from '../../protocol/selection'
+import { parseIndices, selectSamples } from '../data/selection'
 import { throwIfCancelled, type JobContext } from '../job-context'
 
 /**
  * The images a batch job runs on: an explicit "0-99,120" list, else the first `limit`, else all;
- * then, when sharded, only this shard's contiguous block of that selection.
+ * then n of them drawn with the seed (ascending order) and/or one class; then, when sharded, only
+ * this shard's contiguous block, so the union of the shards is exactly the unsharded selection.
  */
-export function selectIndices(dataset: Dataset, selection: { indices?: string; limit?: number; shard?: Shard; subShard?: Shard }): Int32Array {
+export function selectIndices(dataset: Dataset, selection: Selection): Int32Array {
   let chosen = selection.indices
     ? parseIndices(selection.indices, dataset.info.count)
     : Int32Array.from({ length: Math.min(selection.limit ?? dataset.info.count, dataset.info.count) }, (_, i) => i)
+  if (selection.n !== undefined || selection.classIndex !== undefined) {
+    chosen = selectSamples({ n: selection.n, seed: selection.seed ?? 0, class: selection.classIndex, indices: chosen }, dataset.labels())
+  }
   for (const shard of [selection.shard, selection.subShard]) {
     if (!shard) continue
     const [start, end] = shardBounds(chosen.length, shard)

@@ -53,10 +53,14 @@ export function cropForConv(
   const cropped =
     cropTop + cropBottom + cropLeft + cropRight === 0
       ? x
-      : calls.run(tf.Slice, { x }, {
-          begin: [0, cropTop, cropLeft, 0],
-          size: [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c],
-        })
+      : calls.run(
+          tf.Slice,
+          { x },
+          {
+            begin: [0, cropTop, cropLeft, 0],
+            size: [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c],
+          },
+        )
   const pad: tf.backend_util.ExplicitPadding = [
     [0, 0],
     [Math.max(0, top), Math.max(0, bottom)],

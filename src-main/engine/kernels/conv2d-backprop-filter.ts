@@ -12,7 +12,7 @@ interface Attrs extends BackpropConvAttrs {
  * x with channels and batch swapped ([Cin,H,W,N]) by dy as filter ([oh,ow,N,Cout]) dilated by the
  * stride, giving [Cin,kh,kw,Cout].
  */
-function conv2dBackpropFilter(params: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2dBackpropFilter(params: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const x = params.inputs.x as tf.TensorInfo
   const dy = params.inputs.dy as tf.TensorInfo
   const attrs = params.attrs as unknown as Attrs

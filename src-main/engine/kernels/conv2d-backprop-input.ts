@@ -11,7 +11,7 @@ interface Attrs extends BackpropConvAttrs {
  * is a naive loop. dx = conv(spread(dy), reverse(w)ᵀ) where spread(dy) puts stride−1 zeros
  * between the rows and columns of dy, padded by k−1−pad_top (left likewise).
  */
-function conv2dBackpropInput(params: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2dBackpropInput(params: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const dy = params.inputs.dy as tf.TensorInfo
   const filter = params.inputs.filter as tf.TensorInfo
   const attrs = params.attrs as unknown as Attrs
@@ -22,10 +22,21 @@ function conv2dBackpropInput(params: { inputs: tf.NamedTensorInfoMap; backend: {
     let spread = dy
     if (sh > 1 || sw > 1) {
       const split = calls.reshape(dy, [batchSize, outHeight, 1, outWidth, 1, outChannels])
-      const zeros = calls.run(tf.PadV2, { x: split }, {
-        paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-        constantValue: 0,
-      })
+      const zeros = calls.run(
+        tf.PadV2,
+        { x: split },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      )
       spread = calls.reshape(zeros, [batchSize, outHeight * sh, outWidth * sw, outChannels])
     }
     const top = kh - 1 - padInfo.top

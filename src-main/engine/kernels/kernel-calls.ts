@@ -46,11 +46,7 @@ export class KernelCalls {
 }
 
 /** Runs `body` with a fresh KernelCalls and frees its intermediates whether it succeeds or not. */
-export function composeKernels(
-  backend: tf.KernelBackend,
-  backendName: string,
-  body: (calls: KernelCalls) => tf.TensorInfo,
-): tf.TensorInfo {
+export function composeKernels(backend: tf.KernelBackend, backendName: string, body: (calls: KernelCalls) => tf.TensorInfo): tf.TensorInfo {
   const calls = new KernelCalls(backend, backendName)
   try {
     return calls.finish(body(calls))

@@ -14,18 +14,35 @@ function paperInit(seed: number): Initializer {
  */
 export function paperCnn(inputShape: [number, number, number], classes: number, seed = 0): tfl.Sequential {
   const model = tfl.sequential({ name: 'paper_cnn' })
-  model.add(tfl.layers.conv2d({
-    name: 'conv1', inputShape, filters: 32, kernelSize: 5, padding: 'same', activation: 'relu',
-    kernelInitializer: paperInit(seed + 1), biasInitializer: 'zeros',
-  }))
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv1',
+      inputShape,
+      filters: 32,
+      kernelSize: 5,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: paperInit(seed + 1),
+      biasInitializer: 'zeros',
+    }),
+  )
   model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }))
-  model.add(tfl.layers.conv2d({
-    name: 'conv2', filters: 64, kernelSize: 5, padding: 'same', activation: 'relu',
-    kernelInitializer: paperInit(seed + 2), biasInitializer: 'zeros',
-  }))
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv2',
+      filters: 64,
+      kernelSize: 5,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: paperInit(seed + 2),
+      biasInitializer: 'zeros',
+    }),
+  )
   model.add(tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2, strides: 2 }))
   model.add(tfl.layers.flatten({ name: 'flatten' }))
-  model.add(tfl.layers.dense({ name: 'fc1', units: 1024, activation: 'relu', kernelInitializer: paperInit(seed + 3), biasInitializer: 'zeros' }))
+  model.add(
+    tfl.layers.dense({ name: 'fc1', units: 1024, activation: 'relu', kernelInitializer: paperInit(seed + 3), biasInitializer: 'zeros' }),
+  )
   model.add(tfl.layers.dropout({ name: 'dropout', rate: 0.5 }))
   model.add(tfl.layers.dense({ name: 'fc2', units: classes, kernelInitializer: paperInit(seed + 4), biasInitializer: 'zeros' }))
   return model
@@ -45,8 +62,14 @@ export function cifarCnn(inputShape: [number, number, number], classes: number, 
   const model = tfl.sequential({ name: 'cifar_cnn' })
   const conv = (name: string, filters: number, kernelSize: number, s: number, first = false): tfl.layers.Layer =>
     tfl.layers.conv2d({
-      name, ...(first ? { inputShape } : {}), filters, kernelSize, padding: 'same', activation: 'relu',
-      kernelInitializer: heInit(seed + s), biasInitializer: 'zeros',
+      name,
+      ...(first ? { inputShape } : {}),
+      filters,
+      kernelSize,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: heInit(seed + s),
+      biasInitializer: 'zeros',
     })
   model.add(conv('conv1', 32, 5, 1, true))
   model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }))
@@ -55,7 +78,9 @@ export function cifarCnn(inputShape: [number, number, number], classes: number, 
   model.add(conv('conv3', 128, 3, 3))
   model.add(tfl.layers.maxPooling2d({ name: 'pool3', poolSize: 2, strides: 2 }))
   model.add(tfl.layers.flatten({ name: 'flatten' }))
-  model.add(tfl.layers.dense({ name: 'fc1', units: 256, activation: 'relu', kernelInitializer: heInit(seed + 4), biasInitializer: 'zeros' }))
+  model.add(
+    tfl.layers.dense({ name: 'fc1', units: 256, activation: 'relu', kernelInitializer: heInit(seed + 4), biasInitializer: 'zeros' }),
+  )
   model.add(tfl.layers.dropout({ name: 'dropout', rate: 0.5 }))
   model.add(tfl.layers.dense({ name: 'fc2', units: classes, kernelInitializer: heInit(seed + 5), biasInitializer: 'zeros' }))
   return model

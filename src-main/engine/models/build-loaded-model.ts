@@ -35,17 +35,27 @@ export async function modelFromTopology(topology: NormalizedTopology, source: st
   try {
     return await tfl.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] } as never)
   } catch (e) {
-    throw new LabError('MODEL_BAD_CONFIG', `${source}: its model configuration could not be built (${(e as Error).message.split('\n')[0]}).`)
+    throw new LabError(
+      'MODEL_BAD_CONFIG',
+      `${source}: its model configuration could not be built (${(e as Error).message.split('\n')[0]}).`,
+    )
   }
 }
 
 function isRange(value: unknown): value is [number, number] {
-  return Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[0] < value[1]
+  return (
+    Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[0] < value[1]
+  )
 }
 
 function digest(files: ModelFile[]): { records: NonNullable<ModelInfo['files']>; sha256: string } {
   const records = files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex') }))
-  const sha256 = records.length === 1 ? records[0].sha256 : createHash('sha256').update(records.map((r) => r.sha256).join('\n')).digest('hex')
+  const sha256 =
+    records.length === 1
+      ? records[0].sha256
+      : createHash('sha256')
+          .update(records.map((r) => r.sha256).join('\n'))
+          .digest('hex')
   return { records, sha256 }
 }
 
@@ -54,7 +64,11 @@ function gradientsWork(classifier: LayersClassifier, shape: [number, number, num
   // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
   if (tf.getBackend() === 'wasm') registerFastWasmKernels()
   try {
-    tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...shape])).dataSync())
+    tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...shape]))
+        .dataSync(),
+    )
     return true
   } catch {
     return false
@@ -73,11 +87,18 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     model.dispose()
     throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${facts.source}: ${message}`)
   }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) fail(`it has ${model.inputs.length} inputs and ${model.outputs.length} outputs; HFC Lab needs one image input and one class-score output.`)
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    fail(
+      `it has ${model.inputs.length} inputs and ${model.outputs.length} outputs; HFC Lab needs one image input and one class-score output.`,
+    )
   const inShape = model.inputs[0].shape
-  if (inShape.length !== 4 || inShape.slice(1).some((d) => d === null)) fail(`its input has the shape [${inShape.map((d) => d ?? 'any')}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`)
+  if (inShape.length !== 4 || inShape.slice(1).some((d) => d === null))
+    fail(
+      `its input has the shape [${inShape.map((d) => d ?? 'any')}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`,
+    )
   const outShape = model.outputs[0].shape
-  if (outShape.length !== 2 || outShape[1] === null) fail(`its output has the shape [${outShape.map((d) => d ?? 'any')}]; HFC Lab needs [batch, classes].`)
+  if (outShape.length !== 2 || outShape[1] === null)
+    fail(`its output has the shape [${outShape.map((d) => d ?? 'any')}]; HFC Lab needs [batch, classes].`)
   const classCount = outShape[1] as number
   const inputShape = inShape.slice(1) as [number, number, number]
 
@@ -90,7 +111,7 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
   const classesSource = fileClasses ? 'metadata' : options.classes ? 'option' : 'indices'
 
   const metaRange = facts.metadata?.inputRange
-  const inputRange: [number, number] = isRange(metaRange) ? metaRange : options.inputRange ?? [0, 1]
+  const inputRange: [number, number] = isRange(metaRange) ? metaRange : (options.inputRange ?? [0, 1])
   const inputRangeSource = isRange(metaRange) ? 'metadata' : options.inputRange ? 'option' : 'assumed'
   if (options.inputRange && !isRange(options.inputRange)) fail(`the input range [${options.inputRange}] is not a valid [low, high] pair.`)
 

@@ -28,7 +28,11 @@ function describe(layer: tfl.layers.Layer): ConvLayerInfo {
 
 /** The Layers model behind a loaded model, or a LabError saying that `purpose` needs one. */
 export function layersModelOf(model: LoadedModel, purpose: string): tfl.LayersModel {
-  if (!model.model) throw new LabError('MODEL_NO_LAYERS', `${model.info.name} is a TF.js graph model, which HFC Lab runs for inference only; ${purpose} needs a Layers or Keras model.`)
+  if (!model.model)
+    throw new LabError(
+      'MODEL_NO_LAYERS',
+      `${model.info.name} is a TF.js graph model, which HFC Lab runs for inference only; ${purpose} needs a Layers or Keras model.`,
+    )
   return model.model
 }
 
@@ -43,7 +47,10 @@ export function convLayer(model: tfl.LayersModel, name: string): tfl.layers.Laye
   const layer = model.layers.find((l) => l.name === name)
   if (!layer || !FILTERABLE_CONV_CLASSES.includes(layer.getClassName())) {
     const names = firstConvLayers(model).map((c) => c.name)
-    throw new LabError('MODEL_NO_SUCH_CONV', `The model has no convolution layer '${name}'. Its convolution layers are: ${names.join(', ') || 'none'}.`)
+    throw new LabError(
+      'MODEL_NO_SUCH_CONV',
+      `The model has no convolution layer '${name}'. Its convolution layers are: ${names.join(', ') || 'none'}.`,
+    )
   }
   return layer
 }

@@ -17,7 +17,12 @@ function radiiFor(model: LoadedModel, radii: LayerRadius[] | number): LayerRadiu
   return [{ layer: first.name, radius: radii }]
 }
 
-function describeVariant(base: string, specs: LayerRadius[], options: KernelFilterOptions, grid: (layer: string) => [number, number]): string {
+function describeVariant(
+  base: string,
+  specs: LayerRadius[],
+  options: KernelFilterOptions,
+  grid: (layer: string) => [number, number],
+): string {
   const notes = [
     options.mode === 'padded' ? `padded ${specs.map((s) => grid(s.layer).join('x')).join('/')}` : '',
     options.rule === 'inclusive' ? 'inclusive' : '',
@@ -42,7 +47,8 @@ export async function lowPassKernels(
   if (specs.length === 0) throw new LabError('D2_NO_LAYERS', 'D2 needs at least one (layer, radius) pair.')
   for (const s of specs) {
     convLayer(layers, s.layer)
-    if (!Number.isFinite(s.radius) || s.radius < 0) throw new LabError('D2_RADIUS', `The D2 radius for '${s.layer}' must be a number >= 0 (k-grid bins), got ${s.radius}.`)
+    if (!Number.isFinite(s.radius) || s.radius < 0)
+      throw new LabError('D2_RADIUS', `The D2 radius for '${s.layer}' must be a number >= 0 (k-grid bins), got ${s.radius}.`)
   }
   const inputSizes = new Map(firstConvLayers(layers).map((c) => [c.name, c.inputSize]))
   const gridFor = (layer: string): [number, number] => options.inputSize ?? inputSizes.get(layer) ?? [0, 0]

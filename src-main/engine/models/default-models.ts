@@ -19,14 +19,21 @@ function modelPath(id: string): string {
 
 /** The embedded default models that are present in resources/models. */
 export function defaultModels(): DefaultModelEntry[] {
-  return DEFAULT_MODEL_RECIPES.filter((r) => existsSync(modelPath(r.id))).map((r) => ({ id: r.id, description: r.description, path: modelPath(r.id) }))
+  return DEFAULT_MODEL_RECIPES.filter((r) => existsSync(modelPath(r.id))).map((r) => ({
+    id: r.id,
+    description: r.description,
+    path: modelPath(r.id),
+  }))
 }
 
 export async function openDefaultModel(id: string): Promise<LoadedModel> {
   const entry = defaultModels().find((m) => m.id === id)
   if (!entry) {
     const ids = defaultModels().map((m) => m.id)
-    throw new LabError('MODEL_NO_DEFAULT', `There is no embedded default model '${id}'. Available: ${ids.join(', ') || 'none (run npm run train:defaults)'}.`)
+    throw new LabError(
+      'MODEL_NO_DEFAULT',
+      `There is no embedded default model '${id}'. Available: ${ids.join(', ') || 'none (run npm run train:defaults)'}.`,
+    )
   }
   return openModel(entry.path)
 }

@@ -16,10 +16,12 @@ export function withoutFinalSoftmax(topology: NormalizedTopology, source: string
   let index = layers.length - 1
   if (topology.class_name === 'Functional') {
     const outputs = topology.config.output_layers ?? []
-    if (outputs.length !== 1) throw new LabError('MODEL_OUTPUTS', `${source} has ${outputs.length} outputs; HFC Lab needs a model with one class-score output.`)
+    if (outputs.length !== 1)
+      throw new LabError('MODEL_OUTPUTS', `${source} has ${outputs.length} outputs; HFC Lab needs a model with one class-score output.`)
     const outputName = (outputs[0] as unknown[])[0]
     index = layers.findIndex((l) => l.name === outputName || l.config.name === outputName)
-    if (index < 0) throw new LabError('MODEL_BAD_CONFIG', `${source} names the output layer '${String(outputName)}', which it does not contain.`)
+    if (index < 0)
+      throw new LabError('MODEL_BAD_CONFIG', `${source} names the output layer '${String(outputName)}', which it does not contain.`)
   }
   const last = layers[index]
   if (isSoftmaxLayer(last)) {

@@ -52,15 +52,31 @@ export class GraphClassifier implements LoadedModel {
   }
 
   /** Checks that every op the output depends on is supported, before any run. */
-  static create(nodes: GraphNode[], inputName: string, outputRef: [string, number], weights: tf.NamedTensorMap, info: ModelInfo, source: string): GraphClassifier {
+  static create(
+    nodes: GraphNode[],
+    inputName: string,
+    outputRef: [string, number],
+    weights: tf.NamedTensorMap,
+    info: ModelInfo,
+    source: string,
+  ): GraphClassifier {
     const byName = new Map(nodes.map((n) => [n.name, n]))
     const order = reachableOrder(byName, outputRef[0])
-    const unsupported = [...new Set(order.map((n) => byName.get(n)!.op).filter((op) => op !== 'Placeholder' && op !== 'Const' && !GRAPH_OPS[op]))]
+    const unsupported = [
+      ...new Set(order.map((n) => byName.get(n)!.op).filter((op) => op !== 'Placeholder' && op !== 'Const' && !GRAPH_OPS[op])),
+    ]
     if (unsupported.length > 0) {
-      throw new LabError('MODEL_UNSUPPORTED_OP', `${source} uses graph ops HFC Lab cannot run: ${unsupported.join(', ')}. Supported: ${Object.keys(GRAPH_OPS).join(', ')}.`)
+      throw new LabError(
+        'MODEL_UNSUPPORTED_OP',
+        `${source} uses graph ops HFC Lab cannot run: ${unsupported.join(', ')}. Supported: ${Object.keys(GRAPH_OPS).join(', ')}.`,
+      )
     }
     const missing = order.filter((n) => byName.get(n)!.op === 'Const' && !weights[n])
-    if (missing.length > 0) throw new LabError('MODEL_WEIGHTS_MISSING', `${source}: the weight files hold no values for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`)
+    if (missing.length > 0)
+      throw new LabError(
+        'MODEL_WEIGHTS_MISSING',
+        `${source}: the weight files hold no values for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+      )
     return new GraphClassifier(byName, inputName, outputRef, weights, info)
   }
 
@@ -71,12 +87,16 @@ export class GraphClassifier implements LoadedModel {
       const node = this.nodes.get(name)!
       let out: tf.Tensor[]
       if (node.op === 'Placeholder') {
-        if (name !== this.inputName) throw new LabError('MODEL_INPUTS', `The graph needs a second input '${name}'; HFC Lab feeds one image input.`)
+        if (name !== this.inputName)
+          throw new LabError('MODEL_INPUTS', `The graph needs a second input '${name}'; HFC Lab feeds one image input.`)
         out = [input]
       } else if (node.op === 'Const') {
         out = [this.weights[name]]
       } else {
-        const inputs = (node.input ?? []).map(parseRef).filter((r): r is [string, number] => r !== null).map(([n, i]) => values.get(n)![i])
+        const inputs = (node.input ?? [])
+          .map(parseRef)
+          .filter((r): r is [string, number] => r !== null)
+          .map(([n, i]) => values.get(n)![i])
         try {
           const result = GRAPH_OPS[node.op](inputs, new NodeAttrs(node))
           out = Array.isArray(result) ? result : [result]

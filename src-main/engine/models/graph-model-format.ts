@@ -29,7 +29,11 @@ function outputRef(json: GraphModelJson, nodes: GraphNode[], source: string): [s
   }
   const consumed = new Set(nodes.flatMap((n) => (n.input ?? []).map((r) => r.replace(/^\^/, '').split(':')[0])))
   const sinks = nodes.filter((n) => !consumed.has(n.name) && n.op !== 'Const' && n.op !== 'NoOp')
-  if (sinks.length !== 1) throw new LabError('MODEL_OUTPUTS', `${source}: cannot tell which of ${sinks.length} unconsumed nodes is the output; give the model a signature.`)
+  if (sinks.length !== 1)
+    throw new LabError(
+      'MODEL_OUTPUTS',
+      `${source}: cannot tell which of ${sinks.length} unconsumed nodes is the output; give the model a signature.`,
+    )
   return [sinks[0].name, 0]
 }
 
@@ -41,23 +45,31 @@ function logitsRef(nodes: Map<string, GraphNode>, ref: [string, number]): { ref:
     current = [node.input[0].split(':')[0], Number(node.input[0].split(':')[1] ?? 0)]
     node = nodes.get(current[0])
   }
-  if (node?.op === 'Softmax' && node.input?.[0]) return { ref: [node.input[0].split(':')[0], Number(node.input[0].split(':')[1] ?? 0)], removed: true }
+  if (node?.op === 'Softmax' && node.input?.[0])
+    return { ref: [node.input[0].split(':')[0], Number(node.input[0].split(':')[1] ?? 0)], removed: true }
   return { ref, removed: false }
 }
 
 export const graphModelFormat: ModelFormat = {
   format: 'tfjs-graph',
-  description: 'TF.js graph model: model.json with a GraphDef + weight shards (tensorflowjs_converter --output_format tfjs_graph_model); inference and input gradients, no D2',
-  matches: (probe) => probe.json?.format === 'graph-model' || Array.isArray((probe.json?.modelTopology as { node?: unknown } | undefined)?.node),
+  description:
+    'TF.js graph model: model.json with a GraphDef + weight shards (tensorflowjs_converter --output_format tfjs_graph_model); inference and input gradients, no D2',
+  matches: (probe) =>
+    probe.json?.format === 'graph-model' || Array.isArray((probe.json?.modelTopology as { node?: unknown } | undefined)?.node),
   async open(probe, options) {
     const json = probe.json as GraphModelJson
     const nodes = json.modelTopology?.node ?? []
-    if (!Array.isArray(json.weightsManifest)) throw new LabError('MODEL_WEIGHTS_MISSING', `${probe.name} lists no weight files (weightsManifest).`)
+    if (!Array.isArray(json.weightsManifest))
+      throw new LabError('MODEL_WEIGHTS_MISSING', `${probe.name} lists no weight files (weightsManifest).`)
     const placeholders = nodes.filter((n) => n.op === 'Placeholder')
-    if (placeholders.length !== 1) throw new LabError('MODEL_INPUTS', `${probe.name} has ${placeholders.length} inputs; HFC Lab needs one image input.`)
+    if (placeholders.length !== 1)
+      throw new LabError('MODEL_INPUTS', `${probe.name} has ${placeholders.length} inputs; HFC Lab needs one image input.`)
     const shape = new NodeAttrs(placeholders[0]).shape('shape')
     if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d < 1)) {
-      throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${probe.name}: its input has the shape [${shape ?? '?'}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`)
+      throw new LabError(
+        'MODEL_NOT_IMAGE_CLASSIFIER',
+        `${probe.name}: its input has the shape [${shape ?? '?'}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`,
+      )
     }
     const byName = new Map(nodes.map((n) => [n.name, n]))
     const { ref, removed } = logitsRef(byName, outputRef(json, nodes, probe.name))
@@ -79,7 +91,9 @@ export const graphModelFormat: ModelFormat = {
       layers: [],
       totalParams: Object.values(weights).reduce((sum, t) => sum + (t.dtype === 'float32' ? t.size : 0), 0),
       gradients: false,
-      sha256: createHash('sha256').update(records.map((r) => r.sha256).join('\n')).digest('hex'),
+      sha256: createHash('sha256')
+        .update(records.map((r) => r.sha256).join('\n'))
+        .digest('hex'),
       variant: '',
       files: records,
       outputSoftmaxRemoved: removed,
@@ -96,7 +110,10 @@ export const graphModelFormat: ModelFormat = {
       const classCount = tf.tidy(() => classifier.logits(tf.zeros([1, ...inputShape])).shape[1])
       const metaClasses = Array.isArray(meta?.classes) && meta.classes.length === classCount ? meta.classes.map(String) : undefined
       if (options.classes && options.classes.length !== classCount) {
-        throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${probe.name}: ${options.classes.length} class names were given, but the model has ${classCount} outputs.`)
+        throw new LabError(
+          'MODEL_NOT_IMAGE_CLASSIFIER',
+          `${probe.name}: ${options.classes.length} class names were given, but the model has ${classCount} outputs.`,
+        )
       }
       info.classes = metaClasses ?? options.classes ?? Array.from({ length: classCount }, (_, i) => String(i))
       info.classesSource = metaClasses ? 'metadata' : options.classes ? 'option' : 'indices'
@@ -106,7 +123,11 @@ export const graphModelFormat: ModelFormat = {
     }
     if (tf.getBackend() === 'wasm') registerFastWasmKernels()
     try {
-      tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...inputShape])).dataSync())
+      tf.tidy(() =>
+        tf
+          .grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...inputShape]))
+          .dataSync(),
+      )
       info.gradients = true
     } catch {
       info.gradients = false

@@ -14,7 +14,12 @@ function padding(attrs: NodeAttrs): 'same' | 'valid' | [[number, number], [numbe
   const pad = attrs.str('padding', 'VALID')
   if (pad === 'EXPLICIT') {
     const p = attrs.ints('explicit_paddings')
-    return [[p[0], p[1]], [p[2], p[3]], [p[4], p[5]], [p[6], p[7]]]
+    return [
+      [p[0], p[1]],
+      [p[2], p[3]],
+      [p[4], p[5]],
+      [p[6], p[7]],
+    ]
   }
   return pad === 'SAME' ? 'same' : 'valid'
 }
@@ -53,14 +58,28 @@ function applyFused(y: tf.Tensor, args: tf.Tensor[], attrs: NodeAttrs): tf.Tenso
 
 function conv(x: tf.Tensor, w: tf.Tensor, attrs: NodeAttrs): tf.Tensor {
   checkNhwc(attrs)
-  return tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, spatial(attrs.ints('strides'), 1), padding(attrs), 'NHWC', spatial(attrs.ints('dilations'), 1))
+  return tf.conv2d(
+    x as tf.Tensor4D,
+    w as tf.Tensor4D,
+    spatial(attrs.ints('strides'), 1),
+    padding(attrs),
+    'NHWC',
+    spatial(attrs.ints('dilations'), 1),
+  )
 }
 
 function depthwise(x: tf.Tensor, w: tf.Tensor, attrs: NodeAttrs): tf.Tensor {
   checkNhwc(attrs)
   const pad = padding(attrs)
   if (Array.isArray(pad)) throw new Error('explicit padding is not supported for depthwise convolutions')
-  return tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, spatial(attrs.ints('strides'), 1), pad, 'NHWC', spatial(attrs.ints('dilations'), 1))
+  return tf.depthwiseConv2d(
+    x as tf.Tensor4D,
+    w as tf.Tensor4D,
+    spatial(attrs.ints('strides'), 1),
+    pad,
+    'NHWC',
+    spatial(attrs.ints('dilations'), 1),
+  )
 }
 
 function pool(kind: 'max' | 'avg'): Op {
@@ -122,12 +141,31 @@ export const GRAPH_OPS: Record<string, Op> = {
   Squeeze: ([x], a) => tf.squeeze(x, a.ints('squeeze_dims').length ? a.ints('squeeze_dims') : undefined),
   ExpandDims: ([x, axis]) => tf.expandDims(x, ints(axis)[0]),
   Transpose: ([x, perm]) => tf.transpose(x, ints(perm)),
-  Pad: ([x, paddings]) => tf.pad(x, tf.tidy(() => tf.reshape(paddings, [-1, 2]).arraySync() as [number, number][])),
-  PadV2: ([x, paddings, value]) => tf.pad(x, tf.tidy(() => tf.reshape(paddings, [-1, 2]).arraySync() as [number, number][]), value.dataSync()[0]),
+  Pad: ([x, paddings]) =>
+    tf.pad(
+      x,
+      tf.tidy(() => tf.reshape(paddings, [-1, 2]).arraySync() as [number, number][]),
+    ),
+  PadV2: ([x, paddings, value]) =>
+    tf.pad(
+      x,
+      tf.tidy(() => tf.reshape(paddings, [-1, 2]).arraySync() as [number, number][]),
+      value.dataSync()[0],
+    ),
   ConcatV2: (xs) => tf.concat(xs.slice(0, -1), ints(xs[xs.length - 1])[0]),
   Pack: (xs, a) => tf.stack(xs, a.int('axis')),
   Shape: ([x]) => tf.tensor1d(x.shape, 'int32'),
   Cast: ([x], a) => tf.cast(x, a.type('DstT') === 'DT_INT32' ? 'int32' : 'float32'),
   StridedSlice: ([x, begin, end, strides], a) =>
-    tf.stridedSlice(x, ints(begin), ints(end), ints(strides), a.int('begin_mask'), a.int('end_mask'), a.int('ellipsis_mask'), a.int('new_axis_mask'), a.int('shrink_axis_mask')),
+    tf.stridedSlice(
+      x,
+      ints(begin),
+      ints(end),
+      ints(strides),
+      a.int('begin_mask'),
+      a.int('end_mask'),
+      a.int('ellipsis_mask'),
+      a.int('new_axis_mask'),
+      a.int('shrink_axis_mask'),
+    ),
 }

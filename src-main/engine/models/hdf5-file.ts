@@ -14,7 +14,11 @@ let counter = 0
  * file on disk and an entry of a .keras zip) and always closes and frees it again.
  */
 export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file: File) => T): Promise<T> {
-  if (!isHdf5(bytes)) throw new LabError('MODEL_BAD_HDF5', `${source} is not an HDF5 file (its signature is missing). Choose a Keras .h5 file saved with model.save().`)
+  if (!isHdf5(bytes))
+    throw new LabError(
+      'MODEL_BAD_HDF5',
+      `${source} is not an HDF5 file (its signature is missing). Choose a Keras .h5 file saved with model.save().`,
+    )
   const { FS } = await h5wasm.ready
   if (!FS) throw new Error('h5wasm has no file system.')
   const path = `/hfc-model-${process.pid}-${counter++}.h5`
@@ -70,12 +74,17 @@ export interface WeightArray {
 
 export function readWeight(group: Group, path: string, source: string): WeightArray {
   const entry = group.get(path)
-  if (!(entry instanceof Dataset)) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the weight '${path}' but does not contain it.`)
+  if (!(entry instanceof Dataset))
+    throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the weight '${path}' but does not contain it.`)
   const value = entry.value
   const shape = entry.shape ?? []
   if (!(value instanceof Float32Array || value instanceof Float64Array || value instanceof Uint16Array)) {
-    throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${path}' has the type ${JSON.stringify(entry.dtype)}; HFC Lab reads float32 and float64 weights.`)
+    throw new LabError(
+      'MODEL_WEIGHTS_DTYPE',
+      `${source}: weight '${path}' has the type ${JSON.stringify(entry.dtype)}; HFC Lab reads float32 and float64 weights.`,
+    )
   }
-  if (value instanceof Uint16Array) throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${path}' is float16; re-save the model in float32.`)
+  if (value instanceof Uint16Array)
+    throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${path}' is float16; re-save the model in float32.`)
   return { values: value instanceof Float32Array ? value : Float32Array.from(value), shape }
 }

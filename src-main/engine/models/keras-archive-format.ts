@@ -10,7 +10,8 @@ import { isZip, readZipEntries } from './zip-archive'
 
 function entry(entries: Map<string, Uint8Array>, name: string, source: string): Uint8Array {
   const bytes = entries.get(name)
-  if (!bytes) throw new LabError('MODEL_BAD_ARCHIVE', `${source} has no ${name}; a Keras 3 .keras archive holds config.json and model.weights.h5.`)
+  if (!bytes)
+    throw new LabError('MODEL_BAD_ARCHIVE', `${source} has no ${name}; a Keras 3 .keras archive holds config.json and model.weights.h5.`)
   return bytes
 }
 
@@ -44,7 +45,12 @@ export const kerasArchiveFormat: ModelFormat = {
     }
     return finishLoadedModel(
       model,
-      { format: kerasVersion ? `keras-v3 (Keras ${kerasVersion})` : 'keras-v3', source: probe.path, files: [{ path: probe.path, bytes }], outputSoftmaxRemoved: removed },
+      {
+        format: kerasVersion ? `keras-v3 (Keras ${kerasVersion})` : 'keras-v3',
+        source: probe.path,
+        files: [{ path: probe.path, bytes }],
+        outputSoftmaxRemoved: removed,
+      },
       options,
     )
   },

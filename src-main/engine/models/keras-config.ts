@@ -7,20 +7,63 @@ type Json = Record<string, unknown>
  * layer's name, before any weight is read.
  */
 export const SUPPORTED_LAYERS: readonly string[] = [
-  'InputLayer', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'Dense',
-  'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax',
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalMaxPooling2D', 'GlobalAveragePooling2D',
-  'Flatten', 'Reshape', 'Permute', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Rescaling',
-  'BatchNormalization', 'LayerNormalization',
-  'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
-  'Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
+  'InputLayer',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'Conv2DTranspose',
+  'Dense',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Softmax',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalMaxPooling2D',
+  'GlobalAveragePooling2D',
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'UpSampling2D',
+  'Rescaling',
+  'BatchNormalization',
+  'LayerNormalization',
+  'Dropout',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'Add',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Concatenate',
 ]
 
 /** Activation names TF.js knows, with Keras aliases mapped onto them. */
 const ACTIVATIONS: Record<string, string> = {
-  linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', selu: 'selu', sigmoid: 'sigmoid',
-  hard_sigmoid: 'hard_sigmoid', softplus: 'softplus', softsign: 'softsign', tanh: 'tanh',
-  softmax: 'softmax', log_softmax: 'log_softmax', gelu: 'gelu', mish: 'mish', swish: 'swish', silu: 'swish',
+  linear: 'linear',
+  relu: 'relu',
+  relu6: 'relu6',
+  elu: 'elu',
+  selu: 'selu',
+  sigmoid: 'sigmoid',
+  hard_sigmoid: 'hard_sigmoid',
+  softplus: 'softplus',
+  softsign: 'softsign',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+  gelu: 'gelu',
+  mish: 'mish',
+  swish: 'swish',
+  silu: 'swish',
 }
 
 /** Layers that only matter in training: identical to Dropout (identity) at inference. */
@@ -46,7 +89,10 @@ function activationName(value: unknown, layer: string): string {
   const name = isObject(value) ? (value.config ?? value.registered_name) : value
   const mapped = typeof name === 'string' ? ACTIVATIONS[name] : undefined
   if (!mapped) {
-    throw new LabError('MODEL_UNSUPPORTED_ACTIVATION', `Layer '${layer}' uses the activation ${JSON.stringify(name)}, which HFC Lab cannot run. Supported: ${Object.keys(ACTIVATIONS).join(', ')}.`)
+    throw new LabError(
+      'MODEL_UNSUPPORTED_ACTIVATION',
+      `Layer '${layer}' uses the activation ${JSON.stringify(name)}, which HFC Lab cannot run. Supported: ${Object.keys(ACTIVATIONS).join(', ')}.`,
+    )
   }
   return mapped
 }
@@ -68,13 +114,20 @@ function cleanLayerConfig(className: string, config: Json): Json {
     else out[key] = value
   }
   if (config.data_format === 'channels_first') {
-    throw new LabError('MODEL_CHANNELS_FIRST', `Layer '${name}' uses channels_first data; HFC Lab runs channels_last (NHWC) models only. Re-save the model with data_format='channels_last'.`)
+    throw new LabError(
+      'MODEL_CHANNELS_FIRST',
+      `Layer '${name}' uses channels_first data; HFC Lab runs channels_last (NHWC) models only. Re-save the model with data_format='channels_last'.`,
+    )
   }
   if (typeof config.groups === 'number' && config.groups !== 1) {
-    throw new LabError('MODEL_UNSUPPORTED_LAYER', `Layer '${name}' is a grouped convolution (groups=${config.groups}), which HFC Lab cannot run.`)
+    throw new LabError(
+      'MODEL_UNSUPPORTED_LAYER',
+      `Layer '${name}' is a grouped convolution (groups=${config.groups}), which HFC Lab cannot run.`,
+    )
   }
   if (className === 'BatchNormalization' && Array.isArray(config.axis)) {
-    if (config.axis.length !== 1) throw new LabError('MODEL_UNSUPPORTED_LAYER', `Layer '${name}' normalises over several axes, which HFC Lab cannot run.`)
+    if (config.axis.length !== 1)
+      throw new LabError('MODEL_UNSUPPORTED_LAYER', `Layer '${name}' normalises over several axes, which HFC Lab cannot run.`)
     out.axis = config.axis[0]
   }
   return out
@@ -109,13 +162,19 @@ function listOfRefs(refs: unknown): unknown[] {
  * modelTopology) into a clean Keras 2–style topology, refusing unsupported layers by name.
  */
 export function normalizeKerasConfig(raw: unknown, source: string): NormalizedTopology {
-  let top = isObject(raw) && isObject(raw.model_config) ? raw.model_config : raw
+  const top = isObject(raw) && isObject(raw.model_config) ? raw.model_config : raw
   if (!isObject(top) || typeof top.class_name !== 'string') {
-    throw new LabError('MODEL_BAD_CONFIG', `${source} has no readable model configuration (expected a Keras model config with class_name and config).`)
+    throw new LabError(
+      'MODEL_BAD_CONFIG',
+      `${source} has no readable model configuration (expected a Keras model config with class_name and config).`,
+    )
   }
   const className = top.class_name === 'Model' ? 'Functional' : top.class_name
   if (className !== 'Sequential' && className !== 'Functional') {
-    throw new LabError('MODEL_UNSUPPORTED_MODEL', `${source} holds a ${top.class_name}; HFC Lab loads Sequential and Functional models only.`)
+    throw new LabError(
+      'MODEL_UNSUPPORTED_MODEL',
+      `${source} holds a ${top.class_name}; HFC Lab loads Sequential and Functional models only.`,
+    )
   }
   const config: Json = Array.isArray(top.config) ? { name: 'sequential', layers: top.config } : isObject(top.config) ? top.config : {}
   const layers = Array.isArray(config.layers) ? (config.layers as KerasLayer[]) : []
@@ -131,7 +190,10 @@ export function normalizeKerasConfig(raw: unknown, source: string): NormalizedTo
   const cleaned: KerasLayer[] = layers.map((l) => {
     const layerClass = INFERENCE_IDENTITY[l.class_name] ?? l.class_name
     const layerConfig = cleanLayerConfig(l.class_name, isObject(l.config) ? l.config : {})
-    const out: KerasLayer = { class_name: layerClass, config: layerClass === l.class_name ? layerConfig : { name: layerConfig.name, rate: layerConfig.rate ?? 0 } }
+    const out: KerasLayer = {
+      class_name: layerClass,
+      config: layerClass === l.class_name ? layerConfig : { name: layerConfig.name, rate: layerConfig.rate ?? 0 },
+    }
     if (className === 'Functional') {
       out.name = String(l.name ?? layerConfig.name)
       out.inbound_nodes = keras2InboundNodes(l.inbound_nodes)

@@ -16,9 +16,16 @@ export const kerasH5Format: ModelFormat = {
     const { config, weights, kerasVersion } = await withHdf5(bytes, probe.name, (file) => {
       const text = stringAttr(file, 'model_config')
       if (!text) {
-        throw new LabError('MODEL_NO_CONFIG', `${probe.name} holds weights but no model architecture (no 'model_config'); it was saved with save_weights(). Save the full model with model.save().`)
+        throw new LabError(
+          'MODEL_NO_CONFIG',
+          `${probe.name} holds weights but no model architecture (no 'model_config'); it was saved with save_weights(). Save the full model with model.save().`,
+        )
       }
-      return { config: JSON.parse(text) as unknown, weights: readKerasH5Weights(file, probe.name), kerasVersion: stringAttr(file, 'keras_version') }
+      return {
+        config: JSON.parse(text) as unknown,
+        weights: readKerasH5Weights(file, probe.name),
+        kerasVersion: stringAttr(file, 'keras_version'),
+      }
     })
     const { topology, removed } = withoutFinalSoftmax(normalizeKerasConfig(config, probe.name), probe.name)
     const model = await modelFromTopology(topology, probe.name)
@@ -30,7 +37,12 @@ export const kerasH5Format: ModelFormat = {
     }
     return finishLoadedModel(
       model,
-      { format: kerasVersion ? `keras-h5 (Keras ${kerasVersion})` : 'keras-h5', source: probe.path, files: [{ path: probe.path, bytes }], outputSoftmaxRemoved: removed },
+      {
+        format: kerasVersion ? `keras-h5 (Keras ${kerasVersion})` : 'keras-h5',
+        source: probe.path,
+        files: [{ path: probe.path, bytes }],
+        outputSoftmaxRemoved: removed,
+      },
       options,
     )
   },

@@ -14,12 +14,19 @@ export type WeightsByLayer = Map<string, WeightArray[]>
 export function readKerasH5Weights(file: File, source: string): WeightsByLayer {
   const root = childGroup(file, 'model_weights') ?? file
   const layerNames = stringListAttr(root, 'layer_names')
-  if (!layerNames) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} holds no model weights (no 'layer_names' attribute). Save the model with model.save(), not only its architecture.`)
+  if (!layerNames)
+    throw new LabError(
+      'MODEL_WEIGHTS_MISSING',
+      `${source} holds no model weights (no 'layer_names' attribute). Save the model with model.save(), not only its architecture.`,
+    )
   const byLayer: WeightsByLayer = new Map()
   for (const name of layerNames) {
     const group = childGroup(root, name)
     if (!group) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the layer '${name}' but holds no weights for it.`)
-    byLayer.set(name, (stringListAttr(group, 'weight_names') ?? []).map((w) => readWeight(group, w, source)))
+    byLayer.set(
+      name,
+      (stringListAttr(group, 'weight_names') ?? []).map((w) => readWeight(group, w, source)),
+    )
   }
   return byLayer
 }
@@ -32,7 +39,12 @@ export function readKeras3Weights(file: File, layerNames: string[], source: stri
   for (const name of layerNames) {
     const layerGroup = childGroup(layers, name)
     const vars = layerGroup ? childGroup(layerGroup, 'vars') : null
-    const keys = vars ? vars.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)) : []
+    const keys = vars
+      ? vars
+          .keys()
+          .filter((k) => /^\d+$/.test(k))
+          .sort((a, b) => Number(a) - Number(b))
+      : []
     byLayer.set(name, vars ? keys.map((k) => readWeight(vars, k, source)) : [])
   }
   return byLayer
@@ -46,12 +58,18 @@ export function applyLayerWeights(model: tfl.LayersModel, byLayer: WeightsByLaye
     const arrays = byLayer.get(layer.name)
     if (!arrays || arrays.length === 0) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} has no weights for layer '${layer.name}'.`)
     if (arrays.length !== expected.length) {
-      throw new LabError('MODEL_WEIGHTS_MISMATCH', `${source}: layer '${layer.name}' has ${arrays.length} weight arrays in the file but needs ${expected.length}.`)
+      throw new LabError(
+        'MODEL_WEIGHTS_MISMATCH',
+        `${source}: layer '${layer.name}' has ${arrays.length} weight arrays in the file but needs ${expected.length}.`,
+      )
     }
     arrays.forEach((a, i) => {
       const want = expected[i].shape
       if (a.shape.length !== want.length || a.shape.some((d, j) => d !== want[j])) {
-        throw new LabError('MODEL_WEIGHTS_MISMATCH', `${source}: weight ${i} of layer '${layer.name}' has shape [${a.shape}] in the file but the layer needs [${want}].`)
+        throw new LabError(
+          'MODEL_WEIGHTS_MISMATCH',
+          `${source}: weight ${i} of layer '${layer.name}' has shape [${a.shape}] in the file but the layer needs [${want}].`,
+        )
       }
     })
     const tensors = arrays.map((a) => tf.tensor(a.values, a.shape))

@@ -35,12 +35,20 @@ export interface FilteredKernel {
  * D2 on one kernel in TF layout [kh, kw, C_in, C_out]: every (C_in, C_out) slice is replaced by
  * the real part of its low-pass reconstruction, with the same mask for all slices.
  */
-export function lowPassKernel(values: Float32Array, shape: [number, number, number, number], r: number, options: KernelFilterOptions = {}): FilteredKernel {
+export function lowPassKernel(
+  values: Float32Array,
+  shape: [number, number, number, number],
+  r: number,
+  options: KernelFilterOptions = {},
+): FilteredKernel {
   const [kh, kw, cin, cout] = shape
   const mode = options.mode ?? 'kernel'
-  const grid: [number, number] = mode === 'padded' ? options.inputSize ?? [kh, kw] : [kh, kw]
+  const grid: [number, number] = mode === 'padded' ? (options.inputSize ?? [kh, kw]) : [kh, kw]
   if (grid[0] < kh || grid[1] < kw) {
-    throw new LabError('D2_GRID', `The padded grid ${grid[0]}x${grid[1]} is smaller than the ${kh}x${kw} kernel; give an input size at least as large as the kernel.`)
+    throw new LabError(
+      'D2_GRID',
+      `The padded grid ${grid[0]}x${grid[1]} is smaller than the ${kh}x${kw} kernel; give an input size at least as large as the kernel.`,
+    )
   }
   const [gh, gw] = grid
   const out = new Float32Array(values.length)

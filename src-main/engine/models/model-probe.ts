@@ -17,7 +17,8 @@ const JSON_LIMIT = 256 * 1024 * 1024
 /** Reads enough of a model path to recognise its format; a folder stands for its model.json. */
 export async function probeModelPath(input: string): Promise<ModelProbe> {
   let path = resolve(input)
-  if (!existsSync(path)) throw new LabError('MODEL_NOT_FOUND', `${path} does not exist. Choose a model file (model.json, .h5, .keras) or its folder.`)
+  if (!existsSync(path))
+    throw new LabError('MODEL_NOT_FOUND', `${path} does not exist. Choose a model file (model.json, .h5, .keras) or its folder.`)
   if ((await stat(path)).isDirectory()) {
     const inner = join(path, 'model.json')
     if (!existsSync(inner)) throw new LabError('MODEL_NOT_FOUND', `The folder ${path} holds no model.json. Choose the model file itself.`)

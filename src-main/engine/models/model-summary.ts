@@ -17,6 +17,7 @@ export function layerSummaries(model: tfl.LayersModel): LayerSummary[] {
 }
 
 export function parameterCounts(model: tfl.LayersModel): { total: number; trainable: number } {
-  const count = (weights: tfl.LayerVariable[]): number => weights.reduce((sum, w) => sum + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0)
+  const count = (weights: tfl.LayerVariable[]): number =>
+    weights.reduce((sum, w) => sum + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0)
   return { total: count(model.weights), trainable: count(model.trainableWeights) }
 }

@@ -16,7 +16,10 @@ export async function openModel(path: string, options: OpenModelOptions = {}): P
   const probe = await probeModelPath(path)
   const format = MODEL_FORMATS.find((f) => f.matches(probe))
   if (!format) {
-    throw new LabError('MODEL_UNKNOWN_FORMAT', `${probe.name} is not a model format HFC Lab reads. Choose one of: ${MODEL_FORMATS.map((f) => f.description).join('; ')}.`)
+    throw new LabError(
+      'MODEL_UNKNOWN_FORMAT',
+      `${probe.name} is not a model format HFC Lab reads. Choose one of: ${MODEL_FORMATS.map((f) => f.description).join('; ')}.`,
+    )
   }
   return format.open(probe, options)
 }

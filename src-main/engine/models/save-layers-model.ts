@@ -49,7 +49,9 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, optio
     convertedBy: 'HFC Lab',
     modelTopology: artifacts.modelTopology as object,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
-    ...(artifacts.userDefinedMetadata || options.metadata ? { userDefinedMetadata: { ...artifacts.userDefinedMetadata, ...options.metadata } as Record<string, object> } : {}),
+    ...(artifacts.userDefinedMetadata || options.metadata
+      ? { userDefinedMetadata: { ...artifacts.userDefinedMetadata, ...options.metadata } as Record<string, object> }
+      : {}),
   }
   await mkdir(dir, { recursive: true })
   await writeAtomically(join(dir, WEIGHTS_FILE), weights)

@@ -11,17 +11,22 @@ import { readWeightShards } from './tfjs-weights'
 
 function isLayersModelJson(json: Record<string, unknown> | undefined): boolean {
   if (!json || json.format === 'graph-model') return false
-  return json.format === 'layers-model' || (typeof json.modelTopology === 'object' && json.modelTopology !== null && !('node' in json.modelTopology))
+  return (
+    json.format === 'layers-model' ||
+    (typeof json.modelTopology === 'object' && json.modelTopology !== null && !('node' in json.modelTopology))
+  )
 }
 
 export const tfjsLayersFormat: ModelFormat = {
   format: 'tfjs-layers',
-  description: 'TF.js Layers model: model.json + weight shards (tfjs.layers save / tensorflowjs_converter --output_format tfjs_layers_model)',
+  description:
+    'TF.js Layers model: model.json + weight shards (tfjs.layers save / tensorflowjs_converter --output_format tfjs_layers_model)',
   matches: (probe) => isLayersModelJson(probe.json),
   async open(probe, options) {
     const json = probe.json as unknown as tf.io.ModelJSON
     const manifest = json.weightsManifest
-    if (!Array.isArray(manifest)) throw new LabError('MODEL_WEIGHTS_MISSING', `${probe.name} lists no weight files (weightsManifest); it holds only an architecture.`)
+    if (!Array.isArray(manifest))
+      throw new LabError('MODEL_WEIGHTS_MISSING', `${probe.name} lists no weight files (weightsManifest); it holds only an architecture.`)
     const normalized = normalizeKerasConfig(json.modelTopology, probe.name)
     const { topology, removed } = withoutFinalSoftmax(normalized, probe.name)
     const shards = await readWeightShards(probe.path, manifest)
@@ -40,9 +45,22 @@ export const tfjsLayersFormat: ModelFormat = {
     try {
       model = await tfl.loadLayersModel(handler, { strict: true })
     } catch (e) {
-      throw new LabError('MODEL_WEIGHTS_MISMATCH', `${probe.name}: its weights do not fit its layers (${(e as Error).message.split('\n')[0]}).`)
+      throw new LabError(
+        'MODEL_WEIGHTS_MISMATCH',
+        `${probe.name}: its weights do not fit its layers (${(e as Error).message.split('\n')[0]}).`,
+      )
     }
     const files = [{ path: probe.path, bytes: new Uint8Array(await readFile(probe.path)) }, ...shards.files]
-    return finishLoadedModel(model, { format: 'tfjs-layers', source: probe.path, files, metadata: hfcLabMetadata(json.userDefinedMetadata), outputSoftmaxRemoved: removed }, options)
+    return finishLoadedModel(
+      model,
+      {
+        format: 'tfjs-layers',
+        source: probe.path,
+        files,
+        metadata: hfcLabMetadata(json.userDefinedMetadata),
+        outputSoftmaxRemoved: removed,
+      },
+      options,
+    )
   },
 }

@@ -10,7 +10,8 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1,
 function specBytes(spec: tf.io.WeightsManifestEntry, source: string): number {
   const dtype = spec.quantization?.dtype ?? spec.dtype
   const bytes = BYTES[dtype]
-  if (!bytes) throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${spec.name}' has the type ${dtype}, which HFC Lab cannot read.`)
+  if (!bytes)
+    throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${spec.name}' has the type ${dtype}, which HFC Lab cannot read.`)
   return spec.shape.reduce((p, d) => p * d, 1) * bytes
 }
 
@@ -33,7 +34,10 @@ export async function readWeightShards(
     for (const shard of group.paths) {
       const path = join(folder, shard)
       if (!existsSync(path)) {
-        throw new LabError('MODEL_WEIGHTS_MISSING', `${source} needs the weight file ${shard}, which is not beside it in ${folder}. Copy every file the model was saved with into one folder.`)
+        throw new LabError(
+          'MODEL_WEIGHTS_MISSING',
+          `${source} needs the weight file ${shard}, which is not beside it in ${folder}. Copy every file the model was saved with into one folder.`,
+        )
       }
       const bytes = new Uint8Array(await readFile(path))
       files.push({ path, bytes })
@@ -41,7 +45,10 @@ export async function readWeightShards(
       actual += bytes.length
     }
     if (actual !== expected) {
-      throw new LabError('MODEL_WEIGHTS_SIZE', `${group.paths.join(', ')}: ${actual} bytes, but ${source} describes ${expected} bytes of weights there. The file is truncated or belongs to another model.`)
+      throw new LabError(
+        'MODEL_WEIGHTS_SIZE',
+        `${group.paths.join(', ')}: ${actual} bytes, but ${source} describes ${expected} bytes of weights there. The file is truncated or belongs to another model.`,
+      )
     }
     specs.push(...group.weights)
   }

@@ -46,7 +46,7 @@ export function radialEnergyProfile(images: tf.Tensor4D | PixelBatch): Float64Ar
   } else {
     assertPixelBatch(images)
     ;[, h, w] = images.shape
-    const tensor = tf.tensor4d(Float32Array.from(images.data), [...images.shape])
+    const tensor = tf.tensor4d(images.data instanceof Float32Array ? images.data : Float32Array.from(images.data), [...images.shape])
     energy = coefficientEnergy(tensor)
     tensor.dispose()
   }

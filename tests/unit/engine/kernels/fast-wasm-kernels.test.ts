@@ -41,8 +41,32 @@ const CONV_CASES: { name: string; x: Shape4; k: [number, number]; cout: number; 
   { name: '3x3 valid stride 2', x: [2, 11, 10, 2], k: [3, 3], cout: 3, strides: 2, pad: 'valid' },
   { name: '4x4 same stride 2, even kernel', x: [2, 10, 10, 3], k: [4, 4], cout: 2, strides: 2, pad: 'same' },
   { name: 'non-square 5x3 kernel, strides [2, 1]', x: [2, 12, 9, 2], k: [5, 3], cout: 3, strides: [2, 1], pad: 'same' },
-  { name: 'explicit asymmetric pads', x: [2, 8, 8, 2], k: [3, 3], cout: 2, strides: 1, pad: [[0, 0], [1, 2], [0, 3], [0, 0]] },
-  { name: 'explicit pads larger than the kernel, stride 2', x: [2, 11, 9, 2], k: [5, 5], cout: 4, strides: 2, pad: [[0, 0], [3, 0], [2, 6], [0, 0]] },
+  {
+    name: 'explicit asymmetric pads',
+    x: [2, 8, 8, 2],
+    k: [3, 3],
+    cout: 2,
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'explicit pads larger than the kernel, stride 2',
+    x: [2, 11, 9, 2],
+    k: [5, 5],
+    cout: 4,
+    strides: 2,
+    pad: [
+      [0, 0],
+      [3, 0],
+      [2, 6],
+      [0, 0],
+    ],
+  },
   { name: 'numeric pad 1, stride 2', x: [1, 7, 7, 2], k: [3, 3], cout: 2, strides: 2, pad: 1 },
 ]
 
@@ -60,20 +84,32 @@ describe('fast wasm kernels', () => {
 
   describe.each(CONV_CASES)('$name', ({ x: xShape, k, cout, strides, pad }) => {
     const wShape: Shape4 = [k[0], k[1], xShape[3], cout]
-    const xValues = noise(xShape.reduce((a, b) => a * b), 1)
-    const wValues = noise(wShape.reduce((a, b) => a * b), 2)
-    const yShape = (): number[] => tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad).shape)
+    const xValues = noise(
+      xShape.reduce((a, b) => a * b),
+      1,
+    )
+    const wValues = noise(
+      wShape.reduce((a, b) => a * b),
+      2,
+    )
+    const yShape = (): number[] =>
+      tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad).shape)
     const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined }
 
     it('Conv2DBackpropInput equals the cpu kernel to 1e-4', async () => {
       const dyShape = yShape()
-      const dyValues = noise(dyShape.reduce((a, b) => a * b), 3)
-      const { cpu, wasm, shape } = await onBothBackends(() =>
-        tf.engine().runKernel(
-          tf.Conv2DBackpropInput,
-          { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, wShape) },
-          { ...attrs, inputShape: xShape } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor,
+      const dyValues = noise(
+        dyShape.reduce((a, b) => a * b),
+        3,
+      )
+      const { cpu, wasm, shape } = await onBothBackends(
+        () =>
+          tf
+            .engine()
+            .runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, wShape) }, {
+              ...attrs,
+              inputShape: xShape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
       )
       expect(shape).toEqual(xShape)
       expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)
@@ -81,13 +117,18 @@ describe('fast wasm kernels', () => {
 
     it('Conv2DBackpropFilter equals the cpu kernel to 1e-4', async () => {
       const dyShape = yShape()
-      const dyValues = noise(dyShape.reduce((a, b) => a * b), 4)
-      const { cpu, wasm, shape } = await onBothBackends(() =>
-        tf.engine().runKernel(
-          tf.Conv2DBackpropFilter,
-          { x: tf.tensor(xValues, xShape), dy: tf.tensor(dyValues, dyShape) },
-          { ...attrs, filterShape: wShape } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor,
+      const dyValues = noise(
+        dyShape.reduce((a, b) => a * b),
+        4,
+      )
+      const { cpu, wasm, shape } = await onBothBackends(
+        () =>
+          tf
+            .engine()
+            .runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor(xValues, xShape), dy: tf.tensor(dyValues, dyShape) }, {
+              ...attrs,
+              filterShape: wShape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
       )
       expect(shape).toEqual(wShape)
       expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)
@@ -100,8 +141,14 @@ describe('fast wasm kernels', () => {
     { a: [3, 40, 30], b: [3, 50, 40], transposeA: true, transposeB: true },
     { a: [2, 3, 7, 5], b: [1, 1, 9, 5], transposeA: false, transposeB: true },
   ])('BatchMatMul a$a b$b tA=$transposeA tB=$transposeB equals the cpu kernel', async ({ a, b, transposeA, transposeB }) => {
-    const av = noise(a.reduce((p, d) => p * d), 5)
-    const bv = noise(b.reduce((p, d) => p * d), 6)
+    const av = noise(
+      a.reduce((p, d) => p * d),
+      5,
+    )
+    const bv = noise(
+      b.reduce((p, d) => p * d),
+      6,
+    )
     const { cpu, wasm } = await onBothBackends(() => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB))
     expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)
   })
@@ -152,7 +199,10 @@ describe('fast wasm kernels', () => {
     const filter = tf.zeros([3, 3, 2, 2])
     expect(() =>
       tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
-        strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: [1, 2, 4, 4],
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NCHW',
+        inputShape: [1, 2, 4, 4],
       } as unknown as tf.NamedAttrMap),
     ).toThrow(/NHWC/)
     tf.dispose([dy, filter])

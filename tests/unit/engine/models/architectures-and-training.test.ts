@@ -33,7 +33,11 @@ describe('architectures', () => {
 
   it('builds a CIFAR CNN with three conv layers for D2(r, r2, r3)', () => {
     const model = cifarCnn([32, 32, 3], 10)
-    expect(firstConvLayers(model).map((c) => c.kernelShape)).toEqual([[5, 5, 3, 32], [5, 5, 32, 64], [3, 3, 64, 128]])
+    expect(firstConvLayers(model).map((c) => c.kernelShape)).toEqual([
+      [5, 5, 3, 32],
+      [5, 5, 32, 64],
+      [3, 3, 64, 128],
+    ])
     expect(model.outputs[0].shape).toEqual([null, 10])
     model.dispose()
   })
@@ -47,7 +51,11 @@ describe('training on wasm', () => {
   it('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors', async () => {
     const dataset = await openDataset(join(SHARED_DATA, 'mnist-train-10k'))
     const indices = Array.from({ length: 256 }, (_, i) => i)
-    const data = { images: await dataset.read(indices), labels: dataset.labels().slice(0, 256), shape: [28, 28, 1] as [number, number, number] }
+    const data = {
+      images: await dataset.read(indices),
+      labels: dataset.labels().slice(0, 256),
+      shape: [28, 28, 1] as [number, number, number],
+    }
     const model = paperCnn([28, 28, 1], 10, 7)
     const tensors = tf.memory().numTensors
     const reports = await trainClassifier(model, data, 10, { epochs: 2, batchSize: 64, learningRate: 1e-3, seed: 3, maxShift: 1 })

@@ -4,14 +4,34 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { firstConvLayers, kernelReport, lowPassKernels, openModel, saveLayersModel, type LoadedModel } from '../../../../src-main/engine/models'
+import {
+  firstConvLayers,
+  kernelReport,
+  lowPassKernels,
+  openModel,
+  saveLayersModel,
+  type LoadedModel,
+} from '../../../../src-main/engine/models'
 
 /** conv5x5 (1→3, same) → conv3x3 (3→2, same) → flatten → dense 4, with seeded random weights. */
 function twoConvModel(): tfl.Sequential {
   const model = tfl.sequential()
   const init = (seed: number) => tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed })
-  model.add(tfl.layers.conv2d({ name: 'conv_a', inputShape: [12, 12, 1], filters: 3, kernelSize: 5, padding: 'same', kernelInitializer: init(1), biasInitializer: init(2), activation: 'relu' }))
-  model.add(tfl.layers.conv2d({ name: 'conv_b', filters: 2, kernelSize: 3, padding: 'same', kernelInitializer: init(3), biasInitializer: init(4) }))
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv_a',
+      inputShape: [12, 12, 1],
+      filters: 3,
+      kernelSize: 5,
+      padding: 'same',
+      kernelInitializer: init(1),
+      biasInitializer: init(2),
+      activation: 'relu',
+    }),
+  )
+  model.add(
+    tfl.layers.conv2d({ name: 'conv_b', filters: 2, kernelSize: 3, padding: 'same', kernelInitializer: init(3), biasInitializer: init(4) }),
+  )
   model.add(tfl.layers.flatten({ name: 'flat' }))
   model.add(tfl.layers.dense({ name: 'out', units: 4, kernelInitializer: init(5) }))
   return model
@@ -73,13 +93,21 @@ describe('D2: low-pass first-layer kernels', () => {
     const delta = new Float32Array(3 * 3 * 3 * 2)
     delta[(1 * 3 + 1) * 6 + 0] = 1 // centre tap of slice (C_in 0, C_out 0)
     const withDelta = await lowPassKernels(model, [{ layer: 'conv_b', radius: 100 }])
-    tf.tidy(() => withDelta.model!.getLayer('conv_b').setWeights([tf.tensor4d(delta, [3, 3, 3, 2]), withDelta.model!.getLayer('conv_b').getWeights()[1]]))
+    tf.tidy(() =>
+      withDelta
+        .model!.getLayer('conv_b')
+        .setWeights([tf.tensor4d(delta, [3, 3, 3, 2]), withDelta.model!.getLayer('conv_b').getWeights()[1]]),
+    )
     const filtered = await lowPassKernels(withDelta, [{ layer: 'conv_b', radius: 1 }], { rule: 'inclusive' })
     try {
       const after = kernelOf(filtered, 'conv_b').dataSync()
       const slice = Array.from({ length: 9 }, (_, p) => after[p * 6 + 0])
       // DC plus the four axis neighbours: (1 + 2cos(2πΔy/3) + 2cos(2πΔx/3)) / 9.
-      expectClose(slice, [-1, 2, -1, 2, 5, 2, -1, 2, -1].map((v) => v / 9), 1e-6)
+      expectClose(
+        slice,
+        [-1, 2, -1, 2, 5, 2, -1, 2, -1].map((v) => v / 9),
+        1e-6,
+      )
       expect(filtered.info.variant).toBe('D2 conv_b:r=100; D2 conv_b:r=1 (inclusive)')
     } finally {
       withDelta.dispose()
@@ -89,10 +117,24 @@ describe('D2: low-pass first-layer kernels', () => {
 
   it('is the identity once the radius passes the kernel grid corner, in kernel and padded mode', async () => {
     const x = tf.randomUniform([3, 12, 12, 1], 0, 1, 'float32', 9) as tf.Tensor4D
-    for (const [radius, mode] of [[3, 'kernel'], [9, 'padded']] as const) {
-      const filtered = await lowPassKernels(model, [{ layer: 'conv_a', radius }, { layer: 'conv_b', radius }], { mode })
+    for (const [radius, mode] of [
+      [3, 'kernel'],
+      [9, 'padded'],
+    ] as const) {
+      const filtered = await lowPassKernels(
+        model,
+        [
+          { layer: 'conv_a', radius },
+          { layer: 'conv_b', radius },
+        ],
+        { mode },
+      )
       expectClose(kernelOf(filtered, 'conv_a').dataSync(), kernelOf(model, 'conv_a').dataSync(), 1e-5)
-      expectClose(tf.tidy(() => filtered.logits(x).dataSync()), tf.tidy(() => model.logits(x).dataSync()), 1e-4)
+      expectClose(
+        tf.tidy(() => filtered.logits(x).dataSync()),
+        tf.tidy(() => model.logits(x).dataSync()),
+        1e-4,
+      )
       filtered.dispose()
     }
     x.dispose()
@@ -116,7 +158,14 @@ describe('D2: low-pass first-layer kernels', () => {
     const kept = [1, 2, 3].map((r) => kernelReport(model, 'conv_a', r).keptBins)
     expect(kept).toEqual([1, 9, 25])
     const report = kernelReport(model, 'conv_a', 2)
-    expect(report).toMatchObject({ layer: 'conv_a', kernelShape: [5, 5, 1, 3], grid: [5, 5], totalBins: 25, mode: 'kernel', rule: 'strict' })
+    expect(report).toMatchObject({
+      layer: 'conv_a',
+      kernelShape: [5, 5, 1, 3],
+      grid: [5, 5],
+      totalBins: 25,
+      mode: 'kernel',
+      rule: 'strict',
+    })
     expect(report.kernels).toHaveLength(3)
     expect(report.kernels[0].before).toHaveLength(25)
     expect(report.energyRemovedFraction).toBeGreaterThan(0)

@@ -20,7 +20,14 @@ describe('embedded default models', () => {
     const model = await openDefaultModel(id)
     const dataset = await openDataset(join(SHARED_DATA, data), { split: 'test' })
     try {
-      expect(model.info).toMatchObject({ format: 'tfjs-layers', inputShape: [28, 28, 1], inputRange: [0, 1], inputRangeSource: 'metadata', classes, gradients: true })
+      expect(model.info).toMatchObject({
+        format: 'tfjs-layers',
+        inputShape: [28, 28, 1],
+        inputRange: [0, 1],
+        inputRangeSource: 'metadata',
+        classes,
+        gradients: true,
+      })
       const indices = Array.from({ length: 1000 }, (_, i) => i)
       const images = await dataset.read(indices)
       const { accuracy } = await evaluateAccuracy(model, { images, labels: dataset.labels().slice(0, 1000), shape: [28, 28, 1] })
@@ -32,6 +39,9 @@ describe('embedded default models', () => {
   })
 
   it('refuses an unknown default model id, listing the available ones', async () => {
-    await expect(openDefaultModel('imagenet')).rejects.toMatchObject({ code: 'MODEL_NO_DEFAULT', message: expect.stringContaining('mnist') })
+    await expect(openDefaultModel('imagenet')).rejects.toMatchObject({
+      code: 'MODEL_NO_DEFAULT',
+      message: expect.stringContaining('mnist'),
+    })
   })
 })

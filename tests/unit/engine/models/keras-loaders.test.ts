@@ -10,10 +10,38 @@ const KERAS = join(SHARED_FIXTURES, 'keras')
 // Third-party Keras files (shared/fixtures/keras/README.md) with the reference outputs of an
 // independent numpy forward pass on their first 16 inputs.
 const FIXTURES = [
-  { name: 'mnist_kilneta_keras2_10', file: 'mnist_kilneta_keras2_10.h5', format: 'keras-h5 (Keras 2.10.0)', shape: [28, 28, 1], params: 242_062, range: undefined },
-  { name: 'mnist_mpkuse_tfkeras2_2_4', file: 'mnist_mpkuse_tfkeras2_2_4.h5', format: 'keras-h5 (Keras 2.2.4-tf)', shape: [28, 28, 1], params: 389_130, range: [0, 255] as [number, number] },
-  { name: 'cifar10_nikhilnitr_keras2_15_bn', file: 'cifar10_nikhilnitr_keras2_15_bn.h5', format: 'keras-h5 (Keras 2.15.0)', shape: [32, 32, 3], params: 179_418, range: undefined },
-  { name: 'cifar10_sudosidd_keras3_9', file: 'cifar10_sudosidd_keras3_9.keras', format: 'keras-v3 (Keras 3.9.2)', shape: [32, 32, 3], params: 188_810, range: undefined },
+  {
+    name: 'mnist_kilneta_keras2_10',
+    file: 'mnist_kilneta_keras2_10.h5',
+    format: 'keras-h5 (Keras 2.10.0)',
+    shape: [28, 28, 1],
+    params: 242_062,
+    range: undefined,
+  },
+  {
+    name: 'mnist_mpkuse_tfkeras2_2_4',
+    file: 'mnist_mpkuse_tfkeras2_2_4.h5',
+    format: 'keras-h5 (Keras 2.2.4-tf)',
+    shape: [28, 28, 1],
+    params: 389_130,
+    range: [0, 255] as [number, number],
+  },
+  {
+    name: 'cifar10_nikhilnitr_keras2_15_bn',
+    file: 'cifar10_nikhilnitr_keras2_15_bn.h5',
+    format: 'keras-h5 (Keras 2.15.0)',
+    shape: [32, 32, 3],
+    params: 179_418,
+    range: undefined,
+  },
+  {
+    name: 'cifar10_sudosidd_keras3_9',
+    file: 'cifar10_sudosidd_keras3_9.keras',
+    format: 'keras-v3 (Keras 3.9.2)',
+    shape: [32, 32, 3],
+    params: 188_810,
+    range: undefined,
+  },
 ]
 
 describe('Keras loaders on third-party files', () => {
@@ -31,7 +59,9 @@ describe('Keras loaders on third-party files', () => {
       const input = readNpy(join(KERAS, `${name}_input_first16.npy`))
       const reference = readNpy(join(KERAS, `${name}_ref_first16.npy`))
       // The uint8 inputs go in as [0, 1] images; the classifier scales them to the model's range.
-      const probabilities = tf.tidy(() => tf.softmax(model.logits(tf.div(tf.tensor(input.data, input.shape), 255) as tf.Tensor4D)).dataSync())
+      const probabilities = tf.tidy(() =>
+        tf.softmax(model.logits(tf.div(tf.tensor(input.data, input.shape), 255) as tf.Tensor4D)).dataSync(),
+      )
       let maxDiff = 0
       for (let i = 0; i < probabilities.length; i++) maxDiff = Math.max(maxDiff, Math.abs(probabilities[i] - reference.data[i]))
       expect(maxDiff).toBeLessThan(1e-4)

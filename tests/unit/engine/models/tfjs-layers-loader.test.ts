@@ -9,9 +9,21 @@ import { SHARED_DATA, SHARED_FIXTURES } from '../../paths'
 
 function smallModel(): tfl.Sequential {
   const model = tfl.sequential()
-  model.add(tfl.layers.conv2d({ name: 'c1', inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }), biasInitializer: tfl.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: 2 }) }))
+  model.add(
+    tfl.layers.conv2d({
+      name: 'c1',
+      inputShape: [8, 8, 1],
+      filters: 4,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      biasInitializer: tfl.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: 2 }),
+    }),
+  )
   model.add(tfl.layers.flatten({ name: 'f' }))
-  model.add(tfl.layers.dense({ name: 'd', units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }))
+  model.add(
+    tfl.layers.dense({ name: 'd', units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+  )
   return model
 }
 
@@ -42,7 +54,17 @@ describe('TF.js Layers loader', () => {
   it('reads model.json and its shard from a folder, takes range and classes from hfcLab metadata, and gives logits', async () => {
     const model = await openModel(join(dir, 'plain'))
     try {
-      expect(model.info).toMatchObject({ format: 'tfjs-layers', inputShape: [8, 8, 1], inputRange: [0, 255], inputRangeSource: 'metadata', classes: ['a', 'b', 'c'], classesSource: 'metadata', outputSoftmaxRemoved: true, gradients: true, totalParams: 40 + 6 * 6 * 4 * 3 + 3 })
+      expect(model.info).toMatchObject({
+        format: 'tfjs-layers',
+        inputShape: [8, 8, 1],
+        inputRange: [0, 255],
+        inputRangeSource: 'metadata',
+        classes: ['a', 'b', 'c'],
+        classesSource: 'metadata',
+        outputSoftmaxRemoved: true,
+        gradients: true,
+        totalParams: 40 + 6 * 6 * 4 * 3 + 3,
+      })
       expect(model.info.files?.map((f) => f.path.split('/').pop())).toEqual(['model.json', 'weights.bin'])
       // The classifier takes [0, 1] images and scales them to the model's [0, 255].
       const x = images()
@@ -78,7 +100,10 @@ describe('TF.js Layers loader', () => {
   it('refuses a model.json whose weight file is missing, naming the file', async () => {
     const target = await copyOf('missing')
     await unlink(join(target, 'weights.bin'))
-    await expect(openModel(target)).rejects.toMatchObject({ code: 'MODEL_WEIGHTS_MISSING', message: expect.stringContaining('weights.bin') })
+    await expect(openModel(target)).rejects.toMatchObject({
+      code: 'MODEL_WEIGHTS_MISSING',
+      message: expect.stringContaining('weights.bin'),
+    })
   })
 
   it('refuses a truncated weight file', async () => {
@@ -92,7 +117,10 @@ describe('TF.js Layers loader', () => {
     const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'))
     json.modelTopology.config.layers.splice(1, 0, { class_name: 'Lambda', config: { name: 'my_lambda', function: 'x' } })
     await writeFile(join(target, 'model.json'), JSON.stringify(json))
-    await expect(openModel(target)).rejects.toMatchObject({ code: 'MODEL_UNSUPPORTED_LAYER', message: expect.stringMatching(/Lambda \('my_lambda'\)/) })
+    await expect(openModel(target)).rejects.toMatchObject({
+      code: 'MODEL_UNSUPPORTED_LAYER',
+      message: expect.stringMatching(/Lambda \('my_lambda'\)/),
+    })
   })
 
   it('refuses broken JSON, a model.json without weights, unknown files and missing paths', async () => {

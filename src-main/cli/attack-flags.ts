@@ -1,0 +1,28 @@
+import type { AttackInfo } from '../protocol/attacks'
+
+/**
+ * `--param name=value` pairs (repeatable) to an attack's parameters, typed by its descriptor:
+ * numbers, integers, booleans, choices and comma-separated number lists.
+ */
+export function parseAttackParams(attack: AttackInfo, pairs: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at < 1) throw new Error(`--param "${pair}" must look like name=value`)
+    const name = pair.slice(0, at)
+    const raw = pair.slice(at + 1)
+    const info = attack.params.find((p) => p.name === name)
+    if (!info) throw new Error(`${attack.label} has no parameter "${name}"; it has: ${attack.params.map((p) => p.name).join(', ')}`)
+    if (info.type === 'number' || info.type === 'integer') params[name] = Number(raw)
+    else if (info.type === 'boolean') params[name] = raw === 'true' || raw === '1'
+    else if (info.type === 'number-list') params[name] = raw.split(',').map(Number)
+    else params[name] = raw
+  }
+  return params
+}
+
+export function describeAttacks(attacks: AttackInfo[]): string {
+  return attacks
+    .map((a) => `  ${a.id.padEnd(12)} ${a.label}${a.needsGradients ? ' (needs gradients)' : ''}\n` + a.params.map((p) => `      ${p.name}=${JSON.stringify(p.default ?? null)}  ${p.description}`).join('\n'))
+    .join('\n')
+}

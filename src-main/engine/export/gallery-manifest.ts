@@ -1,0 +1,174 @@
+/**
+ * The manifest of an exported gallery (manifest.json, and manifest.csv with one line per sample
+ * and attack). Keys are snake_case so that the JSON, the CSV header and the columns people use
+ * in pandas or a spreadsheet read the same.
+ */
+
+export type ExportStatus = 'running' | 'complete' | 'cancelled' | 'failed'
+
+export interface ManifestAttack {
+  key: string
+  id: string
+  label: string
+  /** Validated parameters, defaults filled in (the seed included for seeded attacks). */
+  params: Record<string, unknown>
+}
+
+export interface ManifestAttackEntry {
+  prediction: number
+  predicted_class: string
+  confidence: number
+  success: boolean
+  l2: number
+  linf: number
+  queries: number
+  extra: Record<string, number>
+  png: string
+  npy: string
+  /** The model's prediction on the PNG as re-read from disk (8-bit). */
+  png_prediction: number
+  png_confidence: number
+  /** The attack succeeded and the re-read 8-bit PNG still fools the model. */
+  still_adversarial_after_png: boolean
+}
+
+export interface ManifestRow {
+  /** The sample's file stem in this folder (its data-set index, zero-padded). */
+  sample_id: string
+  /** The file the sample was read from (for record files, the file that holds all of them). */
+  source_file: string
+  /** Position of the sample in `source_file` (0 for a file per image). */
+  source_index: number
+  /** Index of the sample in the data set. */
+  index: number
+  true_label: number
+  true_class: string
+  clean: { prediction: number; predicted_class: string; confidence: number }
+  original_png: string
+  attacks: Record<string, ManifestAttackEntry>
+}
+
+export interface GalleryManifest {
+  format: 'hfc-lab-gallery'
+  format_version: 1
+  /** 'running' while the export writes; 'cancelled' or 'failed' list exactly what was written. */
+  status: ExportStatus
+  app: { name: string; version: string }
+  backend: string
+  started: string
+  updated: string
+  seed: number
+  model: {
+    name: string
+    format: string
+    file: string
+    sha256: string
+    variant: string
+    input_shape: number[]
+    input_range: number[]
+    files: { path: string; bytes: number; sha256: string }[]
+  }
+  dataset: { name: string; format: string; source: string; count: number; shape: number[]; fingerprint: string; classes: string[] }
+  /** How the samples were chosen (as the caller described it) and how many were requested. */
+  selection: { description: unknown; requested: number }
+  filter: { only_all_fooled: boolean; only_fooled_by: string | null }
+  attacks: ManifestAttack[]
+  counts: {
+    processed: number
+    written: number
+    /** Per attack key: successes whose 8-bit PNG no longer fools the model. */
+    lost_after_png: Record<string, number>
+  }
+  files: { contact_sheets: string[]; html: string; csv: string }
+  rows: ManifestRow[]
+}
+
+const CSV_COLUMNS = [
+  'sample_id',
+  'source_file',
+  'source_index',
+  'index',
+  'true_label',
+  'true_class',
+  'clean_prediction',
+  'clean_class',
+  'clean_confidence',
+  'attack',
+  'attack_id',
+  'attack_params',
+  'success',
+  'prediction',
+  'predicted_class',
+  'confidence',
+  'l2',
+  'linf',
+  'queries',
+  'extra',
+  'png',
+  'npy',
+  'png_prediction',
+  'png_confidence',
+  'still_adversarial_after_png',
+  'seed',
+  'model_file',
+  'model_sha256',
+  'model_variant',
+  'dataset',
+  'dataset_fingerprint',
+  'app_version',
+  'backend',
+  'date',
+] as const
+
+function csvField(value: unknown): string {
+  const text = typeof value === 'string' ? value : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** manifest.csv: a header and one line per sample × attack, with the run's metadata on every line. */
+export function manifestCsv(manifest: GalleryManifest): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const row of manifest.rows) {
+    for (const attack of manifest.attacks) {
+      const a = row.attacks[attack.key]
+      const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+        sample_id: row.sample_id,
+        source_file: row.source_file,
+        source_index: row.source_index,
+        index: row.index,
+        true_label: row.true_label,
+        true_class: row.true_class,
+        clean_prediction: row.clean.prediction,
+        clean_class: row.clean.predicted_class,
+        clean_confidence: row.clean.confidence,
+        attack: attack.key,
+        attack_id: attack.id,
+        attack_params: attack.params,
+        success: a.success,
+        prediction: a.prediction,
+        predicted_class: a.predicted_class,
+        confidence: a.confidence,
+        l2: a.l2,
+        linf: a.linf,
+        queries: a.queries,
+        extra: a.extra,
+        png: a.png,
+        npy: a.npy,
+        png_prediction: a.png_prediction,
+        png_confidence: a.png_confidence,
+        still_adversarial_after_png: a.still_adversarial_after_png,
+        seed: manifest.seed,
+        model_file: manifest.model.file,
+        model_sha256: manifest.model.sha256,
+        model_variant: manifest.model.variant,
+        dataset: manifest.dataset.name,
+        dataset_fingerprint: manifest.dataset.fingerprint,
+        app_version: manifest.app.version,
+        backend: manifest.backend,
+        date: manifest.started,
+      }
+      lines.push(CSV_COLUMNS.map((c) => csvField(values[c])).join(','))
+    }
+  }
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { OpSpec } from '../op-spec'
+import { broadcastShapes, need, sameOp } from './common'
+
+/** ONNX integer division truncates toward zero; tf.div on int32 floors. */
+function divide(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (a.dtype !== 'int32' || b.dtype !== 'int32') return tf.div(a, b)
+  const q = tf.floorDiv(tf.abs(a), tf.abs(b))
+  return tf.mul(q, tf.mul(tf.sign(a), tf.sign(b)).cast('int32'))
+}
+
+/** Element-wise op with ONNX (NumPy) broadcasting over two inputs. */
+function binary(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpSpec {
+  return { layout: 'follow', canonical: () => ({}), run: (inputs) => [f(need(inputs, 0), need(inputs, 1))], emit: sameOp(op) }
+}
+
+/** Element-wise op over any number of inputs (Sum, Max, Min, Mean). */
+function variadic(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean = false): OpSpec {
+  return {
+    layout: 'follow',
+    canonical: () => ({}),
+    run: (inputs) => {
+      const xs = inputs.filter((x): x is tf.Tensor => x !== undefined)
+      const total = xs.slice(1).reduce(f, xs[0])
+      return [mean ? tf.div(total, xs.length) : total]
+    },
+    emit: sameOp(op),
+  }
+}
+
+function sameDtype(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  return a.dtype === b.dtype ? [a, b] : [a.cast('float32'), b.cast('float32')]
+}
+
+export const BINARY_OPS: Record<string, OpSpec> = {
+  Add: binary('Add', (a, b) => tf.add(...sameDtype(a, b))),
+  Sub: binary('Sub', (a, b) => tf.sub(...sameDtype(a, b))),
+  Mul: binary('Mul', (a, b) => tf.mul(...sameDtype(a, b))),
+  Div: binary('Div', (a, b) => divide(...sameDtype(a, b))),
+  Pow: binary('Pow', (a, b) => tf.pow(a, b.cast(a.dtype))),
+  Equal: binary('Equal', (a, b) => tf.equal(...sameDtype(a, b))),
+  Greater: binary('Greater', (a, b) => tf.greater(...sameDtype(a, b))),
+  Less: binary('Less', (a, b) => tf.less(...sameDtype(a, b))),
+  GreaterOrEqual: binary('GreaterOrEqual', (a, b) => tf.greaterEqual(...sameDtype(a, b))),
+  LessOrEqual: binary('LessOrEqual', (a, b) => tf.lessEqual(...sameDtype(a, b))),
+  And: binary('And', (a, b) => tf.logicalAnd(a.cast('bool'), b.cast('bool'))),
+  Or: binary('Or', (a, b) => tf.logicalOr(a.cast('bool'), b.cast('bool'))),
+  Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [tf.logicalNot(need(inputs, 0).cast('bool'))], emit: sameOp('Not') },
+  Sum: variadic('Sum', tf.add),
+  Max: variadic('Max', tf.maximum),
+  Min: variadic('Min', tf.minimum),
+  Mean: variadic('Mean', tf.add, true),
+  // PRelu broadcasts its slope onto x (unidirectionally); relu(x) - slope·relu(-x) keeps it differentiable.
+  PRelu: binary('PRelu', (x, slope) => tf.sub(tf.relu(x), tf.mul(slope, tf.relu(tf.neg(x))))),
+  Where: {
+    layout: 'follow',
+    canonical: () => ({}),
+    run: (inputs) => {
+      const [a, b] = sameDtype(need(inputs, 1), need(inputs, 2))
+      const cond = need(inputs, 0).cast('bool')
+      const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
+      return [tf.where(tf.broadcastTo(cond, shape), tf.broadcastTo(a, shape), tf.broadcastTo(b, shape))]
+    },
+    emit: sameOp('Where'),
+  },
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod'
+import { job, method } from './define'
+import { defenseSchema } from './models'
+import { selectionFields } from './selection'
+
+export interface ParamInfo {
+  name: string
+  type: 'number' | 'integer' | 'boolean' | 'enum' | 'number-list'
+  default?: number | boolean | string | number[]
+  min?: number
+  max?: number
+  exclusiveMin?: boolean
+  exclusiveMax?: boolean
+  description: string
+  choices?: string[]
+  optional: boolean
+}
+
+export interface AttackInfo {
+  id: string
+  label: string
+  summary: string
+  needsGradients: boolean
+  kind: string
+  params: ParamInfo[]
+}
+
+export const attackChoiceSchema = z.object({ id: z.string().min(1).max(32), params: z.record(z.unknown()).default({}) }).strict()
+export type AttackChoice = z.input<typeof attackChoiceSchema>
+
+export const normSchema = z.enum(['linf', 'l2', 'mse'])
+export type Norm = z.infer<typeof normSchema>
+export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
+export type EvalProtocol = z.infer<typeof protocolSchema>
+
+export interface CurveData {
+  norm: Norm
+  epsMax: number
+  grid: number[]
+  accuracy: number[]
+  auc: number
+  aucTrapezoid: number
+  cleanAccuracy: number
+  adversarialAccuracy: number
+  count: number
+  /** Per sample: distance in the curve's norm, and whether the scored model is right on x and on a. */
+  distances: Float32Array
+  cleanCorrect: Uint8Array
+  adversarialCorrect: Uint8Array
+}
+
+export interface CurveEntryData {
+  attack: string
+  attackLabel: string
+  params: Record<string, unknown>
+  defence: string
+  defenceKind: 'none' | 'd1' | 'd2'
+  protocol: EvalProtocol
+  successRate: number
+  medianDistance: number
+  meanQueries: number
+  curve: CurveData
+  success: Uint8Array
+  queries: Int32Array
+}
+
+export interface EnvelopeData {
+  defence: string
+  envelope: { norm: Norm; epsMax: number; grid: number[]; accuracy: number[]; auc: number; aucTrapezoid: number; pointwiseMin: number[]; count: number; curves: number }
+}
+
+export interface CurveRun {
+  /** Handle for fetching the examples behind a curve point (kept by the engine until it restarts). */
+  runId: string
+  indices: Int32Array
+  labels: Int32Array
+  entries: CurveEntryData[]
+  skipped: { attack: string; defence: string; protocol: EvalProtocol; reason: string }[]
+  envelopes: EnvelopeData[]
+  cancelled: boolean
+}
+
+export interface AttackRun {
+  attack: string
+  params: Record<string, unknown>
+  defense: string
+  shape: [number, number, number]
+  indices: Int32Array
+  labels: Int32Array
+  /** Prediction and softmax confidence on the clean image and on the adversarial. */
+  cleanPredicted: Int32Array
+  predicted: Int32Array
+  confidence: Float32Array
+  success: Uint8Array
+  l2: Float32Array
+  linf: Float32Array
+  queries: Int32Array
+  extra: Record<string, Float32Array | Int32Array>
+  /** NHWC [0, 1] adversarials, only when asked for (returnAdversarials). */
+  adversarial?: Float32Array
+}
+
+export interface CurveExamples {
+  eps: number
+  rows: { index: number; label: number; distance: number; adversarialCorrect: boolean; original: Float32Array; adversarial: Float32Array }[]
+  shape: [number, number, number]
+}
+
+const id = z.string().min(1).max(64)
+
+export const attackMethods = {
+  'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of SPEC-hfc §5.').returns<AttackInfo[]>(),
+  'attack.run': job(
+    z
+      .object({
+        modelId: id,
+        datasetId: id,
+        attack: attackChoiceSchema,
+        defense: defenseSchema.default({ kind: 'none' }),
+        batchSize: z.number().int().min(1).max(4096).default(64),
+        returnAdversarials: z.boolean().default(false),
+        ...selectionFields,
+      })
+      .strict(),
+    'Runs one attack on a selection; per-sample success, distances (L2, Linf on [0, 1]), queries and predictions.',
+  ).returns<AttackRun>(),
+  'attack.curve': job(
+    z
+      .object({
+        modelId: id,
+        datasetId: id,
+        attacks: z.array(attackChoiceSchema).min(1).max(16),
+        defenses: z.array(defenseSchema).min(1).max(16).default([{ kind: 'none' }]),
+        protocols: z.array(protocolSchema).min(1).default(['transfer']),
+        norm: normSchema.default('linf'),
+        points: z.number().int().min(2).max(10_001).default(101),
+        batchSize: z.number().int().min(1).max(4096).default(64),
+        ...selectionFields,
+      })
+      .strict(),
+    'Accuracy versus maximum perturbation for every attack x defence x protocol, with AUC and worst-case envelopes.',
+  ).returns<CurveRun>(),
+  'attack.examples': method(
+    z.object({ runId: z.string().min(1).max(64), entry: z.number().int().min(0), eps: z.number().min(0), max: z.number().int().min(1).max(64).default(16) }).strict(),
+    'The samples behind a curve point: those whose adversarial is within eps, with the clean and adversarial images.',
+  ).returns<CurveExamples>(),
+}

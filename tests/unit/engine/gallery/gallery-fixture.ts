@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDefaultDataset, type Dataset } from '../../../../src-main/engine/data'
+import type { GalleryAttack, GalleryRowsPartial } from '../../../../src-main/engine/gallery'
+import type { JobContext } from '../../../../src-main/engine/job-context'
+import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
+
+/** The three attacks of the paper's Appendix C, with small budgets so the tests stay quick. */
+export const APPENDIX_C_ATTACKS: GalleryAttack[] = [
+  { id: 'hf' },
+  { id: 'salt-pepper', params: { epsilons: 40, repetitions: 2 } },
+  { id: 'single-pixel', params: { maxPixels: 60 } },
+]
+
+export interface GalleryFixture {
+  model: LoadedModel
+  dataset: Dataset
+  /** The first 8 MNIST test digits. */
+  indices: Int32Array
+}
+
+/** The embedded default MNIST model (the paper's CNN) and data set. */
+export async function openFixture(): Promise<GalleryFixture> {
+  return { model: await openDefaultModel('mnist'), dataset: await openDefaultDataset('mnist'), indices: Int32Array.from({ length: 8 }, (_, i) => i) }
+}
+
+/** A job context that records every gallery-rows partial and can cancel after the n-th one. */
+export function recordingContext(cancelAfterPartials = Infinity): { ctx: JobContext; partials: GalleryRowsPartial[] } {
+  const controller = new AbortController()
+  const partials: GalleryRowsPartial[] = []
+  const ctx: JobContext = {
+    signal: controller.signal,
+    progress: () => {},
+    partial: (data) => {
+      partials.push(data as GalleryRowsPartial)
+      if (partials.length >= cancelAfterPartials) controller.abort()
+    },
+  }
+  return { ctx, partials }
+}
+
+export function tempFolder(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'hfc-gallery-')), name)
+}
