@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import AttacksView from './views/AttacksView.vue'
 import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
 import KernelsView from './views/KernelsView.vue'
@@ -12,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/spectrum', name: 'spectrum', component: SpectrumView, meta: { label: 'Spectrum' } },
   { path: '/model', name: 'model', component: ModelView, meta: { label: 'Model' } },
   { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
+  { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -22,7 +22,7 @@ export interface ManifestAttackEntry {
   l2: number
   linf: number
   queries: number
-  extra: Record<string, number>
+  extra: Record<string, number | null>
   png: string
   npy: string
   /** The model's prediction on the PNG as re-read from disk (8-bit). */

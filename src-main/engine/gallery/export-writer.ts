@@ -15,6 +15,9 @@ import type { GalleryBatch } from './gallery-batches'
 import { sampleSource } from './sample-source'
 import type { GalleryRow, PlannedAttack } from './types'
 
+/** Header characters that fit the narrowest sheet column. */
+const SHEET_HEADER_CHARS = 15
+
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`
 
 function className(classes: readonly string[], label: number): string {
@@ -48,7 +51,9 @@ export class GalleryExportWriter {
     private readonly sheetRows: number,
   ) {
     const title = `HFC LAB: ${manifest.model.name}${manifest.model.variant ? ` [${manifest.model.variant}]` : ''} ON ${manifest.dataset.name}`
-    this.sheet = new ContactSheet(title, ['original', ...plan.map((a) => a.label)])
+    // Long labels ("High Frequency (HF)") would be cut in a narrow column; the key reads better then.
+    const columns = plan.map((a) => (a.label.length <= SHEET_HEADER_CHARS ? a.label : a.key))
+    this.sheet = new ContactSheet(title, ['original', ...columns])
   }
 
   get filesWritten(): number {

@@ -33,8 +33,9 @@ export interface GalleryRun {
 }
 
 function outcome(result: AttackResult, prediction: Predictions, k: number): AttackOutcome {
-  const extra: Record<string, number> = {}
-  for (const [name, values] of Object.entries(result.extra ?? {})) extra[name] = values[k]
+  const extra: Record<string, number | null> = {}
+  // NaN marks "not applicable" (e.g. the noise level of a failed salt & pepper); JSON has no NaN.
+  for (const [name, values] of Object.entries(result.extra ?? {})) extra[name] = Number.isFinite(values[k]) ? values[k] : null
   return {
     success: result.success[k] === 1,
     label: prediction.labels[k],

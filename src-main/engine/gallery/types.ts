@@ -52,8 +52,8 @@ export interface AttackOutcome extends Prediction {
   l2: number
   linf: number
   queries: number
-  /** Attack-specific values for this sample (e.g. the HF radius). */
-  extra: Record<string, number>
+  /** Attack-specific values for this sample (e.g. the HF radius); null where not applicable. */
+  extra: Record<string, number | null>
 }
 
 /** One sample of the gallery, without pixels. */

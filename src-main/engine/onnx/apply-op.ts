@@ -3,10 +3,13 @@ import { constTensor, type ConstTensor, type ValueKind } from './const-tensor'
 import { TO_NCHW, TO_NHWC } from './layout'
 import type { OpSpec, Params } from './op-spec'
 
-const DTYPES: Record<ValueKind, 'float32' | 'int32' | 'bool'> = { float: 'float32', int: 'int32', bool: 'bool' }
+const INT32_MAX = 2 ** 31 - 1
 
+/** A load-time value as a tensor (integers become int32, saturating: tfjs has no int64). */
 export function constToTensor(c: ConstTensor): tf.Tensor {
-  return tf.tensor(c.values, c.dims, DTYPES[c.kind])
+  if (c.kind === 'float') return tf.tensor(c.values, c.dims, 'float32')
+  if (c.kind === 'bool') return tf.tensor(Uint8Array.from(c.values), c.dims, 'bool')
+  return tf.tensor(Int32Array.from(c.values, (v) => Math.max(-INT32_MAX - 1, Math.min(INT32_MAX, v))), c.dims, 'int32')
 }
 
 export function tensorToConst(t: tf.Tensor): ConstTensor {

@@ -62,7 +62,8 @@ function asConv2D(planned: PlannedNode, input: Symbol, plan: ModelPlan, names: L
   if (dependsOnBatch(params)) return undefined
   const strides = params.strides as [number, number]
   const dilations = params.dilations as [number, number]
-  if (strides.some((s) => s > 1) && dilations.some((d) => d > 1)) return undefined
+  // TF.js has no gradient for dilated convolutions; those stay ONNX layers (dilated kernels).
+  if (dilations.some((d) => d > 1)) return undefined
   const oihw = plan.weights.get(w.name)
   if (!oihw) return undefined
   const [filters, , kh, kw] = oihw.dims
@@ -77,7 +78,7 @@ function asConv2D(planned: PlannedNode, input: Symbol, plan: ModelPlan, names: L
   }
   const bias = b?.kind === 'weight' ? plan.weights.get(b.name) : undefined
   const conv = tfl.layers.conv2d({
-    name, filters, kernelSize: [kh, kw], strides, dilationRate: dilations, padding: Array.isArray(padding) ? 'valid' : padding, useBias: bias !== undefined,
+    name, filters, kernelSize: [kh, kw], strides, padding: Array.isArray(padding) ? 'valid' : padding, useBias: bias !== undefined,
   })
   const out = conv.apply(x) as tfl.SymbolicTensor
   const kernel = tf.tidy(() => tf.transpose(tf.tensor(oihw.values, oihw.dims), [2, 3, 1, 0]))

@@ -41,26 +41,39 @@ export function dilateKernel(k: tf.Tensor4D, dilations: number[]): tf.Tensor4D {
   return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, i, o]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o])
 }
 
-function groupedConv(x: tf.Tensor4D, k: tf.Tensor4D, group: number, strides: [number, number], dilations: [number, number]): tf.Tensor4D {
+function groupedConv(x: tf.Tensor4D, k: tf.Tensor4D, group: number, strides: [number, number]): tf.Tensor4D {
   const xs = tf.split(x, group, 3)
   const ks = tf.split(k, group, 3)
-  return tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, strides, 'valid', 'NHWC', dilations)), 3)
+  return tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, strides, 'valid')), 3)
+}
+
+/** dW of one valid convolution, through the Conv2DBackpropFilter kernel (fast on wasm with HFC Lab's kernels). */
+function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], strides: [number, number]): tf.Tensor4D {
+  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides, pad: 'valid', dataFormat: 'NHWC', filterShape } as never) as tf.Tensor4D
 }
 
 /**
- * Depthwise convolution: tf.depthwiseConv2d forward; its gradient taken through the per-group
- * form instead, because tfjs-backend-wasm has no depthwise backprop kernels.
+ * Depthwise convolution (dilation already spelled out in the kernel): tf.depthwiseConv2d forward,
+ * and a gradient built from per-channel transposed convolutions, because tfjs-backend-wasm has no
+ * depthwise backprop kernels.
  */
-function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number], dilations: [number, number]): tf.Tensor4D {
+function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number]): tf.Tensor4D {
   const group = x.shape[3]
   const f = tf.customGrad((xi: tf.Tensor, ki: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xi, ki])
     const [kh, kw, , o] = ki.shape
-    const value = tf.depthwiseConv2d(xi as tf.Tensor4D, tf.reshape(ki, [kh, kw, group, o / group]) as tf.Tensor4D, strides, 'valid', 'NHWC', dilations)
+    const value = tf.depthwiseConv2d(xi as tf.Tensor4D, tf.reshape(ki, [kh, kw, group, o / group]) as tf.Tensor4D, strides, 'valid')
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => groupedConv(a as tf.Tensor4D, b as tf.Tensor4D, group, strides, dilations))(saved, dy),
+      gradFunc: (dy: tf.Tensor, [input, kernel]: tf.Tensor[]) => {
+        const xs = tf.split(input, group, 3) as tf.Tensor4D[]
+        const ks = tf.split(kernel, group, 3) as tf.Tensor4D[]
+        const dys = tf.split(dy, group, 3) as tf.Tensor4D[]
+        const [n, h, w] = input.shape
+        const dx = tf.concat(dys.map((d, i) => tf.conv2dTranspose(d, ks[i], [n, h, w, 1], strides, 'valid')), 3)
+        const dk = tf.concat(dys.map((d, i) => filterGrad(xs[i], d, ks[i].shape, strides)), 3)
+        return [dx, dk]
+      },
     }
   })
   return f(x, k) as tf.Tensor4D
@@ -73,16 +86,12 @@ export function convNhwc(x: tf.Tensor4D, w: tf.Tensor, bias: tf.Tensor | undefin
   const dilations = nums(p, 'dilations') as [number, number]
   const group = num(p, 'group')
   const padded = pt || pl || pb || pr ? tf.pad(x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) : x
-  let kernel = tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D
-  let rate: [number, number] = dilations
-  if ((strides[0] > 1 || strides[1] > 1) && (dilations[0] > 1 || dilations[1] > 1)) {
-    kernel = dilateKernel(kernel, dilations)
-    rate = [1, 1]
-  }
+  // Dilation is spelled out in the kernel: tf.conv2d has no gradient for dilation rates > 1.
+  const kernel = dilateKernel(tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D, dilations)
   let y: tf.Tensor4D
-  if (group === 1) y = tf.conv2d(padded, kernel, strides, 'valid', 'NHWC', rate)
-  else if (kernel.shape[2] === 1 && group === x.shape[3]) y = depthwiseConv(padded, kernel, strides, rate)
-  else y = groupedConv(padded, kernel, group, strides, rate)
+  if (group === 1) y = tf.conv2d(padded, kernel, strides, 'valid')
+  else if (kernel.shape[2] === 1 && group === x.shape[3]) y = depthwiseConv(padded, kernel, strides)
+  else y = groupedConv(padded, kernel, group, strides)
   return bias ? tf.add(y, bias) : y
 }
 

@@ -25,11 +25,54 @@ function poolParams(r: NodeReader): Params {
   return { kernel, strides, pads: explicit, extra, ceilMode }
 }
 
+/** The window tap (di, dj) of every output position: x[:, di + i·sh, dj + j·sw, :]. */
+function tap(x: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], [oh, ow]: number[]): tf.Tensor4D {
+  return tf.stridedSlice(x, [0, di, dj, 0], [x.shape[0], di + (oh - 1) * sh + 1, dj + (ow - 1) * sw + 1, x.shape[3]], [1, sh, sw, 1]) as tf.Tensor4D
+}
+
+/** The adjoint of tap(): v placed back at (di, dj) + (i·sh, j·sw) in a zero tensor of `shape`. */
+function untap(v: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], shape: number[]): tf.Tensor4D {
+  const [n, oh, ow, c] = v.shape
+  const spread = tf.reshape(tf.pad(tf.reshape(v, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c])
+  const h = Math.min(oh * sh, shape[1] - di)
+  const w = Math.min(ow * sw, shape[2] - dj)
+  return tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [[0, 0], [di, shape[1] - di - h], [dj, shape[2] - dj - w], [0, 0]])
+}
+
+/**
+ * Valid max pooling whose gradient goes to the first maximum of each window (row-major), as in
+ * PyTorch and onnxruntime. tfjs-backend-wasm's MaxPoolGrad loses the gradient of windows whose
+ * maximum is <= 0, so the gradient is written here from slices instead.
+ */
+function maxPoolValid(x: tf.Tensor4D, kernel: number[], strides: number[]): tf.Tensor4D {
+  const f = tf.customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const value = tf.maxPool(xi as tf.Tensor4D, kernel as [number, number], strides as [number, number], 'valid')
+    save([xi, value])
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, [input, y]: tf.Tensor[]) => {
+        const out = [y.shape[1], y.shape[2]]
+        let taken = tf.zerosLike(y).cast('bool')
+        let dx = tf.zerosLike(input)
+        for (let di = 0; di < kernel[0]; di++) {
+          for (let dj = 0; dj < kernel[1]; dj++) {
+            const hit = tf.logicalAnd(tf.equal(tap(input as tf.Tensor4D, di, dj, strides, out), y), tf.logicalNot(taken))
+            taken = tf.logicalOr(taken, hit)
+            dx = tf.add(dx, untap(tf.where(hit, dy, tf.zerosLike(dy)) as tf.Tensor4D, di, dj, strides, input.shape))
+          }
+        }
+        return dx
+      },
+    }
+  })
+  return f(x) as tf.Tensor4D
+}
+
 function maxPool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
   const [pt, pl, pb, pr] = nums(p, 'pads')
   const [eh, ew] = nums(p, 'extra')
   const padded = pt || pl || pb || pr || eh || ew ? tf.pad(x, [[0, 0], [pt, pb + eh], [pl, pr + ew], [0, 0]], LOWEST) : x
-  return tf.maxPool(padded, nums(p, 'kernel') as [number, number], nums(p, 'strides') as [number, number], 'valid')
+  return maxPoolValid(padded, nums(p, 'kernel'), nums(p, 'strides'))
 }
 
 /** How many input elements each output window averages over, as a [1, outH, outW, 1] tensor. */
