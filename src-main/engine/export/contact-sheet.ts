@@ -83,13 +83,17 @@ export class ContactSheet {
     const height = header + this.rows.length * rowHeight + MARGIN
     const canvas: Canvas = { data: new Uint8Array(width * height * 3).fill(255), width, height, channels: 3 }
     drawText(canvas, MARGIN, MARGIN, this.title, TONES.text)
-    this.columns.forEach((name, col) => drawText(canvas, MARGIN + col * (columnWidth + GAP), MARGIN + LINE_HEIGHT + 2, fitText(name, chars), TONES.text))
+    this.columns.forEach((name, col) =>
+      drawText(canvas, MARGIN + col * (columnWidth + GAP), MARGIN + LINE_HEIGHT + 2, fitText(name, chars), TONES.text),
+    )
     this.rows.forEach((cells, row) => {
       const top = header + row * rowHeight
       cells.forEach((cell, col) => {
         const left = MARGIN + col * (columnWidth + GAP)
         paste(canvas, cell.image, left + ((columnWidth - cell.image.width) >> 1), top)
-        cell.lines.forEach((line, k) => drawText(canvas, left, top + cell.image.height + 3 + k * LINE_HEIGHT, fitText(line.text, chars), TONES[line.tone ?? 'text']))
+        cell.lines.forEach((line, k) =>
+          drawText(canvas, left, top + cell.image.height + 3 + k * LINE_HEIGHT, fitText(line.text, chars), TONES[line.tone ?? 'text']),
+        )
       })
     })
     this.rows.length = 0

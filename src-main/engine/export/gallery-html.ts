@@ -12,7 +12,11 @@ function link(file: string): string {
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`
 
 function attackCell(entry: ManifestAttackEntry, width: number): string {
-  const verdict = !entry.success ? '<span class="muted">not fooled</span>' : entry.still_adversarial_after_png ? '<span class="good">fooled; PNG still fools</span>' : '<span class="bad">fooled; lost in the 8-bit PNG</span>'
+  const verdict = !entry.success
+    ? '<span class="muted">not fooled</span>'
+    : entry.still_adversarial_after_png
+      ? '<span class="good">fooled; PNG still fools</span>'
+      : '<span class="bad">fooled; lost in the 8-bit PNG</span>'
   return `<td><a href="${link(entry.npy)}"><img src="${link(entry.png)}" width="${width}" alt="${escapeHtml(entry.png)}"></a>
 <div>pred ${escapeHtml(entry.predicted_class)} (${percent(entry.confidence)})</div>
 <div>L2 ${entry.l2.toFixed(3)} · L∞ ${entry.linf.toFixed(3)} · ${entry.queries} queries</div>

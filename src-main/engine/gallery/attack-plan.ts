@@ -14,22 +14,40 @@ const RESERVED_KEY = 'original'
  */
 export function planAttacks(attacks: GalleryAttack[], model: Classifier, seed: number): PlannedAttack[] {
   if (attacks.length === 0) throw new LabError('gallery-no-attacks', 'Choose at least one attack for the gallery.')
-  const seeded = new Set<string>(listAttacks().filter((a) => a.params.some((p) => p.name === 'seed')).map((a) => a.id))
+  const seeded = new Set<string>(
+    listAttacks()
+      .filter((a) => a.params.some((p) => p.name === 'seed'))
+      .map((a) => a.id),
+  )
   const keys = new Set<string>()
   return attacks.map((a) => {
     const entry = findAttack(a.id)
     if (!entry) {
-      throw new LabError('attack-unknown', `There is no attack "${a.id}". Choose one of: ${listAttacks().map((d) => d.id).join(', ')}.`)
+      throw new LabError(
+        'attack-unknown',
+        `There is no attack "${a.id}". Choose one of: ${listAttacks()
+          .map((d) => d.id)
+          .join(', ')}.`,
+      )
     }
     const key = a.key ?? a.id
     if (!KEY_PATTERN.test(key)) {
-      throw new LabError('gallery-attack-key', `The column name "${key}" is not usable in file names. Use lower-case letters, digits and '-' (at most 40).`)
+      throw new LabError(
+        'gallery-attack-key',
+        `The column name "${key}" is not usable in file names. Use lower-case letters, digits and '-' (at most 40).`,
+      )
     }
     if (key === RESERVED_KEY) {
-      throw new LabError('gallery-attack-key', `The column name "${RESERVED_KEY}" is reserved for the clean images. Give the attack another key.`)
+      throw new LabError(
+        'gallery-attack-key',
+        `The column name "${RESERVED_KEY}" is reserved for the clean images. Give the attack another key.`,
+      )
     }
     if (keys.has(key)) {
-      throw new LabError('gallery-attack-key', `Two attacks share the column name "${key}". Give each a distinct key to run an attack twice.`)
+      throw new LabError(
+        'gallery-attack-key',
+        `Two attacks share the column name "${key}". Give each a distinct key to run an attack twice.`,
+      )
     }
     keys.add(key)
     if (entry.needsGradients && !model.info.gradients) {

@@ -53,7 +53,13 @@ function spectra(perturbations: Float32Array, count: number, shape: ImageShape):
  * What the gallery grid shows for every sample of a batch: the original, and per attack the
  * adversarial, the amplified perturbation and its log spectrum.
  */
-export function displayPixels(clean: Float32Array, adversarial: Record<string, Float32Array>, linf: Record<string, Float32Array>, count: number, shape: ImageShape): RowPixels[] {
+export function displayPixels(
+  clean: Float32Array,
+  adversarial: Record<string, Float32Array>,
+  linf: Record<string, Float32Array>,
+  count: number,
+  shape: ImageShape,
+): RowPixels[] {
   const [h, w] = shape
   const size = shape[0] * shape[1] * shape[2]
   const perAttack = Object.entries(adversarial).map(([key, adv]) => {
@@ -68,7 +74,12 @@ export function displayPixels(clean: Float32Array, adversarial: Record<string, F
     for (const { key, adv, delta, spectra: planes } of perAttack) {
       const factor = amplification(linf[key][i])
       const amplified = slice(delta).map((d) => Math.min(1, Math.max(0, 0.5 + factor * d)))
-      attacks[key] = { adversarial: display(slice(adv), shape), perturbation: display(amplified, shape), factor, spectrum: display(planes[i], [h, w, 1]) }
+      attacks[key] = {
+        adversarial: display(slice(adv), shape),
+        perturbation: display(amplified, shape),
+        factor,
+        spectrum: display(planes[i], [h, w, 1]),
+      }
     }
     rows.push({ original: display(slice(clean), shape), attacks })
   }

@@ -88,7 +88,8 @@ function initialManifest(request: GalleryExportRequest, plan: PlannedAttack[], d
  */
 export async function exportGallery(request: GalleryExportRequest, ctx: JobContext): Promise<GalleryExportResult> {
   const sheetRows = request.sheetRows ?? DEFAULT_SHEET_ROWS
-  if (!Number.isInteger(sheetRows) || sheetRows < 1) throw new RangeError(`sheetRows must be a whole number of at least 1, got ${sheetRows}`)
+  if (!Number.isInteger(sheetRows) || sheetRows < 1)
+    throw new RangeError(`sheetRows must be a whole number of at least 1, got ${sheetRows}`)
   const plan = prepareGallery(request)
   checkNoOverwrite(
     request.out,
@@ -102,7 +103,7 @@ export async function exportGallery(request: GalleryExportRequest, ctx: JobConte
   let summary: GallerySummary
   try {
     ;({ summary } = await runGalleryBatches(request, ctx, async (batch) => {
-      ctx.progress(batch.offset, request.indices.length, 'write files')
+      ctx.progress(batch.offset + batch.indices.length, request.indices.length, 'write files')
       await writer.writeBatch(batch)
       ctx.partial(rowsPartial(batch, request, batch.offset + batch.indices.length))
     }))

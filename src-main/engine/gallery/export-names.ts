@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { LabError } from '../errors'
 
 export const MANIFEST_JSON = 'manifest.json'
@@ -28,7 +28,9 @@ export function contactSheetName(page: number): string {
  * the index, contact sheets, or any sample's images), unless the user confirmed with force.
  */
 export function checkNoOverwrite(out: string, indices: Int32Array, keys: string[], force: boolean): void {
-  if (force || !existsSync(out)) return
+  if (!existsSync(out)) return
+  if (!statSync(out).isDirectory()) throw new LabError('gallery-out', `${out} is a file. Choose a folder to export the gallery into.`, out)
+  if (force) return
   const present = new Set(readdirSync(out))
   const clashes: string[] = [MANIFEST_JSON, MANIFEST_CSV, INDEX_HTML].filter((f) => present.has(f))
   for (const f of present) if (SHEET_PATTERN.test(f)) clashes.push(f)

@@ -6,7 +6,13 @@ import type { Dataset, ImageShape } from '../data/dataset'
 import { writeFileAtomic } from '../export/atomic-write'
 import { ContactSheet, sheetImage, sheetImageSize, type CaptionLine, type SheetCell } from '../export/contact-sheet'
 import { galleryHtml } from '../export/gallery-html'
-import { manifestCsv, type ExportStatus, type GalleryManifest, type ManifestAttackEntry, type ManifestRow } from '../export/gallery-manifest'
+import {
+  manifestCsv,
+  type ExportStatus,
+  type GalleryManifest,
+  type ManifestAttackEntry,
+  type ManifestRow,
+} from '../export/gallery-manifest'
 import { decodePng, encodePng, toBytes } from '../export/png'
 import { predictBatch, type Predictions } from '../jobs/predict'
 import type { Classifier } from '../models/classifier'
@@ -106,7 +112,10 @@ export class GalleryExportWriter {
         await this.write(attackFile(index, a.key, 'png'), await encodePng(toBytes(adversarial), h, w, c))
         await this.write(attackFile(index, a.key, 'npy'), encodeNpy(adversarial, [h, w, c]))
         const reread = await decodePng(await readFile(join(this.out, attackFile(index, a.key, 'png'))), c)
-        ;(pngs.get(a.key) as Float32Array).set(Float32Array.from(reread, (v) => v / 255), slot * size)
+        ;(pngs.get(a.key) as Float32Array).set(
+          Float32Array.from(reread, (v) => v / 255),
+          slot * size,
+        )
       }
     }
     const rechecked = new Map<string, Predictions>()
@@ -168,7 +177,10 @@ export class GalleryExportWriter {
       image: sheetImage(batch.clean.subarray(i * size, (i + 1) * size), h, w, c),
       lines: [
         { text: `#${row.index} y=${labelText(this.dataset.info.classes, row.true_label)}` },
-        { text: `p=${labelText(classes, row.clean.prediction)} ${percent(row.clean.confidence)}`, tone: row.clean.prediction === row.true_label ? 'text' : 'bad' },
+        {
+          text: `p=${labelText(classes, row.clean.prediction)} ${percent(row.clean.confidence)}`,
+          tone: row.clean.prediction === row.true_label ? 'text' : 'bad',
+        },
       ],
     }
     const attacks = this.plan.map((a): SheetCell => {
@@ -183,7 +195,12 @@ export class GalleryExportWriter {
             : { text: 'fooled, png lost', tone: 'bad' }
       return {
         image: sheetImage(batch.adversarial[a.key].subarray(i * size, (i + 1) * size), h, w, c),
-        lines: [{ text: `p=${labelText(classes, e.prediction)} ${percent(e.confidence)}` }, { text: `L2 ${e.l2.toFixed(3)}` }, { text: `Linf ${e.linf.toFixed(3)}` }, verdict],
+        lines: [
+          { text: `p=${labelText(classes, e.prediction)} ${percent(e.confidence)}` },
+          { text: `L2 ${e.l2.toFixed(3)}` },
+          { text: `Linf ${e.linf.toFixed(3)}` },
+          verdict,
+        ],
       }
     })
     return [original, ...attacks]

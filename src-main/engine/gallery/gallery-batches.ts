@@ -59,10 +59,14 @@ export function prepareGallery(request: GalleryRequest): PlannedAttack[] {
     )
   }
   if (request.onlyFooledBy !== undefined && !plan.some((a) => a.key === request.onlyFooledBy)) {
-    throw new LabError('gallery-filter', `The filter names the attack "${request.onlyFooledBy}", which is not in this gallery. Choose one of: ${plan.map((a) => a.key).join(', ')}.`)
+    throw new LabError(
+      'gallery-filter',
+      `The filter names the attack "${request.onlyFooledBy}", which is not in this gallery. Choose one of: ${plan.map((a) => a.key).join(', ')}.`,
+    )
   }
   const size = request.batchSize ?? DEFAULT_GALLERY_BATCH
-  if (!Number.isInteger(size) || size < 1) throw new LabError('gallery-batch', `The batch size ${size} must be a whole number of at least 1.`)
+  if (!Number.isInteger(size) || size < 1)
+    throw new LabError('gallery-batch', `The batch size ${size} must be a whole number of at least 1.`)
   return plan
 }
 
@@ -72,48 +76,69 @@ export function prepareGallery(request: GalleryRequest): PlannedAttack[] {
  * selection or sharding), predicts clean and adversarial labels with confidences, builds the rows
  * and hands the batch to `visit` before its pixels are dropped. Returns the run's summary.
  */
-export async function runGalleryBatches(request: GalleryRequest, ctx: JobContext, visit: (batch: GalleryBatch) => Promise<void>): Promise<GalleryRun> {
+export async function runGalleryBatches(
+  request: GalleryRequest,
+  ctx: JobContext,
+  visit: (batch: GalleryBatch) => Promise<void>,
+): Promise<GalleryRun> {
   const { model, dataset, indices } = request
   const plan = prepareGallery(request)
   const builder = new GallerySummaryBuilder(plan, dataset.info.shape)
   const total = indices.length
-  await forEachBatch(dataset, indices, request.batchSize ?? DEFAULT_GALLERY_BATCH, ctx, 'gallery', async ({ offset, indices: ids, labels, images }) => {
-    const clean = (await images.data()) as Float32Array
-    const cleanPrediction = await predictBatch(model, images)
-    const adversarial: Record<string, Float32Array> = {}
-    const linf: Record<string, Float32Array> = {}
-    const outcomes: Record<string, AttackOutcome[]> = {}
-    for (const [a, attack] of plan.entries()) {
-      const attackCtx: JobContext = {
-        signal: ctx.signal,
-        partial: () => {},
-        progress: (done, of) => ctx.progress(offset + (ids.length * (a + (of > 0 ? Math.min(done / of, 1) : 1))) / plan.length, total, `attack: ${attack.label}`),
+  await forEachBatch(
+    dataset,
+    indices,
+    request.batchSize ?? DEFAULT_GALLERY_BATCH,
+    ctx,
+    'gallery',
+    async ({ offset, indices: ids, labels, images }) => {
+      const clean = (await images.data()) as Float32Array
+      const cleanPrediction = await predictBatch(model, images)
+      const adversarial: Record<string, Float32Array> = {}
+      const linf: Record<string, Float32Array> = {}
+      const outcomes: Record<string, AttackOutcome[]> = {}
+      for (const [a, attack] of plan.entries()) {
+        const attackCtx: JobContext = {
+          signal: ctx.signal,
+          partial: () => {},
+          progress: (done, of) =>
+            ctx.progress(
+              offset + (ids.length * (a + (of > 0 ? Math.min(done / of, 1) : 1))) / plan.length,
+              total,
+              `attack: ${attack.label}`,
+            ),
+        }
+        const result = await runAttackBatched(attack.id, model, images, labels, attack.params, attackCtx, {
+          batchSize: ids.length,
+          sampleIds: ids,
+        })
+        const advImages = tf.tensor4d(result.adversarial, images.shape)
+        const prediction = await predictBatch(model, advImages)
+        advImages.dispose()
+        adversarial[attack.key] = result.adversarial
+        linf[attack.key] = result.distanceLinf
+        outcomes[attack.key] = Array.from(ids, (_, k) => outcome(result, prediction, k))
       }
-      const result = await runAttackBatched(attack.id, model, images, labels, attack.params, attackCtx, { batchSize: ids.length, sampleIds: ids })
-      const advImages = tf.tensor4d(result.adversarial, images.shape)
-      const prediction = await predictBatch(model, advImages)
-      advImages.dispose()
-      adversarial[attack.key] = result.adversarial
-      linf[attack.key] = result.distanceLinf
-      outcomes[attack.key] = Array.from(ids, (_, k) => outcome(result, prediction, k))
-    }
-    const rows: GalleryRow[] = Array.from(ids, (index, k) => {
-      const cleanCorrect = cleanPrediction.labels[k] === labels[k]
-      const attacks = Object.fromEntries(plan.map((a) => [a.key, outcomes[a.key][k]]))
-      return {
-        index,
-        label: labels[k],
-        clean: { label: cleanPrediction.labels[k], confidence: cleanPrediction.confidences[k] },
-        cleanCorrect,
-        attacks,
-        allFooled: cleanCorrect && plan.every((a) => attacks[a.key].success),
-      }
-    })
-    const keep = rows.map(
-      (r) => (!request.onlyAllFooled || r.allFooled) && (request.onlyFooledBy === undefined || (r.cleanCorrect && r.attacks[request.onlyFooledBy].success)),
-    )
-    builder.addBatch(rows, keep, clean, adversarial)
-    await visit({ offset, indices: ids, labels, rows, keep, clean, adversarial, linf })
-  })
+      const rows: GalleryRow[] = Array.from(ids, (index, k) => {
+        const cleanCorrect = cleanPrediction.labels[k] === labels[k]
+        const attacks = Object.fromEntries(plan.map((a) => [a.key, outcomes[a.key][k]]))
+        return {
+          index,
+          label: labels[k],
+          clean: { label: cleanPrediction.labels[k], confidence: cleanPrediction.confidences[k] },
+          cleanCorrect,
+          attacks,
+          allFooled: cleanCorrect && plan.every((a) => attacks[a.key].success),
+        }
+      })
+      const keep = rows.map(
+        (r) =>
+          (!request.onlyAllFooled || r.allFooled) &&
+          (request.onlyFooledBy === undefined || (r.cleanCorrect && r.attacks[request.onlyFooledBy].success)),
+      )
+      builder.addBatch(rows, keep, clean, adversarial)
+      await visit({ offset, indices: ids, labels, rows, keep, clean, adversarial, linf })
+    },
+  )
   return { plan, summary: builder.summary() }
 }

@@ -8,7 +8,13 @@ import type { Classifier } from '../models/classifier'
  * The gallery's "misclassified" selection: the candidates (in their order) whose clean top-1
  * prediction differs from the label, for showing what attacks do to samples the model already gets wrong.
  */
-export async function misclassifiedIndices(model: Classifier, dataset: Dataset, candidates: Int32Array, ctx: JobContext, batchSize = 256): Promise<Int32Array> {
+export async function misclassifiedIndices(
+  model: Classifier,
+  dataset: Dataset,
+  candidates: Int32Array,
+  ctx: JobContext,
+  batchSize = 256,
+): Promise<Int32Array> {
   const picked: number[] = []
   await forEachBatch(dataset, candidates, batchSize, ctx, 'find misclassified', async ({ indices, labels, images }) => {
     const { labels: predicted } = await predictBatch(model, images)

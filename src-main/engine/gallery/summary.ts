@@ -29,14 +29,20 @@ export class GallerySummaryBuilder {
     private readonly plan: PlannedAttack[],
     shape: ImageShape,
   ) {
-    this.tallies = new Map(plan.map((a) => [a.key, { successes: 0, queries: 0, l2: [], linf: [], spectrum: new PerturbationSpectrum(shape) }]))
+    this.tallies = new Map(
+      plan.map((a) => [a.key, { successes: 0, queries: 0, l2: [], linf: [], spectrum: new PerturbationSpectrum(shape) }]),
+    )
   }
 
   /** Counts a batch: every row into the statistics, the kept ones into the summary's rows. */
   addBatch(rows: GalleryRow[], keep: boolean[], clean: Float32Array, adversarial: Record<string, Float32Array>): void {
     for (const a of this.plan) {
       const tally = this.tallies.get(a.key) as AttackTally
-      tally.spectrum.add(clean, adversarial[a.key], rows.map((r) => (r.attacks[a.key].success ? 1 : 0)))
+      tally.spectrum.add(
+        clean,
+        adversarial[a.key],
+        rows.map((r) => (r.attacks[a.key].success ? 1 : 0)),
+      )
     }
     rows.forEach((row, i) => {
       this.n += 1

@@ -48,25 +48,25 @@ export const spectralHandlers: HandlerTable = {
     return exportDecomposition(dataset, selectIndices(dataset, { indices }), radius, mask, out, { npy, force }, ctx)
   },
 
-  async 'spectral.figure1'({ datasetId, modelId, radius, mask, indices, limit }, ctx, state) {
+  async 'spectral.figure1'({ datasetId, modelId, radius, mask, ...selection }, ctx, state) {
     const dataset = getDataset(state, datasetId)
     const model = getModel(state, modelId)
     checkCompatible(model, dataset)
-    return figure1Search(model, dataset, selectIndices(dataset, { indices, limit }), radius, mask, ctx)
+    return figure1Search(model, dataset, selectIndices(dataset, selection), radius, mask, ctx)
   },
 
-  async 'spectral.radiusCurve'({ datasetId, modelId, mask, radii, indices, limit }, ctx, state) {
+  async 'spectral.radiusCurve'({ datasetId, modelId, mask, radii, ...selection }, ctx, state) {
     const dataset = getDataset(state, datasetId)
     const model = getModel(state, modelId)
     checkCompatible(model, dataset)
     const [h, w] = dataset.info.shape
-    return radiusCurve(model, dataset, selectIndices(dataset, { indices, limit }), radii ?? defaultRadii(h, w), mask, ctx)
+    return radiusCurve(model, dataset, selectIndices(dataset, selection), radii ?? defaultRadii(h, w), mask, ctx)
   },
 
-  async 'spectral.svdControl'({ datasetId, modelId, ks, radius, mask, indices, limit }, ctx, state) {
+  async 'spectral.svdControl'({ datasetId, modelId, ks, radius, mask, ...selection }, ctx, state) {
     const dataset = getDataset(state, datasetId)
     const model = getModel(state, modelId)
     checkCompatible(model, dataset)
-    return svdControl(model, dataset, selectIndices(dataset, { indices, limit }), ks, radius, mask, ctx)
+    return svdControl(model, dataset, selectIndices(dataset, selection), ks, radius, mask, ctx)
   },
 }

@@ -1,13 +1,20 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { cifarCnn, paperCnn } from './architectures'
 
+export interface DataSource {
+  path: string
+  split: 'train' | 'test'
+  archive?: string
+}
+
 /** How each embedded default model is trained (scripts/train-defaults.ts); the saved model records it. */
 export interface DefaultModelRecipe {
   id: string
   description: string
-  /** Folders under shared/data, and which split of each. */
-  train: { path: string; split: 'train' | 'test' }
-  test: { path: string; split: 'train' | 'test' }
+  /** Folders under shared/data, and which split of each; `archive` is a .tar.gz under shared/data
+   * that holds `path` and is unpacked to a scratch folder first. */
+  train: DataSource
+  test: DataSource
   classes: string[]
   architectureName: string
   architecture: (shape: [number, number, number], classes: number, seed: number) => tfl.LayersModel
@@ -16,6 +23,8 @@ export interface DefaultModelRecipe {
   learningRate: number
   learningRateDecay: number
   maxShift: number
+  /** Random left–right mirroring (photos only). */
+  flip?: boolean
   seed: number
   /** Test accuracy the trained model must reach. */
   floor: number
@@ -74,16 +83,17 @@ export const DEFAULT_MODEL_RECIPES: DefaultModelRecipe[] = [
   {
     id: 'cifar10',
     description: 'A small three-conv CNN trained on CIFAR-10 (JPEG copies)',
-    train: { path: 'cifar10/train', split: 'train' },
+    train: { path: 'train', split: 'train', archive: 'cifar10/train.tar.gz' },
     test: { path: 'cifar10/test', split: 'test' },
     classes: CIFAR10_CLASSES,
     architectureName: 'small CIFAR CNN (3 conv)',
     architecture: cifarCnn,
-    epochs: 20,
+    epochs: 15,
     batchSize: 128,
     learningRate: 1e-3,
-    learningRateDecay: 0.9,
+    learningRateDecay: 0.85,
     maxShift: 2,
+    flip: true,
     seed: 1,
     floor: 0.7,
     optional: true,

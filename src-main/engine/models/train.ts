@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { silentContext, throwIfCancelled, type JobContext } from '../job-context'
 import { gatherLabels, gatherPixels, imageCount, type LabelledImages } from './labelled-images'
 import { mulberry32, permutation } from '../random'
+import { augmentBatch } from './augment'
 
 export interface TrainOptions {
   epochs: number
@@ -13,6 +14,8 @@ export interface TrainOptions {
   learningRateDecay?: number
   /** Random translation of each training image by up to this many pixels (0 = none). */
   maxShift?: number
+  /** Random left–right mirroring of training images. */
+  flip?: boolean
 }
 
 export interface EpochReport {
@@ -20,23 +23,6 @@ export interface EpochReport {
   loss: number
   learningRate: number
   seconds: number
-}
-
-/** Shifts each image of a batch by a seeded random offset in −max…max per axis, filling with zeros. */
-function randomShift(batch: Float32Array, shape: [number, number, number], max: number, random: () => number): Float32Array {
-  const [h, w, c] = shape
-  const size = h * w * c
-  const out = new Float32Array(batch.length)
-  for (let i = 0; i < batch.length / size; i++) {
-    const dy = Math.floor(random() * (2 * max + 1)) - max
-    const dx = Math.floor(random() * (2 * max + 1)) - max
-    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
-      const from = i * size + ((y - dy) * w + Math.max(0, -dx)) * c
-      const to = i * size + (y * w + Math.max(0, dx)) * c
-      out.set(batch.subarray(from, from + (w - Math.abs(dx)) * c), to)
-    }
-  }
-  return out
 }
 
 /**
@@ -60,8 +46,8 @@ function trainingLogits(model: tfl.LayersModel, x: tf.Tensor, stepSeed: number):
 
 /**
  * Trains a Sequential logits model with Adam and softmax cross-entropy on images in [0, 1]
- * (the model's input range is taken to be [0, 1]). Seeded: batch order, shifts and dropout
- * masks repeat for the same seed.
+ * (the model's input range is taken to be [0, 1]). Seeded: batch order, shifts, flips and
+ * dropout masks repeat for the same seed.
  */
 export async function trainClassifier(
   model: tfl.LayersModel,
@@ -76,6 +62,7 @@ export async function trainClassifier(
   const optimizer = tf.train.adam(options.learningRate)
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const reports: EpochReport[] = []
+  const augmented = (options.maxShift ?? 0) > 0 || options.flip
   let learningRate = options.learningRate
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -86,11 +73,10 @@ export async function trainClassifier(
         throwIfCancelled(ctx.signal)
         const indices = order.subarray(step * options.batchSize, Math.min(n, (step + 1) * options.batchSize))
         const stepSeed = options.seed * 1_000_003 + epoch * steps + step
-        const shift = options.maxShift ?? 0
         const loss = tf.tidy(() => {
           const pixels = gatherPixels(data, indices)
-          const shifted = shift > 0 ? randomShift(pixels, data.shape, shift, mulberry32(stepSeed)) : pixels
-          const x = tf.tensor4d(shifted, [indices.length, ...data.shape])
+          const input = augmented ? augmentBatch(pixels, data.shape, options, mulberry32(stepSeed)) : pixels
+          const x = tf.tensor4d(input, [indices.length, ...data.shape])
           const y = tf.oneHot(tf.tensor1d(gatherLabels(data, indices), 'int32'), classes)
           return optimizer.minimize(
             () => tf.losses.softmaxCrossEntropy(y, trainingLogits(model, x, stepSeed)) as tf.Scalar,

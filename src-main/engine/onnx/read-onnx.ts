@@ -135,7 +135,7 @@ export function parseOnnx(bytes: Uint8Array, source: string, readExternal: (loca
 /** Reads an .onnx file and the external data files it names (they must lie beside it). */
 export function readOnnxFile(path: string): OnnxFile {
   const bytes = new Uint8Array(readFileSync(path))
-  const files = [{ path, bytes }]
+  const files: { path: string; bytes: Uint8Array }[] = [{ path, bytes }]
   const folder = dirname(path)
   const cache = new Map<string, Uint8Array>()
   const graph = parseOnnx(bytes, path, (location) => {

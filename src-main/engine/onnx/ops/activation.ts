@@ -53,7 +53,7 @@ function passThrough(op: 'Dropout' | 'Identity'): OpSpec {
     },
     run: (inputs, p) => {
       const x = need(inputs, 0)
-      return num(p, 'outputs') > 1 ? [tf.clone(x), tf.onesLike(x).cast('bool')] : [tf.clone(x)]
+      return num(p, 'outputs') > 1 ? [tf.clone(x), tf.cast(tf.onesLike(x), 'bool')] : [tf.clone(x)]
     },
     emit: (b, inputs) => b.node('Identity', [inputs[0]]),
   }

@@ -6,7 +6,7 @@ import { broadcastShapes, need, sameOp } from './common'
 function divide(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (a.dtype !== 'int32' || b.dtype !== 'int32') return tf.div(a, b)
   const q = tf.floorDiv(tf.abs(a), tf.abs(b))
-  return tf.mul(q, tf.mul(tf.sign(a), tf.sign(b)).cast('int32'))
+  return tf.mul(q, tf.cast(tf.mul(tf.sign(a), tf.sign(b)), 'int32'))
 }
 
 /** Element-wise op with ONNX (NumPy) broadcasting over two inputs. */
@@ -29,7 +29,7 @@ function variadic(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean
 }
 
 function sameDtype(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  return a.dtype === b.dtype ? [a, b] : [a.cast('float32'), b.cast('float32')]
+  return a.dtype === b.dtype ? [a, b] : [tf.cast(a, 'float32'), tf.cast(b, 'float32')]
 }
 
 export const BINARY_OPS: Record<string, OpSpec> = {
@@ -37,15 +37,15 @@ export const BINARY_OPS: Record<string, OpSpec> = {
   Sub: binary('Sub', (a, b) => tf.sub(...sameDtype(a, b))),
   Mul: binary('Mul', (a, b) => tf.mul(...sameDtype(a, b))),
   Div: binary('Div', (a, b) => divide(...sameDtype(a, b))),
-  Pow: binary('Pow', (a, b) => tf.pow(a, b.cast(a.dtype))),
+  Pow: binary('Pow', (a, b) => tf.pow(a, tf.cast(b, a.dtype))),
   Equal: binary('Equal', (a, b) => tf.equal(...sameDtype(a, b))),
   Greater: binary('Greater', (a, b) => tf.greater(...sameDtype(a, b))),
   Less: binary('Less', (a, b) => tf.less(...sameDtype(a, b))),
   GreaterOrEqual: binary('GreaterOrEqual', (a, b) => tf.greaterEqual(...sameDtype(a, b))),
   LessOrEqual: binary('LessOrEqual', (a, b) => tf.lessEqual(...sameDtype(a, b))),
-  And: binary('And', (a, b) => tf.logicalAnd(a.cast('bool'), b.cast('bool'))),
-  Or: binary('Or', (a, b) => tf.logicalOr(a.cast('bool'), b.cast('bool'))),
-  Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [tf.logicalNot(need(inputs, 0).cast('bool'))], emit: sameOp('Not') },
+  And: binary('And', (a, b) => tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
+  Or: binary('Or', (a, b) => tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
+  Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [tf.logicalNot(tf.cast(need(inputs, 0), 'bool'))], emit: sameOp('Not') },
   Sum: variadic('Sum', tf.add),
   Max: variadic('Max', tf.maximum),
   Min: variadic('Min', tf.minimum),
@@ -57,7 +57,7 @@ export const BINARY_OPS: Record<string, OpSpec> = {
     canonical: () => ({}),
     run: (inputs) => {
       const [a, b] = sameDtype(need(inputs, 1), need(inputs, 2))
-      const cond = need(inputs, 0).cast('bool')
+      const cond = tf.cast(need(inputs, 0), 'bool')
       const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
       return [tf.where(tf.broadcastTo(cond, shape), tf.broadcastTo(a, shape), tf.broadcastTo(b, shape))]
     },

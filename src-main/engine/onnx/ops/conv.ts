@@ -38,7 +38,7 @@ export function dilateKernel(k: tf.Tensor4D, dilations: number[]): tf.Tensor4D {
   if (dh === 1 && dw === 1) return k
   const [kh, kw, i, o] = k.shape
   const spread = tf.pad(tf.reshape(k, [kh, 1, kw, 1, i, o]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]])
-  return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, i, o]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o])
+  return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, i, o]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o]) as tf.Tensor4D
 }
 
 function groupedConv(x: tf.Tensor4D, k: tf.Tensor4D, group: number, strides: [number, number]): tf.Tensor4D {
@@ -59,7 +59,7 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, numbe
  */
 function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number]): tf.Tensor4D {
   const group = x.shape[3]
-  const f = tf.customGrad((xi: tf.Tensor, ki: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((xi: tf.Tensor, ki: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xi, ki])
     const [kh, kw, , o] = ki.shape
     const value = tf.depthwiseConv2d(xi as tf.Tensor4D, tf.reshape(ki, [kh, kw, group, o / group]) as tf.Tensor4D, strides, 'valid')
@@ -75,8 +75,8 @@ function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number]
         return [dx, dk]
       },
     }
-  })
-  return f(x, k) as tf.Tensor4D
+  }) as never) as (...args: tf.Tensor[]) => tf.Tensor4D
+  return f(x, k)
 }
 
 /** ONNX Conv on an NHWC input with OIHW weights (explicit pads, groups, dilations). */

@@ -27,4 +27,5 @@ export const ONNX_OPS: Readonly<Record<string, OpSpec>> = {
 }
 
 export { convNhwc } from './conv'
+export { averagePoolCounts } from './pool'
 export { reshapeTarget } from './reshape'

@@ -31,12 +31,12 @@ function tap(x: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], [oh, ow
 }
 
 /** The adjoint of tap(): v placed back at (di, dj) + (i·sh, j·sw) in a zero tensor of `shape`. */
-function untap(v: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], shape: number[]): tf.Tensor4D {
+function untap(v: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], shape: readonly number[]): tf.Tensor4D {
   const [n, oh, ow, c] = v.shape
   const spread = tf.reshape(tf.pad(tf.reshape(v, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c])
   const h = Math.min(oh * sh, shape[1] - di)
   const w = Math.min(ow * sw, shape[2] - dj)
-  return tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [[0, 0], [di, shape[1] - di - h], [dj, shape[2] - dj - w], [0, 0]])
+  return tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [[0, 0], [di, shape[1] - di - h], [dj, shape[2] - dj - w], [0, 0]]) as tf.Tensor4D
 }
 
 /**
@@ -45,14 +45,14 @@ function untap(v: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], shape
  * maximum is <= 0, so the gradient is written here from slices instead.
  */
 function maxPoolValid(x: tf.Tensor4D, kernel: number[], strides: number[]): tf.Tensor4D {
-  const f = tf.customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((xi: tf.Tensor, save: tf.GradSaveFunc) => {
     const value = tf.maxPool(xi as tf.Tensor4D, kernel as [number, number], strides as [number, number], 'valid')
     save([xi, value])
     return {
       value,
       gradFunc: (dy: tf.Tensor, [input, y]: tf.Tensor[]) => {
-        const out = [y.shape[1], y.shape[2]]
-        let taken = tf.zerosLike(y).cast('bool')
+        const out = [y.shape[1] as number, y.shape[2] as number]
+        let taken = tf.cast(tf.zerosLike(y), 'bool')
         let dx = tf.zerosLike(input)
         for (let di = 0; di < kernel[0]; di++) {
           for (let dj = 0; dj < kernel[1]; dj++) {
@@ -64,8 +64,8 @@ function maxPoolValid(x: tf.Tensor4D, kernel: number[], strides: number[]): tf.T
         return dx
       },
     }
-  })
-  return f(x) as tf.Tensor4D
+  }) as never) as (...args: tf.Tensor[]) => tf.Tensor4D
+  return f(x)
 }
 
 function maxPool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
@@ -75,8 +75,12 @@ function maxPool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
   return maxPoolValid(padded, nums(p, 'kernel'), nums(p, 'strides'))
 }
 
-/** How many input elements each output window averages over, as a [1, outH, outW, 1] tensor. */
-function windowCounts(input: [number, number], p: Params, includePad: boolean, outH: number, outW: number): tf.Tensor {
+/**
+ * How many elements each AveragePool output averages over ([outH, outW] row-major): the window
+ * inside the input, plus its explicit padding when count_include_pad (never the ceil_mode extra).
+ */
+export function averagePoolCounts(input: [number, number], p: Params, outH: number, outW: number): Float32Array {
+  const includePad = num(p, 'countIncludePad') === 1
   const [kh, kw] = nums(p, 'kernel')
   const [sh, sw] = nums(p, 'strides')
   const [pt, pl, pb, pr] = nums(p, 'pads')
@@ -91,7 +95,7 @@ function windowCounts(input: [number, number], p: Params, includePad: boolean, o
       counts[i * outW + j] = rows * (Math.min(left + kw, highW) - Math.max(left, lowW))
     }
   }
-  return tf.tensor4d(counts, [1, outH, outW, 1])
+  return counts
 }
 
 function averagePool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
@@ -101,7 +105,7 @@ function averagePool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
   const padded = pt || pl || pb || pr || eh || ew ? tf.pad(x, [[0, 0], [pt, pb + eh], [pl, pr + ew], [0, 0]]) : x
   const mean = tf.avgPool(padded, kernel, nums(p, 'strides') as [number, number], 'valid')
   if (padded === x) return mean
-  const counts = windowCounts([x.shape[1], x.shape[2]], p, num(p, 'countIncludePad') === 1, mean.shape[1], mean.shape[2])
+  const counts = tf.tensor4d(averagePoolCounts([x.shape[1], x.shape[2]], p, mean.shape[1], mean.shape[2]), [1, mean.shape[1], mean.shape[2], 1])
   return tf.div(tf.mul(mean, kernel[0] * kernel[1]), counts)
 }
 

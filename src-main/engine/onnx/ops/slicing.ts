@@ -90,7 +90,7 @@ export const SLICING_OPS: Record<string, OpSpec> = {
     run: (inputs, p, tag) => {
       const xs = inputs.filter((x): x is tf.Tensor => x !== undefined)
       const dtype = xs.some((x) => x.dtype === 'float32') ? 'float32' : xs[0].dtype
-      return [tf.concat(xs.map((x) => (x.dtype === dtype ? x : x.cast(dtype))), tfAxis(num(p, 'axis'), xs[0].rank, tag))]
+      return [tf.concat(xs.map((x) => (x.dtype === dtype ? x : tf.cast(x, dtype))), tfAxis(num(p, 'axis'), xs[0].rank, tag))]
     },
     emit: (b, inputs, p) => b.node('Concat', inputs, { axis: num(p, 'axis') }),
   },

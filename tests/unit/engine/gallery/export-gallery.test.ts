@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fingerprint } from '../../../../src-main/engine/data'
 import { decodePng } from '../../../../src-main/engine/export/png'
 import { exportGallery, type GalleryExportResult, type GalleryManifest, type GalleryRowsPartial } from '../../../../src-main/engine/gallery'
@@ -10,7 +10,7 @@ import { CancelledError, silentContext } from '../../../../src-main/engine/job-c
 import { predictBatch } from '../../../../src-main/engine/jobs/predict'
 import { APP_VERSION } from '../../../../src-main/engine/version'
 import { readNpy } from '../models/npy'
-import { APPENDIX_C_ATTACKS, openFixture, recordingContext, tempFolder, type GalleryFixture } from './gallery-fixture'
+import { APPENDIX_C_ATTACKS, openFixture, recordingContext, removeTempFolders, tempFolder, type GalleryFixture } from './gallery-fixture'
 
 const KEYS = ['hf', 'salt-pepper', 'single-pixel']
 
@@ -72,6 +72,8 @@ beforeAll(async () => {
   manifest = readManifest(out)
 })
 
+afterAll(removeTempFolders)
+
 describe('exportGallery', () => {
   it('writes an original PNG and, per attack, a PNG and a .npy per sample, one contact sheet and the index files', () => {
     const files = readdirSync(out).sort()
@@ -115,10 +117,20 @@ describe('exportGallery', () => {
       expect(row.clean).toEqual({ prediction: run.clean.label, predicted_class: String(run.clean.label), confidence: run.clean.confidence })
       for (const key of KEYS) {
         const a = run.attacks[key]
-        expect(row.attacks[key]).toMatchObject({ prediction: a.label, confidence: a.confidence, success: a.success, l2: a.l2, linf: a.linf, queries: a.queries, extra: a.extra })
+        expect(row.attacks[key]).toMatchObject({
+          prediction: a.label,
+          confidence: a.confidence,
+          success: a.success,
+          l2: a.l2,
+          linf: a.linf,
+          queries: a.queries,
+          extra: a.extra,
+        })
       }
     })
-    expect(manifest.rows.filter((r) => KEYS.every((k) => r.attacks[k].success) && r.clean.prediction === r.true_label)).toHaveLength(result.allFooledCount)
+    expect(manifest.rows.filter((r) => KEYS.every((k) => r.attacks[k].success) && r.clean.prediction === r.true_label)).toHaveLength(
+      result.allFooledCount,
+    )
   })
 
   it('writes .npy files that hold the run’s float32 adversarials bit for bit', () => {
@@ -139,7 +151,10 @@ describe('exportGallery', () => {
       const pixels = new Float32Array(8 * 784)
       for (const [i, row] of manifest.rows.entries()) {
         const bytes = await decodePng(readFileSync(join(out, row.attacks[key].png)), 1)
-        pixels.set(Float32Array.from(bytes, (v) => v / 255), i * 784)
+        pixels.set(
+          Float32Array.from(bytes, (v) => v / 255),
+          i * 784,
+        )
       }
       const images = tf.tensor4d(pixels, [8, 28, 28, 1])
       const reread = await predictBatch(fx.model, images)
@@ -151,7 +166,9 @@ describe('exportGallery', () => {
         expect(entry.still_adversarial_after_png).toBe(entry.success && reread.labels[i] !== row.true_label)
         if (entry.success && !entry.still_adversarial_after_png) lost += 1
       })
-      expect(result.lostAfterPng[key]).toBe(manifest.rows.filter((r) => r.attacks[key].success && !r.attacks[key].still_adversarial_after_png).length)
+      expect(result.lostAfterPng[key]).toBe(
+        manifest.rows.filter((r) => r.attacks[key].success && !r.attacks[key].still_adversarial_after_png).length,
+      )
     }
     expect(Object.values(result.lostAfterPng).reduce((a, b) => a + b, 0)).toBe(lost)
   })
@@ -160,13 +177,39 @@ describe('exportGallery', () => {
     const lines = readFileSync(join(out, 'manifest.csv'), 'utf8').trimEnd().split('\n').map(parseCsvLine)
     expect(lines).toHaveLength(1 + 8 * KEYS.length)
     const header = lines[0]
-    expect(header).toEqual(expect.arrayContaining(['sample_id', 'source_file', 'index', 'true_label', 'attack', 'attack_params', 'l2', 'linf', 'still_adversarial_after_png', 'seed', 'model_sha256', 'app_version', 'backend', 'date']))
+    expect(header).toEqual(
+      expect.arrayContaining([
+        'sample_id',
+        'source_file',
+        'index',
+        'true_label',
+        'attack',
+        'attack_params',
+        'l2',
+        'linf',
+        'still_adversarial_after_png',
+        'seed',
+        'model_sha256',
+        'app_version',
+        'backend',
+        'date',
+      ]),
+    )
     const records = lines.slice(1).map((fields) => Object.fromEntries(header.map((h, k) => [h, fields[k]])))
     records.forEach((rec, n) => {
       const row = manifest.rows[Math.floor(n / KEYS.length)]
       const key = KEYS[n % KEYS.length]
       const entry = row.attacks[key]
-      expect(rec).toMatchObject({ sample_id: row.sample_id, index: String(row.index), attack: key, png: entry.png, model_sha256: manifest.model.sha256, seed: '3', backend: 'wasm', date: manifest.started })
+      expect(rec).toMatchObject({
+        sample_id: row.sample_id,
+        index: String(row.index),
+        attack: key,
+        png: entry.png,
+        model_sha256: manifest.model.sha256,
+        seed: '3',
+        backend: 'wasm',
+        date: manifest.started,
+      })
       expect(JSON.parse(rec.attack_params)).toEqual(manifest.attacks.find((a) => a.key === key)!.params)
       expect(Number(rec.l2)).toBe(entry.l2)
       expect(rec.still_adversarial_after_png).toBe(String(entry.still_adversarial_after_png))
@@ -187,8 +230,16 @@ describe('exportGallery', () => {
 
   it('refuses to overwrite an earlier export unless forced', async () => {
     const before = statSync(join(out, 'manifest.json')).mtimeMs
-    const request = { model: fx.model, dataset: fx.dataset, indices: fx.indices.subarray(0, 2), attacks: [APPENDIX_C_ATTACKS[0]], out, backend: 'wasm' }
+    const request = {
+      model: fx.model,
+      dataset: fx.dataset,
+      indices: fx.indices.subarray(0, 2),
+      attacks: [APPENDIX_C_ATTACKS[0]],
+      out,
+      backend: 'wasm',
+    }
     await expect(exportGallery(request, silentContext())).rejects.toMatchObject({ code: 'EXISTS' })
+    await expect(exportGallery({ ...request, out: join(out, 'manifest.json'), force: true }, silentContext())).rejects.toMatchObject({ code: 'gallery-out' })
     expect(statSync(join(out, 'manifest.json')).mtimeMs).toBe(before)
     const forced = await exportGallery({ ...request, force: true }, silentContext())
     expect(forced.written).toBe(2)
@@ -201,7 +252,16 @@ describe('a cancelled export', () => {
     const fixture = await openFixture()
     const folder = tempFolder('cancelled')
     const { ctx, partials: seen } = recordingContext(1)
-    const request = { model: fixture.model, dataset: fixture.dataset, indices: fixture.indices, attacks: APPENDIX_C_ATTACKS.slice(0, 2), batchSize: 3, out: folder, backend: 'wasm', sheetRows: 2 }
+    const request = {
+      model: fixture.model,
+      dataset: fixture.dataset,
+      indices: fixture.indices,
+      attacks: APPENDIX_C_ATTACKS.slice(0, 2),
+      batchSize: 3,
+      out: folder,
+      backend: 'wasm',
+      sheetRows: 2,
+    }
     await expect(exportGallery(request, ctx)).rejects.toBeInstanceOf(CancelledError)
     expect(seen).toHaveLength(1)
     const written = readManifest(folder)

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDefaultDataset, type Dataset } from '../../../../src-main/engine/data'
@@ -28,7 +28,11 @@ export interface GalleryFixture {
 
 /** The embedded default MNIST model (the paper's CNN) and data set. */
 export async function openFixture(): Promise<GalleryFixture> {
-  return { model: await openDefaultModel('mnist'), dataset: await openDefaultDataset('mnist'), indices: Int32Array.from([2, 9, 18, 36, 40, 61, 62, 63]) }
+  return {
+    model: await openDefaultModel('mnist'),
+    dataset: await openDefaultDataset('mnist'),
+    indices: Int32Array.from([2, 9, 18, 36, 40, 61, 62, 63]),
+  }
 }
 
 /** A job context that records every gallery-rows partial and can cancel after the n-th one. */
@@ -46,6 +50,15 @@ export function recordingContext(cancelAfterPartials = Infinity): { ctx: JobCont
   return { ctx, partials }
 }
 
+const roots: string[] = []
+
+/** A not-yet-existing folder inside a fresh temp directory (removed by removeTempFolders). */
 export function tempFolder(name: string): string {
-  return join(mkdtempSync(join(tmpdir(), 'hfc-gallery-')), name)
+  const root = mkdtempSync(join(tmpdir(), 'hfc-gallery-'))
+  roots.push(root)
+  return join(root, name)
+}
+
+export function removeTempFolders(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 }

@@ -13,7 +13,10 @@ let partials: GalleryRowsPartial[]
 beforeAll(async () => {
   fx = await openFixture()
   const recorder = recordingContext()
-  summary = await runGallery({ model: fx.model, dataset: fx.dataset, indices: fx.indices, attacks: APPENDIX_C_ATTACKS, seed: 5, batchSize: 3 }, recorder.ctx)
+  summary = await runGallery(
+    { model: fx.model, dataset: fx.dataset, indices: fx.indices, attacks: APPENDIX_C_ATTACKS, seed: 5, batchSize: 3 },
+    recorder.ctx,
+  )
   partials = recorder.partials
 })
 
@@ -38,7 +41,9 @@ describe('runGallery', () => {
     const whole = await runAttack('salt-pepper', fx.model, images, labels, params, silentContext(), fx.indices)
     images.dispose()
     streamed().forEach((row, i) => {
-      expect(Array.from(row.pixels.attacks['salt-pepper'].adversarial.data)).toEqual(Array.from(whole.adversarial.subarray(i * 784, (i + 1) * 784)))
+      expect(Array.from(row.pixels.attacks['salt-pepper'].adversarial.data)).toEqual(
+        Array.from(whole.adversarial.subarray(i * 784, (i + 1) * 784)),
+      )
       expect(row.attacks['salt-pepper'].queries).toBe(whole.queries[i])
     })
   })
@@ -119,15 +124,23 @@ describe('runGallery', () => {
       recorder.ctx,
     )
     expect(filtered.n).toBe(8)
-    expect(filtered.rows.map((r) => r.index)).toEqual(summary.rows.filter((r) => r.cleanCorrect && r.attacks.hf.success).map((r) => r.index))
+    expect(filtered.rows.map((r) => r.index)).toEqual(
+      summary.rows.filter((r) => r.cleanCorrect && r.attacks.hf.success).map((r) => r.index),
+    )
     expect(recorder.partials[0].rows.map((r) => r.index)).toEqual(filtered.rows.map((r) => r.index))
   })
 
   it('refuses bad requests before attacking', async () => {
     const base = { model: fx.model, dataset: fx.dataset, indices: fx.indices }
     await expect(runGallery({ ...base, attacks: [] }, silentContext())).rejects.toMatchObject({ code: 'gallery-no-attacks' })
-    await expect(runGallery({ ...base, attacks: [{ id: 'hf' }, { id: 'hf' }] }, silentContext())).rejects.toMatchObject({ code: 'gallery-attack-key' })
-    await expect(runGallery({ ...base, attacks: [{ id: 'hf', params: { step: 0 } }] }, silentContext())).rejects.toMatchObject({ code: 'attack-params' })
-    await expect(runGallery({ ...base, attacks: [{ id: 'hf' }], onlyFooledBy: 'fgsm' }, silentContext())).rejects.toMatchObject({ code: 'gallery-filter' })
+    await expect(runGallery({ ...base, attacks: [{ id: 'hf' }, { id: 'hf' }] }, silentContext())).rejects.toMatchObject({
+      code: 'gallery-attack-key',
+    })
+    await expect(runGallery({ ...base, attacks: [{ id: 'hf', params: { step: 0 } }] }, silentContext())).rejects.toMatchObject({
+      code: 'attack-params',
+    })
+    await expect(runGallery({ ...base, attacks: [{ id: 'hf' }], onlyFooledBy: 'fgsm' }, silentContext())).rejects.toMatchObject({
+      code: 'gallery-filter',
+    })
   })
 })

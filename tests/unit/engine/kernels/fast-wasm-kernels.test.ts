@@ -104,12 +104,10 @@ describe('fast wasm kernels', () => {
       )
       const { cpu, wasm, shape } = await onBothBackends(
         () =>
-          tf
-            .engine()
-            .runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, wShape) }, {
-              ...attrs,
-              inputShape: xShape,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, wShape) }, {
+            ...attrs,
+            inputShape: xShape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
       )
       expect(shape).toEqual(xShape)
       expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)
@@ -123,12 +121,10 @@ describe('fast wasm kernels', () => {
       )
       const { cpu, wasm, shape } = await onBothBackends(
         () =>
-          tf
-            .engine()
-            .runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor(xValues, xShape), dy: tf.tensor(dyValues, dyShape) }, {
-              ...attrs,
-              filterShape: wShape,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor(xValues, xShape), dy: tf.tensor(dyValues, dyShape) }, {
+            ...attrs,
+            filterShape: wShape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
       )
       expect(shape).toEqual(wShape)
       expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)

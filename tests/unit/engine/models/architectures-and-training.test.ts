@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
 import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
 import { cifarCnn, firstConvLayers, paperCnn, trainClassifier } from '../../../../src-main/engine/models'
+import { augmentBatch } from '../../../../src-main/engine/models/augment'
 import { SHARED_DATA } from '../../paths'
 
 describe('architectures', () => {
@@ -40,6 +41,22 @@ describe('architectures', () => {
     ])
     expect(model.outputs[0].shape).toEqual([null, 10])
     model.dispose()
+  })
+})
+
+describe('training augmentation', () => {
+  const image = Float32Array.from({ length: 4 * 4 }, (_, i) => i + 1)
+
+  it('mirrors an image left-right when a flip is drawn and leaves it alone otherwise', () => {
+    const flipped = augmentBatch(image, [4, 4, 1], { flip: true }, () => 0.1)
+    expect(Array.from(flipped.subarray(0, 4))).toEqual([4, 3, 2, 1])
+    expect(Array.from(augmentBatch(image, [4, 4, 1], { flip: true }, () => 0.9))).toEqual(Array.from(image))
+  })
+
+  it('shifts by the drawn offset and fills the uncovered border with zeros', () => {
+    // random() = 1 − ε draws the largest offset, +1 pixel down and right for maxShift 1.
+    const shifted = augmentBatch(image, [4, 4, 1], { maxShift: 1 }, () => 0.999)
+    expect(Array.from(shifted)).toEqual([0, 0, 0, 0, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11])
   })
 })
 

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test'
+import { openApp, screenshot } from './host'
+
+test('the Model view loads the default MNIST model, shows its layers and evaluates it with a confusion matrix', async ({ page }) => {
+  await openApp(page, '#/model')
+  await page.getByTestId('model-default').selectOption('mnist')
+  await expect(page.getByTestId('model-name')).toContainText('mnist')
+  await expect(page.getByTestId('model-layers')).toContainText('Conv2D')
+  await page.getByTestId('eval-limit').fill('500')
+  await page.getByTestId('eval-run').click()
+  await expect(page.getByTestId('eval-accuracy')).toBeVisible({ timeout: 60_000 })
+  const accuracy = Number((await page.getByTestId('eval-accuracy').textContent())!.replace('%', ''))
+  expect(accuracy).toBeGreaterThan(97)
+  await expect(page.getByTestId('confusion')).toBeVisible()
+  await screenshot(page, 'model')
+})
+
+test('a model path that does not exist gives an error and keeps the app usable', async ({ page }) => {
+  await openApp(page, '#/model')
+  await page.getByTestId('model-path').fill('/no/such/model.json')
+  await page.getByTestId('model-open').click()
+  await expect(page.getByTestId('model-error')).toContainText('model.json')
+})
+
+test('the Kernels view shows every first-layer kernel before and after D2 and updates with the radius', async ({ page }) => {
+  await openApp(page, '#/kernels')
+  await page.getByTestId('model-default').selectOption('mnist')
+  await expect(page.getByTestId('kernel-pair')).toHaveCount(32)
+  await page.getByTestId('kernels-radius').fill('1')
+  await expect(page.getByTestId('kernels-kept')).toHaveText('1')
+  const energyAt1 = await page.getByTestId('kernels-energy').textContent()
+  await page.getByTestId('kernels-radius').fill('2')
+  await expect(page.getByTestId('kernels-kept')).toHaveText('9')
+  await expect(page.getByTestId('kernels-energy')).not.toHaveText(energyAt1!)
+  await page.getByTestId('kernels-sort').selectOption('energy')
+  await page.getByTestId('theorem1-run').click()
+  await expect(page.getByTestId('theorem1-result')).toContainText('circular convolution')
+  await page.getByTestId('kernels-accuracy').click()
+  await expect(page.getByTestId('kernels-accuracy-result')).toContainText('D2', { timeout: 90_000 })
+  await screenshot(page, 'kernels')
+})
+
+test('the Spectrum view finds Figure-1 samples and plots accuracy versus radius', async ({ page }) => {
+  await openApp(page, '#/spectrum')
+  await page.getByTestId('model-default').selectOption('mnist')
+  await expect(page.getByTestId('pred-low')).toBeVisible()
+  await page.getByTestId('figure1-limit').fill('300')
+  await page.getByTestId('figure1-radius').fill('4')
+  await page.getByTestId('figure1-run').click()
+  await expect(page.getByTestId('figure1-count')).toBeVisible({ timeout: 60_000 })
+  await page.getByTestId('curve-run').click()
+  await expect(page.getByTestId('curve-result')).toContainText('300 images', { timeout: 120_000 })
+  await page.getByTestId('svd-run').click()
+  await expect(page.getByTestId('svd-result')).toContainText('trailing', { timeout: 120_000 })
+  await screenshot(page, 'spectrum')
+})
