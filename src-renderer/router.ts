@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import AttacksView from './views/AttacksView.vue'
 import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
+import GalleryView from './views/GalleryView.vue'
 import KernelsView from './views/KernelsView.vue'
 import ModelView from './views/ModelView.vue'
 import SpectrumView from './views/SpectrumView.vue'
@@ -14,6 +15,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/model', name: 'model', component: ModelView, meta: { label: 'Model' } },
   { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
   { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },
+  { path: '/gallery', name: 'gallery', component: GalleryView, meta: { label: 'Gallery' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { APP_VERSION } from '../engine/version'
 import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
+import { registerGallery } from './commands/gallery'
 import { registerInfo } from './commands/info'
 import { registerModels } from './commands/models'
 import { registerServe } from './commands/serve'
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerSpectral(program)
   registerModels(program)
   registerAttacks(program)
+  registerGallery(program)
   return program
 }

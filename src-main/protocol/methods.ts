@@ -3,6 +3,7 @@ import type { MethodSpec } from './define'
 import { attackMethods } from './attacks'
 import { dataMethods } from './data'
 import { engineMethods } from './engine'
+import { galleryMethods } from './gallery'
 import { modelMethods } from './models'
 import { spectralMethods } from './spectral'
 
@@ -13,6 +14,7 @@ export const methods = {
   ...spectralMethods,
   ...modelMethods,
   ...attackMethods,
+  ...galleryMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods

@@ -76,7 +76,7 @@ export function registerModels(program: Command): void {
       const grid = kernelGridPixels(report)
       await writeFileAtomic(join(out, `${report.layer}_grid.png`), await encodePng(grid.pixels, grid.height, grid.width, 3), { force })
       const { kernels, ...summary } = report
-      await writeFileAtomic(join(out, `${report.layer}_report.json`), JSON.stringify({ ...summary, kernels: kernels.map(({ before, after, ...k }) => k) }, null, 2), { force })
+      await writeFileAtomic(join(out, `${report.layer}_report.json`), JSON.stringify({ ...summary, kernels: kernels.map((k) => ({ outChannel: k.outChannel, inChannel: k.inChannel, energyRemoved: k.energyRemoved })) }, null, 2), { force })
       console.log(`${report.layer}: r=${report.radius} keeps ${report.keptBins}/${report.totalBins} bins, removes ${(report.energyRemovedFraction * 100).toFixed(1)}% of the energy; wrote ${out}`)
     })
 }

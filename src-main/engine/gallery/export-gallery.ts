@@ -7,6 +7,7 @@ import { INDEX_HTML, MANIFEST_CSV, MANIFEST_JSON, checkNoOverwrite } from './exp
 import { GalleryExportWriter } from './export-writer'
 import { prepareGallery, runGalleryBatches } from './gallery-batches'
 import { rowsPartial } from './run-gallery'
+import type { GalleryExportSummary as GalleryExportResult } from '../../protocol/gallery'
 import type { GalleryRequest, GallerySummary, PlannedAttack } from './types'
 
 /** Contact-sheet rows per PNG page, so long galleries give pages a viewer can open. */
@@ -25,17 +26,7 @@ export interface GalleryExportRequest extends GalleryRequest {
   sheetRows?: number
 }
 
-export interface GalleryExportResult extends GallerySummary {
-  out: string
-  manifest: string
-  /** Samples whose files were written (those that passed the filter). */
-  written: number
-  /** Files written, contact sheets included, manifest and index not counted. */
-  files: number
-  contactSheets: string[]
-  /** Per attack key: successes whose re-read 8-bit PNG no longer fools the model. */
-  lostAfterPng: Record<string, number>
-}
+export type { GalleryExportSummary as GalleryExportResult } from '../../protocol/gallery'
 
 function initialManifest(request: GalleryExportRequest, plan: PlannedAttack[], datasetFingerprint: string): GalleryManifest {
   const { model, dataset } = request

@@ -88,8 +88,8 @@ export const attackHandlers: HandlerTable = {
     const dataset = getDataset(state, datasetId)
     const model = getModel(state, modelId)
     checkCompatible(model, dataset)
-    const { subShard: _subShard, ...unsharded } = selection
-    const runId = specId('run', { modelId, datasetId, attacks, defenses, protocols, norm, points, ...unsharded })
+    // The same id on every worker of the pool, so examples can be gathered from all of them.
+    const runId = specId('run', { modelId, datasetId, attacks, defenses, protocols, norm, points, ...selection, subShard: undefined })
     const indices = selectIndices(dataset, selection)
     const all = dataset.labels()
     const labels = Int32Array.from(indices, (i) => all[i])

@@ -1,6 +1,7 @@
 import { attackHandlers } from './attacks'
 import { dataHandlers } from './data'
 import { engineHandlers } from './engine'
+import { galleryHandlers } from './gallery'
 import { modelHandlers } from './models'
 import { spectralHandlers } from './spectral'
 import type { HandlerTable } from './types'
@@ -11,4 +12,5 @@ export const handlers: HandlerTable = {
   ...spectralHandlers,
   ...modelHandlers,
   ...attackHandlers,
+  ...galleryHandlers,
 }

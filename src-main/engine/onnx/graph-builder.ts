@@ -58,10 +58,23 @@ export class OnnxGraphBuilder implements OnnxEmitter {
     return name
   }
 
+  /** Makes `name` a graph output called `as` (through an Identity when the names differ). */
   output(name: string, as: string): string {
-    const final = name === as ? name : this.node('Identity', [name], {}, 1, as)[0]
-    this.outputs.push({ name: final, dims: this.dims(final) })
-    return final
+    if (name !== as) {
+      const node: OnnxNode = { op: 'Identity', domain: '', name: as, inputs: [name], outputs: [as], attributes: {} }
+      this.nodes.push(node)
+      this.nodeParams.set(node, { outputs: 1 })
+      const v = this.values.get(name)
+      if (!v) throw new Error(`internal error: no value ${name}`)
+      this.values.set(as, { shape: v.shape, batched: v.batched })
+    }
+    this.outputs.push({ name: as, dims: this.dims(as) })
+    return as
+  }
+
+  /** Records the shape of a value a node outputs without the builder running it. */
+  declare(name: string, shape: number[]): void {
+    this.values.set(name, { shape, batched: true })
   }
 
   shape(name: string): number[] {

@@ -239,7 +239,9 @@ describe('exportGallery', () => {
       backend: 'wasm',
     }
     await expect(exportGallery(request, silentContext())).rejects.toMatchObject({ code: 'EXISTS' })
-    await expect(exportGallery({ ...request, out: join(out, 'manifest.json'), force: true }, silentContext())).rejects.toMatchObject({ code: 'gallery-out' })
+    await expect(exportGallery({ ...request, out: join(out, 'manifest.json'), force: true }, silentContext())).rejects.toMatchObject({
+      code: 'gallery-out',
+    })
     expect(statSync(join(out, 'manifest.json')).mtimeMs).toBe(before)
     const forced = await exportGallery({ ...request, force: true }, silentContext())
     expect(forced.written).toBe(2)

@@ -1,0 +1,126 @@
+import type * as ort from 'onnxruntime-node'
+import { LabError } from '../errors'
+import type { ModelInfo } from '../models/classifier'
+import type { LoadedModel } from '../models/layers-classifier'
+import { buildForwardGraph, type ForwardGraphOptions } from './export-onnx'
+import { appendInputGradient } from './gradient-graph'
+import type { LowPassSpec } from './low-pass-graph'
+import { createOrtSession, loadOnnxRuntime } from './ort-session'
+import { writeOnnx } from './write-onnx'
+
+/** Input gradient of the summed cross-entropy, for n images. */
+export interface InputGradient {
+  /** [n, classes] logits. */
+  logits: Float32Array
+  /** [n] cross-entropy of each image's label. */
+  loss: Float32Array
+  /** [n, h, w, c] d(sum of losses)/d(image), on the [0, 1] NHWC images. */
+  grad: Float32Array
+}
+
+/**
+ * A classifier that scores whole batches asynchronously (onnxruntime runs off the JS thread, so it
+ * cannot implement the synchronous, tensor-valued Classifier.logits). Images are float32 NHWC in
+ * [0, 1], n·h·w·c values, as everywhere in HFC Lab.
+ */
+export interface BatchScorer {
+  readonly info: ModelInfo
+  /** Logits [n, classes], row-major. */
+  scoreBatch(images: Float32Array, n: number): Promise<Float32Array>
+  /** Present when the backend can differentiate the model (see gradientUnavailable otherwise). */
+  inputGradient?(images: Float32Array, labels: ArrayLike<number>): Promise<InputGradient>
+  /** Why inputGradient is absent, in words for the user. */
+  readonly gradientUnavailable?: string
+  dispose(): Promise<void>
+}
+
+export interface OrtClassifierOptions {
+  /** Defence D1 built into the graph (and into its gradient, for adaptive attacks). */
+  lowPass?: LowPassSpec
+  /** onnxruntime intra-op threads per session; default 2. */
+  threads?: number
+}
+
+function graphBytes(model: LoadedModel, options: ForwardGraphOptions, withGradient: boolean): Uint8Array {
+  if (!model.model) {
+    throw new LabError('ORT_NO_LAYERS', `${model.info.name} is a TF.js graph model, which HFC Lab cannot write as ONNX; run it on a TF.js backend.`)
+  }
+  const { builder, input, logits } = buildForwardGraph(model.model, options)
+  try {
+    if (withGradient) appendInputGradient(builder, input, logits)
+    return writeOnnx(builder, { graphName: model.info.name })
+  } finally {
+    builder.dispose()
+  }
+}
+
+class OrtClassifier implements BatchScorer {
+  readonly inputGradient?: (images: Float32Array, labels: ArrayLike<number>) => Promise<InputGradient>
+  private gradientSession?: Promise<ort.InferenceSession>
+
+  constructor(
+    readonly info: ModelInfo,
+    private readonly runtime: typeof import('onnxruntime-node'),
+    private readonly forward: ort.InferenceSession,
+    private readonly gradientGraph: Uint8Array | undefined,
+    private readonly threads: number | undefined,
+    readonly gradientUnavailable: string | undefined,
+  ) {
+    if (gradientGraph) this.inputGradient = (images, labels) => this.gradient(images, labels)
+  }
+
+  private imageTensor(images: Float32Array, n: number): ort.Tensor {
+    const [h, w, c] = this.info.inputShape
+    if (!Number.isInteger(n) || n < 1 || images.length !== n * h * w * c) {
+      throw new LabError('ORT_BAD_BATCH', `A batch of ${n} images of ${h}x${w}x${c} needs ${n * h * w * c} values, got ${images.length}.`)
+    }
+    return new this.runtime.Tensor('float32', images, [n, h, w, c])
+  }
+
+  async scoreBatch(images: Float32Array, n: number): Promise<Float32Array> {
+    const out = await this.forward.run({ input: this.imageTensor(images, n) })
+    return out.logits.data as Float32Array
+  }
+
+  private async gradient(images: Float32Array, labels: ArrayLike<number>): Promise<InputGradient> {
+    const n = labels.length
+    const classes = this.info.classes.length
+    const oneHot = new Float32Array(n * classes)
+    for (let i = 0; i < n; i++) {
+      const label = labels[i]
+      if (!Number.isInteger(label) || label < 0 || label >= classes) throw new LabError('ORT_BAD_LABEL', `Label ${label} is not a class index of ${this.info.name} (0 to ${classes - 1}).`)
+      oneHot[i * classes + label] = 1
+    }
+    this.gradientSession ??= createOrtSession(this.gradientGraph as Uint8Array, { threads: this.threads })
+    const session = await this.gradientSession
+    const out = await session.run({ input: this.imageTensor(images, n), labels: new this.runtime.Tensor('float32', oneHot, [n, classes]) })
+    return { logits: out.logits.data as Float32Array, loss: out.loss.data as Float32Array, grad: out.grad.data as Float32Array }
+  }
+
+  async dispose(): Promise<void> {
+    await this.forward.release()
+    if (this.gradientSession) await (await this.gradientSession).release()
+  }
+}
+
+/**
+ * Runs a loaded model (TF.js, Keras or ONNX; D2-filtered ones included, as their weights are
+ * written into the graph) on onnxruntime. The graph takes [0, 1] NHWC images and scales them to the
+ * model's range itself; with `lowPass`, D1 is part of the graph and of its input gradient.
+ */
+export async function createOrtClassifier(model: LoadedModel, options: OrtClassifierOptions = {}): Promise<BatchScorer> {
+  const runtime = await loadOnnxRuntime()
+  const graphOptions: ForwardGraphOptions = { inputLayout: 'nhwc', scaleFromUnit: model.info.inputRange, lowPass: options.lowPass }
+  const forward = await createOrtSession(graphBytes(model, graphOptions, false), { threads: options.threads })
+  let gradientGraph: Uint8Array | undefined
+  let unavailable: string | undefined
+  try {
+    gradientGraph = graphBytes(model, graphOptions, true)
+  } catch (e) {
+    if (!(e instanceof LabError)) throw e
+    unavailable = e.message
+  }
+  const lowPass = options.lowPass
+  const variant = lowPass ? [model.info.variant, `D1 r=${lowPass.radius}${lowPass.rule === 'inclusive' ? ' inclusive' : ''}${lowPass.kind && lowPass.kind !== 'circle' ? ` ${lowPass.kind}` : ''}`].filter(Boolean).join('; ') : model.info.variant
+  return new OrtClassifier({ ...model.info, variant, gradients: gradientGraph !== undefined }, runtime, forward, gradientGraph, options.threads, unavailable)
+}
