@@ -2,6 +2,7 @@ import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../prot
 import type { Evaluation } from '../protocol/models'
 import { curveFromOutcomes } from './eval/curve-from-outcomes'
 import { worstCaseEnvelope } from './eval/envelope'
+import { concatTyped as concat } from './typed-concat'
 import type { Result } from '../protocol/methods'
 import type { Figure1Result, RadiusCurve } from '../protocol/spectral'
 
@@ -9,17 +10,6 @@ import type { Figure1Result, RadiusCurve } from '../protocol/spectral'
  * Merges the results of one job run as contiguous shards (in shard order) into the result of the
  * unsharded run. Each merge is exact: counts are summed, per-sample rows concatenated.
  */
-export function concat<T extends Int32Array | Float32Array | Uint8Array>(parts: T[]): T {
-  const total = parts.reduce((s, p) => s + p.length, 0)
-  const out = new (parts[0].constructor as new (n: number) => T)(total)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
-}
-
 export function mergePredict(parts: Result<'model.predict'>[]): Result<'model.predict'> {
   return { indices: concat(parts.map((p) => p.indices)), labels: concat(parts.map((p) => p.labels)), confidences: concat(parts.map((p) => p.confidences)) }
 }

@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { decodeFromJson, encodeForJson } from '../protocol/codec'
-import { ERROR_CODES, LabCallError } from '../protocol/errors'
+import { createDispatcher } from '../protocol/dispatch'
+import { ERROR_CODES } from '../protocol/errors'
 import type { LabApi } from '../protocol/lab-api'
 import { clientMessageSchema, type ServerMessage } from '../protocol/messages'
-import { isMethodName } from '../protocol/methods'
 import { rendererDir } from './renderer-dir'
 import { allowedHost, allowedOrigin, contentSecurityPolicy, sameToken, TOKEN_COOKIE, tokenFromRequest } from './security'
 import { readStatic } from './static'
@@ -85,10 +85,13 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
 }
 
 function serveSocket(engine: LabApi, ws: WebSocket): void {
-  const running = new Map<string, AbortController>()
-  const reply = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeForJson(message)))
-  }
+  const dispatcher = createDispatcher(
+    engine,
+    (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeForJson(message)))
+    },
+    decodeFromJson,
+  )
   ws.on('message', (raw) => {
     let parsed
     try {
@@ -97,37 +100,12 @@ function serveSocket(engine: LabApi, ws: WebSocket): void {
       parsed = null
     }
     if (!parsed?.success) {
-      reply({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON.' } })
+      if (ws.readyState === ws.OPEN) {
+        ws.send(JSON.stringify({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON.' } }))
+      }
       return
     }
-    const message = parsed.data
-    if (message.type === 'cancel') {
-      running.get(message.id)?.abort()
-      return
-    }
-    const { id, method } = message
-    if (running.has(id)) return reply({ type: 'error', id, error: { code: ERROR_CODES.invalidRequest, message: `Call id ${id} is already running.` } })
-    if (!isMethodName(method)) return reply({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}".` } })
-    const controller = new AbortController()
-    running.set(id, controller)
-    engine
-      .call(method, decodeFromJson(message.params) as never, {
-        signal: controller.signal,
-        onProgress: (progress) => reply({ type: 'progress', id, progress }),
-        onPartial: (data) => reply({ type: 'partial', id, data }),
-      })
-      .then(
-        (result) => reply({ type: 'result', id, result }),
-        (error: unknown) => {
-          if (error instanceof LabCallError && error.code === ERROR_CODES.cancelled) reply({ type: 'cancelled', id })
-          else if (error instanceof LabCallError) reply({ type: 'error', id, error: { code: error.code, message: error.message, detail: error.detail } })
-          else reply({ type: 'error', id, error: { code: ERROR_CODES.internal, message: String(error) } })
-        },
-      )
-      .finally(() => running.delete(id))
+    dispatcher.handle(parsed.data)
   })
-  ws.on('close', () => {
-    for (const controller of running.values()) controller.abort()
-    running.clear()
-  })
+  ws.on('close', () => dispatcher.abortAll())
 }

@@ -1,20 +1,8 @@
 import { z } from 'zod'
 
-/** A serialisable description of one attack parameter, enough to build a form or a CLI flag. */
-export interface ParamDescriptor {
-  name: string
-  type: 'number' | 'integer' | 'boolean' | 'enum' | 'number-list'
-  /** The schema default; absent where the default depends on the input (described in `description`). */
-  default?: number | boolean | string | number[]
-  min?: number
-  max?: number
-  /** Whether `min` / `max` are excluded from the allowed range. */
-  exclusiveMin?: boolean
-  exclusiveMax?: boolean
-  description: string
-  choices?: string[]
-  optional: boolean
-}
+/** A serialisable description of one attack parameter (the protocol's wire type). */
+export type { ParamInfo as ParamDescriptor } from '../../protocol/attacks'
+import type { ParamInfo as ParamDescriptor } from '../../protocol/attacks'
 
 interface Unwrapped {
   inner: z.ZodTypeAny

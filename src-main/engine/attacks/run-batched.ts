@@ -2,20 +2,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import type { JobContext } from '../job-context'
 import type { AttackResult } from './attack-result'
+import { concatTyped } from '../typed-concat'
 import { resolveSampleIds } from './sample-rngs'
 
 type RunOne = (model: Classifier, images: tf.Tensor4D, labels: Int32Array, ctx: JobContext, sampleIds: Int32Array) => Promise<AttackResult>
-
-function concatTyped<T extends Float32Array | Int32Array | Uint8Array>(parts: T[]): T {
-  const total = parts.reduce((s, p) => s + p.length, 0)
-  const out = new (parts[0].constructor as new (n: number) => T)(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
 
 /** Joins the results of consecutive batches into the result of the whole stack. */
 export function concatResults(parts: AttackResult[]): AttackResult {

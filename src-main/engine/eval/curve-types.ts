@@ -10,22 +10,5 @@ export interface CurveOptions {
   batchSize?: number
 }
 
-export interface RobustnessCurve {
-  norm: DistanceNorm
-  epsMax: number
-  grid: number[]
-  accuracy: number[]
-  /** Exact area under acc(ε) on [0, epsMax] (the closed form of SPEC §5). */
-  auc: number
-  /** The same area by the trapezoid rule on 1001 points, as a cross-check. */
-  aucTrapezoid: number
-  /** acc at ε = 0 with no perturbation at all: the scored model's clean accuracy. */
-  cleanAccuracy: number
-  /** Accuracy on the adversarials at unlimited budget. */
-  adversarialAccuracy: number
-  count: number
-  distances: Float32Array
-  cleanCorrect: Uint8Array
-  adversarialCorrect: Uint8Array
-}
-
+/** A curve with its per-sample outcomes: the protocol's wire type, so results cross processes unchanged. */
+export type { CurveData as RobustnessCurve } from '../../protocol/attacks'

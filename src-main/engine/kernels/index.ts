@@ -7,16 +7,23 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input'
 import { maxPoolGradConfig } from './max-pool-grad'
 
-// A global symbol, so that a second copy of this module (bundles, test isolation) still sees
+// Global symbols, so that a second copy of this module (bundles, test isolation) still sees
 // through the kernel registry, which TF.js also keeps global, what is already installed.
 const MARK = Symbol.for('hfc-lab.fast-wasm-kernel')
+const STOCK = Symbol.for('hfc-lab.stock-wasm-kernels')
+const stock: Map<string, tf.KernelConfig> = ((globalThis as Record<symbol, unknown>)[STOCK] as Map<string, tf.KernelConfig>) ?? new Map()
+;(globalThis as Record<symbol, unknown>)[STOCK] = stock
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {
   return config !== undefined && MARK in config
 }
 
 function install(config: tf.KernelConfig): void {
-  if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName)
+  const previous = tf.getKernel(config.kernelName, config.backendName)
+  if (previous) {
+    if (!isOurs(previous)) stock.set(config.kernelName, previous)
+    tf.unregisterKernel(config.kernelName, config.backendName)
+  }
   tf.registerKernel({ ...config, [MARK]: true } as tf.KernelConfig)
 }
 
@@ -41,4 +48,9 @@ export function fastWasmKernelsRegistered(): boolean {
   return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.MaxPoolGrad].every((name) =>
     isOurs(tf.getKernel(name, 'wasm')),
   )
+}
+
+/** The stock tfjs-backend-wasm kernel a fast kernel replaced, for benchmarks against it. */
+export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
+  return stock.get(kernelName)
 }

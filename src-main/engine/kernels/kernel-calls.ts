@@ -23,6 +23,11 @@ export class KernelCalls {
     return out
   }
 
+  /** Takes charge of an output that was made outside `run` (a kernel called directly). */
+  adopt(t: tf.TensorInfo): void {
+    this.made.push(t)
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run(tf.Reshape, { x }, { shape })
   }

@@ -37,19 +37,22 @@ function maxPoolGrad(params: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const at = new Int32Array(C)
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
+      const top = oy * strideHeight - padInfo.top
+      const y0 = Math.max(0, top)
+      const y1 = Math.min(H, top + fh)
       for (let ox = 0; ox < outWidth; ox++) {
+        const left = ox * strideWidth - padInfo.left
+        const x0 = Math.max(0, left)
+        const x1 = Math.min(W, left + fw)
         best.fill(-Infinity)
         at.fill(-1)
-        for (let wy = 0; wy < fh; wy++) {
-          const y = oy * strideHeight - padInfo.top + wy
-          if (y < 0 || y >= H) continue
-          for (let wx = 0; wx < fw; wx++) {
-            const xx = ox * strideWidth - padInfo.left + wx
-            if (xx < 0 || xx >= W) continue
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) {
             const base = ((b * H + y) * W + xx) * C
             for (let c = 0; c < C; c++) {
-              if (x[base + c] > best[c]) {
-                best[c] = x[base + c]
+              const v = x[base + c]
+              if (v > best[c]) {
+                best[c] = v
                 at[c] = base + c
               }
             }

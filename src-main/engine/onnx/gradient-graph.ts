@@ -14,6 +14,7 @@ interface RuleContext {
   /** Whether input i needs a gradient (it depends on the image). */
   needs(i: number): boolean
   shape(name: string): number[]
+  emitMany(op: string, inputs: string[], attributes: Record<string, AttributeValue>, shapes: number[][]): string[]
   /** Adds a backward node with one output of the given shape. */
   emit(op: string, inputs: string[], attributes: Record<string, AttributeValue>, shape: number[]): string
   ints(values: number[]): string
@@ -21,8 +22,11 @@ interface RuleContext {
   floats(values: ArrayLike<number>, dims: number[]): string
   /** Forward-only facts about initializers (batch norm statistics, exponents...). */
   constantOf(name: string): Float32Array | Float64Array | undefined
-  /** Adds an output to a forward node (MaxPool's indices) and returns its name. */
-  extraOutput(node: OnnxNode, shape: number[]): string
+  /**
+   * For a MaxPool fed only by a Relu: maxpool(relu(x)) = relu(maxpool(x)), so the Relu's gate is
+   * applied to the (smaller) pooled gradient here, and the Relu passes its gradient through.
+   */
+  gateOnOutput: boolean
 }
 
 /** Returns the gradient of each node input, aligned with node.inputs. */
@@ -126,44 +130,32 @@ function convTransposeBackward(c: RuleContext): (string | undefined)[] {
 }
 
 /**
- * MaxPool's gradient when the windows tile the input exactly (kernel = stride, no padding): each
- * window's first maximum is found with ArgMax over the window's elements, and dY goes there.
- */
-function tiledMaxPoolBackward(c: RuleContext, x: string, kh: number, kw: number): string {
-  const [, ch, h, w] = c.shape(x)
-  const [n] = c.shape(x)
-  const [oh, ow] = [h / kh, w / kw]
-  const blocks = c.emit('Reshape', [x, c.ints([-1, ch, oh, kh, ow, kw])], {}, [n, ch, oh, kh, ow, kw])
-  const windows = c.emit('Transpose', [blocks], { perm: [0, 1, 2, 4, 3, 5] }, [n, ch, oh, ow, kh, kw])
-  const flat = c.emit('Reshape', [windows, c.ints([-1, ch, oh, ow, kh * kw])], {}, [n, ch, oh, ow, kh * kw])
-  const first = c.emit('ArgMax', [flat], { axis: 4, keepdims: 1, select_last_index: 0 }, [n, ch, oh, ow, 1])
-  const positions = c.emit('Equal', [first, c.ints(Array.from({ length: kh * kw }, (_, i) => i))], {}, [n, ch, oh, ow, kh * kw])
-  const routed = c.emit('Where', [positions, c.emit('Unsqueeze', [c.dy[0] as string, c.ints([4])], {}, [n, ch, oh, ow, 1]), c.scalar(0)], {}, [n, ch, oh, ow, kh * kw])
-  const unflat = c.emit('Reshape', [routed, c.ints([-1, ch, oh, ow, kh, kw])], {}, [n, ch, oh, ow, kh, kw])
-  const back = c.emit('Transpose', [unflat], { perm: [0, 1, 2, 4, 3, 5] }, [n, ch, oh, kh, ow, kw])
-  return c.emit('Reshape', [back, c.emit('Shape', [x], {}, [4])], {}, [n, ch, h, w])
-}
-
-/**
  * MaxPool's gradient to the first maximum of each window (padding excluded), as in PyTorch and
- * onnxruntime: by ArgMax when the windows tile the input, otherwise from the pool's own Indices
- * output and a scatter-add (overlapping windows add up).
+ * onnxruntime: a second MaxPool gives the argmax indices (the forward one stays in onnxruntime's
+ * fast blocked layout), then MaxUnpool places dY there when windows do not overlap, or a
+ * scatter-add when they do.
  */
 function maxPoolBackward(c: RuleContext): (string | undefined)[] {
   const x = c.node.inputs[0]
+  const y = c.node.outputs[0]
   const xs = c.shape(x)
+  const ys = c.shape(y)
   const p = c.params
   const [kh, kw] = p.kernel as number[]
   const [sh, sw] = p.strides as number[]
-  const padded = (p.pads as number[]).some((v) => v !== 0) || (p.extra as number[]).some((v) => v !== 0)
-  if (kh === sh && kw === sw && !padded && xs[2] % kh === 0 && xs[3] % kw === 0) return [tiledMaxPoolBackward(c, x, kh, kw)]
-  const ys = c.shape(c.node.outputs[0])
-  const indices = c.extraOutput(c.node, ys)
+  const dy = c.gateOnOutput ? gate(c, cmp(c, 'Greater', y, 0), c.dy[0] as string) : (c.dy[0] as string)
+  const attributes = { kernel_shape: [kh, kw], strides: [sh, sw], pads: p.pads as number[], ceil_mode: p.ceilMode as number }
+  const indices = c.emitMany('MaxPool', [x], attributes, [ys, ys])[1]
+  if (kh <= sh && kw <= sw) {
+    const { ceil_mode: _ceil, ...unpool } = attributes
+    return [c.emit('MaxUnpool', [dy, indices, c.emit('Shape', [x], {}, [4])], unpool, xs)]
+  }
   const size = xs.reduce((a, b) => a * b, 1)
+  const outSize = ys.reduce((a, b) => a * b, 1)
   const count = c.emit('Unsqueeze', [c.emit('Size', [x], {}, []), c.ints([0])], {}, [1])
   const zeros = c.emit('ConstantOfShape', [count], {}, [size])
-  const flatIndices = c.emit('Reshape', [indices, c.ints([-1])], {}, [ys.reduce((a, b) => a * b, 1)])
-  const flatDy = c.emit('Reshape', [c.dy[0] as string, c.ints([-1])], {}, [ys.reduce((a, b) => a * b, 1)])
+  const flatIndices = c.emit('Reshape', [indices, c.ints([-1])], {}, [outSize])
+  const flatDy = c.emit('Reshape', [dy, c.ints([-1])], {}, [outSize])
   const scattered = c.emit('ScatterElements', [zeros, flatIndices, flatDy], { axis: 0, reduction: 'add' }, [size])
   return [c.emit('Reshape', [scattered, c.emit('Shape', [x], {}, [4])], {}, xs)]
 }
@@ -371,7 +363,9 @@ const pass: Rule = (c) => [c.dy[0]]
 const RULES: Record<string, Rule> = {
   Identity: pass,
   Dropout: pass,
-  Relu: elementwise((c, x, _y, g) => gate(c, cmp(c, 'Greater', x, 0), g)),
+  // Gated on the output: then the backward pass does not need the convolution's own output, and
+  // onnxruntime can still fuse Conv + Relu in the forward pass.
+  Relu: (c) => (c.gateOnOutput ? [c.dy[0]] : [gate(c, cmp(c, 'Greater', c.node.outputs[0], 0), c.dy[0] as string)]),
   LeakyRelu: elementwise((c, x, _y, g) => c.emit('Where', [cmp(c, 'Greater', x, 0), g, mul(c, g, c.scalar(c.params.alpha as number))], {}, c.shape(g))),
   Sigmoid: elementwise((c, _x, y, g) => mul(c, g, mul(c, y, c.emit('Sub', [c.scalar(1), y], {}, c.shape(y))))),
   Tanh: elementwise((c, _x, y, g) => mul(c, g, c.emit('Sub', [c.scalar(1), mul(c, y, y)], {}, c.shape(y)))),
@@ -379,6 +373,11 @@ const RULES: Record<string, Rule> = {
   Log: elementwise((c, x, _y, g) => c.emit('Div', [g, x], {}, c.shape(g))),
   Sqrt: elementwise((c, _x, y, g) => c.emit('Div', [g, mul(c, y, c.scalar(2))], {}, c.shape(g))),
   Neg: elementwise((c, _x, _y, g) => c.emit('Neg', [g], {}, c.shape(g))),
+  Selu: elementwise((c, x, y, g) => {
+    const gamma = c.params.gamma as number
+    const negative = mul(c, g, c.emit('Add', [y, c.scalar(gamma * (c.params.alpha as number))], {}, c.shape(y)))
+    return c.emit('Where', [cmp(c, 'Greater', x, 0), mul(c, g, c.scalar(gamma)), negative], {}, c.shape(g))
+  }),
   Softplus: elementwise((c, x, _y, g) => mul(c, g, c.emit('Sigmoid', [x], {}, c.shape(x)))),
   Elu: elementwise((c, x, y, g) => c.emit('Where', [cmp(c, 'Greater', x, 0), g, mul(c, g, c.emit('Add', [y, c.scalar(c.params.alpha as number)], {}, c.shape(y)))], {}, c.shape(g))),
   Erf: elementwise((c, x, _y, g) => mul(c, g, mul(c, c.scalar(2 / Math.sqrt(Math.PI)), c.emit('Exp', [c.emit('Neg', [mul(c, x, x)], {}, c.shape(x))], {}, c.shape(x))))),
@@ -476,6 +475,18 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
   const scalarOf = (v: number) => b.floatScalar(v)
   const shape = (name: string) => b.shape(name)
 
+  const consumers = new Map<string, OnnxNode[]>()
+  for (const node of forward) for (const i of node.inputs) consumers.set(i, [...(consumers.get(i) ?? []), node])
+  const fusedRelus = new Set<OnnxNode>()
+  const fusedPools = new Set<OnnxNode>()
+  for (const node of forward) {
+    const users = consumers.get(node.outputs[0]) ?? []
+    if (node.op === 'Relu' && users.length === 1 && users[0].op === 'MaxPool' && node.outputs[0] !== logits) {
+      fusedRelus.add(node)
+      fusedPools.add(users[0])
+    }
+  }
+
   const zs = shape(logits)
   const labels = b.input('labels', [null, zs[1]])
   const logProbabilities = emit('LogSoftmax', [logits], { axis: 1 }, zs)
@@ -495,16 +506,12 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
       needs: (i) => node.inputs[i] !== '' && dependsOnInput.has(node.inputs[i]),
       shape,
       emit,
+      emitMany: (op, inputs, attributes, shapes) => b.nodeWithShapes(op, inputs, attributes, shapes),
       ints,
       scalar: scalarOf,
       floats: (values, dims) => b.floatConstant(values, dims),
       constantOf: (name) => b.constantValue(name)?.values,
-      extraOutput: (n, s) => {
-        const name = `${n.outputs[0]}_indices`
-        n.outputs.push(name)
-        b.declare(name, s)
-        return name
-      },
+      gateOnOutput: fusedRelus.has(node) || fusedPools.has(node),
     }
     const dx = rule(context)
     node.inputs.forEach((name, i) => {

@@ -72,11 +72,6 @@ export class OnnxGraphBuilder implements OnnxEmitter {
     return as
   }
 
-  /** Records the shape of a value a node outputs without the builder running it. */
-  declare(name: string, shape: number[]): void {
-    this.values.set(name, { shape, batched: true })
-  }
-
   shape(name: string): number[] {
     const v = this.values.get(name)
     if (!v) throw new Error(`internal error: no value ${name}`)

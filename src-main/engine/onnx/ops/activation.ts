@@ -93,9 +93,10 @@ export const ACTIVATION_OPS: Record<string, OpSpec> = {
   Elu: {
     layout: 'follow',
     canonical: (r) => ({ alpha: r.float('alpha', 1) }),
+    // Written without tf.where: TF.js has no gradient for the comparison it would need.
     run: (inputs, p) => {
       const x = need(inputs, 0)
-      return [tf.where(tf.greater(x, 0), x, tf.mul(num(p, 'alpha'), tf.sub(tf.exp(tf.minimum(x, 0)), 1)))]
+      return [tf.add(tf.relu(x), tf.mul(num(p, 'alpha'), tf.sub(tf.exp(tf.minimum(x, 0)), 1)))]
     },
     emit: sameOp('Elu', (p) => ({ alpha: num(p, 'alpha') })),
   },
@@ -105,7 +106,7 @@ export const ACTIVATION_OPS: Record<string, OpSpec> = {
     run: (inputs, p) => {
       const x = need(inputs, 0)
       const negative = tf.mul(num(p, 'alpha'), tf.sub(tf.exp(tf.minimum(x, 0)), 1))
-      return [tf.mul(num(p, 'gamma'), tf.where(tf.greater(x, 0), x, negative))]
+      return [tf.mul(num(p, 'gamma'), tf.add(tf.relu(x), negative))]
     },
     emit: sameOp('Selu', (p) => ({ alpha: num(p, 'alpha'), gamma: num(p, 'gamma') })),
   },

@@ -9,6 +9,25 @@ function divide(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.mul(q, tf.cast(tf.mul(tf.sign(a), tf.sign(b)), 'int32'))
 }
 
+function sameDtype(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  return a.dtype === b.dtype ? [a, b] : [tf.cast(a, 'float32'), tf.cast(b, 'float32')]
+}
+
+/**
+ * A comparison or logical op: its result is constant almost everywhere, so its gradient is zero.
+ * (TF.js registers no gradient for them and would fail on any model that compares activations.)
+ */
+function flat(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  const op = tf.customGrad(((a: tf.Tensor, b: tf.Tensor) => ({
+    value: f(a, b),
+    gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)],
+  })) as never) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor
+  return (a, b) => {
+    const [x, y] = sameDtype(a, b)
+    return x.dtype === 'float32' ? op(x, y) : f(x, y)
+  }
+}
+
 /** Element-wise op with ONNX (NumPy) broadcasting over two inputs. */
 function binary(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpSpec {
   return { layout: 'follow', canonical: () => ({}), run: (inputs) => [f(need(inputs, 0), need(inputs, 1))], emit: sameOp(op) }
@@ -28,9 +47,6 @@ function variadic(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean
   }
 }
 
-function sameDtype(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  return a.dtype === b.dtype ? [a, b] : [tf.cast(a, 'float32'), tf.cast(b, 'float32')]
-}
 
 export const BINARY_OPS: Record<string, OpSpec> = {
   Add: binary('Add', (a, b) => tf.add(...sameDtype(a, b))),
@@ -38,11 +54,11 @@ export const BINARY_OPS: Record<string, OpSpec> = {
   Mul: binary('Mul', (a, b) => tf.mul(...sameDtype(a, b))),
   Div: binary('Div', (a, b) => divide(...sameDtype(a, b))),
   Pow: binary('Pow', (a, b) => tf.pow(a, tf.cast(b, a.dtype))),
-  Equal: binary('Equal', (a, b) => tf.equal(...sameDtype(a, b))),
-  Greater: binary('Greater', (a, b) => tf.greater(...sameDtype(a, b))),
-  Less: binary('Less', (a, b) => tf.less(...sameDtype(a, b))),
-  GreaterOrEqual: binary('GreaterOrEqual', (a, b) => tf.greaterEqual(...sameDtype(a, b))),
-  LessOrEqual: binary('LessOrEqual', (a, b) => tf.lessEqual(...sameDtype(a, b))),
+  Equal: binary('Equal', flat(tf.equal)),
+  Greater: binary('Greater', flat(tf.greater)),
+  Less: binary('Less', flat(tf.less)),
+  GreaterOrEqual: binary('GreaterOrEqual', flat(tf.greaterEqual)),
+  LessOrEqual: binary('LessOrEqual', flat(tf.lessEqual)),
   And: binary('And', (a, b) => tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
   Or: binary('Or', (a, b) => tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
   Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [tf.logicalNot(tf.cast(need(inputs, 0), 'bool'))], emit: sameOp('Not') },

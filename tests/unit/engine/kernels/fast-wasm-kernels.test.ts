@@ -75,7 +75,7 @@ describe('fast wasm kernels', () => {
     registerFastWasmKernels()
   })
 
-  it('replaces BatchMatMul, Conv2DBackpropInput and Conv2DBackpropFilter, idempotently', () => {
+  it('replaces BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad, idempotently', () => {
     registerFastWasmKernels()
     registerFastWasmKernels()
     expect(fastWasmKernelsRegistered()).toBe(true)
@@ -136,6 +136,7 @@ describe('fast wasm kernels', () => {
     { a: [40, 30], b: [40, 50], transposeA: true, transposeB: false },
     { a: [3, 40, 30], b: [3, 50, 40], transposeA: true, transposeB: true },
     { a: [2, 3, 7, 5], b: [1, 1, 9, 5], transposeA: false, transposeB: true },
+    { a: [2, 1, 4, 6], b: [1, 3, 200, 6], transposeA: false, transposeB: true },
   ])('BatchMatMul a$a b$b tA=$transposeA tB=$transposeB equals the cpu kernel', async ({ a, b, transposeA, transposeB }) => {
     const av = noise(
       a.reduce((p, d) => p * d),
@@ -147,6 +148,29 @@ describe('fast wasm kernels', () => {
     )
     const { cpu, wasm } = await onBothBackends(() => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB))
     expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4)
+  })
+
+  it.each([
+    { name: '2x2 stride 2 valid, ReLU ties', shape: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' as const, ties: true },
+    { name: '2x2 stride 2 same, odd size', shape: [2, 7, 9, 2], size: 2, stride: 2, pad: 'same' as const, ties: false },
+    { name: '3x3 stride 2 same, overlapping windows', shape: [2, 9, 9, 4], size: 3, stride: 2, pad: 'same' as const, ties: true },
+    { name: '3x3 stride 1 same', shape: [1, 6, 5, 2], size: 3, stride: 1, pad: 'same' as const, ties: false },
+  ])('MaxPoolGrad ($name) equals the cpu kernel, first maximum of a tie included', async ({ shape, size, stride, pad, ties }) => {
+    const raw = noise(
+      shape.reduce((p, d) => p * d),
+      13,
+    )
+    // After a ReLU, windows are often all zero: the gradient must go to the first zero only.
+    const xv = ties ? raw.map((v) => Math.max(0, v)) : raw
+    const { cpu, wasm } = await onBothBackends(() =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xv, shape as Shape4)
+        const y = tf.maxPool(x, size, stride, pad)
+        const dy = tf.tensor4d(noise(y.size, 14), y.shape)
+        return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: size, strides: stride, pad }) as tf.Tensor
+      }),
+    )
+    expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-6)
   })
 
   it('gives the same input and weight gradients as cpu through conv, pool and dense layers', async () => {
