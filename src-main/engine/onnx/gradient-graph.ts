@@ -91,9 +91,10 @@ function adjointKernel(values: ArrayLike<number>, [o, ig, kh, kw]: number[], gro
 }
 
 /**
- * dL/dX of a Conv. With stride 1 and constant weights it is itself a Conv (of dY with the adjoint
- * kernel), which onnxruntime runs several times faster than ConvTranspose; otherwise it is the
- * ConvTranspose of dY with the same weights.
+ * dL/dX of a Conv. With stride 1, constant weights and at least 8 input channels it is itself a
+ * Conv (of dY with the adjoint kernel), which onnxruntime runs several times faster than
+ * ConvTranspose; otherwise it is the ConvTranspose of dY with the same weights (which is the faster
+ * of the two when dX has few channels, e.g. the image: onnxruntime's blocked Conv pads channels).
  */
 function convBackward(c: RuleContext): (string | undefined)[] {
   const [x, w] = c.node.inputs
@@ -109,7 +110,7 @@ function convBackward(c: RuleContext): (string | undefined)[] {
   const group = p.group as number
   const values = c.constantOf(w)
   const adjointPads = [(kh - 1) * dh - pt, (kw - 1) * dw - pl, (kh - 1) * dh - pb, (kw - 1) * dw - pr]
-  if (sh === 1 && sw === 1 && values && adjointPads.every((v) => v >= 0)) {
+  if (sh === 1 && sw === 1 && values && ws[1] * group >= 8 && adjointPads.every((v) => v >= 0)) {
     const kernel = c.floats(adjointKernel(values, ws, group), [ws[1] * group, ws[0] / group, kh, kw])
     return [c.emit('Conv', [c.dy[0] as string, kernel], { kernel_shape: [kh, kw], strides: [1, 1], dilations: [dh, dw], group, pads: adjointPads }, c.shape(x))]
   }

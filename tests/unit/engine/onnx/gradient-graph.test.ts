@@ -29,7 +29,17 @@ const un = (op: string, extra: Partial<TestNode> = {}): OpCase => ({ title: op, 
  * onnxruntime gradient graph is checked against TF.js autodiff through the converted model.
  */
 const CASES: OpCase[] = [
-  { title: 'Conv stride 1 (adjoint convolution)', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], pads: [1, 0, 1, 2] } }], initializers: { k: floats([5, 4, 3, 3], 30) }, size: 5 * 32 * 32 },
+  { title: 'Conv stride 1 on 4 channels (ConvTranspose)', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], pads: [1, 0, 1, 2] } }], initializers: { k: floats([5, 4, 3, 3], 30) }, size: 5 * 32 * 32 },
+  {
+    title: 'Conv stride 1 on 8 channels, plain and grouped, dilated (adjoint convolution)',
+    nodes: [
+      { op: 'Conv', inputs: ['h', 'k1'], outputs: ['h8'], ints: { kernel_shape: [1, 1] } },
+      { op: 'Conv', inputs: ['h8', 'k2'], outputs: ['a'], ints: { kernel_shape: [3, 3], pads: [1, 0, 1, 2] } },
+      { op: 'Conv', inputs: ['a', 'k3'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 2, dilations: [2, 1], pads: [2, 1, 2, 1] } },
+    ],
+    initializers: { k1: floats([8, 4, 1, 1], 53), k2: floats([8, 8, 3, 3], 30), k3: floats([6, 4, 3, 3], 54) },
+    size: 6 * 32 * 32,
+  },
   { title: 'Conv stride 2 (ConvTranspose)', nodes: [{ op: 'Conv', inputs: ['h', 'k', 'kb'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] } }], initializers: { k: floats([5, 4, 3, 3], 31), kb: floats([5], 32) }, size: 5 * 16 * 16 },
   { title: 'Conv with groups and dilation', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 2, dilations: [2, 2], pads: [2, 2, 2, 2] } }], initializers: { k: floats([6, 2, 3, 3], 33) }, size: 6 * 32 * 32 },
   { title: 'depthwise Conv stride 2', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 4, strides: [2, 2], pads: [1, 1, 1, 1] } }], initializers: { k: floats([8, 1, 3, 3], 34) }, size: 8 * 16 * 16 },
