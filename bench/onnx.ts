@@ -45,8 +45,17 @@ async function mnistModel(): Promise<{ model: LoadedModel; which: string }> {
   const classes = Array.from({ length: 10 }, (_, i) => String(i))
   const net = paperCnn([28, 28, 1], 10, 0)
   const info = {
-    name: 'paper_cnn', format: 'tfjs-layers', source: 'architectures.paperCnn', inputShape: [28, 28, 1] as [number, number, number],
-    inputRange: [0, 1] as [number, number], classes, layers: [], totalParams: net.countParams(), gradients: true, sha256: '', variant: '',
+    name: 'paper_cnn',
+    format: 'tfjs-layers',
+    source: 'architectures.paperCnn',
+    inputShape: [28, 28, 1] as [number, number, number],
+    inputRange: [0, 1] as [number, number],
+    classes,
+    layers: [],
+    totalParams: net.countParams(),
+    gradients: true,
+    sha256: '',
+    variant: '',
   }
   return { model: new LayersClassifier(net, info), which: 'paper CNN (seeded weights; no trained default model in resources/models)' }
 }
@@ -115,15 +124,27 @@ export async function benchOnnx(): Promise<BenchRow[]> {
     const ortForward = await medianMs(() => scorer.scoreBatch(pixels, BATCH), 9)
     const ortGrad = await medianMs(() => scorer.inputGradient?.(pixels, labels), 9)
     const wasmForward = await medianMs(() => tf.tidy(() => model.logits(images).dataSync()), 5)
-    const inputGrad = tf.grad((x: tf.Tensor) => tf.sum(tf.losses.softmaxCrossEntropy(oneHot, model.logits(x as tf.Tensor4D), undefined, 0, tf.Reduction.NONE)))
+    const inputGrad = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.losses.softmaxCrossEntropy(oneHot, model.logits(x as tf.Tensor4D), undefined, 0, tf.Reduction.NONE)),
+    )
     const wasmGrad = await medianMs(() => tf.tidy(() => inputGrad(images).dataSync()), 3)
     const torch = pytorchMs()
     const what = `MNIST ${which}, batch ${BATCH}`
     return [
       row(`onnx-forward-b256: onnxruntime 2 threads, ${what}; baseline: TF.js wasm forward`, ortForward, wasmForward, 0.2),
       row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: TF.js wasm input gradient`, ortGrad, wasmGrad, 0.1),
-      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: PyTorch 2 threads, weights frozen`, ortGrad, torch?.grad ?? null, 1),
-      row(`onnx-forward-b256: onnxruntime 2 threads, ${what}; baseline: PyTorch 2 threads (no_grad)`, ortForward, torch?.forward ?? null, 1),
+      row(
+        `onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: PyTorch 2 threads, weights frozen`,
+        ortGrad,
+        torch?.grad ?? null,
+        1,
+      ),
+      row(
+        `onnx-forward-b256: onnxruntime 2 threads, ${what}; baseline: PyTorch 2 threads (no_grad)`,
+        ortForward,
+        torch?.forward ?? null,
+        1,
+      ),
     ]
   } finally {
     await scorer.dispose()

@@ -4,6 +4,7 @@ import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
 import { registerGallery } from './commands/gallery'
 import { registerInfo } from './commands/info'
+import { registerMerge } from './commands/merge'
 import { registerModels } from './commands/models'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerModels(program)
   registerAttacks(program)
   registerGallery(program)
+  registerMerge(program)
   return program
 }

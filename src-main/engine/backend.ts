@@ -8,15 +8,22 @@ export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
 
 export interface BackendAttempt {
-  name: BackendName
+  name: BackendName | 'onnxruntime'
   ok: boolean
   reason: string
 }
 
+/** Who runs forward-only passes: TF.js itself, or onnxruntime-node (native, ships in its npm package). */
+export type ForwardEngine = 'tfjs' | 'onnxruntime'
+
+/** What a user may ask for: a TF.js backend, or onnxruntime for forward passes (TF.js behind it). */
+export type BackendRequest = BackendName | 'onnxruntime'
+
 export interface BackendChoice {
   backend: BackendName
+  forward: ForwardEngine
   attempts: BackendAttempt[]
-  /** Whether this backend wants one engine worker only (native addons must load once per process). */
+  /** One engine worker only: native addons load once per process, and they thread internally. */
   singleWorker: boolean
 }
 
@@ -54,9 +61,11 @@ const loaders: Record<BackendName, () => Promise<string | null>> = {
   cpu: tryCpu,
 }
 
-export function parseBackendName(value: string | undefined): BackendName | undefined {
+export function parseBackendName(value: string | undefined): BackendRequest | undefined {
   if (!value) return undefined
-  const aliases: Record<string, BackendName> = {
+  const aliases: Record<string, BackendRequest> = {
+    onnxruntime: 'onnxruntime',
+    ort: 'onnxruntime',
     'tfjs-node-gpu': 'tensorflow-gpu',
     'tensorflow-gpu': 'tensorflow-gpu',
     gpu: 'tensorflow-gpu',
@@ -75,7 +84,19 @@ export function parseBackendName(value: string | undefined): BackendName | undef
  * Picks the first backend of BACKEND_ORDER that loads, or only the one the user named.
  * Every skipped backend is recorded with the reason, so the UI can say why it was not used.
  */
-export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
+export async function chooseBackend(requested?: BackendRequest): Promise<BackendChoice> {
+  const forward: ForwardEngine = requested === 'onnxruntime' ? 'onnxruntime' : 'tfjs'
+  const ort = await probeOnnxRuntime(forward === 'onnxruntime')
+  if (forward === 'onnxruntime' && ort) {
+    throw new Error(`onnxruntime was requested but cannot run: ${ort}. Unset HFC_BACKEND or --backend to use TF.js.`)
+  }
+  const ortAttempt: BackendAttempt = {
+    name: 'onnxruntime',
+    ok: ort === null,
+    reason: ort ?? (forward === 'onnxruntime' ? 'selected for forward passes (gradients stay on TF.js)' : 'available: choose it with --backend onnxruntime for native forward passes'),
+  }
+  // onnxruntime has no gradients in Node: TF.js still runs behind it, on the first backend that loads.
+  const preferred = requested === 'onnxruntime' ? undefined : requested
   const attempts: BackendAttempt[] = []
   const order = preferred ? [preferred] : BACKEND_ORDER
   for (const name of order) {
@@ -88,11 +109,25 @@ export async function chooseBackend(preferred?: BackendName): Promise<BackendCho
         }
       }
       await tf.ready()
-      return { backend: name, attempts, singleWorker: name === 'tensorflow' || name === 'tensorflow-gpu' }
+      return { backend: name, forward, attempts: [...attempts, ortAttempt], singleWorker: name === 'tensorflow' || name === 'tensorflow-gpu' || forward === 'onnxruntime' }
     }
   }
   throw new Error(
     `No TF.js backend could start (${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}). ` +
       (preferred ? `Unset HFC_BACKEND or --backend to let HFC Lab pick one.` : 'Reinstall the app with npm ci.'),
   )
+}
+
+/**
+ * null when onnxruntime-node can run here, else why not. Only a requested onnxruntime is loaded
+ * (a native addon); otherwise it is merely found, so wasm workers do not each carry it.
+ */
+async function probeOnnxRuntime(load: boolean): Promise<string | null> {
+  try {
+    if (load) await import('onnxruntime-node')
+    else requireCjs.resolve('onnxruntime-node')
+    return null
+  } catch (e) {
+    return `onnxruntime-node is not usable (${(e as Error).message.split('\n')[0]})`
+  }
 }

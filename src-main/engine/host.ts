@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../protocol/errors'
 import type { CallOptions, LabApi } from '../protocol/lab-api'
 import { isMethodName, methods, type MethodName, type Params, type Result } from '../protocol/methods'
-import type { BackendChoice, BackendName } from './backend'
+import type { BackendChoice, BackendRequest } from './backend'
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag'
 import { routeFor } from './routing'
 import { describeZodError } from './to-envelope'
@@ -12,7 +12,7 @@ import { spawnEngineWorker } from './worker-url'
 
 export interface EngineHostOptions {
   /** Force one backend (else HFC_BACKEND, else the first that loads). */
-  backend?: BackendName
+  backend?: BackendRequest
   /** Pool size for wasm/cpu; native backends always get exactly one worker. Default: one per core. */
   workers?: number
 }
@@ -71,7 +71,7 @@ export class EngineHost implements LabApi {
     const slot = this.slots[index]
     if (slot.ready) return slot.ready
     const init: WorkerInit = {
-      backend: this.choice?.backend ?? this.options.backend,
+      backend: this.options.backend === 'onnxruntime' ? 'onnxruntime' : (this.choice?.backend ?? this.options.backend),
       workerIndex: index,
       workerCount: Math.max(this.slots.length, 1),
     }

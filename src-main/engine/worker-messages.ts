@@ -1,8 +1,8 @@
-import type { BackendChoice, BackendName } from './backend'
+import type { BackendChoice, BackendRequest } from './backend'
 import type { ServerMessage } from '../protocol/messages'
 
 export interface WorkerInit {
-  backend?: BackendName
+  backend?: BackendRequest
   workerIndex: number
   workerCount: number
 }

@@ -9,6 +9,8 @@ export interface BackendAttemptInfo {
 
 export interface EngineInfo {
   backend: string
+  /** Who runs forward-only passes: TF.js, or onnxruntime (when chosen with --backend onnxruntime). */
+  forward: 'tfjs' | 'onnxruntime'
   attempts: BackendAttemptInfo[]
   versions: { app: string; node: string; tfjs: string; electron?: string }
   /** Engine workers running batch jobs (one per core on wasm/cpu, exactly one on tfjs-node). */

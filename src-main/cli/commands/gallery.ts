@@ -1,17 +1,23 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
+import type { EngineHost } from '../../engine/host'
 import { parseDefense } from '../../protocol/models'
-import { printJson, progressBar, withEngine } from '../engine'
+import { progressBar, withEngine } from '../engine'
+import { addShardOptions, galleryBatchResult, printGallery, runShardCommand, type GalleryRunOptions } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'
+import { attackChoices } from './attacks'
+
+const collect = (value: string, previous: string[]) => [...previous, value]
 
 export function registerGallery(program: Command): void {
-  program
+  const gallery = program
     .command('gallery')
     .description("adversarial gallery export (the paper's Appendix C): PNG + .npy per sample and attack, contact sheets, index.html, manifest.json/.csv")
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
-    .requiredOption('--out <dir>', 'output folder')
+    .requiredOption('--out <dir>', "output folder (with --shard: this shard's folder, which keeps every sample; merge applies the filters)")
     .option('--attacks <ids>', 'comma-separated attack ids', 'hf,single-pixel,salt-pepper')
+    .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. salt-pepper.repetitions=3; see "hfc-lab attacks"', collect, [])
     .option('--n <n>', 'random N samples (with --seed)', Number)
     .option('--seed <s>', 'seed of the sample draw and of randomised attacks', Number, 0)
     .option('--limit <n>', 'first N images', Number)
@@ -22,10 +28,37 @@ export function registerGallery(program: Command): void {
     .option('--defense <spec>', 'none | d1:R | d2:R1[,R2]', 'none')
     .option('--force', 'overwrite an earlier export in --out')
     .option('--json', 'print a JSON summary on stdout')
-    .action(async (opts: { model: string; data: string; out: string; attacks: string; n?: number; seed: number; limit?: number; indices?: string; class?: number; misclassified?: boolean; onlyAllFooled?: boolean; defense: string; force?: boolean; json?: boolean }) => {
-      const result = await withEngine(program.opts(), async (host) => {
+  addShardOptions(gallery, 32).action(
+    async (opts: { model: string; data: string; out: string; attacks: string; param: string[]; n?: number; seed: number; limit?: number; indices?: string; class?: number; misclassified?: boolean; onlyAllFooled?: boolean; defense: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+      const defense = parseDefense(opts.defense)
+      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed, classIndex: opts.class }
+      const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        return { datasetId, modelId, info }
+      }
+      if (opts.shard) {
+        return runShardCommand(program.opts(), 'gallery', opts, selection, 32, async (host) => {
+          const attacks = await attackChoices(host, opts.attacks, opts.param, opts.seed)
+          const { datasetId, modelId, info } = await open(host)
+          const run: GalleryRunOptions = { attacks, defense, misclassifiedOnly: !!opts.misclassified, onlyAllFooled: !!opts.onlyAllFooled }
+          return {
+            run: { ...run },
+            model: { spec: opts.model, info },
+            runBatch: async (ids, dir, onProgress) =>
+              galleryBatchResult(
+                await host.call(
+                  'gallery.export',
+                  { modelId, datasetId, out: dir, attacks, seed: opts.seed, indices: ids.join(','), misclassifiedOnly: !!opts.misclassified, defense },
+                  { onProgress },
+                ),
+              ),
+          }
+        })
+      }
+      const result = await withEngine(program.opts(), async (host) => {
+        const attacks = await attackChoices(host, opts.attacks, opts.param, opts.seed)
+        const { datasetId, modelId } = await open(host)
         return host.call(
           'gallery.export',
           {
@@ -33,23 +66,16 @@ export function registerGallery(program: Command): void {
             datasetId,
             out: resolve(opts.out),
             force: !!opts.force,
-            attacks: opts.attacks.split(',').map((id) => ({ id: id.trim(), params: {} })),
-            n: opts.n,
-            seed: opts.seed,
-            limit: opts.limit,
-            indices: opts.indices,
-            classIndex: opts.class,
+            attacks,
+            ...selection,
             misclassifiedOnly: !!opts.misclassified,
             onlyAllFooled: !!opts.onlyAllFooled,
-            defense: parseDefense(opts.defense),
+            defense,
           },
           { onProgress: progressBar('gallery') },
         )
       })
-      if (opts.json) return printJson({ ...result, rows: undefined })
-      console.log(`${result.n} samples, ${result.written} written to ${result.out} (${result.allFooledCount} fooled by every attack)`)
-      for (const [key, a] of Object.entries(result.perAttack)) {
-        console.log(`  ${key.padEnd(12)} success ${(a.successRate * 100).toFixed(1)}%  median L2 ${a.medianL2?.toFixed(4) ?? '-'}  lost after PNG: ${result.lostAfterPng[key] ?? 0}`)
-      }
-    })
+      printGallery(result, !!opts.json)
+    },
+  )
 }

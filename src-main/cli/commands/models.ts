@@ -4,7 +4,9 @@ import { writeFileAtomic } from '../../engine/export/atomic-write'
 import { encodePng } from '../../engine/export/png'
 import { parseDefense } from '../../protocol/models'
 import { encodeNpy } from '../../protocol/npy'
+import type { EngineHost } from '../../engine/host'
 import { printJson, progressBar, withEngine } from '../engine'
+import { addShardOptions, printEvaluation, runShardCommand, writeEvaluation } from '../shard'
 import { kernelGridPixels } from '../kernel-grid'
 import { datasetSpec, modelSpec } from '../specs'
 
@@ -24,25 +26,47 @@ export function registerModels(program: Command): void {
       for (const l of info.layers) console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
     })
 
-  program
+  const evaluate = program
     .command('eval')
     .description('clean accuracy, per-class accuracy and confusion matrix, optionally under a defence')
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .option('--limit <n>', 'first N images', Number)
     .option('--indices <list>', 'images, e.g. 0-999')
+    .option('--n <n>', 'random N samples (with --seed)', Number)
+    .option('--seed <s>', 'seed of the sample draw', Number, 0)
     .option('--defense <spec>', 'none | d1:R | d2:R1[,R2,...]', 'none')
+    .option('--out <dir>', "write evaluation.json here (with --shard: this shard's folder)")
+    .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { model: string; data: string; limit?: number; indices?: string; defense: string; json?: boolean }) => {
-      const result = await withEngine(program.opts(), async (host) => {
+  addShardOptions(evaluate, 1000).action(
+    async (opts: { model: string; data: string; limit?: number; indices?: string; n?: number; seed: number; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+      const defense = parseDefense(opts.defense)
+      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
-        return host.call('model.evaluate', { modelId, datasetId, limit: opts.limit, indices: opts.indices, defense: parseDefense(opts.defense) }, { onProgress: progressBar('eval') })
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        return { datasetId, modelId, info }
+      }
+      if (opts.shard) {
+        return runShardCommand(program.opts(), 'eval', opts, selection, 1000, async (host) => {
+          const { datasetId, modelId, info } = await open(host)
+          return {
+            run: { defense },
+            model: { spec: opts.model, info },
+            runBatch: (ids, _dir, onProgress) => host.call('model.evaluate', { modelId, datasetId, defense, indices: ids.join(',') }, { onProgress }),
+          }
+        })
+      }
+      const result = await withEngine(program.opts(), async (host) => {
+        const { datasetId, modelId } = await open(host)
+        return host.call('model.evaluate', { modelId, datasetId, ...selection, defense }, { onProgress: progressBar('eval') })
       })
-      if (opts.json) return printJson(result)
-      console.log(`accuracy ${(result.accuracy * 100).toFixed(2)}% on ${result.n} images (defence ${result.defense})`)
-      for (const c of result.perClass) console.log(`  ${c.class.padEnd(14)} ${(c.accuracy * 100).toFixed(1).padStart(5)}%  (${c.n})`)
-    })
+      const out = opts.out ? resolve(opts.out) : undefined
+      if (out) await writeEvaluation(result, out, !!opts.force)
+      printEvaluation(result, !!opts.json, out)
+    },
+  )
 
   program
     .command('kernels')

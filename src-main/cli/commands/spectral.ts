@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { MaskChoice } from '../../protocol/spectral'
-import { printJson, progressBar, withEngine } from '../engine'
+import type { EngineHost } from '../../engine/host'
+import { progressBar, withEngine } from '../engine'
+import { addShardOptions, printFigure1, runShardCommand, writeFigure1 } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'
 
 function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
@@ -32,7 +34,7 @@ export function registerSpectral(program: Command): void {
       console.log(`wrote ${result.written} files to ${result.out}`)
     })
 
-  program
+  const figure1 = program
     .command('figure1')
     .description("the paper's Figure 1 search: samples predicted right on x and x_h but wrong on x_l (and the converse)")
     .requiredOption('--model <path>', 'model path or default id')
@@ -40,22 +42,39 @@ export function registerSpectral(program: Command): void {
     .requiredOption('--radius <r>', 'radius in frequency bins', Number)
     .option('--limit <n>', 'first N images', Number)
     .option('--indices <list>', 'images, e.g. 0-999')
+    .option('--n <n>', 'random N samples (with --seed)', Number)
+    .option('--seed <s>', 'seed of the sample draw', Number, 0)
     .option('--mask <kind>', 'circle | square | gaussian', 'circle')
     .option('--rule <rule>', 'strict | inclusive', 'strict')
+    .option('--out <dir>', "write figure1.json here (with --shard: this shard's folder)")
+    .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { model: string; data: string; radius: number; limit?: number; indices?: string; mask?: string; rule?: string; json?: boolean }) => {
+  addShardOptions(figure1, 500).action(
+    async (opts: { model: string; data: string; radius: number; limit?: number; indices?: string; n?: number; seed: number; mask?: string; rule?: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      const mask = maskFrom(opts)
+      const open = async (host: EngineHost) => {
+        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        return { datasetId, modelId, info }
+      }
+      if (opts.shard) {
+        return runShardCommand(program.opts(), 'figure1', opts, selection, 500, async (host) => {
+          const { datasetId, modelId, info } = await open(host)
+          return {
+            run: { radius: opts.radius, mask },
+            model: { spec: opts.model, info },
+            runBatch: (ids, _dir, onProgress) => host.call('spectral.figure1', { datasetId, modelId, radius: opts.radius, mask, indices: ids.join(',') }, { onProgress }),
+          }
+        })
+      }
       const result = await withEngine(program.opts(), async (host) => {
-        const [{ id: datasetId }, { id: modelId }] = [await host.call('data.open', datasetSpec(opts.data)), await host.call('model.open', modelSpec(opts.model))]
-        return host.call(
-          'spectral.figure1',
-          { datasetId, modelId, radius: opts.radius, mask: maskFrom(opts), limit: opts.limit, indices: opts.indices },
-          { onProgress: progressBar('figure 1') },
-        )
+        const { datasetId, modelId } = await open(host)
+        return host.call('spectral.figure1', { datasetId, modelId, radius: opts.radius, mask, ...selection }, { onProgress: progressBar('figure 1') })
       })
-      if (opts.json) return printJson(result)
-      const c = result.counts
-      console.log(`r = ${result.radius}, ${result.total} images: clean ${c.clean}, on x_l ${c.low}, on x_h ${c.high}`)
-      console.log(`right on x and x_h, wrong on x_l: ${c.highOnly} (${result.highOnly.slice(0, 20).map((s) => s.index).join(', ')}${c.highOnly > 20 ? ', ...' : ''})`)
-      console.log(`right on x and x_l, wrong on x_h: ${c.lowOnly}`)
-    })
+      const out = opts.out ? resolve(opts.out) : undefined
+      if (out) await writeFigure1(result, out, !!opts.force)
+      printFigure1(result, !!opts.json, out)
+    },
+  )
 }

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { encodeNpy } from '../../protocol/npy'
 import type { Dataset, ImageShape } from '../data/dataset'
 import { writeFileAtomic } from '../export/atomic-write'
-import { ContactSheet, sheetImage, sheetImageSize, type CaptionLine, type SheetCell } from '../export/contact-sheet'
+import { ContactSheet, sheetImageSize } from '../export/contact-sheet'
 import { galleryHtml } from '../export/gallery-html'
 import {
   manifestCsv,
@@ -19,21 +19,11 @@ import type { Classifier } from '../models/classifier'
 import { INDEX_HTML, MANIFEST_CSV, MANIFEST_JSON, attackFile, contactSheetName, originalPng, sampleStem } from './export-names'
 import type { GalleryBatch } from './gallery-batches'
 import { sampleSource } from './sample-source'
+import { sheetCells, sheetColumns, sheetTitle } from './sheet-cells'
 import type { GalleryRow, PlannedAttack } from './types'
-
-/** Header characters that fit the narrowest sheet column. */
-const SHEET_HEADER_CHARS = 15
-
-const percent = (p: number) => `${(p * 100).toFixed(1)}%`
 
 function className(classes: readonly string[], label: number): string {
   return classes[label] ?? String(label)
-}
-
-/** "3" for digit classes, "3 cat" where the class has a name. */
-function labelText(classes: readonly string[], label: number): string {
-  const name = className(classes, label)
-  return name === String(label) ? name : `${label} ${name}`
 }
 
 /**
@@ -56,10 +46,7 @@ export class GalleryExportWriter {
     private readonly dataset: Dataset,
     private readonly sheetRows: number,
   ) {
-    const title = `HFC LAB: ${manifest.model.name}${manifest.model.variant ? ` [${manifest.model.variant}]` : ''} ON ${manifest.dataset.name}`
-    // Long labels ("High Frequency (HF)") would be cut in a narrow column; the key reads better then.
-    const columns = plan.map((a) => (a.label.length <= SHEET_HEADER_CHARS ? a.label : a.key))
-    this.sheet = new ContactSheet(title, ['original', ...columns])
+    this.sheet = new ContactSheet(sheetTitle(manifest), sheetColumns(plan))
   }
 
   get filesWritten(): number {
@@ -123,7 +110,9 @@ export class GalleryExportWriter {
     for (const [slot, i] of kept.entries()) {
       const row = this.manifestRow(batch.rows[i], slot, rechecked)
       this.manifest.rows.push(row)
-      this.sheet.add(this.sheetCells(batch, i, row))
+      const pixels = (key: string) => batch.adversarial[key].subarray(i * size, (i + 1) * size)
+      const adversarial = Object.fromEntries(this.plan.map((a) => [a.key, pixels(a.key)]))
+      this.sheet.add(sheetCells(row, batch.clean.subarray(i * size, (i + 1) * size), adversarial, this.plan.map((a) => a.key), shape))
       if (this.sheet.rowCount >= this.sheetRows) await this.flushSheet()
     }
     this.manifest.counts.processed += batch.rows.length
@@ -167,43 +156,6 @@ export class GalleryExportWriter {
       original_png: originalPng(row.index),
       attacks,
     }
-  }
-
-  private sheetCells(batch: GalleryBatch, i: number, row: ManifestRow): SheetCell[] {
-    const [h, w, c] = this.dataset.info.shape
-    const size = h * w * c
-    const classes = this.model.info.classes
-    const original: SheetCell = {
-      image: sheetImage(batch.clean.subarray(i * size, (i + 1) * size), h, w, c),
-      lines: [
-        { text: `#${row.index} y=${labelText(this.dataset.info.classes, row.true_label)}` },
-        {
-          text: `p=${labelText(classes, row.clean.prediction)} ${percent(row.clean.confidence)}`,
-          tone: row.clean.prediction === row.true_label ? 'text' : 'bad',
-        },
-      ],
-    }
-    const attacks = this.plan.map((a): SheetCell => {
-      const e = row.attacks[a.key]
-      const cleanRight = row.clean.prediction === row.true_label
-      const verdict: CaptionLine = !e.success
-        ? { text: 'not fooled', tone: 'muted' }
-        : !cleanRight
-          ? { text: 'clean wrong', tone: 'muted' }
-          : e.still_adversarial_after_png
-            ? { text: 'fooled', tone: 'good' }
-            : { text: 'fooled, png lost', tone: 'bad' }
-      return {
-        image: sheetImage(batch.adversarial[a.key].subarray(i * size, (i + 1) * size), h, w, c),
-        lines: [
-          { text: `p=${labelText(classes, e.prediction)} ${percent(e.confidence)}` },
-          { text: `L2 ${e.l2.toFixed(3)}` },
-          { text: `Linf ${e.linf.toFixed(3)}` },
-          verdict,
-        ],
-      }
-    })
-    return [original, ...attacks]
   }
 }
 

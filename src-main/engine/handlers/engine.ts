@@ -10,6 +10,7 @@ export const engineHandlers: HandlerTable = {
     const native = state.backend.singleWorker
     return {
       backend: state.backend.backend,
+      forward: state.backend.forward,
       attempts: state.backend.attempts,
       versions: { app: APP_VERSION, node: process.versions.node, tfjs: tf.version_core, electron: process.versions.electron },
       workers: state.workerCount,

@@ -1,7 +1,8 @@
 import type { Defense, ModelSpec, ModelSummary } from '../../protocol/models'
 import { describeDefense } from '../../protocol/models'
 import { LabError } from '../errors'
-import { accuracy, withD1 } from '../eval'
+import { withD1 } from '../eval'
+import { attachScorer } from '../forward'
 import { forEachBatch, selectIndices } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
 import { theorem1Check } from '../jobs/theorem1'
@@ -58,6 +59,7 @@ export async function defended(state: EngineState, modelId: string, defense: Def
       throw new LabError('D2_LAYERS', `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`)
     }
     model = await lowPassKernels(loaded, defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })), { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' })
+    await attachScorer(state, model)
   }
   state.models.set(id, model)
   return { id, model }
@@ -79,6 +81,7 @@ export const modelHandlers: HandlerTable = {
     let model = state.models.get(id)
     if (!model) {
       model = await open(spec)
+      await attachScorer(state, model)
       state.models.set(id, model)
     }
     return { id, info: summarize(model) }
@@ -108,8 +111,13 @@ export const modelHandlers: HandlerTable = {
     const dataset = getDataset(state, datasetId)
     const { model } = await defended(state, modelId, defense)
     checkCompatible(model, dataset)
-    const report = await accuracy(model, { dataset, indices: selectIndices(dataset, selection) }, { batchSize: 256 }, ctx)
-    return evaluationFromConfusion(report.confusion, dataset.info.classes, describeDefense(defense))
+    const k = Math.max(dataset.info.classes.length, model.info.classes.length)
+    const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0))
+    await forEachBatch(dataset, selectIndices(dataset, selection), 256, ctx, 'accuracy', async ({ labels, images }) => {
+      const predicted = (await predictBatch(model, images)).labels
+      labels.forEach((y, i) => confusion[y][predicted[i]]++)
+    })
+    return evaluationFromConfusion(confusion, dataset.info.classes, describeDefense(defense))
   },
 
   async 'model.kernels'({ modelId, layer, radius, mask, mode }, _ctx, state) {

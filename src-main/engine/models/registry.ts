@@ -6,10 +6,11 @@ import { kerasH5Format } from './keras-h5-format'
 import type { LoadedModel } from './layers-classifier'
 import type { ModelFormat } from './model-format'
 import { probeModelPath } from './model-probe'
+import { onnxModelFormat } from '../onnx/open-onnx-model'
 import { tfjsLayersFormat } from './tfjs-layers-format'
 
 /** Every model format HFC Lab reads; the first whose matches() accepts a file opens it. */
-export const MODEL_FORMATS: readonly ModelFormat[] = [tfjsLayersFormat, graphModelFormat, kerasH5Format, kerasArchiveFormat]
+export const MODEL_FORMATS: readonly ModelFormat[] = [tfjsLayersFormat, graphModelFormat, kerasH5Format, kerasArchiveFormat, onnxModelFormat]
 
 /** Opens a model file (or a folder holding model.json) with the loader its content calls for. */
 export async function openModel(path: string, options: OpenModelOptions = {}): Promise<LoadedModel> {

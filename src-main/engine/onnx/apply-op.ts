@@ -9,7 +9,11 @@ const INT32_MAX = 2 ** 31 - 1
 export function constToTensor(c: ConstTensor): tf.Tensor {
   if (c.kind === 'float') return tf.tensor(c.values, c.dims, 'float32')
   if (c.kind === 'bool') return tf.tensor(Uint8Array.from(c.values), c.dims, 'bool')
-  return tf.tensor(Int32Array.from(c.values, (v) => Math.max(-INT32_MAX - 1, Math.min(INT32_MAX, v))), c.dims, 'int32')
+  return tf.tensor(
+    Int32Array.from(c.values, (v) => Math.max(-INT32_MAX - 1, Math.min(INT32_MAX, v))),
+    c.dims,
+    'int32',
+  )
 }
 
 export function tensorToConst(t: tf.Tensor): ConstTensor {

@@ -48,17 +48,36 @@ function tfPadding(params: Params, input: [number, number], kernel: number[]): '
     const [begin, end] = i === 0 ? [pt, pb] : [pl, pr]
     return begin === Math.floor(total / 2) && end === total - Math.floor(total / 2)
   })
-  return same ? 'same' : [[pt, pb], [pl, pr]]
+  return same
+    ? 'same'
+    : [
+        [pt, pb],
+        [pl, pr],
+      ]
 }
 
 /**
  * An ONNX Conv as a stock TF.js Conv2D (so D2, the kernel inspector and every other Layers tool see
  * an ordinary convolution), when TF.js can express it: one group, load-time weights, NHWC input.
  */
-function asConv2D(planned: PlannedNode, input: Symbol, plan: ModelPlan, names: LayerNames, built: tfl.layers.Layer[], weights: Map<tfl.layers.Layer, tf.Tensor[]>): Symbol | undefined {
+function asConv2D(
+  planned: PlannedNode,
+  input: Symbol,
+  plan: ModelPlan,
+  names: LayerNames,
+  built: tfl.layers.Layer[],
+  weights: Map<tfl.layers.Layer, tf.Tensor[]>,
+): Symbol | undefined {
   const { params, slots } = planned
   const [, w, b] = slots
-  if (planned.node.op !== 'Conv' || params.group !== 1 || input.tag !== 'nhwc' || w?.kind !== 'weight' || (b && b.kind !== 'weight' && b.kind !== 'absent')) return undefined
+  if (
+    planned.node.op !== 'Conv' ||
+    params.group !== 1 ||
+    input.tag !== 'nhwc' ||
+    w?.kind !== 'weight' ||
+    (b && b.kind !== 'weight' && b.kind !== 'absent')
+  )
+    return undefined
   if (dependsOnBatch(params)) return undefined
   const strides = params.strides as [number, number]
   const dilations = params.dilations as [number, number]
@@ -78,7 +97,12 @@ function asConv2D(planned: PlannedNode, input: Symbol, plan: ModelPlan, names: L
   }
   const bias = b?.kind === 'weight' ? plan.weights.get(b.name) : undefined
   const conv = tfl.layers.conv2d({
-    name, filters, kernelSize: [kh, kw], strides, padding: Array.isArray(padding) ? 'valid' : padding, useBias: bias !== undefined,
+    name,
+    filters,
+    kernelSize: [kh, kw],
+    strides,
+    padding: Array.isArray(padding) ? 'valid' : padding,
+    useBias: bias !== undefined,
   })
   const out = conv.apply(x) as tfl.SymbolicTensor
   const kernel = tf.tidy(() => tf.transpose(tf.tensor(oihw.values, oihw.dims), [2, 3, 1, 0]))
@@ -130,13 +154,27 @@ export function buildLayersModel(plan: ModelPlan, name: string): tfl.LayersModel
         symbols.set(node.outputs[0], { ...tensorInputs[0], tag: relabelled })
         continue
       }
-      const runTag = chooseRunTag(planned, tensorInputs, weightShapes.map((s) => s.length))
+      const runTag = chooseRunTag(
+        planned,
+        tensorInputs,
+        weightShapes.map((s) => s.length),
+      )
       let first = tensorInputs[0]
       if (node.op === 'Conv' && first && first.rank === 4 && first.tag !== 'nhwc') {
         // Bring the input to NHWC in its own layer so that the convolution can be a stock Conv2D.
         const retag = new (onnxLayerClass('Identity'))({
           name: names.take(`${node.name}_to_nhwc`),
-          spec: { op: 'Identity', node: '', params: { outputs: 1 }, slots: [{ tensor: 0 }], inTags: ['plain'], runTag: 'nhwc', outTags: ['nhwc'], outShapes: [tfShape(first.t.shape, 'nhwc')], weightShapes: [] },
+          spec: {
+            op: 'Identity',
+            node: '',
+            params: { outputs: 1 },
+            slots: [{ tensor: 0 }],
+            inTags: ['plain'],
+            runTag: 'nhwc',
+            outTags: ['nhwc'],
+            outShapes: [tfShape(first.t.shape, 'nhwc')],
+            weightShapes: [],
+          },
         })
         first = { t: retag.apply(first.t) as tfl.SymbolicTensor, tag: 'nhwc', rank: 4 }
         built.push(retag)
@@ -175,7 +213,17 @@ export function buildLayersModel(plan: ModelPlan, name: string): tfl.LayersModel
       // A fully convolutional head ends in [N, classes, 1, 1]; its scores are the flattened map.
       const flatten = new (onnxLayerClass('Flatten'))({
         name: names.take('hfc_flatten_output'),
-        spec: { op: 'Flatten', node: '', params: { axis: 1 }, slots: [{ tensor: 0 }], inTags: [output.tag], runTag: 'plain', outTags: ['plain'], outShapes: [[null, plan.outputShape[1]]], weightShapes: [] },
+        spec: {
+          op: 'Flatten',
+          node: '',
+          params: { axis: 1 },
+          slots: [{ tensor: 0 }],
+          inTags: [output.tag],
+          runTag: 'plain',
+          outTags: ['plain'],
+          outShapes: [[null, plan.outputShape[1]]],
+          weightShapes: [],
+        },
       })
       output = { t: flatten.apply(output.t) as tfl.SymbolicTensor, tag: 'plain', rank: 2 }
       built.push(flatten)

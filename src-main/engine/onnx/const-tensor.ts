@@ -69,6 +69,7 @@ export function toNumbers(t: ConstTensor): number[] {
 
 export function sameConst(a: ConstTensor, b: ConstTensor): boolean {
   if (a.kind !== b.kind || a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false
-  for (let i = 0; i < a.values.length; i++) if (a.values[i] !== b.values[i] && !(Number.isNaN(a.values[i]) && Number.isNaN(b.values[i]))) return false
+  for (let i = 0; i < a.values.length; i++)
+    if (a.values[i] !== b.values[i] && !(Number.isNaN(a.values[i]) && Number.isNaN(b.values[i]))) return false
   return true
 }

@@ -31,7 +31,10 @@ export interface ForwardGraph {
  */
 export function buildForwardGraph(model: tfl.LayersModel, options: ForwardGraphOptions = {}): ForwardGraph {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new LabError('EXPORT_UNSUPPORTED_LAYER', `The model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; HFC Lab writes single-input classifiers as ONNX.`)
+    throw new LabError(
+      'EXPORT_UNSUPPORTED_LAYER',
+      `The model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; HFC Lab writes single-input classifiers as ONNX.`,
+    )
   }
   const [, h, w, c] = model.inputs[0].shape as number[]
   const layout = options.inputLayout ?? 'nchw'

@@ -43,7 +43,15 @@ function unbroadcast(c: RuleContext, g: string, target: string): string {
   if (same(gs, ts)) return g
   const offset = gs.length - ts.length
   const axes = gs.flatMap((d, i) => (i < offset || (ts[i - offset] === 1 && d !== 1) ? [i] : []))
-  const reduced = axes.length === 0 ? g : c.emit('ReduceSum', [g, c.ints(axes)], { keepdims: 1 }, gs.map((d, i) => (axes.includes(i) ? 1 : d)))
+  const reduced =
+    axes.length === 0
+      ? g
+      : c.emit(
+          'ReduceSum',
+          [g, c.ints(axes)],
+          { keepdims: 1 },
+          gs.map((d, i) => (axes.includes(i) ? 1 : d)),
+        )
   return c.emit('Reshape', [reduced, c.emit('Shape', [target], {}, [ts.length])], {}, ts)
 }
 
@@ -82,11 +90,15 @@ function cmp(c: RuleContext, op: string, x: string, value: number): string {
 function adjointKernel(values: ArrayLike<number>, [o, ig, kh, kw]: number[], group: number): Float32Array {
   const og = o / group
   const out = new Float32Array(values.length)
-  for (let g = 0; g < group; g++) for (let oo = 0; oo < og; oo++) for (let i = 0; i < ig; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
-    const from = ((((g * og + oo) * ig + i) * kh + y) * kw + x)
-    const to = ((((g * ig + i) * og + oo) * kh + (kh - 1 - y)) * kw + (kw - 1 - x))
-    out[to] = values[from]
-  }
+  for (let g = 0; g < group; g++)
+    for (let oo = 0; oo < og; oo++)
+      for (let i = 0; i < ig; i++)
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++) {
+            const from = (((g * og + oo) * ig + i) * kh + y) * kw + x
+            const to = (((g * ig + i) * og + oo) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)
+            out[to] = values[from]
+          }
   return out
 }
 
@@ -112,12 +124,29 @@ function convBackward(c: RuleContext): (string | undefined)[] {
   const adjointPads = [(kh - 1) * dh - pt, (kw - 1) * dw - pl, (kh - 1) * dh - pb, (kw - 1) * dw - pr]
   if (sh === 1 && sw === 1 && values && ws[1] * group >= 8 && adjointPads.every((v) => v >= 0)) {
     const kernel = c.floats(adjointKernel(values, ws, group), [ws[1] * group, ws[0] / group, kh, kw])
-    return [c.emit('Conv', [c.dy[0] as string, kernel], { kernel_shape: [kh, kw], strides: [1, 1], dilations: [dh, dw], group, pads: adjointPads }, c.shape(x))]
+    return [
+      c.emit(
+        'Conv',
+        [c.dy[0] as string, kernel],
+        { kernel_shape: [kh, kw], strides: [1, 1], dilations: [dh, dw], group, pads: adjointPads },
+        c.shape(x),
+      ),
+    ]
   }
   const outputPadding = [h - (sh * (oh - 1) + (kh - 1) * dh + 1 - pt - pb), wd - (sw * (ow - 1) + (kw - 1) * dw + 1 - pl - pr)]
-  const dx = c.emit('ConvTranspose', [c.dy[0] as string, w], {
-    kernel_shape: [kh, kw], strides: [sh, sw], dilations: [dh, dw], group, pads: [pt, pl, pb, pr], output_padding: outputPadding,
-  }, c.shape(x))
+  const dx = c.emit(
+    'ConvTranspose',
+    [c.dy[0] as string, w],
+    {
+      kernel_shape: [kh, kw],
+      strides: [sh, sw],
+      dilations: [dh, dw],
+      group,
+      pads: [pt, pl, pb, pr],
+      output_padding: outputPadding,
+    },
+    c.shape(x),
+  )
   return [dx]
 }
 
@@ -125,9 +154,20 @@ function convTransposeBackward(c: RuleContext): (string | undefined)[] {
   const [x, w] = c.node.inputs
   if (c.needs(1) || (c.node.inputs[2] && c.needs(2))) throw noGradient(c.node, 'computed weights')
   const p = c.params
-  return [c.emit('Conv', [c.dy[0] as string, w], {
-    kernel_shape: p.kernel as number[], strides: p.strides as number[], dilations: p.dilations as number[], group: p.group as number, pads: p.pads as number[],
-  }, c.shape(x))]
+  return [
+    c.emit(
+      'Conv',
+      [c.dy[0] as string, w],
+      {
+        kernel_shape: p.kernel as number[],
+        strides: p.strides as number[],
+        dilations: p.dilations as number[],
+        group: p.group as number,
+        pads: p.pads as number[],
+      },
+      c.shape(x),
+    ),
+  ]
 }
 
 /**
@@ -147,7 +187,8 @@ function maxPoolBackward(c: RuleContext): (string | undefined)[] {
   const dy = c.gateOnOutput ? gate(c, cmp(c, 'Greater', y, 0), c.dy[0] as string) : (c.dy[0] as string)
   const attributes = { kernel_shape: [kh, kw], strides: [sh, sw], pads: p.pads as number[], ceil_mode: p.ceilMode as number }
   const indices = c.emitMany('MaxPool', [x], attributes, [ys, ys])[1]
-  if (kh <= sh && kw <= sw) {
+  // MaxUnpool cannot take the ceil-mode extra rows (its inferred size would exceed the input).
+  if (kh <= sh && kw <= sw && (p.extra as number[]).every((v) => v === 0)) {
     const { ceil_mode: _ceil, ...unpool } = attributes
     return [c.emit('MaxUnpool', [dy, indices, c.emit('Shape', [x], {}, [4])], unpool, xs)]
   }
@@ -175,9 +216,20 @@ function averagePoolBackward(c: RuleContext): (string | undefined)[] {
   const scaled = c.emit('Div', [c.dy[0] as string, counts], {}, c.shape(c.dy[0] as string))
   const ones = c.floats(new Float32Array(channels * kh * kw).fill(1), [channels, 1, kh, kw])
   const outputPadding = [h - (sh * (oh - 1) + kh - pt - pb - eh), w - (sw * (ow - 1) + kw - pl - pr - ew)]
-  return [c.emit('ConvTranspose', [scaled, ones], {
-    kernel_shape: [kh, kw], strides: [sh, sw], group: channels, pads: [pt, pl, pb + eh, pr + ew], output_padding: outputPadding,
-  }, c.shape(x))]
+  return [
+    c.emit(
+      'ConvTranspose',
+      [scaled, ones],
+      {
+        kernel_shape: [kh, kw],
+        strides: [sh, sw],
+        group: channels,
+        pads: [pt, pl, pb + eh, pr + ew],
+        output_padding: outputPadding,
+      },
+      c.shape(x),
+    ),
+  ]
 }
 
 function globalAverageBackward(c: RuleContext): (string | undefined)[] {
@@ -235,7 +287,12 @@ function swapLast(c: RuleContext, t: string): string {
   const s = c.shape(t)
   const perm = s.map((_, i) => i)
   ;[perm[s.length - 2], perm[s.length - 1]] = [perm[s.length - 1], perm[s.length - 2]]
-  return c.emit('Transpose', [t], { perm }, perm.map((p) => s[p]))
+  return c.emit(
+    'Transpose',
+    [t],
+    { perm },
+    perm.map((p) => s[p]),
+  )
 }
 
 function matMulBackward(c: RuleContext): (string | undefined)[] {
@@ -245,12 +302,26 @@ function matMulBackward(c: RuleContext): (string | undefined)[] {
   const out: (string | undefined)[] = []
   if (c.needs(0)) {
     const bt = swapLast(c, b)
-    const full = c.emit('MatMul', [g, bt], {}, broadcast(c.shape(g), c.shape(bt)).slice(0, -1).concat(c.shape(bt).at(-1) as number))
+    const full = c.emit(
+      'MatMul',
+      [g, bt],
+      {},
+      broadcast(c.shape(g), c.shape(bt))
+        .slice(0, -1)
+        .concat(c.shape(bt).at(-1) as number),
+    )
     out[0] = unbroadcast(c, full, a)
   }
   if (c.needs(1)) {
     const at = swapLast(c, a)
-    const full = c.emit('MatMul', [at, g], {}, broadcast(c.shape(at), c.shape(g)).slice(0, -2).concat([c.shape(at).at(-2) as number, c.shape(g).at(-1) as number]))
+    const full = c.emit(
+      'MatMul',
+      [at, g],
+      {},
+      broadcast(c.shape(at), c.shape(g))
+        .slice(0, -2)
+        .concat([c.shape(at).at(-2) as number, c.shape(g).at(-1) as number]),
+    )
     out[1] = unbroadcast(c, full, b)
   }
   return out
@@ -270,7 +341,9 @@ function concatBackward(c: RuleContext): (string | undefined)[] {
 }
 
 function splitBackward(c: RuleContext): (string | undefined)[] {
-  const parts = c.node.outputs.map((o, k) => c.dy[k] ?? c.emit('ConstantOfShape', [c.emit('Shape', [o], {}, [c.shape(o).length])], {}, c.shape(o)))
+  const parts = c.node.outputs.map(
+    (o, k) => c.dy[k] ?? c.emit('ConstantOfShape', [c.emit('Shape', [o], {}, [c.shape(o).length])], {}, c.shape(o)),
+  )
   return [c.emit('Concat', parts, { axis: c.params.axis as number }, c.shape(c.node.inputs[0]))]
 }
 
@@ -301,7 +374,9 @@ function padBackward(c: RuleContext): (string | undefined)[] {
   // Only padded axes are sliced, so the batch axis never gets a fixed size.
   const axes = xs.flatMap((_, i) => (pads[i] !== 0 || pads[i + rank] !== 0 ? [i] : []))
   if (axes.length === 0) return [c.dy[0]]
-  return [c.emit('Slice', [c.dy[0] as string, c.ints(axes.map((i) => pads[i])), c.ints(axes.map((i) => pads[i] + xs[i])), c.ints(axes)], {}, xs)]
+  return [
+    c.emit('Slice', [c.dy[0] as string, c.ints(axes.map((i) => pads[i])), c.ints(axes.map((i) => pads[i] + xs[i])), c.ints(axes)], {}, xs),
+  ]
 }
 
 function reduceBackward(mean: boolean): Rule {
@@ -310,7 +385,10 @@ function reduceBackward(mean: boolean): Rule {
     const xs = c.shape(x)
     const axes = c.params.axes as number[]
     const kept = xs.map((d, i) => (axes.includes(i) ? 1 : d))
-    const g = c.params.keepDims === 1 ? (c.dy[0] as string) : c.emit('Reshape', [c.dy[0] as string, c.ints(kept.map((d, i) => (i === 0 ? -1 : d)))], {}, kept)
+    const g =
+      c.params.keepDims === 1
+        ? (c.dy[0] as string)
+        : c.emit('Reshape', [c.dy[0] as string, c.ints(kept.map((d, i) => (i === 0 ? -1 : d)))], {}, kept)
     const count = axes.reduce((a, i) => a * xs[i], 1)
     const scaled = mean ? c.emit('Div', [g, c.scalar(count)], {}, kept) : g
     return [c.emit('Expand', [scaled, c.emit('Shape', [x], {}, [xs.length])], {}, xs)]
@@ -356,7 +434,10 @@ function binary(op: 'Add' | 'Sub' | 'Mul' | 'Div'): Rule {
 }
 
 function noGradient(node: OnnxNode, what: string): LabError {
-  return new LabError('ORT_NO_GRADIENT', `The onnxruntime backend cannot take input gradients through node '${node.name}' (${node.op} with ${what}). Use the TF.js backend for gradient attacks on this model.`)
+  return new LabError(
+    'ORT_NO_GRADIENT',
+    `The onnxruntime backend cannot take input gradients through node '${node.name}' (${node.op} with ${what}). Use the TF.js backend for gradient attacks on this model.`,
+  )
 }
 
 const pass: Rule = (c) => [c.dy[0]]
@@ -367,7 +448,9 @@ const RULES: Record<string, Rule> = {
   // Gated on the output: then the backward pass does not need the convolution's own output, and
   // onnxruntime can still fuse Conv + Relu in the forward pass.
   Relu: (c) => (c.gateOnOutput ? [c.dy[0]] : [gate(c, cmp(c, 'Greater', c.node.outputs[0], 0), c.dy[0] as string)]),
-  LeakyRelu: elementwise((c, x, _y, g) => c.emit('Where', [cmp(c, 'Greater', x, 0), g, mul(c, g, c.scalar(c.params.alpha as number))], {}, c.shape(g))),
+  LeakyRelu: elementwise((c, x, _y, g) =>
+    c.emit('Where', [cmp(c, 'Greater', x, 0), g, mul(c, g, c.scalar(c.params.alpha as number))], {}, c.shape(g)),
+  ),
   Sigmoid: elementwise((c, _x, y, g) => mul(c, g, mul(c, y, c.emit('Sub', [c.scalar(1), y], {}, c.shape(y))))),
   Tanh: elementwise((c, _x, y, g) => mul(c, g, c.emit('Sub', [c.scalar(1), mul(c, y, y)], {}, c.shape(y)))),
   Exp: elementwise((c, _x, y, g) => mul(c, g, y)),
@@ -380,8 +463,17 @@ const RULES: Record<string, Rule> = {
     return c.emit('Where', [cmp(c, 'Greater', x, 0), mul(c, g, c.scalar(gamma)), negative], {}, c.shape(g))
   }),
   Softplus: elementwise((c, x, _y, g) => mul(c, g, c.emit('Sigmoid', [x], {}, c.shape(x)))),
-  Elu: elementwise((c, x, y, g) => c.emit('Where', [cmp(c, 'Greater', x, 0), g, mul(c, g, c.emit('Add', [y, c.scalar(c.params.alpha as number)], {}, c.shape(y)))], {}, c.shape(g))),
-  Erf: elementwise((c, x, _y, g) => mul(c, g, mul(c, c.scalar(2 / Math.sqrt(Math.PI)), c.emit('Exp', [c.emit('Neg', [mul(c, x, x)], {}, c.shape(x))], {}, c.shape(x))))),
+  Elu: elementwise((c, x, y, g) =>
+    c.emit(
+      'Where',
+      [cmp(c, 'Greater', x, 0), g, mul(c, g, c.emit('Add', [y, c.scalar(c.params.alpha as number)], {}, c.shape(y)))],
+      {},
+      c.shape(g),
+    ),
+  ),
+  Erf: elementwise((c, x, _y, g) =>
+    mul(c, g, mul(c, c.scalar(2 / Math.sqrt(Math.PI)), c.emit('Exp', [c.emit('Neg', [mul(c, x, x)], {}, c.shape(x))], {}, c.shape(x)))),
+  ),
   Clip: (c) => {
     const x = c.node.inputs[0]
     let inside = c.dy[0] as string
@@ -397,7 +489,12 @@ const RULES: Record<string, Rule> = {
   HardSwish: elementwise((c, x, _y, g) => {
     // d/dx x·clip(x/6 + 1/2, 0, 1) = 0 below -3, 1 above 3, (2x + 3)/6 between.
     const mid = c.emit('Add', [mul(c, x, c.scalar(1 / 3)), c.scalar(0.5)], {}, c.shape(x))
-    const slope = c.emit('Where', [cmp(c, 'Greater', x, 3), c.scalar(1), c.emit('Where', [cmp(c, 'Less', x, -3), c.scalar(0), mid], {}, c.shape(x))], {}, c.shape(x))
+    const slope = c.emit(
+      'Where',
+      [cmp(c, 'Greater', x, 3), c.scalar(1), c.emit('Where', [cmp(c, 'Less', x, -3), c.scalar(0), mid], {}, c.shape(x))],
+      {},
+      c.shape(x),
+    )
     return mul(c, g, slope)
   }),
   PRelu: (c) => {
@@ -471,7 +568,8 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
   const forward = [...b.nodes]
   const dependsOnInput = new Set([input])
   for (const node of forward) if (node.inputs.some((i) => dependsOnInput.has(i))) node.outputs.forEach((o) => dependsOnInput.add(o))
-  const emit = (op: string, inputs: string[], attributes: Record<string, AttributeValue>, shape: number[]) => b.nodeWithShapes(op, inputs, attributes, [shape])[0]
+  const emit = (op: string, inputs: string[], attributes: Record<string, AttributeValue>, shape: number[]) =>
+    b.nodeWithShapes(op, inputs, attributes, [shape])[0]
   const ints = (values: number[]) => b.constant(constTensor('int', [values.length], values))
   const scalarOf = (v: number) => b.floatScalar(v)
   const shape = (name: string) => b.shape(name)

@@ -129,7 +129,10 @@ export class OnnxGraphBuilder implements OnnxEmitter {
       const constant = operands.every((v) => !v || v.constant)
       results.forEach((t, k) => {
         if (k < names.length) {
-          this.values.set(names[k], constant ? { shape: t.shape, constant: tensorToConst(t), batched: false } : { shape: t.shape, tensor: t, batched: true })
+          this.values.set(
+            names[k],
+            constant ? { shape: t.shape, constant: tensorToConst(t), batched: false } : { shape: t.shape, tensor: t, batched: true },
+          )
         }
         if (constant || k >= names.length) t.dispose()
       })

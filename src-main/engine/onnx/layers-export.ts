@@ -40,7 +40,14 @@ function samePads(input: number, kernel: number, stride: number, dilation: numbe
 }
 
 /** ONNX pads [top, left, bottom, right] of a TF.js 'same'/'valid' window on an NCHW tensor. */
-function windowPads(b: OnnxGraphBuilder, x: string, padding: unknown, kernel: number[], strides: number[], dilations: number[] = [1, 1]): number[] {
+function windowPads(
+  b: OnnxGraphBuilder,
+  x: string,
+  padding: unknown,
+  kernel: number[],
+  strides: number[],
+  dilations: number[] = [1, 1],
+): number[] {
   if (padding !== 'same') return [0, 0, 0, 0]
   const [, , h, w] = b.shape(x)
   const [t, bo] = samePads(h, kernel[0], strides[0], dilations[0])
@@ -50,7 +57,9 @@ function windowPads(b: OnnxGraphBuilder, x: string, padding: unknown, kernel: nu
 
 /** A layer weight by its short name (kernel, bias, gamma, ...), or undefined. */
 function weight(layer: tfl.layers.Layer, short: string): tf.Tensor | undefined {
-  const index = layer.weights.findIndex((w) => w.originalName.split('/').pop() === short || w.name.split('/').pop()?.replace(/_\d+$/, '') === short)
+  const index = layer.weights.findIndex(
+    (w) => w.originalName.split('/').pop() === short || w.name.split('/').pop()?.replace(/_\d+$/, '') === short,
+  )
   return index >= 0 ? layer.getWeights()[index] : undefined
 }
 
@@ -63,9 +72,12 @@ function oihw(b: OnnxGraphBuilder, kernel: tf.Tensor): string {
   const [kh, kw, cin, cout] = kernel.shape
   const v = kernel.dataSync()
   const out = new Float32Array(v.length)
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
-    out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o]
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) {
+          out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o]
+        }
   return b.floatConstant(out, [cout, cin, kh, kw])
 }
 
@@ -107,7 +119,10 @@ export function activation(b: OnnxGraphBuilder, name: string, x: Tagged, where: 
       return { name: b.node('Mul', [x.name, b.node('Tanh', [b.node('Softplus', [x.name])[0]])[0]])[0], tag: x.tag }
     case 'gelu': {
       const erf = b.node('Erf', [b.node('Mul', [x.name, b.floatScalar(Math.SQRT1_2)])[0]])[0]
-      return { name: b.node('Mul', [b.node('Mul', [x.name, b.floatScalar(0.5)])[0], b.node('Add', [erf, b.floatScalar(1)])[0]])[0], tag: x.tag }
+      return {
+        name: b.node('Mul', [b.node('Mul', [x.name, b.floatScalar(0.5)])[0], b.node('Add', [erf, b.floatScalar(1)])[0]])[0],
+        tag: x.tag,
+      }
     }
     default:
       throw new LabError('EXPORT_UNSUPPORTED_LAYER', `Layer '${where}' uses the activation '${name}', which HFC Lab cannot write as ONNX.`)
@@ -125,7 +140,13 @@ function conv2d(b: OnnxGraphBuilder, layer: tfl.layers.Layer, [input]: Tagged[],
   const ks = [kernel.shape[0] as number, kernel.shape[1] as number]
   const bias = weight(layer, 'bias')
   const inputs = [x, oihw(b, kernel), ...(bias ? [constant(b, bias)] : [])]
-  const y = b.node('Conv', inputs, { kernel_shape: ks, strides, dilations, group: 1, pads: windowPads(b, x, c.padding, ks, strides, dilations) })[0]
+  const y = b.node('Conv', inputs, {
+    kernel_shape: ks,
+    strides,
+    dilations,
+    group: 1,
+    pads: windowPads(b, x, c.padding, ks, strides, dilations),
+  })[0]
   return [activation(b, String(c.activation ?? 'linear'), { name: y, tag: 'nhwc' }, layer.name)]
 }
 
@@ -137,14 +158,23 @@ function depthwise(b: OnnxGraphBuilder, layer: tfl.layers.Layer, [input]: Tagged
   // Depthwise output channel c·m + j uses kernel[:, :, c, j]: ONNX weights [cin·m, 1, kh, kw].
   const v = kernel.dataSync()
   const w = new Float32Array(v.length)
-  for (let y = 0; y < kh; y++) for (let xx = 0; xx < kw; xx++) for (let ci = 0; ci < cin; ci++) for (let j = 0; j < m; j++) {
-    w[(((ci * m + j) * kh) + y) * kw + xx] = v[((y * kw + xx) * cin + ci) * m + j]
-  }
+  for (let y = 0; y < kh; y++)
+    for (let xx = 0; xx < kw; xx++)
+      for (let ci = 0; ci < cin; ci++)
+        for (let j = 0; j < m; j++) {
+          w[((ci * m + j) * kh + y) * kw + xx] = v[((y * kw + xx) * cin + ci) * m + j]
+        }
   const strides = pair(c.strides)
   const dilations = pair(c.dilationRate)
   const bias = weight(layer, 'bias')
   const inputs = [x, b.floatConstant(w, [cin * m, 1, kh, kw]), ...(bias ? [constant(b, bias)] : [])]
-  const y = b.node('Conv', inputs, { kernel_shape: [kh, kw], strides, dilations, group: cin, pads: windowPads(b, x, c.padding, [kh, kw], strides, dilations) })[0]
+  const y = b.node('Conv', inputs, {
+    kernel_shape: [kh, kw],
+    strides,
+    dilations,
+    group: cin,
+    pads: windowPads(b, x, c.padding, [kh, kw], strides, dilations),
+  })[0]
   return [activation(b, String(c.activation ?? 'linear'), { name: y, tag: 'nhwc' }, layer.name)]
 }
 
@@ -186,7 +216,10 @@ function batchNorm(b: OnnxGraphBuilder, layer: tfl.layers.Layer, [input]: Tagged
   const rank = b.shape(input.name).length
   const axis = Array.isArray(c.axis) ? (c.axis as number[])[0] : (c.axis as number)
   if (onnxAxis(axis, rank, rank === 4 ? 'nhwc' : 'plain') !== 1) {
-    throw new LabError('EXPORT_UNSUPPORTED_LAYER', `BatchNormalization '${layer.name}' normalises axis ${axis}; HFC Lab writes channel-axis batch norm only.`)
+    throw new LabError(
+      'EXPORT_UNSUPPORTED_LAYER',
+      `BatchNormalization '${layer.name}' normalises axis ${axis}; HFC Lab writes channel-axis batch norm only.`,
+    )
   }
   const x = toTag(b, input, 'nhwc')
   const mean = weight(layer, 'moving_mean')
@@ -197,7 +230,9 @@ function batchNorm(b: OnnxGraphBuilder, layer: tfl.layers.Layer, [input]: Tagged
   const beta = weight(layer, 'beta')
   const scale = gamma ? constant(b, gamma) : b.floatConstant(new Float32Array(channels).fill(1), [channels])
   const shift = beta ? constant(b, beta) : b.floatConstant(new Float32Array(channels), [channels])
-  const y = b.node('BatchNormalization', [x, scale, shift, constant(b, mean), constant(b, variance)], { epsilon: Number(c.epsilon ?? 1e-3) })[0]
+  const y = b.node('BatchNormalization', [x, scale, shift, constant(b, mean), constant(b, variance)], {
+    epsilon: Number(c.epsilon ?? 1e-3),
+  })[0]
   return [{ name: y, tag: rank === 4 ? 'nhwc' : 'plain' }]
 }
 
@@ -251,7 +286,9 @@ const KERAS_EMITTERS: Record<string, Emitter> = {
     const x = toTag(b, input, 'plain')
     return [{ name: b.node('Reshape', [x, b.ints([{ perBatch: 1, offset: 0 }, ...(c.targetShape as number[])], x)])[0], tag: 'plain' }]
   },
-  Permute: (b, _layer, [input], c) => [{ name: b.node('Transpose', [toTag(b, input, 'plain')], { perm: [0, ...(c.dims as number[])] })[0], tag: 'plain' }],
+  Permute: (b, _layer, [input], c) => [
+    { name: b.node('Transpose', [toTag(b, input, 'plain')], { perm: [0, ...(c.dims as number[])] })[0], tag: 'plain' },
+  ],
   Add: merge('Add'),
   Multiply: merge('Mul'),
   Maximum: merge('Max'),
@@ -286,8 +323,10 @@ export function emitLayer(b: OnnxGraphBuilder, layer: tfl.layers.Layer, inputs: 
   if (layer instanceof OnnxOpLayer) return onnxOpLayer(b, layer, inputs)
   const emitter = KERAS_EMITTERS[layer.getClassName()]
   if (!emitter) {
-    throw new LabError('EXPORT_UNSUPPORTED_LAYER', `Layer '${layer.name}' (${layer.getClassName()}) cannot be written as ONNX yet. Layers HFC Lab writes: ${Object.keys(KERAS_EMITTERS).join(', ')}, and layers read from ONNX files.`)
+    throw new LabError(
+      'EXPORT_UNSUPPORTED_LAYER',
+      `Layer '${layer.name}' (${layer.getClassName()}) cannot be written as ONNX yet. Layers HFC Lab writes: ${Object.keys(KERAS_EMITTERS).join(', ')}, and layers read from ONNX files.`,
+    )
   }
   return emitter(b, layer, inputs, layer.getConfig() as Config)
 }
-

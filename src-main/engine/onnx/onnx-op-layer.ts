@@ -74,7 +74,11 @@ export class OnnxOpLayer extends tfl.layers.Layer {
       const operands = this.spec.slots.map((slot, i) => {
         if (!slot) return undefined
         const [value, tag]: [tf.Tensor, Tag] =
-          'tensor' in slot ? [xs[slot.tensor], inTags[slot.tensor]] : 'weight' in slot ? [weights[slot.weight], 'plain'] : [constToTensor({ ...slot.const, values: Float64Array.from(slot.const.values) }), 'plain']
+          'tensor' in slot
+            ? [xs[slot.tensor], inTags[slot.tensor]]
+            : 'weight' in slot
+              ? [weights[slot.weight], 'plain']
+              : [constToTensor({ ...slot.const, values: Float64Array.from(slot.const.values) }), 'plain']
         if (op.layout === 'follow') return alignOperand(value, tag, runTag)
         return retag(value, tag, op.layout === 'spatial' && i === 0 ? runTag : 'plain')
       })

@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light'
+import protobuf from 'protobufjs/light.js'
 import schema from './onnx-schema.json'
 
 /**
@@ -6,7 +6,7 @@ import schema from './onnx-schema.json'
  * protobufjs reflection. It is loaded from its JSON form so that no .proto file has to be found on
  * disk at run time (bundles, packaged apps); a unit test checks that the JSON matches onnx.proto.
  * Regenerate after replacing onnx.proto:
- *   node -e "const pb=require('protobufjs');require('fs').writeFileSync('onnx-schema.json',JSON.stringify(pb.loadSync('onnx.proto').toJSON())+'\n')"
+ *   node -e "const pb=require('protobufjs');require('fs').writeFileSync('onnx-schema.json',JSON.stringify(pb.loadSync('onnx.proto').toJSON()))" && npx prettier --write onnx-schema.json
  */
 const root = protobuf.Root.fromJSON(schema as protobuf.INamespace)
 const modelType = root.lookupType('onnx.ModelProto')

@@ -38,7 +38,10 @@ export async function openOnnxModel(path: string, options: OnnxOpenOptions = {})
       format: `onnx (opset ${graph.opset}${graph.producer ? `, ${graph.producer}` : ''})`,
       source: path,
       files,
-      metadata: { inputRange: parseJson(graph.metadata[ONNX_METADATA.inputRange]), classes: parseJson(graph.metadata[ONNX_METADATA.classes]) },
+      metadata: {
+        inputRange: parseJson(graph.metadata[ONNX_METADATA.inputRange]),
+        classes: parseJson(graph.metadata[ONNX_METADATA.classes]),
+      },
       outputSoftmaxRemoved: prepared.outputSoftmaxRemoved,
     },
     options,

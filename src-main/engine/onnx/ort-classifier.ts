@@ -43,7 +43,10 @@ export interface OrtClassifierOptions {
 
 function graphBytes(model: LoadedModel, options: ForwardGraphOptions, withGradient: boolean): Uint8Array {
   if (!model.model) {
-    throw new LabError('ORT_NO_LAYERS', `${model.info.name} is a TF.js graph model, which HFC Lab cannot write as ONNX; run it on a TF.js backend.`)
+    throw new LabError(
+      'ORT_NO_LAYERS',
+      `${model.info.name} is a TF.js graph model, which HFC Lab cannot write as ONNX; run it on a TF.js backend.`,
+    )
   }
   const { builder, input, logits } = buildForwardGraph(model.model, options)
   try {
@@ -88,7 +91,8 @@ class OrtClassifier implements BatchScorer {
     const oneHot = new Float32Array(n * classes)
     for (let i = 0; i < n; i++) {
       const label = labels[i]
-      if (!Number.isInteger(label) || label < 0 || label >= classes) throw new LabError('ORT_BAD_LABEL', `Label ${label} is not a class index of ${this.info.name} (0 to ${classes - 1}).`)
+      if (!Number.isInteger(label) || label < 0 || label >= classes)
+        throw new LabError('ORT_BAD_LABEL', `Label ${label} is not a class index of ${this.info.name} (0 to ${classes - 1}).`)
       oneHot[i * classes + label] = 1
     }
     this.gradientSession ??= createOrtSession(this.gradientGraph as Uint8Array, { threads: this.threads })
@@ -121,6 +125,20 @@ export async function createOrtClassifier(model: LoadedModel, options: OrtClassi
     unavailable = e.message
   }
   const lowPass = options.lowPass
-  const variant = lowPass ? [model.info.variant, `D1 r=${lowPass.radius}${lowPass.rule === 'inclusive' ? ' inclusive' : ''}${lowPass.kind && lowPass.kind !== 'circle' ? ` ${lowPass.kind}` : ''}`].filter(Boolean).join('; ') : model.info.variant
-  return new OrtClassifier({ ...model.info, variant, gradients: gradientGraph !== undefined }, runtime, forward, gradientGraph, options.threads, unavailable)
+  const variant = lowPass
+    ? [
+        model.info.variant,
+        `D1 r=${lowPass.radius}${lowPass.rule === 'inclusive' ? ' inclusive' : ''}${lowPass.kind && lowPass.kind !== 'circle' ? ` ${lowPass.kind}` : ''}`,
+      ]
+        .filter(Boolean)
+        .join('; ')
+    : model.info.variant
+  return new OrtClassifier(
+    { ...model.info, variant, gradients: gradientGraph !== undefined },
+    runtime,
+    forward,
+    gradientGraph,
+    options.threads,
+    unavailable,
+  )
 }

@@ -12,7 +12,10 @@ let runtime: Promise<Ort> | undefined
 export function loadOnnxRuntime(): Promise<Ort> {
   runtime ??= import('onnxruntime-node').catch((e: unknown) => {
     runtime = undefined
-    throw new LabError('ORT_UNAVAILABLE', `onnxruntime-node could not be loaded (${(e as Error).message.split('\n')[0]}). Reinstall HFC Lab (npm ci) or choose another backend.`)
+    throw new LabError(
+      'ORT_UNAVAILABLE',
+      `onnxruntime-node could not be loaded (${(e as Error).message.split('\n')[0]}). Reinstall HFC Lab (npm ci) or choose another backend.`,
+    )
   })
   return runtime
 }
@@ -34,6 +37,9 @@ export async function createOrtSession(model: Uint8Array, options: SessionOption
       interOpNumThreads: 1,
     })
   } catch (e) {
-    throw new LabError('ORT_SESSION', `onnxruntime could not load the model graph (${(e as Error).message.split('\n')[0]}). Use the TF.js backend for this model.`)
+    throw new LabError(
+      'ORT_SESSION',
+      `onnxruntime could not load the model graph (${(e as Error).message.split('\n')[0]}). Use the TF.js backend for this model.`,
+    )
   }
 }

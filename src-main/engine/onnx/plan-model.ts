@@ -102,7 +102,10 @@ function trace(prepared: PreparedGraph, batch: number, source: string): { values
   } catch (e) {
     for (const v of values.values()) v.tensor?.dispose()
     if (e instanceof LabError) throw e
-    throw new LabError('MODEL_ONNX_INVALID', `${source}: the model cannot run on a ${dims.join('x')} input (${(e as Error).message}). Check its input size, or export it again.`)
+    throw new LabError(
+      'MODEL_ONNX_INVALID',
+      `${source}: the model cannot run on a ${dims.join('x')} input (${(e as Error).message}). Check its input size, or export it again.`,
+    )
   }
 }
 
@@ -146,7 +149,10 @@ export function planModel(prepared: PreparedGraph, source: string): ModelPlan {
     graph.nodes.forEach((node, index) => {
       const [t1, t2] = [one.nodes[index], two.nodes[index]]
       const spec = ONNX_OPS[node.op]
-      const batchBound = new LabError('MODEL_UNSUPPORTED_OP', `${name}: node '${node.name}' (${node.op}) computes its structure from the batch size in a way HFC Lab cannot follow. Export the model with a dynamic batch axis and plain reshapes (x.view(x.size(0), -1) or torch.flatten).`)
+      const batchBound = new LabError(
+        'MODEL_UNSUPPORTED_OP',
+        `${name}: node '${node.name}' (${node.op}) computes its structure from the batch size in a way HFC Lab cannot follow. Export the model with a dynamic batch axis and plain reshapes (x.view(x.size(0), -1) or torch.flatten).`,
+      )
       if (t1.folded !== t2.folded) throw batchBound
       if (t1.folded) return
       const params = mergeBatchParams(t1.params, t2.params, b1, b2)
@@ -170,12 +176,22 @@ export function planModel(prepared: PreparedGraph, source: string): ModelPlan {
     const out1 = one.values.get(prepared.output)
     const out2 = two.values.get(prepared.output)
     if (!out1?.tensor || !out2?.tensor) {
-      throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${name}: its output '${prepared.output}' does not depend on the input image, so it is not a classifier HFC Lab can study.`)
+      throw new LabError(
+        'MODEL_NOT_IMAGE_CLASSIFIER',
+        `${name}: its output '${prepared.output}' does not depend on the input image, so it is not a classifier HFC Lab can study.`,
+      )
     }
     const used = usedNodes(nodes, prepared.output)
     const usedWeights = new Set(used.flatMap((n) => n.slots.flatMap((s) => (s.kind === 'weight' ? [s.name] : []))))
     for (const w of [...weights.keys()]) if (!usedWeights.has(w)) weights.delete(w)
-    return { input: prepared.input, nodes: used, weights, output: prepared.output, outputShape: mergeShape(out1.shape, out2.shape), opset: graph.opset }
+    return {
+      input: prepared.input,
+      nodes: used,
+      weights,
+      output: prepared.output,
+      outputShape: mergeShape(out1.shape, out2.shape),
+      opset: graph.opset,
+    }
   } finally {
     for (const v of one.values.values()) v.tensor?.dispose()
     for (const v of two.values.values()) v.tensor?.dispose()

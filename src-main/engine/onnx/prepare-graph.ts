@@ -31,7 +31,10 @@ function fixedDims(dims: (number | string)[], source: string): number[] {
   return dims.map((d, i) => {
     if (i === 0) return typeof d === 'number' && d > 0 ? d : 1
     if (typeof d !== 'number' || d <= 0) {
-      throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${source}: its input has the size [${dims.join(', ')}] with a symbolic axis ${i}. HFC Lab needs a fixed image size; export the model with a fixed height and width.`)
+      throw new LabError(
+        'MODEL_NOT_IMAGE_CLASSIFIER',
+        `${source}: its input has the size [${dims.join(', ')}] with a symbolic axis ${i}. HFC Lab needs a fixed image size; export the model with a fixed height and width.`,
+      )
     }
     return d
   })
@@ -56,10 +59,16 @@ function squareSide(n: number): number | undefined {
 export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareOptions = {}): PreparedGraph {
   const name = basename(source)
   if (graph.inputs.length !== 1) {
-    throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${name} has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); HFC Lab needs one image input.`)
+    throw new LabError(
+      'MODEL_NOT_IMAGE_CLASSIFIER',
+      `${name} has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); HFC Lab needs one image input.`,
+    )
   }
   if (graph.outputs.length !== 1) {
-    throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${name} has ${graph.outputs.length} outputs (${graph.outputs.map((o) => o.name).join(', ')}); HFC Lab needs one class-score output. Export the model with only its logits as output.`)
+    throw new LabError(
+      'MODEL_NOT_IMAGE_CLASSIFIER',
+      `${name} has ${graph.outputs.length} outputs (${graph.outputs.map((o) => o.name).join(', ')}); HFC Lab needs one class-score output. Export the model with only its logits as output.`,
+    )
   }
   const original = graph.inputs[0]
   const dims = fixedDims(original.dims, name)
@@ -74,20 +83,36 @@ export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareO
     const side = squareSide(size) ?? squareSide(size / 3)
     const channels = squareSide(size) !== undefined ? 1 : 3
     if (side === undefined || (dims.length === 3 && channels !== 1)) {
-      throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${name}: its input [${original.dims.join(', ')}] is not an image HFC Lab recognises (a square gray or RGB image, flattened or not).`)
+      throw new LabError(
+        'MODEL_NOT_IMAGE_CLASSIFIER',
+        `${name}: its input [${original.dims.join(', ')}] is not an image HFC Lab recognises (a square gray or RGB image, flattened or not).`,
+      )
     }
     image = { name: 'hfc_image', dims: [1, channels, side, side], layout: 'nchw' }
     // A flattened input is read as PyTorch flattens NCHW images: channel planes one after another.
     initializers.set('hfc_image_shape', constTensor('int', [dims.length], dims.length === 3 ? [-1, dims[1], dims[2]] : [-1, dims[1]]))
-    nodes.push({ op: 'Reshape', domain: '', name: 'hfc_input_reshape', inputs: ['hfc_image', 'hfc_image_shape'], outputs: [original.name], attributes: {} })
+    nodes.push({
+      op: 'Reshape',
+      domain: '',
+      name: 'hfc_input_reshape',
+      inputs: ['hfc_image', 'hfc_image_shape'],
+      outputs: [original.name],
+      attributes: {},
+    })
   } else {
-    throw new LabError('MODEL_NOT_IMAGE_CLASSIFIER', `${name}: its input has ${dims.length} dimensions; HFC Lab needs images ([batch, channels, height, width] or [batch, height, width, channels]).`)
+    throw new LabError(
+      'MODEL_NOT_IMAGE_CLASSIFIER',
+      `${name}: its input has ${dims.length} dimensions; HFC Lab needs images ([batch, channels, height, width] or [batch, height, width, channels]).`,
+    )
   }
   if (options.normalization) {
     const { mean, std } = options.normalization
     const channels = image.layout === 'nchw' ? image.dims[1] : image.dims[3]
     if (mean.length !== channels || std.length !== channels || std.some((s) => !(s > 0))) {
-      throw new LabError('MODEL_BAD_NORMALIZATION', `The normalisation needs ${channels} means and ${channels} positive standard deviations for ${name}, got mean [${mean}] and std [${std}].`)
+      throw new LabError(
+        'MODEL_BAD_NORMALIZATION',
+        `The normalisation needs ${channels} means and ${channels} positive standard deviations for ${name}, got mean [${mean}] and std [${std}].`,
+      )
     }
     const constShape = image.layout === 'nchw' ? [1, channels, 1, 1] : [1, 1, 1, channels]
     initializers.set('hfc_norm_mean', constTensor('float', constShape, mean))

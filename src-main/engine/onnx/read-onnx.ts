@@ -17,15 +17,23 @@ const utf8 = new TextDecoder()
 function attributeValue(a: AttributeProto, readTensor: (t: NonNullable<AttributeProto['t']>) => ConstTensor): AttributeValue {
   // AttributeProto.type: FLOAT 1, INT 2, STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8, TENSORS 9, GRAPHS 10.
   switch (a.type) {
-    case 1: return a.f ?? 0
-    case 2: return Number(a.i ?? 0)
-    case 3: return utf8.decode(a.s ?? new Uint8Array())
-    case 4: return readTensor(a.t ?? {})
-    case 6: return (a.floats ?? []).map(Number)
-    case 7: return (a.ints ?? []).map(Number)
-    case 8: return (a.strings ?? []).map((s) => utf8.decode(s))
+    case 1:
+      return a.f ?? 0
+    case 2:
+      return Number(a.i ?? 0)
+    case 3:
+      return utf8.decode(a.s ?? new Uint8Array())
+    case 4:
+      return readTensor(a.t ?? {})
+    case 6:
+      return (a.floats ?? []).map(Number)
+    case 7:
+      return (a.ints ?? []).map(Number)
+    case 8:
+      return (a.strings ?? []).map((s) => utf8.decode(s))
     case 5:
-    case 10: return { subgraph: true }
+    case 10:
+      return { subgraph: true }
     default:
       throw new LabError('MODEL_ONNX_CORRUPT', `The attribute '${a.name}' has type ${a.type}, which HFC Lab does not read.`)
   }
@@ -36,7 +44,9 @@ function valueInfo(v: ValueInfoProto): ValueInfo {
   return {
     name: v.name ?? '',
     elemType: tensorType?.elemType ?? 0,
-    dims: (tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : '?')),
+    dims: (tensorType?.shape?.dim ?? []).map((d) =>
+      d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : '?',
+    ),
   }
 }
 
@@ -64,7 +74,10 @@ function topologicalOrder(nodes: OnnxNode[], available: Set<string>, source: str
           `${source}: node '${node.name}' (${node.op}) reads '${missing}', which no node computes and no initializer holds. The file is incomplete (a weight is missing, or its external data file was not copied with it); export the model again.`,
         )
       }
-      throw new LabError('MODEL_ONNX_CORRUPT', `${source}: its graph has a cycle through node '${node.name}' (${node.op}); export the model again.`)
+      throw new LabError(
+        'MODEL_ONNX_CORRUPT',
+        `${source}: its graph has a cycle through node '${node.name}' (${node.op}); export the model again.`,
+      )
     }
     pending = next
   }
@@ -78,41 +91,56 @@ export function parseOnnx(bytes: Uint8Array, source: string, readExternal: (loca
   try {
     model = decodeModelProto(bytes)
   } catch (e) {
-    throw new LabError('MODEL_ONNX_CORRUPT', `${name} is not a complete ONNX model (${(e as Error).message}). The file may be truncated or not an .onnx file; copy or export it again.`)
+    throw new LabError(
+      'MODEL_ONNX_CORRUPT',
+      `${name} is not a complete ONNX model (${(e as Error).message}). The file may be truncated or not an .onnx file; copy or export it again.`,
+    )
   }
   const graph = model.graph
   const opsets = model.opsetImport ?? []
   const defaultOpset = opsets.find((o) => !o.domain || o.domain === 'ai.onnx')
   if (!graph || (graph.node ?? []).length === 0 || !defaultOpset) {
-    throw new LabError('MODEL_ONNX_CORRUPT', `${name} is not a complete ONNX model: it has ${!graph || !graph.node?.length ? 'no graph nodes' : 'no ai.onnx opset'}. The file may be truncated; copy or export it again.`)
+    throw new LabError(
+      'MODEL_ONNX_CORRUPT',
+      `${name} is not a complete ONNX model: it has ${!graph || !graph.node?.length ? 'no graph nodes' : 'no ai.onnx opset'}. The file may be truncated; copy or export it again.`,
+    )
   }
-  const readTensor = (what: string) => (t: NonNullable<AttributeProto['t']>): ConstTensor => {
-    try {
-      return readTensorProto(t, (entries) => {
-        const location = entries.location
-        if (!location) throw new TensorDataError('it is stored externally but names no location')
-        const data = readExternal(location)
-        const offset = Number(entries.offset ?? 0)
-        const length = entries.length !== undefined ? Number(entries.length) : data.length - offset
-        if (offset + length > data.length) throw new TensorDataError(`its external file ${location} ends before byte ${offset + length}`)
-        return data.subarray(offset, offset + length)
-      })
-    } catch (e) {
-      if (e instanceof LabError) throw e
-      throw new LabError('MODEL_ONNX_CORRUPT', `${name}: ${what} cannot be read: ${(e as Error).message}. Export the model again.`)
+  const readTensor =
+    (what: string) =>
+    (t: NonNullable<AttributeProto['t']>): ConstTensor => {
+      try {
+        return readTensorProto(t, (entries) => {
+          const location = entries.location
+          if (!location) throw new TensorDataError('it is stored externally but names no location')
+          const data = readExternal(location)
+          const offset = Number(entries.offset ?? 0)
+          const length = entries.length !== undefined ? Number(entries.length) : data.length - offset
+          if (offset + length > data.length) throw new TensorDataError(`its external file ${location} ends before byte ${offset + length}`)
+          return data.subarray(offset, offset + length)
+        })
+      } catch (e) {
+        if (e instanceof LabError) throw e
+        throw new LabError('MODEL_ONNX_CORRUPT', `${name}: ${what} cannot be read: ${(e as Error).message}. Export the model again.`)
+      }
     }
-  }
   const initializers = new Map<string, ConstTensor>()
   for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', readTensor(`the initializer '${t.name}'`)(t))
   if ((graph.sparseInitializer ?? []).length > 0) {
-    throw new LabError('MODEL_UNSUPPORTED_OP', `${name} stores sparse initializers, which HFC Lab does not read. Export the model with dense weights.`)
+    throw new LabError(
+      'MODEL_UNSUPPORTED_OP',
+      `${name} stores sparse initializers, which HFC Lab does not read. Export the model with dense weights.`,
+    )
   }
   const nodes: OnnxNode[] = (graph.node ?? []).map((n, index) => {
     const op = n.opType ?? ''
     const nodeName = n.name || `${op}_${index}`
     const attributes: Record<string, AttributeValue> = {}
     for (const a of n.attribute ?? []) {
-      if (a.refAttrName) throw new LabError('MODEL_ONNX_CORRUPT', `${name}: node '${nodeName}' refers to a function attribute; HFC Lab reads plain graphs only.`)
+      if (a.refAttrName)
+        throw new LabError(
+          'MODEL_ONNX_CORRUPT',
+          `${name}: node '${nodeName}' refers to a function attribute; HFC Lab reads plain graphs only.`,
+        )
       attributes[a.name ?? ''] = attributeValue(a, readTensor(`attribute '${a.name}' of node '${nodeName}'`))
     }
     return { op, domain: n.domain ?? '', name: nodeName, inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attributes }
@@ -142,7 +170,10 @@ export function readOnnxFile(path: string): OnnxFile {
     const full = normalize(join(folder, location))
     const inside = relative(folder, full)
     if (isAbsolute(location) || inside.startsWith('..')) {
-      throw new LabError('MODEL_ONNX_EXTERNAL', `${basename(path)} keeps weights in ${location}, outside the model's folder. Put the data file beside the model.`)
+      throw new LabError(
+        'MODEL_ONNX_EXTERNAL',
+        `${basename(path)} keeps weights in ${location}, outside the model's folder. Put the data file beside the model.`,
+      )
     }
     let data = cache.get(full)
     if (!data) {
@@ -150,7 +181,10 @@ export function readOnnxFile(path: string): OnnxFile {
         if (!statSync(full).isFile()) throw new Error('not a file')
         data = new Uint8Array(readFileSync(full))
       } catch {
-        throw new LabError('MODEL_ONNX_EXTERNAL', `${basename(path)} keeps its weights in the file ${location}, which is not beside it. Copy ${location} into ${folder}.`)
+        throw new LabError(
+          'MODEL_ONNX_EXTERNAL',
+          `${basename(path)} keeps its weights in the file ${location}, which is not beside it. Copy ${location} into ${folder}.`,
+        )
       }
       cache.set(full, data)
       files.push({ path: full, bytes: data })

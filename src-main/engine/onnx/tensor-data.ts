@@ -17,27 +17,48 @@ function halfToFloat(h: number): number {
 }
 
 const BYTES: Record<number, number> = {
-  [DataType.FLOAT]: 4, [DataType.UINT8]: 1, [DataType.INT8]: 1, [DataType.UINT16]: 2, [DataType.INT16]: 2,
-  [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.BOOL]: 1, [DataType.FLOAT16]: 2, [DataType.DOUBLE]: 8,
-  [DataType.UINT32]: 4, [DataType.UINT64]: 8,
+  [DataType.FLOAT]: 4,
+  [DataType.UINT8]: 1,
+  [DataType.INT8]: 1,
+  [DataType.UINT16]: 2,
+  [DataType.INT16]: 2,
+  [DataType.INT32]: 4,
+  [DataType.INT64]: 8,
+  [DataType.BOOL]: 1,
+  [DataType.FLOAT16]: 2,
+  [DataType.DOUBLE]: 8,
+  [DataType.UINT32]: 4,
+  [DataType.UINT64]: 8,
 }
 
 /** Little-endian element i of `bytes` in the given ONNX data type. */
 function readElement(view: DataView, dataType: number, i: number): number {
   switch (dataType) {
-    case DataType.FLOAT: return view.getFloat32(i * 4, true)
+    case DataType.FLOAT:
+      return view.getFloat32(i * 4, true)
     case DataType.UINT8:
-    case DataType.BOOL: return view.getUint8(i)
-    case DataType.INT8: return view.getInt8(i)
-    case DataType.UINT16: return view.getUint16(i * 2, true)
-    case DataType.INT16: return view.getInt16(i * 2, true)
-    case DataType.INT32: return view.getInt32(i * 4, true)
-    case DataType.INT64: return Number(view.getBigInt64(i * 8, true))
-    case DataType.FLOAT16: return halfToFloat(view.getUint16(i * 2, true))
-    case DataType.DOUBLE: return view.getFloat64(i * 8, true)
-    case DataType.UINT32: return view.getUint32(i * 4, true)
-    case DataType.UINT64: return Number(view.getBigUint64(i * 8, true))
-    default: throw new TensorDataError(`data type ${dataType} is not supported`)
+    case DataType.BOOL:
+      return view.getUint8(i)
+    case DataType.INT8:
+      return view.getInt8(i)
+    case DataType.UINT16:
+      return view.getUint16(i * 2, true)
+    case DataType.INT16:
+      return view.getInt16(i * 2, true)
+    case DataType.INT32:
+      return view.getInt32(i * 4, true)
+    case DataType.INT64:
+      return Number(view.getBigInt64(i * 8, true))
+    case DataType.FLOAT16:
+      return halfToFloat(view.getUint16(i * 2, true))
+    case DataType.DOUBLE:
+      return view.getFloat64(i * 8, true)
+    case DataType.UINT32:
+      return view.getUint32(i * 4, true)
+    case DataType.UINT64:
+      return Number(view.getBigUint64(i * 8, true))
+    default:
+      throw new TensorDataError(`data type ${dataType} is not supported`)
   }
 }
 
@@ -57,12 +78,17 @@ function fromBytes(bytes: Uint8Array, dataType: number, count: number, out: Floa
 /** The typed field that holds a tensor's values when it has no raw_data (ONNX IR spec). */
 function typedField(t: TensorProto, dataType: number): number[] {
   switch (dataType) {
-    case DataType.FLOAT: return t.floatData ?? []
-    case DataType.DOUBLE: return t.doubleData ?? []
-    case DataType.INT64: return t.int64Data ?? []
+    case DataType.FLOAT:
+      return t.floatData ?? []
+    case DataType.DOUBLE:
+      return t.doubleData ?? []
+    case DataType.INT64:
+      return t.int64Data ?? []
     case DataType.UINT32:
-    case DataType.UINT64: return t.uint64Data ?? []
-    default: return t.int32Data ?? []
+    case DataType.UINT64:
+      return t.uint64Data ?? []
+    default:
+      return t.int32Data ?? []
   }
 }
 

@@ -30,7 +30,9 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
 function valueInfo(v: GraphValue): ValueInfoProto {
   return {
     name: v.name,
-    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: v.dims.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) } } },
+    type: {
+      tensorType: { elemType: DataType.FLOAT, shape: { dim: v.dims.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) } },
+    },
   }
 }
 

@@ -17,16 +17,21 @@ function sameDtype(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
  * A comparison or logical op: its result is constant almost everywhere, so its gradient is zero.
  * (TF.js registers no gradient for them and would fail on any model that compares activations.)
  */
-function flat(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+function flat(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, cast?: 'bool'): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
   const op = tf.customGrad(((a: tf.Tensor, b: tf.Tensor) => ({
     value: f(a, b),
-    gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)],
+    gradFunc: () => [tf.zeros(a.shape), tf.zeros(b.shape)],
   })) as never) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor
   return (a, b) => {
-    const [x, y] = sameDtype(a, b)
-    return x.dtype === 'float32' ? op(x, y) : f(x, y)
+    const [x, y] = cast ? [tf.cast(a, cast), tf.cast(b, cast)] : sameDtype(a, b)
+    return op(x, y)
   }
 }
+
+const logicalNot = tf.customGrad(((a: tf.Tensor) => ({
+  value: tf.logicalNot(tf.cast(a, 'bool')),
+  gradFunc: () => tf.zeros(a.shape),
+})) as never) as (a: tf.Tensor) => tf.Tensor
 
 /** Element-wise op with ONNX (NumPy) broadcasting over two inputs. */
 function binary(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpSpec {
@@ -47,7 +52,6 @@ function variadic(op: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean
   }
 }
 
-
 export const BINARY_OPS: Record<string, OpSpec> = {
   Add: binary('Add', (a, b) => tf.add(...sameDtype(a, b))),
   Sub: binary('Sub', (a, b) => tf.sub(...sameDtype(a, b))),
@@ -59,9 +63,9 @@ export const BINARY_OPS: Record<string, OpSpec> = {
   Less: binary('Less', flat(tf.less)),
   GreaterOrEqual: binary('GreaterOrEqual', flat(tf.greaterEqual)),
   LessOrEqual: binary('LessOrEqual', flat(tf.lessEqual)),
-  And: binary('And', (a, b) => tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
-  Or: binary('Or', (a, b) => tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool'))),
-  Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [tf.logicalNot(tf.cast(need(inputs, 0), 'bool'))], emit: sameOp('Not') },
+  And: binary('And', flat(tf.logicalAnd, 'bool')),
+  Or: binary('Or', flat(tf.logicalOr, 'bool')),
+  Not: { layout: 'follow', canonical: () => ({}), run: (inputs) => [logicalNot(need(inputs, 0))], emit: sameOp('Not') },
   Sum: variadic('Sum', tf.add),
   Max: variadic('Max', tf.maximum),
   Min: variadic('Min', tf.minimum),

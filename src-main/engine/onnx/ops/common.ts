@@ -50,7 +50,10 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
 }
 
 /** An op written back as itself with the given attributes. */
-export function sameOp(op: string, attributes: (params: Params) => Record<string, number | number[] | string> = () => ({})): OpSpec['emit'] {
+export function sameOp(
+  op: string,
+  attributes: (params: Params) => Record<string, number | number[] | string> = () => ({}),
+): OpSpec['emit'] {
   return (b, inputs, params, outputs) => b.node(op, inputs, attributes(params), outputs)
 }
 

@@ -66,7 +66,13 @@ export const CONSTANT_OPS: Record<string, OpSpec> = {
     fold: (r) => {
       const [start, limit, delta] = [0, 1, 2].map((i) => r.constantNumbers(i)?.[0] ?? 0)
       const count = Math.max(Math.ceil((limit - start) / delta), 0)
-      return [constTensor(r.inputs[0]?.constant?.kind ?? 'int', [count], Array.from({ length: count }, (_, i) => start + i * delta))]
+      return [
+        constTensor(
+          r.inputs[0]?.constant?.kind ?? 'int',
+          [count],
+          Array.from({ length: count }, (_, i) => start + i * delta),
+        ),
+      ]
     },
   }),
   Cast: {

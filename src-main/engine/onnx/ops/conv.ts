@@ -3,7 +3,14 @@ import type { NodeReader, OpSpec, Params } from '../op-spec'
 import { dropEmptyTail, need, nums, num } from './common'
 
 /** Explicit [top, left, bottom, right] pads for an auto_pad mode (ONNX Conv/Pool semantics). */
-export function autoPads(mode: string, pads: number[], input: number[], kernel: number[], strides: number[], dilations: number[]): number[] {
+export function autoPads(
+  mode: string,
+  pads: number[],
+  input: number[],
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+): number[] {
   if (mode === 'NOTSET') return pads
   if (mode === 'VALID') return [0, 0, 0, 0]
   const begin: number[] = []
@@ -19,7 +26,10 @@ export function autoPads(mode: string, pads: number[], input: number[], kernel: 
 }
 
 /** Kernel size, strides, dilations and 2-D pads shared by Conv, ConvTranspose and the pools. */
-export function windowParams(r: NodeReader, kernelFallback?: number[]): { kernel: number[]; strides: number[]; dilations: number[]; pads: number[]; autoPad: string } {
+export function windowParams(
+  r: NodeReader,
+  kernelFallback?: number[],
+): { kernel: number[]; strides: number[]; dilations: number[]; pads: number[]; autoPad: string } {
   const x = r.shape(0)
   if (x.length !== 4) throw r.unsupported(`works on ${x.length - 2}-D data (HFC Lab runs 2-D images only)`)
   const kernel = r.ints('kernel_shape', kernelFallback ?? [])
@@ -28,7 +38,8 @@ export function windowParams(r: NodeReader, kernelFallback?: number[]): { kernel
   const dilations = r.ints('dilations', [1, 1])
   const autoPad = r.string('auto_pad', 'NOTSET')
   const pads = r.ints('pads', [0, 0, 0, 0])
-  if (pads.length !== 4 || strides.length !== 2 || dilations.length !== 2) throw r.unsupported('has pads, strides or dilations that are not 2-D')
+  if (pads.length !== 4 || strides.length !== 2 || dilations.length !== 2)
+    throw r.unsupported('has pads, strides or dilations that are not 2-D')
   return { kernel, strides, dilations, pads, autoPad }
 }
 
@@ -37,19 +48,36 @@ export function dilateKernel(k: tf.Tensor4D, dilations: number[]): tf.Tensor4D {
   const [dh, dw] = dilations
   if (dh === 1 && dw === 1) return k
   const [kh, kw, i, o] = k.shape
-  const spread = tf.pad(tf.reshape(k, [kh, 1, kw, 1, i, o]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]])
+  const spread = tf.pad(tf.reshape(k, [kh, 1, kw, 1, i, o]), [
+    [0, 0],
+    [0, dh - 1],
+    [0, 0],
+    [0, dw - 1],
+    [0, 0],
+    [0, 0],
+  ])
   return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, i, o]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o]) as tf.Tensor4D
 }
 
 function groupedConv(x: tf.Tensor4D, k: tf.Tensor4D, group: number, strides: [number, number]): tf.Tensor4D {
   const xs = tf.split(x, group, 3)
   const ks = tf.split(k, group, 3)
-  return tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, strides, 'valid')), 3)
+  return tf.concat(
+    xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, strides, 'valid')),
+    3,
+  )
 }
 
 /** dW of one valid convolution, through the Conv2DBackpropFilter kernel (fast on wasm with HFC Lab's kernels). */
-function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], strides: [number, number]): tf.Tensor4D {
-  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides, pad: 'valid', dataFormat: 'NHWC', filterShape } as never) as tf.Tensor4D
+function filterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: [number, number],
+): tf.Tensor4D {
+  return tf
+    .engine()
+    .runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides, pad: 'valid', dataFormat: 'NHWC', filterShape } as never) as tf.Tensor4D
 }
 
 /**
@@ -70,8 +98,14 @@ function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number]
         const ks = tf.split(kernel, group, 3) as tf.Tensor4D[]
         const dys = tf.split(dy, group, 3) as tf.Tensor4D[]
         const [n, h, w] = input.shape
-        const dx = tf.concat(dys.map((d, i) => tf.conv2dTranspose(d, ks[i], [n, h, w, 1], strides, 'valid')), 3)
-        const dk = tf.concat(dys.map((d, i) => filterGrad(xs[i], d, ks[i].shape, strides)), 3)
+        const dx = tf.concat(
+          dys.map((d, i) => tf.conv2dTranspose(d, ks[i], [n, h, w, 1], strides, 'valid')),
+          3,
+        )
+        const dk = tf.concat(
+          dys.map((d, i) => filterGrad(xs[i], d, ks[i].shape, strides)),
+          3,
+        )
         return [dx, dk]
       },
     }
@@ -85,7 +119,15 @@ export function convNhwc(x: tf.Tensor4D, w: tf.Tensor, bias: tf.Tensor | undefin
   const strides = nums(p, 'strides') as [number, number]
   const dilations = nums(p, 'dilations') as [number, number]
   const group = num(p, 'group')
-  const padded = pt || pl || pb || pr ? tf.pad(x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) : x
+  const padded =
+    pt || pl || pb || pr
+      ? tf.pad(x, [
+          [0, 0],
+          [pt, pb],
+          [pl, pr],
+          [0, 0],
+        ])
+      : x
   // Dilation is spelled out in the kernel: tf.conv2d has no gradient for dilation rates > 1.
   const kernel = dilateKernel(tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D, dilations)
   let y: tf.Tensor4D
@@ -108,14 +150,22 @@ function convTransposeNhwc(x: tf.Tensor4D, w: tf.Tensor, bias: tf.Tensor | undef
   const fullW = (wd - 1) * sw + kw
   const xs = group === 1 ? [x] : tf.split(x, group, 3)
   const ks = group === 1 ? [kernel] : tf.split(kernel, group, 3)
-  const parts = xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, [n, fullH, fullW, outPerGroup], [sh, sw], 'valid'))
+  const parts = xs.map((xi, i) =>
+    tf.conv2dTranspose(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, [n, fullH, fullW, outPerGroup], [sh, sw], 'valid'),
+  )
   const full = parts.length === 1 ? parts[0] : tf.concat(parts, 3)
   const outH = fullH - pt - pb + oph
   const outW = fullW - pl - pr + opw
   const keptH = Math.min(outH, fullH - pt)
   const keptW = Math.min(outW, fullW - pl)
   let y = tf.slice(full, [0, pt, pl, 0], [n, keptH, keptW, full.shape[3]])
-  if (keptH < outH || keptW < outW) y = tf.pad(y, [[0, 0], [0, outH - keptH], [0, outW - keptW], [0, 0]])
+  if (keptH < outH || keptW < outW)
+    y = tf.pad(y, [
+      [0, 0],
+      [0, outH - keptH],
+      [0, outW - keptW],
+      [0, 0],
+    ])
   return bias ? tf.add(y, bias) : y
 }
 
@@ -126,12 +176,19 @@ export const CONV_OPS: Record<string, OpSpec> = {
       const w = r.shape(1)
       const { kernel, strides, dilations, pads, autoPad } = windowParams(r, w.slice(2))
       const group = r.int('group', 1)
-      if (w.length !== 4 || w[1] * group !== r.shape(0)[1]) throw r.unsupported(`has weights of shape [${w}] that do not match its input's ${r.shape(0)[1]} channels`)
+      if (w.length !== 4 || w[1] * group !== r.shape(0)[1])
+        throw r.unsupported(`has weights of shape [${w}] that do not match its input's ${r.shape(0)[1]} channels`)
       return { kernel, strides, dilations, group, pads: autoPads(autoPad, pads, r.shape(0).slice(2), kernel, strides, dilations) }
     },
     run: (inputs, p) => [convNhwc(need(inputs, 0) as tf.Tensor4D, need(inputs, 1), inputs[2], p)],
     emit: (b, inputs, p) =>
-      b.node('Conv', dropEmptyTail(inputs), { kernel_shape: nums(p, 'kernel'), strides: nums(p, 'strides'), dilations: nums(p, 'dilations'), group: num(p, 'group'), pads: nums(p, 'pads') }),
+      b.node('Conv', dropEmptyTail(inputs), {
+        kernel_shape: nums(p, 'kernel'),
+        strides: nums(p, 'strides'),
+        dilations: nums(p, 'dilations'),
+        group: num(p, 'group'),
+        pads: nums(p, 'pads'),
+      }),
   },
   ConvTranspose: {
     layout: 'spatial',
@@ -147,7 +204,8 @@ export const CONV_OPS: Record<string, OpSpec> = {
         const target = outputShape ? outputShape.slice(-2) : input.map((v, i) => v * strides[i])
         const total = [0, 1].map((i) => strides[i] * (input[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - target[i])
         const half = total.map((t) => Math.floor(t / 2))
-        explicit = autoPad === 'SAME_UPPER' ? [...half, ...total.map((t, i) => t - half[i])] : [...total.map((t, i) => t - half[i]), ...half]
+        explicit =
+          autoPad === 'SAME_UPPER' ? [...half, ...total.map((t, i) => t - half[i])] : [...total.map((t, i) => t - half[i]), ...half]
       } else if (autoPad === 'VALID') {
         explicit = [0, 0, 0, 0]
       }
@@ -157,8 +215,12 @@ export const CONV_OPS: Record<string, OpSpec> = {
     run: (inputs, p) => [convTransposeNhwc(need(inputs, 0) as tf.Tensor4D, need(inputs, 1), inputs[2], p)],
     emit: (b, inputs, p) =>
       b.node('ConvTranspose', dropEmptyTail(inputs), {
-        kernel_shape: nums(p, 'kernel'), strides: nums(p, 'strides'), dilations: nums(p, 'dilations'), group: num(p, 'group'),
-        pads: nums(p, 'pads'), output_padding: nums(p, 'outputPadding'),
+        kernel_shape: nums(p, 'kernel'),
+        strides: nums(p, 'strides'),
+        dilations: nums(p, 'dilations'),
+        group: num(p, 'group'),
+        pads: nums(p, 'pads'),
+        output_padding: nums(p, 'outputPadding'),
       }),
   },
 }

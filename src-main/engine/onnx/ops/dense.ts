@@ -27,7 +27,12 @@ export const DENSE_OPS: Record<string, OpSpec> = {
       return [y]
     },
     emit: (b, inputs, p) =>
-      b.node('Gemm', dropEmptyTail(inputs), { alpha: num(p, 'alpha'), beta: num(p, 'beta'), transA: num(p, 'transA'), transB: num(p, 'transB') }),
+      b.node('Gemm', dropEmptyTail(inputs), {
+        alpha: num(p, 'alpha'),
+        beta: num(p, 'beta'),
+        transA: num(p, 'transA'),
+        transB: num(p, 'transB'),
+      }),
   },
   MatMul: {
     layout: 'plain',

@@ -48,13 +48,19 @@ export const NORMALIZATION_OPS: Record<string, OpSpec> = {
       const x = need(inputs, 0)
       const size = num(p, 'size')
       const before = Math.floor((size - 1) / 2)
-      const squares = tf.pad(tf.square(x), [[0, 0], [0, 0], [0, 0], [before, size - 1 - before]] as [number, number][])
+      const squares = tf.pad(tf.square(x), [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [before, size - 1 - before],
+      ] as [number, number][])
       const channels = x.shape[3] as number
       let sum = tf.slice(squares, [0, 0, 0, 0], [-1, -1, -1, channels])
       for (let k = 1; k < size; k++) sum = tf.add(sum, tf.slice(squares, [0, 0, 0, k], [-1, -1, -1, channels]))
       const scale = tf.pow(tf.add(num(p, 'bias'), tf.mul(num(p, 'alpha') / size, sum)), num(p, 'beta'))
       return [tf.div(x, scale)]
     },
-    emit: (b, inputs, p) => b.node('LRN', [inputs[0]], { size: num(p, 'size'), alpha: num(p, 'alpha'), beta: num(p, 'beta'), bias: num(p, 'bias') }),
+    emit: (b, inputs, p) =>
+      b.node('LRN', [inputs[0]], { size: num(p, 'size'), alpha: num(p, 'alpha'), beta: num(p, 'beta'), bias: num(p, 'bias') }),
   },
 }

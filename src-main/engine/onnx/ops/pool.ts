@@ -27,16 +27,36 @@ function poolParams(r: NodeReader): Params {
 
 /** The window tap (di, dj) of every output position: x[:, di + i·sh, dj + j·sw, :]. */
 function tap(x: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], [oh, ow]: number[]): tf.Tensor4D {
-  return tf.stridedSlice(x, [0, di, dj, 0], [x.shape[0], di + (oh - 1) * sh + 1, dj + (ow - 1) * sw + 1, x.shape[3]], [1, sh, sw, 1]) as tf.Tensor4D
+  return tf.stridedSlice(
+    x,
+    [0, di, dj, 0],
+    [x.shape[0], di + (oh - 1) * sh + 1, dj + (ow - 1) * sw + 1, x.shape[3]],
+    [1, sh, sw, 1],
+  ) as tf.Tensor4D
 }
 
 /** The adjoint of tap(): v placed back at (di, dj) + (i·sh, j·sw) in a zero tensor of `shape`. */
 function untap(v: tf.Tensor4D, di: number, dj: number, [sh, sw]: number[], shape: readonly number[]): tf.Tensor4D {
   const [n, oh, ow, c] = v.shape
-  const spread = tf.reshape(tf.pad(tf.reshape(v, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c])
+  const spread = tf.reshape(
+    tf.pad(tf.reshape(v, [n, oh, 1, ow, 1, c]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]),
+    [n, oh * sh, ow * sw, c],
+  )
   const h = Math.min(oh * sh, shape[1] - di)
   const w = Math.min(ow * sw, shape[2] - dj)
-  return tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [[0, 0], [di, shape[1] - di - h], [dj, shape[2] - dj - w], [0, 0]]) as tf.Tensor4D
+  return tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [
+    [0, 0],
+    [di, shape[1] - di - h],
+    [dj, shape[2] - dj - w],
+    [0, 0],
+  ]) as tf.Tensor4D
 }
 
 /**
@@ -71,7 +91,19 @@ function maxPoolValid(x: tf.Tensor4D, kernel: number[], strides: number[]): tf.T
 function maxPool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
   const [pt, pl, pb, pr] = nums(p, 'pads')
   const [eh, ew] = nums(p, 'extra')
-  const padded = pt || pl || pb || pr || eh || ew ? tf.pad(x, [[0, 0], [pt, pb + eh], [pl, pr + ew], [0, 0]], LOWEST) : x
+  const padded =
+    pt || pl || pb || pr || eh || ew
+      ? tf.pad(
+          x,
+          [
+            [0, 0],
+            [pt, pb + eh],
+            [pl, pr + ew],
+            [0, 0],
+          ],
+          LOWEST,
+        )
+      : x
   return maxPoolValid(padded, nums(p, 'kernel'), nums(p, 'strides'))
 }
 
@@ -102,10 +134,23 @@ function averagePool(x: tf.Tensor4D, p: Params): tf.Tensor4D {
   const [pt, pl, pb, pr] = nums(p, 'pads')
   const [eh, ew] = nums(p, 'extra')
   const kernel = nums(p, 'kernel') as [number, number]
-  const padded = pt || pl || pb || pr || eh || ew ? tf.pad(x, [[0, 0], [pt, pb + eh], [pl, pr + ew], [0, 0]]) : x
+  const padded =
+    pt || pl || pb || pr || eh || ew
+      ? tf.pad(x, [
+          [0, 0],
+          [pt, pb + eh],
+          [pl, pr + ew],
+          [0, 0],
+        ])
+      : x
   const mean = tf.avgPool(padded, kernel, nums(p, 'strides') as [number, number], 'valid')
   if (padded === x) return mean
-  const counts = tf.tensor4d(averagePoolCounts([x.shape[1], x.shape[2]], p, mean.shape[1], mean.shape[2]), [1, mean.shape[1], mean.shape[2], 1])
+  const counts = tf.tensor4d(averagePoolCounts([x.shape[1], x.shape[2]], p, mean.shape[1], mean.shape[2]), [
+    1,
+    mean.shape[1],
+    mean.shape[2],
+    1,
+  ])
   return tf.div(tf.mul(mean, kernel[0] * kernel[1]), counts)
 }
 
@@ -122,7 +167,12 @@ export const POOL_OPS: Record<string, OpSpec> = {
     },
     run: (inputs, p) => [maxPool(need(inputs, 0) as tf.Tensor4D, p)],
     emit: (b, inputs, p) =>
-      b.node('MaxPool', [inputs[0]], { kernel_shape: nums(p, 'kernel'), strides: nums(p, 'strides'), pads: nums(p, 'pads'), ceil_mode: num(p, 'ceilMode') }),
+      b.node('MaxPool', [inputs[0]], {
+        kernel_shape: nums(p, 'kernel'),
+        strides: nums(p, 'strides'),
+        pads: nums(p, 'pads'),
+        ceil_mode: num(p, 'ceilMode'),
+      }),
   },
   AveragePool: {
     layout: 'spatial',
@@ -130,7 +180,10 @@ export const POOL_OPS: Record<string, OpSpec> = {
     run: (inputs, p) => [averagePool(need(inputs, 0) as tf.Tensor4D, p)],
     emit: (b, inputs, p) =>
       b.node('AveragePool', [inputs[0]], {
-        kernel_shape: nums(p, 'kernel'), strides: nums(p, 'strides'), pads: nums(p, 'pads'), ceil_mode: num(p, 'ceilMode'),
+        kernel_shape: nums(p, 'kernel'),
+        strides: nums(p, 'strides'),
+        pads: nums(p, 'pads'),
+        ceil_mode: num(p, 'ceilMode'),
         count_include_pad: num(p, 'countIncludePad'),
       }),
   },

@@ -6,7 +6,10 @@ import { jsonList, need, normalizeAxis, num, nums } from './common'
 /** Opsets from which the op takes its axes as an input instead of an attribute. */
 const AXES_INPUT_FROM: Record<string, number> = { ReduceSum: 13, ReduceMean: 18, ReduceMax: 18, ReduceMin: 18 }
 
-function reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'ReduceMin', f: (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor): OpSpec {
+function reduce(
+  op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'ReduceMin',
+  f: (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor,
+): OpSpec {
   return {
     paramInputs: [1],
     layout: 'follow',
@@ -14,14 +17,21 @@ function reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'ReduceMin', f: (
       const rank = r.shape(0).length
       const given = r.opset < AXES_INPUT_FROM[op] ? r.ints('axes', undefined) : r.constantNumbers(1)
       const noop = r.int('noop_with_empty_axes', 0) === 1
-      const axes = given && given.length > 0 ? given.map((a) => normalizeAxis(a, rank)) : noop ? [] : Array.from({ length: rank }, (_, i) => i)
+      const axes =
+        given && given.length > 0 ? given.map((a) => normalizeAxis(a, rank)) : noop ? [] : Array.from({ length: rank }, (_, i) => i)
       return { axes, keepDims: r.int('keepdims', 1) }
     },
     run: (inputs, p, tag) => {
       const x = need(inputs, 0)
       const axes = nums(p, 'axes')
       if (axes.length === 0) return [tf.clone(x)]
-      return [f(x, axes.map((a) => tfAxis(a, x.rank, tag)), num(p, 'keepDims') === 1)]
+      return [
+        f(
+          x,
+          axes.map((a) => tfAxis(a, x.rank, tag)),
+          num(p, 'keepDims') === 1,
+        ),
+      ]
     },
     emit: (b, inputs, p) => {
       if (nums(p, 'axes').length === 0) return b.node('Identity', [inputs[0]])

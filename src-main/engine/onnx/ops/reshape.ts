@@ -26,14 +26,22 @@ export const RESHAPE_OPS: Record<string, OpSpec> = {
       // A model exported with a fixed batch bakes that batch into its flatten ([1, -1]); copy the
       // batch axis instead, so that the model runs on any batch. (It is planned at other batch
       // sizes, so a literal equal to the fixed batch cannot be a batch-derived value.)
-      if (r.fixedBatch !== undefined && r.batch !== r.fixedBatch && shape[0] === r.fixedBatch && r.shape(0)[0] === r.batch && allowZero === 0) shape[0] = 0
+      if (
+        r.fixedBatch !== undefined &&
+        r.batch !== r.fixedBatch &&
+        shape[0] === r.fixedBatch &&
+        r.shape(0)[0] === r.batch &&
+        allowZero === 0
+      )
+        shape[0] = 0
       return { shape, allowZero }
     },
     run: (inputs, p) => {
       const x = need(inputs, 0)
       return [tf.reshape(x, reshapeTarget(x.shape, nums(p, 'shape'), num(p, 'allowZero') === 1))]
     },
-    emit: (b, inputs, p) => b.node('Reshape', [inputs[0], b.ints(jsonList(p, 'shape'), inputs[0])], num(p, 'allowZero') ? { allowzero: 1 } : {}),
+    emit: (b, inputs, p) =>
+      b.node('Reshape', [inputs[0], b.ints(jsonList(p, 'shape'), inputs[0])], num(p, 'allowZero') ? { allowzero: 1 } : {}),
   },
   Flatten: {
     layout: 'plain',
@@ -58,7 +66,12 @@ export const RESHAPE_OPS: Record<string, OpSpec> = {
     run: (inputs, p) => {
       const x = need(inputs, 0)
       const axes = nums(p, 'axes')
-      return [tf.reshape(x, x.shape.filter((_, i) => !axes.includes(i)))]
+      return [
+        tf.reshape(
+          x,
+          x.shape.filter((_, i) => !axes.includes(i)),
+        ),
+      ]
     },
     emit: (b, inputs, p) => b.node('Squeeze', [inputs[0], b.ints(jsonList(p, 'axes'))]),
   },
@@ -83,7 +96,12 @@ export const RESHAPE_OPS: Record<string, OpSpec> = {
     layout: 'plain',
     canonical: (r) => {
       const rank = r.shape(0).length
-      return { perm: r.ints('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i)) }
+      return {
+        perm: r.ints(
+          'perm',
+          Array.from({ length: rank }, (_, i) => rank - 1 - i),
+        ),
+      }
     },
     relabel: (p, inputTag) => {
       const perm = nums(p, 'perm').join(',')

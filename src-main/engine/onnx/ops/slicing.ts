@@ -33,7 +33,12 @@ function slice(x: tf.Tensor, starts: number[], ends: number[], axes: number[], s
     strides[t] = range.step
   })
   const source = reversed.length > 0 ? tf.reverse(x, reversed) : x
-  if (strides.every((s) => s === 1)) return tf.slice(source, begin, stop.map((e, i) => e - begin[i]))
+  if (strides.every((s) => s === 1))
+    return tf.slice(
+      source,
+      begin,
+      stop.map((e, i) => e - begin[i]),
+    )
   return tf.stridedSlice(source, begin, stop, strides)
 }
 
@@ -74,7 +79,11 @@ function pad(x: tf.Tensor, pads: number[], mode: string, value: number, tag: 'pl
   }
   let y = x
   if (cropBegin.some((c) => c > 0) || cropEnd.some((c) => c > 0)) {
-    y = tf.slice(y, cropBegin, y.shape.map((d, i) => d - cropBegin[i] - cropEnd[i]))
+    y = tf.slice(
+      y,
+      cropBegin,
+      y.shape.map((d, i) => d - cropBegin[i] - cropEnd[i]),
+    )
   }
   if (mode === 'constant') return grow.some(([b, e]) => b || e) ? tf.pad(y, grow, value) : y
   grow.forEach(([b, e], axis) => {
@@ -90,7 +99,12 @@ export const SLICING_OPS: Record<string, OpSpec> = {
     run: (inputs, p, tag) => {
       const xs = inputs.filter((x): x is tf.Tensor => x !== undefined)
       const dtype = xs.some((x) => x.dtype === 'float32') ? 'float32' : xs[0].dtype
-      return [tf.concat(xs.map((x) => (x.dtype === dtype ? x : tf.cast(x, dtype))), tfAxis(num(p, 'axis'), xs[0].rank, tag))]
+      return [
+        tf.concat(
+          xs.map((x) => (x.dtype === dtype ? x : tf.cast(x, dtype))),
+          tfAxis(num(p, 'axis'), xs[0].rank, tag),
+        ),
+      ]
     },
     emit: (b, inputs, p) => b.node('Concat', inputs, { axis: num(p, 'axis') }),
   },
@@ -106,22 +120,24 @@ export const SLICING_OPS: Record<string, OpSpec> = {
         const each = Math.ceil(shape[axis] / parts)
         sizes = Array.from({ length: parts }, (_, i) => Math.min(each, shape[axis] - i * each))
       }
-      if (sizes.length !== parts || sizes.reduce((a, b) => a + b, 0) !== shape[axis]) throw r.unsupported('has split sizes that do not add up to its input')
+      if (sizes.length !== parts || sizes.reduce((a, b) => a + b, 0) !== shape[axis])
+        throw r.unsupported('has split sizes that do not add up to its input')
       return { axis, sizes }
     },
     run: (inputs, p, tag) => {
       const x = need(inputs, 0)
       return tf.split(x, nums(p, 'sizes'), tfAxis(num(p, 'axis'), x.rank, tag))
     },
-    emit: (b, inputs, p, outputs) => b.node('Split', [inputs[0], b.ints(jsonList(p, 'sizes'), inputs[0])], { axis: num(p, 'axis') }, outputs),
+    emit: (b, inputs, p, outputs) =>
+      b.node('Split', [inputs[0], b.ints(jsonList(p, 'sizes'), inputs[0])], { axis: num(p, 'axis') }, outputs),
   },
   Slice: {
     paramInputs: [1, 2, 3, 4],
     layout: 'follow',
     canonical: (r) => {
       const rank = r.shape(0).length
-      const starts = r.opset < 10 ? r.ints('starts', []) : r.constantNumbers(1) ?? []
-      const ends = r.opset < 10 ? r.ints('ends', []) : r.constantNumbers(2) ?? []
+      const starts = r.opset < 10 ? r.ints('starts', []) : (r.constantNumbers(1) ?? [])
+      const ends = r.opset < 10 ? r.ints('ends', []) : (r.constantNumbers(2) ?? [])
       const axes = (r.opset < 10 ? r.ints('axes', undefined) : r.constantNumbers(3)) ?? starts.map((_, i) => i)
       const steps = (r.opset < 10 ? undefined : r.constantNumbers(4)) ?? starts.map(() => 1)
       if (starts.length !== ends.length || axes.length !== starts.length || steps.length !== starts.length || steps.some((s) => s === 0)) {
@@ -157,7 +173,8 @@ export const SLICING_OPS: Record<string, OpSpec> = {
       const joined = pieces.length === 1 ? pieces[0] : tf.concat(pieces, axis)
       return [tf.reshape(joined, [...x.shape.slice(0, axis), ...nums(p, 'indicesDims'), ...x.shape.slice(axis + 1)])]
     },
-    emit: (b, inputs, p) => b.node('Gather', [inputs[0], b.constant(constTensor('int', nums(p, 'indicesDims'), nums(p, 'indices')))], { axis: num(p, 'axis') }),
+    emit: (b, inputs, p) =>
+      b.node('Gather', [inputs[0], b.constant(constTensor('int', nums(p, 'indicesDims'), nums(p, 'indices')))], { axis: num(p, 'axis') }),
   },
   Pad: {
     paramInputs: [1, 2, 3],
@@ -166,8 +183,8 @@ export const SLICING_OPS: Record<string, OpSpec> = {
       const rank = r.shape(0).length
       const mode = r.string('mode', 'constant')
       if (!['constant', 'reflect', 'edge'].includes(mode)) throw r.unsupported(`pads in '${mode}' mode`)
-      let pads = r.opset < 11 ? r.ints('pads', []) : r.constantNumbers(1) ?? []
-      const value = r.opset < 11 ? r.float('value', 0) : r.constantNumbers(2)?.[0] ?? 0
+      let pads = r.opset < 11 ? r.ints('pads', []) : (r.constantNumbers(1) ?? [])
+      const value = r.opset < 11 ? r.float('value', 0) : (r.constantNumbers(2)?.[0] ?? 0)
       const axes = r.constantNumbers(3)
       if (axes) {
         const full = Array(2 * rank).fill(0)

@@ -20,7 +20,10 @@ function softmaxLike(op: 'Softmax' | 'LogSoftmax', f: (t: tf.Tensor) => tf.Tenso
     canonical: (r) => {
       const rank = r.shape(0).length
       const legacy = r.opset < 13
-      return { axis: normalizeAxis(r.int('axis', legacy ? 1 : -1), rank), legacy: legacy && normalizeAxis(r.int('axis', 1), rank) !== rank - 1 }
+      return {
+        axis: normalizeAxis(r.int('axis', legacy ? 1 : -1), rank),
+        legacy: legacy && normalizeAxis(r.int('axis', 1), rank) !== rank - 1,
+      }
     },
     run: (inputs, p) => {
       const x = need(inputs, 0)

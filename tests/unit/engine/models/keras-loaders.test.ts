@@ -1,4 +1,7 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import h5wasm from 'h5wasm/node'
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { openModel } from '../../../../src-main/engine/models'
@@ -79,6 +82,25 @@ describe('Keras loaders on third-party files', () => {
       expect(model.info.layers.at(-1)?.className).toBe('Dense')
     } finally {
       model.dispose()
+    }
+  })
+
+  it('refuses a weights-only .h5 (no model_config) with a message that says to use model.save()', async () => {
+    const { FS } = await h5wasm.ready
+    FS!.writeFile('/weights-only.h5', new Uint8Array(await readFile(join(KERAS, 'mnist_kilneta_keras2_10.h5'))))
+    const file = new h5wasm.File('/weights-only.h5', 'a')
+    file.delete_attribute('model_config')
+    file.close()
+    const dir = await mkdtemp(join(tmpdir(), 'hfc-keras-'))
+    try {
+      await writeFile(join(dir, 'weights-only.h5'), FS!.readFile('/weights-only.h5'))
+      await expect(openModel(join(dir, 'weights-only.h5'))).rejects.toMatchObject({
+        code: 'MODEL_NO_CONFIG',
+        message: expect.stringContaining('model.save()'),
+      })
+    } finally {
+      FS!.unlink('/weights-only.h5')
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

@@ -53,7 +53,12 @@ describe('exportOnnx round trips', () => {
         expect(back.info.inputRange).toEqual(keras.info.inputRange)
         expect(back.info.inputRangeSource).toBe('metadata')
         expect(back.info.inputShape).toEqual(keras.info.inputShape)
-        expect(maxAbsDiff(tf.tidy(() => back.logits(images).dataSync()), expected)).toBeLessThan(1e-4)
+        expect(
+          maxAbsDiff(
+            tf.tidy(() => back.logits(images).dataSync()),
+            expected,
+          ),
+        ).toBeLessThan(1e-4)
       } finally {
         back.dispose()
       }
@@ -74,7 +79,12 @@ describe('exportOnnx round trips', () => {
         const { images } = fixtureBatch('reshape_zoo_mnist')
         const x = tf.tensor4d(images.data, images.shape as [number, number, number, number])
         const expected = tf.tidy(() => filtered.logits(x).dataSync())
-        expect(maxAbsDiff(tf.tidy(() => back.logits(x).dataSync()), expected)).toBeLessThan(1e-4)
+        expect(
+          maxAbsDiff(
+            tf.tidy(() => back.logits(x).dataSync()),
+            expected,
+          ),
+        ).toBeLessThan(1e-4)
         x.dispose()
       } finally {
         back.dispose()
@@ -90,7 +100,20 @@ describe('exportOnnx round trips', () => {
     try {
       const model = decodeModelProto(exportOnnx(net, { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }))
       expect(model.opsetImport).toEqual([{ domain: '', version: 17 }])
-      expect(model.graph!.node!.map((n) => n.opType)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Transpose', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Identity'])
+      expect(model.graph!.node!.map((n) => n.opType)).toEqual([
+        'Conv',
+        'Relu',
+        'MaxPool',
+        'Conv',
+        'Relu',
+        'MaxPool',
+        'Transpose',
+        'Flatten',
+        'Gemm',
+        'Relu',
+        'Gemm',
+        'Identity',
+      ])
       expect(model.metadataProps?.find((p) => p.key === 'hfc_lab.classes')?.value).toBe('["0","1","2","3","4","5","6","7","8","9"]')
     } finally {
       net.dispose()

@@ -21,7 +21,11 @@ interface OpCase {
   size: number
 }
 
-const un = (op: string, extra: Partial<TestNode> = {}): OpCase => ({ title: op, nodes: [{ op, inputs: ['h'], outputs: ['y'], ...extra }], size: 4 * 32 * 32 })
+const un = (op: string, extra: Partial<TestNode> = {}): OpCase => ({
+  title: op,
+  nodes: [{ op, inputs: ['h'], outputs: ['y'], ...extra }],
+  size: 4 * 32 * 32,
+})
 
 /**
  * One operator (or a short chain) per case, between a random 3x3 convolution of a real CIFAR-10
@@ -29,7 +33,12 @@ const un = (op: string, extra: Partial<TestNode> = {}): OpCase => ({ title: op, 
  * onnxruntime gradient graph is checked against TF.js autodiff through the converted model.
  */
 const CASES: OpCase[] = [
-  { title: 'Conv stride 1 on 4 channels (ConvTranspose)', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], pads: [1, 0, 1, 2] } }], initializers: { k: floats([5, 4, 3, 3], 30) }, size: 5 * 32 * 32 },
+  {
+    title: 'Conv stride 1 on 4 channels (ConvTranspose)',
+    nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], pads: [1, 0, 1, 2] } }],
+    initializers: { k: floats([5, 4, 3, 3], 30) },
+    size: 5 * 32 * 32,
+  },
   {
     title: 'Conv stride 1 on 8 channels, plain and grouped, dilated (adjoint convolution)',
     nodes: [
@@ -40,15 +49,89 @@ const CASES: OpCase[] = [
     initializers: { k1: floats([8, 4, 1, 1], 53), k2: floats([8, 8, 3, 3], 30), k3: floats([6, 4, 3, 3], 54) },
     size: 6 * 32 * 32,
   },
-  { title: 'Conv stride 2 (ConvTranspose)', nodes: [{ op: 'Conv', inputs: ['h', 'k', 'kb'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] } }], initializers: { k: floats([5, 4, 3, 3], 31), kb: floats([5], 32) }, size: 5 * 16 * 16 },
-  { title: 'Conv with groups and dilation', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 2, dilations: [2, 2], pads: [2, 2, 2, 2] } }], initializers: { k: floats([6, 2, 3, 3], 33) }, size: 6 * 32 * 32 },
-  { title: 'depthwise Conv stride 2', nodes: [{ op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 4, strides: [2, 2], pads: [1, 1, 1, 1] } }], initializers: { k: floats([8, 1, 3, 3], 34) }, size: 8 * 16 * 16 },
-  { title: 'ConvTranspose stride 2', nodes: [{ op: 'ConvTranspose', inputs: ['h', 'k', 'kb'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] } }], initializers: { k: floats([4, 3, 3, 3], 35), kb: floats([3], 36) }, size: 3 * 64 * 64 },
-  { title: 'MaxPool 2x2 tiling the input (ArgMax)', nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [2, 2], strides: [2, 2] } }], size: 4 * 16 * 16 },
-  { title: 'MaxPool 3x3 stride 2 padded (indices and scatter-add)', nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } }], size: 4 * 16 * 16 },
-  { title: 'MaxPool ceil mode', nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [3, 3], ceil_mode: 1 } }], size: 4 * 11 * 11 },
-  { title: 'AveragePool padded, padding not counted', nodes: [{ op: 'AveragePool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } }], size: 4 * 16 * 16 },
-  { title: 'AveragePool ceil mode, padding counted', nodes: [{ op: 'AveragePool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [3, 3], pads: [1, 1, 0, 0], ceil_mode: 1, count_include_pad: 1 } }], size: 4 * 11 * 11 },
+  {
+    title: 'Conv stride 2 (ConvTranspose)',
+    nodes: [{ op: 'Conv', inputs: ['h', 'k', 'kb'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] } }],
+    initializers: { k: floats([5, 4, 3, 3], 31), kb: floats([5], 32) },
+    size: 5 * 16 * 16,
+  },
+  {
+    title: 'Conv with groups and dilation',
+    nodes: [
+      { op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 2, dilations: [2, 2], pads: [2, 2, 2, 2] } },
+    ],
+    initializers: { k: floats([6, 2, 3, 3], 33) },
+    size: 6 * 32 * 32,
+  },
+  {
+    title: 'depthwise Conv stride 2',
+    nodes: [
+      { op: 'Conv', inputs: ['h', 'k'], outputs: ['y'], ints: { kernel_shape: [3, 3], group: 4, strides: [2, 2], pads: [1, 1, 1, 1] } },
+    ],
+    initializers: { k: floats([8, 1, 3, 3], 34) },
+    size: 8 * 16 * 16,
+  },
+  {
+    title: 'ConvTranspose stride 2',
+    nodes: [
+      {
+        op: 'ConvTranspose',
+        inputs: ['h', 'k', 'kb'],
+        outputs: ['y'],
+        ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] },
+      },
+    ],
+    initializers: { k: floats([4, 3, 3, 3], 35), kb: floats([3], 36) },
+    size: 3 * 64 * 64,
+  },
+  {
+    title: 'MaxPool 2x2 tiling the input (MaxUnpool)',
+    nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [2, 2], strides: [2, 2] } }],
+    size: 4 * 16 * 16,
+  },
+  {
+    title: 'MaxPool 3x3 stride 2 padded (indices and scatter-add)',
+    nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } }],
+    size: 4 * 16 * 16,
+  },
+  {
+    title: 'Relu then MaxPool, overlapping (the Relu gate moves onto the pooled gradient)',
+    nodes: [
+      { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } },
+    ],
+    size: 4 * 16 * 16,
+  },
+  {
+    title: 'Relu then MaxPool 2x2',
+    nodes: [
+      { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['y'], ints: { kernel_shape: [2, 2], strides: [2, 2] } },
+    ],
+    size: 4 * 16 * 16,
+  },
+  {
+    title: 'MaxPool ceil mode',
+    nodes: [{ op: 'MaxPool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [3, 3], ceil_mode: 1 } }],
+    size: 4 * 11 * 11,
+  },
+  {
+    title: 'AveragePool padded, padding not counted',
+    nodes: [{ op: 'AveragePool', inputs: ['h'], outputs: ['y'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } }],
+    size: 4 * 16 * 16,
+  },
+  {
+    title: 'AveragePool ceil mode, padding counted',
+    nodes: [
+      {
+        op: 'AveragePool',
+        inputs: ['h'],
+        outputs: ['y'],
+        ints: { kernel_shape: [3, 3], strides: [3, 3], pads: [1, 1, 0, 0], ceil_mode: 1, count_include_pad: 1 },
+      },
+    ],
+    size: 4 * 11 * 11,
+  },
   { title: 'GlobalAveragePool', nodes: [{ op: 'GlobalAveragePool', inputs: ['h'], outputs: ['y'] }], size: 4 },
   { title: 'GlobalMaxPool', nodes: [{ op: 'GlobalMaxPool', inputs: ['h'], outputs: ['y'] }], size: 4 },
   {
@@ -66,17 +149,30 @@ const CASES: OpCase[] = [
   un('Softplus'),
   un('HardSigmoid', { floats: { alpha: 0.3, beta: 0.4 } }),
   un('HardSwish'),
-  { title: 'Clip', nodes: [{ op: 'Clip', inputs: ['h', 'lo', 'hi'], outputs: ['y'] }], initializers: { lo: constTensor('float', [], [-0.2]), hi: constTensor('float', [], [0.3]) }, size: 4 * 32 * 32 },
   {
-    title: 'Where on a comparison of activations',
+    title: 'Clip',
+    nodes: [{ op: 'Clip', inputs: ['h', 'lo', 'hi'], outputs: ['y'] }],
+    initializers: { lo: constTensor('float', [], [-0.2]), hi: constTensor('float', [], [0.3]) },
+    size: 4 * 32 * 32,
+  },
+  {
+    title: 'Where on logical combinations of comparisons of activations',
     nodes: [
       { op: 'Greater', inputs: ['h', 't'], outputs: ['g'] },
-      { op: 'Where', inputs: ['g', 'h', 'f'], outputs: ['y'] },
+      { op: 'Less', inputs: ['h', 'f'], outputs: ['l'] },
+      { op: 'Not', inputs: ['l'], outputs: ['nl'] },
+      { op: 'And', inputs: ['g', 'nl'], outputs: ['both'] },
+      { op: 'Where', inputs: ['both', 'h', 'f'], outputs: ['y'] },
     ],
     initializers: { t: constTensor('float', [], [0.1]), f: floats([32], 52) },
     size: 4 * 32 * 32,
   },
-  { title: 'PRelu', nodes: [{ op: 'PRelu', inputs: ['h', 'slope'], outputs: ['y'] }], initializers: { slope: floats([4, 1, 1], 40) }, size: 4 * 32 * 32 },
+  {
+    title: 'PRelu',
+    nodes: [{ op: 'PRelu', inputs: ['h', 'slope'], outputs: ['y'] }],
+    initializers: { slope: floats([4, 1, 1], 40) },
+    size: 4 * 32 * 32,
+  },
   {
     title: 'Add, Sub, Mul, Div with broadcast constants and of a tensor with itself',
     nodes: [
@@ -87,11 +183,26 @@ const CASES: OpCase[] = [
       { op: 'Div', inputs: ['c3', 'd'], outputs: ['r'] },
       { op: 'Add', inputs: ['q', 'r'], outputs: ['y'] },
     ],
-    initializers: { c1: floats([1, 4, 1, 1], 41), c2: floats([32], 42), c3: floats([1], 43), d: constTensor('float', [4, 1, 1], [1.5, 2, 2.5, 3]) },
+    initializers: {
+      c1: floats([1, 4, 1, 1], 41),
+      c2: floats([32], 42),
+      c3: floats([1], 43),
+      d: constTensor('float', [4, 1, 1], [1.5, 2, 2.5, 3]),
+    },
     size: 4 * 32 * 32,
   },
-  { title: 'MatMul with a constant, broadcast over the batch', nodes: [{ op: 'MatMul', inputs: ['h', 'w'], outputs: ['y'] }], initializers: { w: floats([32, 6], 44) }, size: 4 * 32 * 6 },
-  { title: 'MatMul of a constant with the tensor', nodes: [{ op: 'MatMul', inputs: ['w', 'h'], outputs: ['y'] }], initializers: { w: floats([5, 32], 45) }, size: 4 * 5 * 32 },
+  {
+    title: 'MatMul with a constant, broadcast over the batch',
+    nodes: [{ op: 'MatMul', inputs: ['h', 'w'], outputs: ['y'] }],
+    initializers: { w: floats([32, 6], 44) },
+    size: 4 * 32 * 6,
+  },
+  {
+    title: 'MatMul of a constant with the tensor',
+    nodes: [{ op: 'MatMul', inputs: ['w', 'h'], outputs: ['y'] }],
+    initializers: { w: floats([5, 32], 45) },
+    size: 4 * 5 * 32,
+  },
   {
     title: 'Gemm with transA and alpha',
     nodes: [
@@ -125,7 +236,12 @@ const CASES: OpCase[] = [
     initializers: { sizes: ints([5, 3]), st: ints([1, 2]), en: ints([30, -1]), ax: ints([2, 3]) },
     size: 5 * 29 * 29,
   },
-  { title: 'Pad', nodes: [{ op: 'Pad', inputs: ['h', 'pads', 'pv'], outputs: ['y'] }], initializers: { pads: ints([0, 0, 1, 2, 0, 1, 3, 0]), pv: constTensor('float', [], [0.25]) }, size: 5 * 36 * 34 },
+  {
+    title: 'Pad',
+    nodes: [{ op: 'Pad', inputs: ['h', 'pads', 'pv'], outputs: ['y'] }],
+    initializers: { pads: ints([0, 0, 1, 2, 0, 1, 3, 0]), pv: constTensor('float', [], [0.25]) },
+    size: 5 * 36 * 34,
+  },
   {
     title: 'ReduceMean and ReduceSum',
     nodes: [
@@ -151,7 +267,13 @@ describe('input gradients on onnxruntime match TF.js autodiff, operator by opera
         { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
         { op: 'Gemm', inputs: ['flat', 'head_w', 'head_b'], outputs: ['logits'] },
       ],
-      initializers: { stem_w: floats([4, 3, 3, 3], 28), stem_b: floats([4], 29), head_w: floats([size, 10], 50, 0.1), head_b: floats([10], 51), ...initializers },
+      initializers: {
+        stem_w: floats([4, 3, 3, 3], 28),
+        stem_b: floats([4], 29),
+        head_w: floats([size, 10], 50, 0.1),
+        head_b: floats([10], 51),
+        ...initializers,
+      },
     })
     const path = join(scratch, `${CASES.findIndex((c) => c.title === title)}.onnx`)
     writeFileSync(path, bytes)

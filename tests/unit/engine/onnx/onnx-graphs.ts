@@ -30,7 +30,13 @@ function attributes(n: TestNode): AttributeProto[] {
 
 /** ONNX model bytes of a hand-written graph (float input and output). */
 export function graphBytes(g: TestGraph): Uint8Array {
-  const node: NodeProto[] = g.nodes.map((n, i) => ({ name: `${n.op}_${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: attributes(n) }))
+  const node: NodeProto[] = g.nodes.map((n, i) => ({
+    name: `${n.op}_${i}`,
+    opType: n.op,
+    input: n.inputs,
+    output: n.outputs,
+    attribute: attributes(n),
+  }))
   const dim = (d: number | string) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })
   return encodeModelProto({
     irVersion: 7,
@@ -58,7 +64,15 @@ export function seededFloats(count: number, seed: number, scale = 1): Float32Arr
 }
 
 export function floats(dims: number[], seed: number, scale = 0.5): ConstTensor {
-  return constTensor('float', dims, seededFloats(dims.reduce((a, b) => a * b, 1), seed, scale))
+  return constTensor(
+    'float',
+    dims,
+    seededFloats(
+      dims.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+    ),
+  )
 }
 
 export function ints(values: number[]): ConstTensor {

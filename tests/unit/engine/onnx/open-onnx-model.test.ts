@@ -17,25 +17,28 @@ const FIXTURES = [
 beforeAll(() => registerFastWasmKernels())
 
 describe('openOnnxModel on PyTorch exports', () => {
-  it.each(FIXTURES)('$name matches PyTorch logits (1e-4) and input gradients (1e-3 relative) on wasm', async ({ name, shape, range, softmax, params }) => {
-    const model = await openOnnxModel(join(ONNX_FIXTURES, `${name}.onnx`), range ? { inputRange: range } : {})
-    try {
-      expect(model.info.format).toMatch(/^onnx \(opset 13, pytorch 1\.13/)
-      expect(model.info.inputShape).toEqual(shape)
-      expect(model.info.gradients).toBe(true)
-      expect(model.info.sha256).toMatch(/^[0-9a-f]{64}$/)
-      expect(model.info.outputSoftmaxRemoved).toBe(softmax)
-      expect(model.info.totalParams).toBe(params)
-      expect(model.info.classes).toHaveLength(10)
-      const { images, labels, logits, grad } = fixtureBatch(name)
-      const ours = tf.tidy(() => model.logits(tf.tensor4d(images.data, images.shape as [number, number, number, number])).dataSync())
-      expect(maxAbsDiff(ours, logits.data)).toBeLessThan(1e-4)
-      const g = tfInputGradient((x) => model.logits(x), images, labels)
-      expect(maxAbsDiff(g, grad.data) / maxAbs(grad.data)).toBeLessThan(1e-3)
-    } finally {
-      model.dispose()
-    }
-  })
+  it.each(FIXTURES)(
+    '$name matches PyTorch logits (1e-4) and input gradients (1e-3 relative) on wasm',
+    async ({ name, shape, range, softmax, params }) => {
+      const model = await openOnnxModel(join(ONNX_FIXTURES, `${name}.onnx`), range ? { inputRange: range } : {})
+      try {
+        expect(model.info.format).toMatch(/^onnx \(opset 13, pytorch 1\.13/)
+        expect(model.info.inputShape).toEqual(shape)
+        expect(model.info.gradients).toBe(true)
+        expect(model.info.sha256).toMatch(/^[0-9a-f]{64}$/)
+        expect(model.info.outputSoftmaxRemoved).toBe(softmax)
+        expect(model.info.totalParams).toBe(params)
+        expect(model.info.classes).toHaveLength(10)
+        const { images, labels, logits, grad } = fixtureBatch(name)
+        const ours = tf.tidy(() => model.logits(tf.tensor4d(images.data, images.shape as [number, number, number, number])).dataSync())
+        expect(maxAbsDiff(ours, logits.data)).toBeLessThan(1e-4)
+        const g = tfInputGradient((x) => model.logits(x), images, labels)
+        expect(maxAbsDiff(g, grad.data) / maxAbs(grad.data)).toBeLessThan(1e-3)
+      } finally {
+        model.dispose()
+      }
+    },
+  )
 
   it('summarises the ONNX nodes as layers: convolutions as Conv2D, the rest as Onnx<op>', async () => {
     const model = await openOnnxModel(join(ONNX_FIXTURES, 'resnet_bn_cifar.onnx'))
@@ -44,7 +47,11 @@ describe('openOnnxModel on PyTorch exports', () => {
       expect(classes).toContain('Conv2D')
       expect(classes).toContain('OnnxBatchNormalization')
       expect(classes).toContain('OnnxGlobalAveragePool')
-      expect(model.info.layers.find((l) => l.name === 'stem_Conv')).toMatchObject({ className: 'Conv2D', outputShape: [null, 32, 32, 16], params: 432 })
+      expect(model.info.layers.find((l) => l.name === 'stem_Conv')).toMatchObject({
+        className: 'Conv2D',
+        outputShape: [null, 32, 32, 16],
+        params: 432,
+      })
     } finally {
       model.dispose()
     }

@@ -58,10 +58,21 @@ const GRAPHS: { title: string; image: 'mnist' | 'cifar' | 'mnist-nhwc' | 'mnist-
       input: MNIST_IN,
       output: 'logits',
       nodes: [
-        { op: 'Conv', inputs: ['x', 'w1'], outputs: ['c1'], ints: { kernel_shape: [3, 3], strides: [2, 2] }, strings: { auto_pad: 'SAME_UPPER' } },
+        {
+          op: 'Conv',
+          inputs: ['x', 'w1'],
+          outputs: ['c1'],
+          ints: { kernel_shape: [3, 3], strides: [2, 2] },
+          strings: { auto_pad: 'SAME_UPPER' },
+        },
         { op: 'BatchNormalization', inputs: ['c1', 'bn_s', 'bn_b', 'bn_m', 'bn_v'], outputs: ['bn'], floats: { epsilon: 1e-3 } },
         { op: 'LeakyRelu', inputs: ['bn'], outputs: ['lr'], floats: { alpha: 0.2 } },
-        { op: 'AveragePool', inputs: ['lr'], outputs: ['ap'], ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 } },
+        {
+          op: 'AveragePool',
+          inputs: ['lr'],
+          outputs: ['ap'],
+          ints: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 },
+        },
         { op: 'Split', inputs: ['ap'], outputs: ['a', 'b'], ints: { axis: 1, split: [2, 6] } },
         { op: 'Concat', inputs: ['b', 'a'], outputs: ['cat'], ints: { axis: 1 } },
         { op: 'Clip', inputs: ['cat', '', 'cmax'], outputs: ['cl'] },
@@ -70,9 +81,14 @@ const GRAPHS: { title: string; image: 'mnist' | 'cifar' | 'mnist-nhwc' | 'mnist-
         { op: 'Gemm', inputs: ['flat', 'wt', 'bt'], outputs: ['logits'], ints: { transB: 1 } },
       ],
       initializers: {
-        w1: floats([8, 1, 3, 3], 4), bn_s: floats([8], 5), bn_b: floats([8], 6), bn_m: floats([8], 7, 0.1),
-        bn_v: constTensor('float', [8], [0.5, 1, 1.5, 2, 0.7, 0.9, 1.1, 1.3]), cmax: constTensor('float', [], [1.5]),
-        wt: floats([10, 64], 8), bt: floats([10], 9),
+        w1: floats([8, 1, 3, 3], 4),
+        bn_s: floats([8], 5),
+        bn_b: floats([8], 6),
+        bn_m: floats([8], 7, 0.1),
+        bn_v: constTensor('float', [8], [0.5, 1, 1.5, 2, 0.7, 0.9, 1.1, 1.3]),
+        cmax: constTensor('float', [], [1.5]),
+        wt: floats([10, 64], 8),
+        bt: floats([10], 9),
       },
     },
   },
@@ -92,7 +108,13 @@ const GRAPHS: { title: string; image: 'mnist' | 'cifar' | 'mnist-nhwc' | 'mnist-
         { op: 'ReduceMean', inputs: ['pd', 'rm_axes'], outputs: ['rm'], ints: { keepdims: 0 } },
         ...head('rm', 81, 11).nodes,
       ],
-      initializers: { w1: floats([6, 1, 5, 5], 10), pads: ints([1, 1, 2, 2]), pad_axes: ints([2, 3]), rm_axes: ints([2]), ...head('rm', 81, 11).initializers },
+      initializers: {
+        w1: floats([6, 1, 5, 5], 10),
+        pads: ints([1, 1, 2, 2]),
+        pad_axes: ints([2, 3]),
+        rm_axes: ints([2]),
+        ...head('rm', 81, 11).initializers,
+      },
     },
   },
   {
@@ -188,7 +210,7 @@ function graphInput(images: tf.Tensor4D, form: (typeof GRAPHS)[number]['image'])
   return tf.transpose(images, [0, 3, 1, 2])
 }
 
-describe('ONNX opsets 9 to 21 and other exporters\' input forms', () => {
+describe("ONNX opsets 9 to 21 and other exporters' input forms", () => {
   it.each(GRAPHS)('$title: the converter matches onnxruntime, and so does its re-export', async ({ image, fixedBatch, graph }) => {
     const ort = await loadOnnxRuntime()
     const bytes = graphBytes(graph)
@@ -206,7 +228,9 @@ describe('ONNX opsets 9 to 21 and other exporters\' input forms', () => {
       const data = feed.dataSync() as Float32Array
       const expected: number[] = []
       for (const [start, count] of fixedBatch ? Array.from({ length: n }, (_, i) => [i, 1]) : [[0, n]]) {
-        const out = await reference.run({ x: new ort.Tensor('float32', data.slice(start * per, (start + count) * per), [count, ...feed.shape.slice(1)]) })
+        const out = await reference.run({
+          x: new ort.Tensor('float32', data.slice(start * per, (start + count) * per), [count, ...feed.shape.slice(1)]),
+        })
         const raw = Array.from(out[graph.output].data as Float32Array)
         // The converter removes a final Softmax; compare on log-probabilities then.
         expected.push(...(graph.output === 'probs' ? raw.map(Math.log) : raw))

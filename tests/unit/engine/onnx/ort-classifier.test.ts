@@ -17,7 +17,10 @@ describe('onnxruntime backend', () => {
     const session = await createOrtSession(new Uint8Array(readFileSync(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'))))
     try {
       const { images, logits } = fixtureBatch('mnist_cnn_narrow')
-      const nchw = tf.tidy(() => tf.transpose(tf.tensor4d(images.data, images.shape as [number, number, number, number]), [0, 3, 1, 2]).dataSync() as Float32Array)
+      const nchw = tf.tidy(
+        () =>
+          tf.transpose(tf.tensor4d(images.data, images.shape as [number, number, number, number]), [0, 3, 1, 2]).dataSync() as Float32Array,
+      )
       const out = await session.run({ input: new ort.Tensor('float32', nchw, [8, 1, 28, 28]) })
       expect(out.output.dims).toEqual([8, 10])
       expect(maxAbsDiff(out.output.data as Float32Array, logits.data)).toBeLessThan(1e-4)
@@ -40,7 +43,9 @@ describe('onnxruntime backend', () => {
       const g = await scorer.inputGradient!(images.data, labels)
       expect(maxAbsDiff(g.logits, logits.data)).toBeLessThan(1e-4)
       expect(maxAbsDiff(g.grad, grad.data) / maxAbs(grad.data)).toBeLessThan(1e-3)
-      const ce = tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(tf.tensor2d(logits.data, [8, 10])), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)), 1)).dataSync())
+      const ce = tf.tidy(() =>
+        tf.neg(tf.sum(tf.mul(tf.logSoftmax(tf.tensor2d(logits.data, [8, 10])), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)), 1)).dataSync(),
+      )
       expect(maxAbsDiff(g.loss, ce)).toBeLessThan(1e-4)
     } finally {
       await scorer.dispose()
@@ -48,7 +53,7 @@ describe('onnxruntime backend', () => {
     }
   })
 
-  it('builds D1 into the graph: the low-passed images\' logits and the adaptive gradient through the filter', async () => {
+  it("builds D1 into the graph: the low-passed images' logits and the adaptive gradient through the filter", async () => {
     const model = await openOnnxModel(join(ONNX_FIXTURES, 'resnet_bn_cifar.onnx'))
     const scorer = await createOrtClassifier(model, { lowPass: { radius: 6 } })
     try {
@@ -69,7 +74,10 @@ describe('onnxruntime backend', () => {
 
   it('runs a D2-filtered model with its replaced weights', async () => {
     const model = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'))
-    const filtered = await lowPassKernels(model, [{ layer: 'conv1_Conv', radius: 2 }, { layer: 'conv2_Conv', radius: 2 }])
+    const filtered = await lowPassKernels(model, [
+      { layer: 'conv1_Conv', radius: 2 },
+      { layer: 'conv2_Conv', radius: 2 },
+    ])
     const scorer = await createOrtClassifier(filtered)
     try {
       const { images } = fixtureBatch('mnist_cnn_narrow')

@@ -1,0 +1,26 @@
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import { commandOutputs, loadShards } from '../shard'
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description(
+      'merge the shard folders of one sharded run (eval, curve, attack, gallery, figure1 with --shard): checks that they share command, parameters, selection, model SHA-256, data set fingerprint and version and cover the selection exactly once, then writes what the unsharded command writes to --out',
+    )
+    .argument('<dirs...>', 'shard folders (their --out), or folders that hold them')
+    .requiredOption('--out <dir>', 'folder for the merged outputs')
+    .option('--force', 'overwrite existing files in --out')
+    .option('--json', 'print the JSON summary the unsharded command prints')
+    .action(async (dirs: string[], opts: { out: string; force?: boolean; json?: boolean }) => {
+      const { shards, batches } = await loadShards(dirs)
+      const record = shards[0].record
+      if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
+      const backends = [...new Set(shards.map((s) => s.record.backend))]
+      if (backends.length > 1) process.stderr.write(`warning: the shards ran on different backends (${backends.join(', ')}); their numbers may differ in the last bits\n`)
+      const outputs = commandOutputs[record.command]
+      const out = resolve(opts.out)
+      const result = await outputs.merge(batches as never[], { out, force: !!opts.force, record, shards })
+      outputs.print(result, { json: !!opts.json, out, record })
+    })
+}

@@ -1,0 +1,128 @@
+import { existsSync, readdirSync } from 'node:fs'
+import type { Dataset } from '../../engine/data'
+import { APP_VERSION } from '../../engine/version'
+import type { Progress } from '../../protocol/messages'
+import type { ModelSummary } from '../../protocol/models'
+import { shardBounds, type Shard } from '../../protocol/selection'
+import { clearBatches, commitBatch, listBatches, planBatches, removePartialBatches } from './journal'
+import { datasetFingerprint, selectionSha256, wholeSelection } from './local-dataset'
+import {
+  identityDifference,
+  readShardRecord,
+  writeShardRecord,
+  type SelectionOptions,
+  type ShardAttempt,
+  type ShardCommand,
+  type ShardRecord,
+} from './shard-record'
+
+export interface ShardRequest<R> {
+  command: ShardCommand
+  /** The shard folder (--out). */
+  out: string
+  /** Start over in a folder that holds another job's shard (or other files). */
+  force: boolean
+  shard: Shard
+  batchSize: number
+  /** The parameters that decide the results, recorded and compared by merge. */
+  run: Record<string, unknown>
+  selection: SelectionOptions
+  model: { spec: string; info: ModelSummary }
+  dataset: { spec: string; local: Dataset }
+  backend: string
+  /** Runs one batch (data-set indices `ids`), writing any files into `dir`; returns its result. */
+  runBatch(ids: Int32Array, dir: string, onProgress: (p: Progress) => void): Promise<R>
+  onProgress?(p: Progress): void
+}
+
+export interface ShardOutcome {
+  record: ShardRecord
+  samples: number
+  batchesRun: number
+  batchesResumed: number
+}
+
+const now = () => new Date().toISOString()
+
+async function describeRun<R>(request: ShardRequest<R>, all: Int32Array): Promise<ShardRecord> {
+  const [start, end] = shardBounds(all.length, request.shard)
+  const { info } = request.model
+  const local = request.dataset.local
+  return {
+    format: 'hfc-lab-shard',
+    format_version: 1,
+    command: request.command,
+    argv: process.argv.slice(2),
+    run: request.run,
+    selection: request.selection,
+    selected: { count: all.length, sha256: selectionSha256(all) },
+    shard: { index: request.shard.index, count: request.shard.count, start, end },
+    model: { spec: request.model.spec, name: info.name, sha256: info.sha256 },
+    dataset: { spec: request.dataset.spec, name: local.info.name, count: local.info.count, fingerprint: await datasetFingerprint(local) },
+    app: { version: APP_VERSION },
+    backend: request.backend,
+    batchSize: request.batchSize,
+    started: now(),
+    finished: null,
+    attempts: [],
+  }
+}
+
+/** Keeps what an earlier attempt of the same shard recorded, or explains why the folder cannot be used. */
+async function adoptFolder(out: string, record: ShardRecord, force: boolean): Promise<boolean> {
+  const earlier = await readShardRecord(out)
+  if (!earlier) {
+    if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+      throw new Error(`${out} holds files but no shard.json. Give each shard its own empty folder, or confirm with --force`)
+    }
+    return false
+  }
+  const diff = identityDifference(earlier, record)
+  const otherShard = earlier.shard.index !== record.shard.index
+  if (diff || otherShard) {
+    if (!force) {
+      const why = diff ? `its ${diff.field} is ${diff.a}, this run's is ${diff.b}` : `it is shard ${earlier.shard.index}/${earlier.shard.count}`
+      throw new Error(`${out} holds a shard of another job (${why}). Use a new folder, or start this shard over with --force`)
+    }
+    await clearBatches(out)
+    return false
+  }
+  record.started = earlier.started
+  record.argv = earlier.argv
+  record.attempts = earlier.attempts
+  return true
+}
+
+/**
+ * Runs this process's shard of a batch job into its folder: finds its block of the whole
+ * selection, resumes from the batches an earlier attempt finished, and saves every batch's results
+ * as one atomic folder, so a killed shard loses at most the batch it was running.
+ */
+export async function runShard<R>(request: ShardRequest<R>): Promise<ShardOutcome> {
+  const all = wholeSelection(request.dataset.local, request.selection)
+  const record = await describeRun(request, all)
+  const resuming = await adoptFolder(request.out, record, request.force)
+  await removePartialBatches(request.out)
+  const { start, end } = record.shard
+  const done = resuming ? (await listBatches(request.out)).filter((b) => b.start >= start && b.end <= end) : []
+  const todo = planBatches(start, end, request.batchSize, done)
+  const attempt: ShardAttempt = { started: now(), finished: null, batchesRun: 0, batchesResumed: done.length }
+  record.attempts.push(attempt)
+  await writeShardRecord(request.out, record)
+
+  const total = end - start
+  let finished = done.reduce((s, b) => s + b.end - b.start, 0)
+  const report = (extra: number, phase?: string) => request.onProgress?.({ done: Math.round(finished + extra), total, phase })
+  report(0, done.length ? `resumed: ${done.length} batch(es) on disk` : undefined)
+  for (const range of todo) {
+    const size = range.end - range.start
+    await commitBatch(request.out, range, (dir) =>
+      request.runBatch(all.subarray(range.start, range.end), dir, (p) => report(p.total > 0 ? (Math.min(p.done, p.total) / p.total) * size : 0, p.phase)),
+    )
+    finished += size
+    attempt.batchesRun += 1
+  }
+  attempt.finished = record.finished = now()
+  await writeShardRecord(request.out, record)
+  return { record, samples: total, batchesRun: attempt.batchesRun, batchesResumed: attempt.batchesResumed }
+}

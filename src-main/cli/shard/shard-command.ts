@@ -1,0 +1,75 @@
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import type { EngineHost } from '../../engine/host'
+import type { Progress } from '../../protocol/messages'
+import type { ModelSummary } from '../../protocol/models'
+import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'
+import { datasetSpec } from '../specs'
+import { openLocalDataset } from './local-dataset'
+import { runShard } from './run-shard'
+import type { SelectionOptions, ShardCommand } from './shard-record'
+import { SHARD_HELP, parseShardSpec } from './shard-spec'
+
+export interface ShardFlags {
+  shard?: string
+  batchSize?: number
+  out?: string
+  force?: boolean
+  json?: boolean
+}
+
+/** Adds --shard and --batch-size to a batch command. */
+export function addShardOptions(command: Command, defaultBatchSize: number): Command {
+  return command
+    .option('--shard <I/N|auto/N|auto>', SHARD_HELP)
+    .option('--batch-size <n>', `with --shard: samples per saved batch; a killed shard re-run with the same command resumes after its last saved batch (default ${defaultBatchSize})`, Number)
+}
+
+/** What a command opens in the engine before its shard runs. */
+export interface PreparedShard<R> {
+  /** The parameters that decide the results (recorded in shard.json, compared by merge). */
+  run: Record<string, unknown>
+  model: { spec: string; info: ModelSummary }
+  /** One batch of data-set indices through the engine; files go into `dir`. */
+  runBatch(ids: Int32Array, dir: string, onProgress: (p: Progress) => void): Promise<R>
+}
+
+/** Runs a batch command as one shard into its --out folder and reports what it did. */
+export async function runShardCommand<R>(
+  engine: EngineOptions,
+  command: ShardCommand,
+  flags: ShardFlags & { data: string },
+  selection: SelectionOptions,
+  defaultBatchSize: number,
+  prepare: (host: EngineHost) => Promise<PreparedShard<R>>,
+): Promise<void> {
+  const shard = parseShardSpec(flags.shard ?? '')
+  if (!flags.out) throw new Error('--shard needs --out: the folder this shard writes its results and shard.json into')
+  const batchSize = flags.batchSize ?? defaultBatchSize
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a whole number of at least 1, got ${flags.batchSize}`)
+  const out = resolve(flags.out)
+  const outcome = await withEngine(engine, async (host) => {
+    const local = await openLocalDataset(datasetSpec(flags.data))
+    const prepared = await prepare(host)
+    return runShard({
+      command,
+      out,
+      force: !!flags.force,
+      shard,
+      batchSize,
+      run: prepared.run,
+      selection,
+      model: prepared.model,
+      dataset: { spec: flags.data, local },
+      backend: host.backend.backend,
+      runBatch: prepared.runBatch,
+      onProgress: progressBar(`${command} shard ${shard.index}/${shard.count}`),
+    })
+  })
+  const { record } = outcome
+  if (flags.json) return printJson({ shard: record.shard, samples: outcome.samples, batchesRun: outcome.batchesRun, batchesResumed: outcome.batchesResumed, out, finished: record.finished })
+  const { start, end, index, count } = record.shard
+  const resumed = outcome.batchesResumed ? `, ${outcome.batchesResumed} already on disk` : ''
+  const range = end > start ? `positions ${start}-${end - 1}` : 'no samples'
+  console.log(`shard ${index}/${count}: ${range} of the ${record.selected.count} selected, ${outcome.batchesRun} batch(es) run${resumed}; wrote ${out}`)
+}
