@@ -3,6 +3,7 @@ import { APP_VERSION } from '../engine/version'
 import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
 import { registerGallery } from './commands/gallery'
+import { registerGrad } from './commands/grad'
 import { registerInfo } from './commands/info'
 import { registerMerge } from './commands/merge'
 import { registerModels } from './commands/models'
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerModels(program)
   registerAttacks(program)
   registerGallery(program)
+  registerGrad(program)
   registerMerge(program)
   return program
 }

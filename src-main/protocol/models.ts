@@ -122,6 +122,18 @@ export interface KernelReport {
   kernels: KernelEntry[]
 }
 
+export interface GradientMaps {
+  indices: Int32Array
+  labels: Int32Array
+  shape: [number, number, number]
+  /** d(sum of cross-entropies of the true labels) / d(pixels on the [0, 1] scale), N x H x W x C. */
+  gradient: Float32Array
+  /** Radial energy profiles (SPEC §11) of the gradients and of the images, each summing to 1. */
+  gradientProfile: number[]
+  imageProfile: number[]
+  engine: 'tfjs' | 'onnxruntime'
+}
+
 export interface Theorem1Check {
   layer: string
   radius: number
@@ -154,6 +166,10 @@ export const modelMethods = {
     z.object({ modelId: id, layer: z.string().max(256).optional(), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), mode: z.enum(['kernel', 'padded']).default('kernel') }).strict(),
     'Every kernel of a conv layer before and after the D2 low pass, with energy removed and imaginary part discarded.',
   ).returns<KernelReport>(),
+  'model.gradient': job(
+    z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(),
+    'Input gradients of the summed cross-entropy of the true labels, with their radial energy profile beside the images\'.',
+  ).returns<GradientMaps>(),
   'model.theorem1': method(
     z.object({ modelId: id, datasetId: id, index: z.number().int().min(0), radius: z.number().min(0), layer: z.string().max(256).optional() }).strict(),
     'Checks f(x_l; θ) vs f(x; θ_l) at the first conv layer: exact under circular convolution, approximate with real padding.',

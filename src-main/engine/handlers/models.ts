@@ -4,6 +4,7 @@ import { LabError } from '../errors'
 import { withD1 } from '../eval'
 import { attachScorer } from '../forward'
 import { forEachBatch, selectIndices } from '../jobs/batches'
+import { inputGradients } from '../jobs/input-gradient'
 import { predictBatch } from '../jobs/predict'
 import { theorem1Check } from '../jobs/theorem1'
 import { checkCompatible, getDataset, getModel } from '../lookup'
@@ -128,6 +129,14 @@ export const modelHandlers: HandlerTable = {
     const report = kernelReport(model, name, radius, { ...mask, mode })
     const maxAbs = report.kernels.reduce((m, k) => Math.max(m, ...k.before.map(Math.abs)), 0)
     return { ...report, convLayers: convs.map((c) => c.name), maxAbs }
+  },
+
+  async 'model.gradient'({ modelId, datasetId, ...selection }, ctx, state) {
+    const model = getModel(state, modelId)
+    const dataset = getDataset(state, datasetId)
+    checkCompatible(model, dataset)
+    if (!model.info.gradients) throw new LabError('MODEL_NO_GRADIENTS', `${model.info.name} provides no input gradients; open it as a Layers, Keras or ONNX model.`)
+    return inputGradients(model, dataset, selectIndices(dataset, selection), ctx)
   },
 
   async 'model.theorem1'({ modelId, datasetId, index, radius, layer }, _ctx, state) {

@@ -8,14 +8,14 @@ import { runCliOk } from '../cli-process'
 /**
  * One sweep run twice, as a scheduler would: once unsharded, once as 4 shard processes started
  * together with JOB_COMPLETION_INDEX=0..3 (a Kubernetes Indexed Job on one machine), then merged.
- * 48 MNIST test images and cheap attack settings keep it to a minute or two on 2 cores; the
+ * 40 MNIST test images and cheap attack settings keep it to a minute or two on 2 cores; the
  * README's "Scaling out" numbers come from the same sweep over 200 images.
  */
 const SHARDS = 4
 const SWEEP = [
   ['--model', 'mnist'],
   ['--data', join(SHARED_DATA, 'mnist')],
-  ['--limit', '48'],
+  ['--limit', '40'],
   ['--attacks', 'hf,fgsm,salt-pepper'],
   ['--param', 'fgsm.epsilons=50'],
   ['--param', 'salt-pepper.repetitions=2'],
@@ -31,7 +31,7 @@ async function sweep(command: string): Promise<{ full: unknown; merged: unknown;
   const shardDirs = Array.from({ length: SHARDS }, (_, i) => dir(`${command}-shards/shard-${i}`))
   await Promise.all(
     shardDirs.map((out, i) =>
-      runCliOk(['--workers', '1', command, ...SWEEP, '--shard', `auto/${SHARDS}`, '--batch-size', '8', '--out', out], { JOB_COMPLETION_INDEX: String(i) }),
+      runCliOk(['--workers', '1', command, ...SWEEP, '--shard', `auto/${SHARDS}`, '--batch-size', '4', '--out', out], { JOB_COMPLETION_INDEX: String(i) }),
     ),
   )
   // The folder that holds the shard folders stands for all of them.
@@ -57,16 +57,16 @@ describe('a sweep sharded over 4 processes and merged', () => {
     expect(read('curve-merged', 'curve.json').equals(read('curve-full', 'curve.json'))).toBe(true)
     const samples = read('curve-merged', 'samples.csv')
     expect(samples.equals(read('curve-full', 'samples.csv'))).toBe(true)
-    expect(samples.toString().trim().split('\n')).toHaveLength(1 + 48)
+    expect(samples.toString().trim().split('\n')).toHaveLength(1 + 40)
   })
 
   it('records in every shard folder its block of the selection, the model hash and the data fingerprint', () => {
     const records = curve.shardDirs.map((d) => JSON.parse(readFileSync(join(d, 'shard.json'), 'utf8')))
     expect(records.map((r) => [r.shard.start, r.shard.end])).toEqual([
-      [0, 12],
-      [12, 24],
-      [24, 36],
-      [36, 48],
+      [0, 10],
+      [10, 20],
+      [20, 30],
+      [30, 40],
     ])
     for (const r of records) {
       expect(r.command).toBe('curve')
@@ -81,7 +81,7 @@ describe('a sweep sharded over 4 processes and merged', () => {
     const manifest = (name: string) => JSON.parse(read(name, 'manifest.json').toString())
     const [full, merged] = [manifest('gallery-full'), manifest('gallery-merged')]
     expect(merged.rows).toEqual(full.rows)
-    expect(merged.rows).toHaveLength(48)
+    expect(merged.rows).toHaveLength(40)
     expect(merged.counts).toEqual(full.counts)
     expect(merged.selection).toEqual(full.selection)
     expect(merged.files.contact_sheets).toEqual(full.files.contact_sheets)

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Dataset } from '../data/dataset'
+import { crossEntropyGradient } from '../attacks/cross-entropy'
+import { scorerOf } from '../forward'
+import type { JobContext } from '../job-context'
+import type { Classifier } from '../models/classifier'
+import { radialEnergyProfile } from '../spectral'
+import { forEachBatch } from './batches'
+
+export interface GradientMaps {
+  indices: Int32Array
+  labels: Int32Array
+  shape: [number, number, number]
+  /** d(sum of cross-entropies of the true labels) / d(pixels on the [0, 1] scale), N x H x W x C. */
+  gradient: Float32Array
+  /** Radial energy profiles (SPEC §11) of the gradients and of the images themselves. */
+  gradientProfile: number[]
+  imageProfile: number[]
+  engine: 'tfjs' | 'onnxruntime'
+}
+
+/**
+ * Input gradients of the summed cross-entropy, per image, on onnxruntime's gradient graph when
+ * that engine was chosen, else TF.js autodiff; with both radial energy profiles, which show whether
+ * the model is most sensitive at high frequencies.
+ */
+export async function inputGradients(model: Classifier, dataset: Dataset, indices: Int32Array, ctx: JobContext): Promise<GradientMaps> {
+  const shape = dataset.info.shape
+  const size = shape[0] * shape[1] * shape[2]
+  const gradient = new Float32Array(indices.length * size)
+  const labels = new Int32Array(indices.length)
+  const scorer = scorerOf(model)
+  const useOrt = !!scorer?.inputGradient
+  let gradSum: Float64Array | null = null
+  let imageSum: Float64Array | null = null
+  const accumulate = (sum: Float64Array | null, profile: Float64Array, weight: number) => {
+    const out = sum ?? new Float64Array(profile.length)
+    profile.forEach((v, i) => (out[i] += v * weight))
+    return out
+  }
+  await forEachBatch(dataset, indices, 64, ctx, 'input gradients', async ({ offset, labels: y, images }) => {
+    let grads: Float32Array
+    if (useOrt) {
+      grads = (await scorer!.inputGradient!((await images.data()) as Float32Array, y)).grad
+    } else {
+      const yt = tf.tensor1d(y, 'int32')
+      const g = crossEntropyGradient(model, images, yt)
+      grads = (await g.data()) as Float32Array
+      tf.dispose([g, yt])
+    }
+    gradient.set(grads, offset * size)
+    labels.set(y, offset)
+    const gt = tf.tensor4d(grads, images.shape)
+    gradSum = accumulate(gradSum, radialEnergyProfile(gt), y.length)
+    imageSum = accumulate(imageSum, radialEnergyProfile(images), y.length)
+    gt.dispose()
+  })
+  const normalise = (sum: Float64Array | null) => {
+    const total = sum ? sum.reduce((a, b) => a + b, 0) : 0
+    return sum ? Array.from(sum, (v) => (total > 0 ? v / total : 0)) : []
+  }
+  return { indices, labels, shape, gradient, gradientProfile: normalise(gradSum), imageProfile: normalise(imageSum), engine: useOrt ? 'onnxruntime' : 'tfjs' }
+}
