@@ -6,6 +6,7 @@ import { registerGallery } from './commands/gallery'
 import { registerGrad } from './commands/grad'
 import { registerInfo } from './commands/info'
 import { registerMerge } from './commands/merge'
+import { registerModelExport } from './commands/model-export'
 import { registerModels } from './commands/models'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
@@ -22,9 +23,16 @@ export function buildProgram(): Command {
   registerData(program)
   registerSpectral(program)
   registerModels(program)
+  registerModelExport(program)
   registerAttacks(program)
   registerGallery(program)
   registerGrad(program)
   registerMerge(program)
+  program.addHelpText(
+    'after',
+    '\nScaling out: eval, curve, attack, gallery and figure1 take --shard I/N (or auto/N, auto: the index from\n' +
+      'JOB_COMPLETION_INDEX of a Kubernetes Indexed Job, or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT of a\n' +
+      'Slurm job array) and --out for the shard folder; "hfc-lab merge DIR... --out DIR" puts the shards together.',
+  )
   return program
 }

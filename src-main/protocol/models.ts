@@ -170,6 +170,19 @@ export const modelMethods = {
     z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(),
     'Input gradients of the summed cross-entropy of the true labels, with their radial energy profile beside the images\'.',
   ).returns<GradientMaps>(),
+  'model.export': job(
+    z
+      .object({
+        modelId: id,
+        defense: defenseSchema.default({ kind: 'none' }),
+        format: z.literal('onnx'),
+        out: z.string().min(1).max(4096),
+        layout: z.enum(['nchw', 'nhwc']).default('nchw'),
+        force: z.boolean().default(false),
+      })
+      .strict(),
+    'Writes a model (or its D2 variant) as ONNX, NCHW input by default, so Python and onnxruntime can run it.',
+  ).returns<{ out: string; bytes: number; sha256: string }>(),
   'model.theorem1': method(
     z.object({ modelId: id, datasetId: id, index: z.number().int().min(0), radius: z.number().min(0), layer: z.string().max(256).optional() }).strict(),
     'Checks f(x_l; θ) vs f(x; θ_l) at the first conv layer: exact under circular convolution, approximate with real padding.',

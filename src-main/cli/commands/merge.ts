@@ -5,8 +5,13 @@ import { commandOutputs, loadShards } from '../shard'
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description(
-      'merge the shard folders of one sharded run (eval, curve, attack, gallery, figure1 with --shard): checks that they share command, parameters, selection, model SHA-256, data set fingerprint and version and cover the selection exactly once, then writes what the unsharded command writes to --out',
+    .description('merge the shard folders of one --shard run into the outputs of the unsharded command')
+    .addHelpText(
+      'after',
+      '\nChecks that the shards share command, parameters, selection, model SHA-256, data set fingerprint and\n' +
+        'app version, that shards 0..N-1 are each there once and finished, and that their batches cover the\n' +
+        'selection exactly once; then recomputes curves and AUC from the per-sample results, or rebuilds the\n' +
+        "gallery's manifest and contact sheets over all samples. Nothing is re-run.",
     )
     .argument('<dirs...>', 'shard folders (their --out), or folders that hold them')
     .requiredOption('--out <dir>', 'folder for the merged outputs')

@@ -1,6 +1,10 @@
 import type { Defense, ModelSpec, ModelSummary } from '../../protocol/models'
 import { describeDefense } from '../../protocol/models'
+import { createHash } from 'node:crypto'
 import { LabError } from '../errors'
+import { writeFileAtomic } from '../export/atomic-write'
+import { exportOnnx } from '../onnx'
+import { layersModelOf } from '../models/conv-layers'
 import { withD1 } from '../eval'
 import { attachScorer } from '../forward'
 import { forEachBatch, selectIndices } from '../jobs/batches'
@@ -137,6 +141,14 @@ export const modelHandlers: HandlerTable = {
     checkCompatible(model, dataset)
     if (!model.info.gradients) throw new LabError('MODEL_NO_GRADIENTS', `${model.info.name} provides no input gradients; open it as a Layers, Keras or ONNX model.`)
     return inputGradients(model, dataset, selectIndices(dataset, selection), ctx)
+  },
+
+  async 'model.export'({ modelId, defense, out, layout, force }, _ctx, state) {
+    const { model } = await defended(state, modelId, defense)
+    const loaded = layersModel(model, 'ONNX export')
+    const bytes = exportOnnx(layersModelOf(loaded, 'ONNX export'), { inputLayout: layout, inputRange: model.info.inputRange, classes: model.info.classes, name: model.info.name })
+    await writeFileAtomic(out, bytes, { force })
+    return { out, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
   },
 
   async 'model.theorem1'({ modelId, datasetId, index, radius, layer }, _ctx, state) {
