@@ -185,6 +185,11 @@ interface StoredRecord {
   }
 }
 
+function augmentation(t: Record<string, unknown>): string {
+  const parts = [Number(t.maxShiftPixels) > 0 ? `shifts ±${t.maxShiftPixels} px` : '', t.horizontalFlips ? 'flips' : ''].filter(Boolean)
+  return parts.length > 0 ? parts.join(' + ') : 'no augmentation'
+}
+
 async function writeReadme(): Promise<void> {
   const rows: string[] = []
   for (const recipe of DEFAULT_MODEL_RECIPES) {
@@ -194,7 +199,7 @@ async function writeReadme(): Promise<void> {
     const t = meta.trainedWith
     const minutes = (Number(t.seconds) / 60).toFixed(1)
     rows.push(
-      `| \`${recipe.id}\` | ${t.architecture} | ${meta.dataset.train} | ${meta.dataset.test} | ${t.epochs} | Adam, lr ${t.learningRate} ×${t.learningRateDecayPerEpoch}/epoch, batch ${t.batchSize}, shifts ±${t.maxShiftPixels} px${t.horizontalFlips ? ', flips' : ''}, seed ${t.seed} | ${t.backend} | ${minutes} min | ${t.weights} | **${(meta.testAccuracy.stored * 100).toFixed(2)} %** (${meta.testAccuracy.correct}/${meta.testAccuracy.total}; float32 ${(meta.testAccuracy.float32 * 100).toFixed(2)} %) |`,
+      `| \`${recipe.id}\` | ${t.architecture} | ${meta.dataset.train} | ${meta.dataset.test} | ${t.epochs} | Adam, lr ${t.learningRate} ×${t.learningRateDecayPerEpoch}/epoch, batch ${t.batchSize}, ${augmentation(t)}, seed ${t.seed} | ${t.backend} | ${minutes} min | ${t.weights} | **${(meta.testAccuracy.stored * 100).toFixed(2)} %** (${meta.testAccuracy.correct}/${meta.testAccuracy.total}; float32 ${(meta.testAccuracy.float32 * 100).toFixed(2)} %) |`,
     )
   }
   const hasCifar = existsSync(join(MODELS_DIR, 'cifar10', 'model.json'))
