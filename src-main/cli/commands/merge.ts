@@ -22,7 +22,10 @@ export function registerMerge(program: Command): void {
       const record = shards[0].record
       if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
       const backends = [...new Set(shards.map((s) => s.record.backend))]
-      if (backends.length > 1) process.stderr.write(`warning: the shards ran on different backends (${backends.join(', ')}); their numbers may differ in the last bits\n`)
+      if (backends.length > 1)
+        process.stderr.write(
+          `warning: the shards ran on different backends (${backends.join(', ')}); their numbers may differ in the last bits\n`,
+        )
       const outputs = commandOutputs[record.command]
       const out = resolve(opts.out)
       const result = await outputs.merge(batches as never[], { out, force: !!opts.force, record, shards })

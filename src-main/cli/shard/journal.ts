@@ -32,7 +32,9 @@ export function batchName({ start, end }: BatchRange): string {
 
 /** JSON with typed arrays (base64) and the non-finite numbers JSON cannot spell, both exact. */
 export function encodeResult(value: unknown): string {
-  return JSON.stringify(encodeForJson(value), (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v))
+  return JSON.stringify(encodeForJson(value), (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v,
+  )
 }
 
 export function decodeResult<R>(text: string): R {

@@ -28,7 +28,8 @@ function shardFolders(dirs: string[]): string[] {
       .map((name) => join(given, name))
       .filter((d) => statSync(d).isDirectory() && existsSync(join(d, SHARD_JSON)))
       .sort()
-    if (!inside.length) throw new Error(`${given} has no shard.json and no shard folders inside; give the folders the shards wrote with --out`)
+    if (!inside.length)
+      throw new Error(`${given} has no shard.json and no shard folders inside; give the folders the shards wrote with --out`)
     found.push(...inside)
   }
   return found
@@ -44,7 +45,9 @@ function checkShards(shards: LoadedShard[]): LoadedShard[] {
   for (const s of shards.slice(1)) {
     const diff = identityDifference(first.record, s.record)
     if (diff) {
-      throw new Error(`These shards belong to different runs: ${first.dir} has ${diff.field} ${diff.a}, but ${s.dir} has ${diff.b}. Merge only the shards of one run`)
+      throw new Error(
+        `These shards belong to different runs: ${first.dir} has ${diff.field} ${diff.a}, but ${s.dir} has ${diff.b}. Merge only the shards of one run`,
+      )
     }
   }
   const count = first.record.shard.count
@@ -58,11 +61,15 @@ function checkShards(shards: LoadedShard[]): LoadedShard[] {
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i))
   if (missing.length) {
     const shown = missing.slice(0, 20).map((i) => `${i}/${count}`)
-    throw new Error(`Missing shards: ${shown.join(', ')}${missing.length > 20 ? `, … (${missing.length} in all)` : ''}. Run them (or add their folders) and merge again`)
+    throw new Error(
+      `Missing shards: ${shown.join(', ')}${missing.length > 20 ? `, … (${missing.length} in all)` : ''}. Run them (or add their folders) and merge again`,
+    )
   }
   const unfinished = shards.filter((s) => !s.record.finished)
   if (unfinished.length) {
-    throw new Error(`Unfinished shards: ${unfinished.map(describe).join(', ')}. Re-run them with the same command line; they resume where they stopped`)
+    throw new Error(
+      `Unfinished shards: ${unfinished.map(describe).join(', ')}. Re-run them with the same command line; they resume where they stopped`,
+    )
   }
   return [...shards].sort((a, b) => a.record.shard.index - b.record.shard.index)
 }
@@ -74,12 +81,20 @@ async function shardBatches<R>(shard: LoadedShard): Promise<StoredBatch<R>[]> {
   let p = start
   for (const r of ranges) {
     if (r.start !== p || r.end > end) {
-      const problem = r.start < p ? `batch ${batchName(r)} overlaps the one before it` : r.start > p ? `positions ${p}-${r.start} have no batch` : `batch ${batchName(r)} runs past the shard's end ${end}`
+      const problem =
+        r.start < p
+          ? `batch ${batchName(r)} overlaps the one before it`
+          : r.start > p
+            ? `positions ${p}-${r.start} have no batch`
+            : `batch ${batchName(r)} runs past the shard's end ${end}`
       throw new Error(`${describe(shard)} does not cover its samples exactly once: ${problem}. Re-run that shard with --force`)
     }
     p = r.end
   }
-  if (p !== end) throw new Error(`${describe(shard)} lacks the batches for positions ${p}-${end}. Re-run that shard with the same command line to finish it`)
+  if (p !== end)
+    throw new Error(
+      `${describe(shard)} lacks the batches for positions ${p}-${end}. Re-run that shard with the same command line to finish it`,
+    )
   return Promise.all(ranges.map((r) => readBatch<R>(shard.dir, r)))
 }
 

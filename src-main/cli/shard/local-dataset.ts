@@ -19,7 +19,9 @@ export function wholeSelection(dataset: Dataset, selection: SelectionOptions): I
 }
 
 export function selectionSha256(indices: Int32Array): string {
-  return createHash('sha256').update(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength)).digest('hex')
+  return createHash('sha256')
+    .update(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength))
+    .digest('hex')
 }
 
 export { fingerprint as datasetFingerprint }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import type { Dataset } from '../../engine/data'
 import { APP_VERSION } from '../../engine/version'
 import type { Progress } from '../../protocol/messages'
@@ -70,6 +70,7 @@ async function describeRun<R>(request: ShardRequest<R>, all: Int32Array): Promis
 
 /** Keeps what an earlier attempt of the same shard recorded, or explains why the folder cannot be used. */
 async function adoptFolder(out: string, record: ShardRecord, force: boolean): Promise<boolean> {
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is a file. Give the shard a folder of its own with --out`)
   const earlier = await readShardRecord(out)
   if (!earlier) {
     if (existsSync(out) && readdirSync(out).length > 0 && !force) {
@@ -81,7 +82,9 @@ async function adoptFolder(out: string, record: ShardRecord, force: boolean): Pr
   const otherShard = earlier.shard.index !== record.shard.index
   if (diff || otherShard) {
     if (!force) {
-      const why = diff ? `its ${diff.field} is ${diff.a}, this run's is ${diff.b}` : `it is shard ${earlier.shard.index}/${earlier.shard.count}`
+      const why = diff
+        ? `its ${diff.field} is ${diff.a}, this run's is ${diff.b}`
+        : `it is shard ${earlier.shard.index}/${earlier.shard.count}`
       throw new Error(`${out} holds a shard of another job (${why}). Use a new folder, or start this shard over with --force`)
     }
     await clearBatches(out)
@@ -117,7 +120,9 @@ export async function runShard<R>(request: ShardRequest<R>): Promise<ShardOutcom
   for (const range of todo) {
     const size = range.end - range.start
     await commitBatch(request.out, range, (dir) =>
-      request.runBatch(all.subarray(range.start, range.end), dir, (p) => report(p.total > 0 ? (Math.min(p.done, p.total) / p.total) * size : 0, p.phase)),
+      request.runBatch(all.subarray(range.start, range.end), dir, (p) =>
+        report(p.total > 0 ? (Math.min(p.done, p.total) / p.total) * size : 0, p.phase),
+      ),
     )
     finished += size
     attempt.batchesRun += 1

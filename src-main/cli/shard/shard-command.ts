@@ -22,7 +22,11 @@ export interface ShardFlags {
 export function addShardOptions(command: Command, defaultBatchSize: number): Command {
   return command
     .option('--shard <I/N|auto/N|auto>', SHARD_HELP)
-    .option('--batch-size <n>', `with --shard: samples per saved batch; a killed shard re-run with the same command resumes after its last saved batch (default ${defaultBatchSize})`, Number)
+    .option(
+      '--batch-size <n>',
+      `with --shard: samples per saved batch; a killed shard re-run with the same command resumes after its last saved batch (default ${defaultBatchSize})`,
+      Number,
+    )
 }
 
 /** What a command opens in the engine before its shard runs. */
@@ -46,7 +50,8 @@ export async function runShardCommand<R>(
   const shard = parseShardSpec(flags.shard ?? '')
   if (!flags.out) throw new Error('--shard needs --out: the folder this shard writes its results and shard.json into')
   const batchSize = flags.batchSize ?? defaultBatchSize
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a whole number of at least 1, got ${flags.batchSize}`)
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`--batch-size must be a whole number of at least 1, got ${flags.batchSize}`)
   const out = resolve(flags.out)
   const outcome = await withEngine(engine, async (host) => {
     const local = await openLocalDataset(datasetSpec(flags.data))
@@ -67,9 +72,19 @@ export async function runShardCommand<R>(
     })
   })
   const { record } = outcome
-  if (flags.json) return printJson({ shard: record.shard, samples: outcome.samples, batchesRun: outcome.batchesRun, batchesResumed: outcome.batchesResumed, out, finished: record.finished })
+  if (flags.json)
+    return printJson({
+      shard: record.shard,
+      samples: outcome.samples,
+      batchesRun: outcome.batchesRun,
+      batchesResumed: outcome.batchesResumed,
+      out,
+      finished: record.finished,
+    })
   const { start, end, index, count } = record.shard
   const resumed = outcome.batchesResumed ? `, ${outcome.batchesResumed} already on disk` : ''
   const range = end > start ? `positions ${start}-${end - 1}` : 'no samples'
-  console.log(`shard ${index}/${count}: ${range} of the ${record.selected.count} selected, ${outcome.batchesRun} batch(es) run${resumed}; wrote ${out}`)
+  console.log(
+    `shard ${index}/${count}: ${range} of the ${record.selected.count} selected, ${outcome.batchesRun} batch(es) run${resumed}; wrote ${out}`,
+  )
 }

@@ -23,7 +23,8 @@ function fromEnvironment(env: Env): { index: number; count?: number; source: str
     const id = wholeNumber(task, 'SLURM_ARRAY_TASK_ID')
     const min = env.SLURM_ARRAY_TASK_MIN ? wholeNumber(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0
     const step = env.SLURM_ARRAY_TASK_STEP ? Math.max(1, wholeNumber(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP')) : 1
-    if (id < min || (id - min) % step !== 0) throw new Error(`SLURM_ARRAY_TASK_ID ${id} is not on the array's grid (min ${min}, step ${step})`)
+    if (id < min || (id - min) % step !== 0)
+      throw new Error(`SLURM_ARRAY_TASK_ID ${id} is not on the array's grid (min ${min}, step ${step})`)
     const count = env.SLURM_ARRAY_TASK_COUNT ? wholeNumber(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') : undefined
     return { index: (id - min) / step, count, source: 'SLURM_ARRAY_TASK_ID' }
   }
@@ -49,7 +50,8 @@ export function parseShardSpec(text: string, env: Env = process.env): Shard {
       throw new Error(`--shard ${text} says ${count} shards but SLURM_ARRAY_TASK_COUNT is ${found.count}; make them agree`)
     }
     count ??= found.count
-    if (count === undefined) throw new Error(`--shard auto needs the shard count: ${found.source} gives only the index. Write --shard auto/N`)
+    if (count === undefined)
+      throw new Error(`--shard auto needs the shard count: ${found.source} gives only the index. Write --shard auto/N`)
   } else {
     index = Number(match[1])
     if (count === undefined) throw new Error(`--shard "${text}" needs the shard count: write I/N, e.g. ${index}/4`)

@@ -112,7 +112,15 @@ export class GalleryExportWriter {
       this.manifest.rows.push(row)
       const pixels = (key: string) => batch.adversarial[key].subarray(i * size, (i + 1) * size)
       const adversarial = Object.fromEntries(this.plan.map((a) => [a.key, pixels(a.key)]))
-      this.sheet.add(sheetCells(row, batch.clean.subarray(i * size, (i + 1) * size), adversarial, this.plan.map((a) => a.key), shape))
+      this.sheet.add(
+        sheetCells(
+          row,
+          batch.clean.subarray(i * size, (i + 1) * size),
+          adversarial,
+          this.plan.map((a) => a.key),
+          shape,
+        ),
+      )
       if (this.sheet.rowCount >= this.sheetRows) await this.flushSheet()
     }
     this.manifest.counts.processed += batch.rows.length

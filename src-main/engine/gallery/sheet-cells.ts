@@ -26,7 +26,13 @@ export function sheetColumns(attacks: { key: string; label: string }[]): string[
  * original with its label and clean prediction, then each attack's image with its prediction,
  * distances and verdict. Depends on nothing else, so a merge of exported shards draws the same row.
  */
-export function sheetCells(row: ManifestRow, clean: Float32Array, adversarial: Record<string, Float32Array>, keys: string[], shape: ImageShape): SheetCell[] {
+export function sheetCells(
+  row: ManifestRow,
+  clean: Float32Array,
+  adversarial: Record<string, Float32Array>,
+  keys: string[],
+  shape: ImageShape,
+): SheetCell[] {
   const [h, w, c] = shape
   const original: SheetCell = {
     image: sheetImage(clean, h, w, c),
@@ -50,7 +56,12 @@ export function sheetCells(row: ManifestRow, clean: Float32Array, adversarial: R
           : { text: 'fooled, png lost', tone: 'bad' }
     return {
       image: sheetImage(adversarial[key], h, w, c),
-      lines: [{ text: `p=${labelText(e.prediction, e.predicted_class)} ${percent(e.confidence)}` }, { text: `L2 ${e.l2.toFixed(3)}` }, { text: `Linf ${e.linf.toFixed(3)}` }, verdict],
+      lines: [
+        { text: `p=${labelText(e.prediction, e.predicted_class)} ${percent(e.confidence)}` },
+        { text: `L2 ${e.l2.toFixed(3)}` },
+        { text: `Linf ${e.linf.toFixed(3)}` },
+        verdict,
+      ],
     }
   })
   return [original, ...attacks]

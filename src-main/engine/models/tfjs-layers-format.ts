@@ -47,7 +47,7 @@ export const tfjsLayersFormat: ModelFormat = {
     } catch (e) {
       throw new LabError(
         'MODEL_WEIGHTS_MISMATCH',
-        `${probe.name}: its weights do not fit its layers (${(e as Error).message.split('\n')[0]}).`,
+        `${probe.name}: the model could not be built from its layers and weights (${(e as Error).message.split('\n')[0]}).`,
       )
     }
     const files = [{ path: probe.path, bytes: new Uint8Array(await readFile(probe.path)) }, ...shards.files]

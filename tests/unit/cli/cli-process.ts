@@ -28,11 +28,18 @@ function cliArgs(): string[] {
   const source = ['--import', 'tsx', join(REPO, 'src-main', 'cli', 'index.ts')]
   if (process.env.HFC_TEST_CLI === 'source') return source
   const built = ['cli.js', 'worker.js'].map((f) => join(REPO, 'out', 'main', f))
-  if (built.every(existsSync) && Math.min(...built.map((f) => statSync(f).mtimeMs)) > newestSource(join(REPO, 'src-main'))) return [join(REPO, 'bin', 'hfc-lab.js')]
+  if (built.every(existsSync) && Math.min(...built.map((f) => statSync(f).mtimeMs)) > newestSource(join(REPO, 'src-main')))
+    return [join(REPO, 'bin', 'hfc-lab.js')]
   return source
 }
 
-const SCHEDULER_VARIABLES = ['JOB_COMPLETION_INDEX', 'SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_STEP', 'SLURM_ARRAY_TASK_COUNT']
+const SCHEDULER_VARIABLES = [
+  'JOB_COMPLETION_INDEX',
+  'SLURM_ARRAY_TASK_ID',
+  'SLURM_ARRAY_TASK_MIN',
+  'SLURM_ARRAY_TASK_STEP',
+  'SLURM_ARRAY_TASK_COUNT',
+]
 
 /** Starts `hfc-lab ...args` as its own process, as a scheduler would, with `env` added. */
 export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {

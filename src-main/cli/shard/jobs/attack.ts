@@ -34,9 +34,31 @@ export function attackSummary(run: AttackRun) {
 export async function writeAttackOutputs(run: AttackRun, out: string, force: boolean, meta: Record<string, unknown>): Promise<string[]> {
   const [h, w, c] = run.shape
   const extraKeys = Object.keys(run.extra)
-  const header = ['index', 'label', 'clean_prediction', 'adversarial_prediction', 'confidence', 'success', 'l2', 'linf', 'queries', ...extraKeys]
+  const header = [
+    'index',
+    'label',
+    'clean_prediction',
+    'adversarial_prediction',
+    'confidence',
+    'success',
+    'l2',
+    'linf',
+    'queries',
+    ...extraKeys,
+  ]
   const rows = Array.from(run.indices, (index, k) =>
-    [index, run.labels[k], run.cleanPredicted[k], run.predicted[k], run.confidence[k], run.success[k], run.l2[k], run.linf[k], run.queries[k], ...extraKeys.map((e) => run.extra[e][k])].join(','),
+    [
+      index,
+      run.labels[k],
+      run.cleanPredicted[k],
+      run.predicted[k],
+      run.confidence[k],
+      run.success[k],
+      run.l2[k],
+      run.linf[k],
+      run.queries[k],
+      ...extraKeys.map((e) => run.extra[e][k]),
+    ].join(','),
   )
   const files = [join(out, 'adversarial.npy'), join(out, 'samples.csv'), join(out, 'summary.json')]
   await writeFileAtomic(files[0], encodeNpy(run.adversarial!, [run.indices.length, h, w, c]), { force })

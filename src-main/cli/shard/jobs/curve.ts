@@ -26,9 +26,23 @@ export function curveJson(result: CurveRun, norm: string) {
 /** One line per sample: per curve, its distance, clean and adversarial correctness, success and queries. */
 export function curveSamplesCsv(result: CurveRun): string {
   const names = result.entries.map((e) => `${e.attack}.${e.defence}.${e.protocol}`)
-  const header = ['index', 'label', ...names.flatMap((n) => ['distance', 'clean_correct', 'adversarial_correct', 'success', 'queries'].map((f) => `${n}.${f}`))]
+  const header = [
+    'index',
+    'label',
+    ...names.flatMap((n) => ['distance', 'clean_correct', 'adversarial_correct', 'success', 'queries'].map((f) => `${n}.${f}`)),
+  ]
   const rows = Array.from(result.indices, (index, k) =>
-    [index, result.labels[k], ...result.entries.flatMap((e) => [e.curve.distances[k], e.curve.cleanCorrect[k], e.curve.adversarialCorrect[k], e.success[k], e.queries[k]])].join(','),
+    [
+      index,
+      result.labels[k],
+      ...result.entries.flatMap((e) => [
+        e.curve.distances[k],
+        e.curve.cleanCorrect[k],
+        e.curve.adversarialCorrect[k],
+        e.success[k],
+        e.queries[k],
+      ]),
+    ].join(','),
   )
   return [header.join(','), ...rows].join('\n') + '\n'
 }
@@ -43,7 +57,9 @@ export function printCurve(result: CurveRun, norm: string, json: boolean, out?: 
   const summary = curveJson(result, norm)
   if (json) return printJson(summary)
   for (const r of summary.entries) {
-    console.log(`${r.attack.padEnd(12)} ${r.defence.padEnd(8)} ${r.protocol.padEnd(9)} AUC ${r.auc.toFixed(4)}  clean ${(r.cleanAccuracy * 100).toFixed(1)}%  adv ${(r.adversarialAccuracy * 100).toFixed(1)}%`)
+    console.log(
+      `${r.attack.padEnd(12)} ${r.defence.padEnd(8)} ${r.protocol.padEnd(9)} AUC ${r.auc.toFixed(4)}  clean ${(r.cleanAccuracy * 100).toFixed(1)}%  adv ${(r.adversarialAccuracy * 100).toFixed(1)}%`,
+    )
   }
   for (const s of result.skipped) console.log(`skipped ${s.attack} / ${s.defence} / ${s.protocol}: ${s.reason}`)
   if (out) console.log(`wrote ${out}`)

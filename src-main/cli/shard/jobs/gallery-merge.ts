@@ -33,7 +33,9 @@ function median(values: number[]): number | null {
 
 /** The export's filter (Appendix C): the rows the unsharded export would have written. */
 function passes(row: GalleryRow, run: GalleryRunOptions): boolean {
-  return (!run.onlyAllFooled || row.allFooled) && (run.onlyFooledBy === undefined || (row.cleanCorrect && row.attacks[run.onlyFooledBy].success))
+  return (
+    (!run.onlyAllFooled || row.allFooled) && (run.onlyFooledBy === undefined || (row.cleanCorrect && row.attacks[run.onlyFooledBy].success))
+  )
 }
 
 function npyFloats(bytes: Buffer, file: string): Float32Array {
@@ -55,7 +57,9 @@ function mergePerAttack(batches: StoredBatch<GallerySummary>[], keys: string[]):
     const fooled = rows.filter((r) => r.attacks[key].success && r.cleanCorrect)
     const weights = batches.map((b) => b.result.rows.reduce((s, r) => s + (r.attacks[key].success ? r.attacks[key].l2 ** 2 : 0), 0))
     const total = weights.reduce((a, b) => a + b, 0)
-    const spectrum = first[key].spectrum.map((_, k) => (total > 0 ? batches.reduce((s, b, j) => s + b.result.perAttack[key].spectrum[k] * weights[j], 0) / total : 0))
+    const spectrum = first[key].spectrum.map((_, k) =>
+      total > 0 ? batches.reduce((s, b, j) => s + b.result.perAttack[key].spectrum[k] * weights[j], 0) / total : 0,
+    )
     perAttack[key] = {
       label: first[key].label,
       params: first[key].params,
@@ -75,8 +79,12 @@ function mergePerAttack(batches: StoredBatch<GallerySummary>[], keys: string[]):
  * the shards' batch folders into `out`, draws the contact sheets over all of them in selection
  * order, and writes manifest.json/.csv and index.html as one unsharded export would.
  */
-export async function mergeGallery(batches: StoredBatch<GallerySummary>[], { out, force, record, shards }: MergeContext): Promise<GalleryExportSummary> {
-  if (existsSync(out) && readdirSync(out).length > 0 && !force) throw new Error(`${out} is not empty. Merge into a new folder, or confirm overwriting with --force`)
+export async function mergeGallery(
+  batches: StoredBatch<GallerySummary>[],
+  { out, force, record, shards }: MergeContext,
+): Promise<GalleryExportSummary> {
+  if (existsSync(out) && readdirSync(out).length > 0 && !force)
+    throw new Error(`${out} is not empty. Merge into a new folder, or confirm overwriting with --force`)
   const run = record.run as unknown as GalleryRunOptions
   const manifests: GalleryManifest[] = []
   for (const b of batches) manifests.push(JSON.parse(await readFile(join(b.dir, MANIFEST_JSON), 'utf8')) as GalleryManifest)
@@ -107,14 +115,25 @@ export async function mergeGallery(batches: StoredBatch<GallerySummary>[], { out
     for (const [k, row] of batch.result.rows.entries()) {
       if (!passes(row, run)) continue
       const entry = manifestRows[k]
-      if (entry?.index !== row.index) throw new Error(`${batch.dir} is damaged: its manifest does not list sample ${row.index} in place ${k}. Re-run that shard with --force`)
+      if (entry?.index !== row.index)
+        throw new Error(
+          `${batch.dir} is damaged: its manifest does not list sample ${row.index} in place ${k}. Re-run that shard with --force`,
+        )
       const original = await decodePng(await copy(batch.dir, entry.original_png), c)
       const adversarial: Record<string, Float32Array> = {}
       for (const key of keys) {
         await copy(batch.dir, entry.attacks[key].png)
         adversarial[key] = npyFloats(await copy(batch.dir, entry.attacks[key].npy), join(batch.dir, entry.attacks[key].npy))
       }
-      sheet.add(sheetCells(entry, Float32Array.from(original, (v) => v / 255), adversarial, keys, shape))
+      sheet.add(
+        sheetCells(
+          entry,
+          Float32Array.from(original, (v) => v / 255),
+          adversarial,
+          keys,
+          shape,
+        ),
+      )
       if (sheet.rowCount >= DEFAULT_SHEET_ROWS) await flush()
       kept.push(entry)
       keptRows.push(row)
@@ -122,14 +141,19 @@ export async function mergeGallery(batches: StoredBatch<GallerySummary>[], { out
   }
   await flush()
 
-  const lostAfterPng = Object.fromEntries(keys.map((key) => [key, kept.filter((r) => r.attacks[key].success && !r.attacks[key].still_adversarial_after_png).length]))
+  const lostAfterPng = Object.fromEntries(
+    keys.map((key) => [key, kept.filter((r) => r.attacks[key].success && !r.attacks[key].still_adversarial_after_png).length]),
+  )
   const { defense, misclassifiedOnly } = template.selection.description as { defense: unknown; misclassifiedOnly: boolean }
   const manifest: GalleryManifest = {
     ...template,
     status: 'complete',
     started: shards.map((s) => s.record.started).sort()[0],
     updated: new Date().toISOString(),
-    selection: { description: { ...record.selection, misclassifiedOnly, defense }, requested: manifests.reduce((s, m) => s + m.selection.requested, 0) },
+    selection: {
+      description: { ...record.selection, misclassifiedOnly, defense },
+      requested: manifests.reduce((s, m) => s + m.selection.requested, 0),
+    },
     filter: { only_all_fooled: run.onlyAllFooled, only_fooled_by: run.onlyFooledBy ?? null },
     counts: { processed: manifests.reduce((s, m) => s + m.counts.processed, 0), written: kept.length, lost_after_png: lostAfterPng },
     files: { contact_sheets: contactSheets, html: INDEX_HTML, csv: MANIFEST_CSV },

@@ -1,8 +1,17 @@
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BATCHES_DIR, commitBatch, decodeResult, encodeResult, listBatches, planBatches, readBatch, removePartialBatches } from '../../../../src-main/cli/shard/journal'
+import {
+  BATCHES_DIR,
+  commitBatch,
+  decodeResult,
+  encodeResult,
+  listBatches,
+  planBatches,
+  readBatch,
+  removePartialBatches,
+} from '../../../../src-main/cli/shard/journal'
 
 describe('planBatches', () => {
   it('splits a shard into consecutive batches of at most the batch size', () => {
@@ -32,7 +41,13 @@ describe('planBatches', () => {
 
 describe('batch results on disk', () => {
   it('round-trips typed arrays and non-finite numbers exactly', () => {
-    const value = { l2: Float32Array.from([0.1, Number.NaN, 3e-39]), ids: Int32Array.from([7, -1]), median: Number.NaN, top: Number.POSITIVE_INFINITY, rows: [{ ok: true }] }
+    const value = {
+      l2: Float32Array.from([0.1, Number.NaN, 3e-39]),
+      ids: Int32Array.from([7, -1]),
+      median: Number.NaN,
+      top: Number.POSITIVE_INFINITY,
+      rows: [{ ok: true }],
+    }
     const back = decodeResult<typeof value>(encodeResult(value))
     expect(back.l2).toBeInstanceOf(Float32Array)
     expect(Array.from(back.l2)).toEqual(Array.from(value.l2))
@@ -54,5 +69,6 @@ describe('batch results on disk', () => {
     expect(readdirSync(join(shard, BATCHES_DIR))).toEqual(['00000000-00000004'])
     expect((await readBatch<{ n: number }>(shard, { start: 0, end: 4 })).result).toEqual({ n: 4 })
     expect(await removePartialBatches(shard)).toBe(0)
+    rmSync(shard, { recursive: true, force: true })
   })
 })

@@ -1,7 +1,7 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RESOURCES, SHARED_DATA } from '../../paths'
 import { runCli, runCliOk, startCli } from '../cli-process'
 
@@ -18,6 +18,7 @@ const slurm = (task: number) => ({ SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRA
 
 const work = mkdtempSync(join(tmpdir(), 'hfc-resume-'))
 const dir = (name: string) => join(work, name)
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 const batchDirs = (shard: string) => {
   const batches = join(shard, 'batches')
   return existsSync(batches) ? readdirSync(batches).filter((n) => !n.startsWith('.')) : []
@@ -95,9 +96,23 @@ describe('merge', () => {
     const weights = readFileSync(join(other, 'weights.bin'))
     weights[weights.length - 1] ^= 1
     writeFileSync(join(other, 'weights.bin'), weights)
-    const evalArgs = (model: string, shard: string) => ['--workers', '1', 'eval', '--model', model, '--data', join(SHARED_DATA, 'mnist'), '--limit', '40', '--shard', shard]
-    await runCliOk([...evalArgs('mnist', '0/2'), '--out', dir('eval/a')])
-    await runCliOk([...evalArgs(other, '1/2'), '--out', dir('eval/b')])
+    const evalArgs = (model: string, shard: string) => [
+      '--workers',
+      '1',
+      'eval',
+      '--model',
+      model,
+      '--data',
+      join(SHARED_DATA, 'mnist'),
+      '--limit',
+      '40',
+      '--shard',
+      shard,
+    ]
+    await Promise.all([
+      runCliOk([...evalArgs('mnist', '0/2'), '--out', dir('eval/a')]),
+      runCliOk([...evalArgs(other, '1/2'), '--out', dir('eval/b')]),
+    ])
     const result = await runCli(['merge', dir('eval/a'), dir('eval/b'), '--out', dir('refused-models')])
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/different runs: .* has model SHA-256 "[0-9a-f]{64}", but .* has "[0-9a-f]{64}"/)

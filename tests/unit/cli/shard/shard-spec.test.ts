@@ -12,8 +12,18 @@ describe('parseShardSpec', () => {
   })
 
   it('counts Slurm array positions from the array minimum and step, and takes the count from Slurm', () => {
-    expect(parseShardSpec('auto', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 0, count: 4 })
-    expect(parseShardSpec('auto', { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 })
+    expect(parseShardSpec('auto', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({
+      index: 0,
+      count: 4,
+    })
+    expect(
+      parseShardSpec('auto', {
+        SLURM_ARRAY_TASK_ID: '4',
+        SLURM_ARRAY_TASK_MIN: '0',
+        SLURM_ARRAY_TASK_STEP: '2',
+        SLURM_ARRAY_TASK_COUNT: '4',
+      }),
+    ).toEqual({ index: 2, count: 4 })
     expect(parseShardSpec('auto/4', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 3, count: 4 })
   })
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHARED_DATA } from '../../paths'
 import { runCliOk } from '../cli-process'
 
@@ -24,6 +24,7 @@ const SWEEP = [
 
 const work = mkdtempSync(join(tmpdir(), 'hfc-sweep-'))
 const dir = (name: string) => join(work, name)
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** The command unsharded into `full`, as 4 parallel shards, and merged into `merged`; the two --json outputs. */
 async function sweep(command: string): Promise<{ full: unknown; merged: unknown; shardDirs: string[] }> {
@@ -31,7 +32,9 @@ async function sweep(command: string): Promise<{ full: unknown; merged: unknown;
   const shardDirs = Array.from({ length: SHARDS }, (_, i) => dir(`${command}-shards/shard-${i}`))
   await Promise.all(
     shardDirs.map((out, i) =>
-      runCliOk(['--workers', '1', command, ...SWEEP, '--shard', `auto/${SHARDS}`, '--batch-size', '4', '--out', out], { JOB_COMPLETION_INDEX: String(i) }),
+      runCliOk(['--workers', '1', command, ...SWEEP, '--shard', `auto/${SHARDS}`, '--batch-size', '4', '--out', out], {
+        JOB_COMPLETION_INDEX: String(i),
+      }),
     ),
   )
   // The folder that holds the shard folders stands for all of them.
@@ -93,7 +96,10 @@ describe('a sweep sharded over 4 processes and merged', () => {
 
   it("gives the gallery's summary; the perturbation spectra agree to float rounding", () => {
     type Summary = { perAttack: Record<string, { spectrum: number[] }>; out: string; manifest: string }
-    const strip = ({ perAttack, out: _out, manifest: _manifest, ...rest }: Summary) => ({ ...rest, perAttack: Object.fromEntries(Object.entries(perAttack).map(([k, { spectrum: _s, ...a }]) => [k, a])) })
+    const strip = ({ perAttack, out: _out, manifest: _manifest, ...rest }: Summary) => ({
+      ...rest,
+      perAttack: Object.fromEntries(Object.entries(perAttack).map(([k, { spectrum: _s, ...a }]) => [k, a])),
+    })
     const [full, merged] = [gallery.full as Summary, gallery.merged as Summary]
     expect(strip(merged)).toEqual(strip(full))
     for (const [key, a] of Object.entries(full.perAttack)) {

@@ -153,6 +153,14 @@ describe('fast wasm kernels', () => {
   it.each([
     { name: '2x2 stride 2 valid, ReLU ties', shape: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' as const, ties: true },
     { name: '2x2 stride 2 same, odd size', shape: [2, 7, 9, 2], size: 2, stride: 2, pad: 'same' as const, ties: false },
+    {
+      name: '2x2 stride 2 valid, odd size leaves a row and a column out',
+      shape: [2, 9, 7, 3],
+      size: 2,
+      stride: 2,
+      pad: 'valid' as const,
+      ties: true,
+    },
     { name: '3x3 stride 2 same, overlapping windows', shape: [2, 9, 9, 4], size: 3, stride: 2, pad: 'same' as const, ties: true },
     { name: '3x3 stride 1 same', shape: [1, 6, 5, 2], size: 3, stride: 1, pad: 'same' as const, ties: false },
   ])('MaxPoolGrad ($name) equals the cpu kernel, first maximum of a tie included', async ({ shape, size, stride, pad, ties }) => {
