@@ -7,9 +7,9 @@ interface HeapBackend {
 }
 
 /**
- * The common 2x2, stride-2 pooling with every window inside the image: each input pixel lies in at most one window,
- * so every dx value is written once (dy at the window's first maximum, 0 elsewhere) with no
- * zero fill and no accumulation.
+ * The common 2x2, stride-2 pooling with every window inside the image: each input pixel lies in
+ * at most one window, so dx is written once per pixel (dy at the window's first maximum, 0
+ * elsewhere) with no accumulation, and zero-filled first only if a last row or column is left out.
  */
 function maxPoolGrad2x2(x: Float32Array, g: Float32Array, dx: Float32Array, shape: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: oh, outWidth: ow } = shape

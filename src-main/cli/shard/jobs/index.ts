@@ -4,6 +4,7 @@ import { curveOutputs } from './curve'
 import { evaluationOutputs } from './evaluate'
 import { figure1Outputs } from './figure1'
 import { galleryOutputs } from './gallery'
+import { gradOutputs } from './grad'
 import type { CommandOutputs } from './types'
 
 export { attackSummary, printAttack, writeAttackOutputs } from './attack'
@@ -11,6 +12,7 @@ export { curveJson, printCurve, writeCurveOutputs } from './curve'
 export { printEvaluation, writeEvaluation } from './evaluate'
 export { printFigure1, writeFigure1 } from './figure1'
 export { galleryBatchResult, printGallery, type GalleryRunOptions } from './gallery'
+export { printGradients, writeGradients } from './grad'
 export type { CommandOutputs, MergeContext } from './types'
 
 /** How each sharded command's batches are merged into its unsharded outputs. */
@@ -20,4 +22,5 @@ export const commandOutputs: Record<ShardCommand, CommandOutputs<never, unknown>
   eval: evaluationOutputs,
   figure1: figure1Outputs,
   gallery: galleryOutputs,
+  grad: gradOutputs,
 }
