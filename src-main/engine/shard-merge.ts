@@ -5,6 +5,7 @@ import { worstCaseEnvelope } from './eval/envelope'
 import { concatTyped as concat } from './typed-concat'
 import type { Result } from '../protocol/methods'
 import type { Figure1Result, RadiusCurve } from '../protocol/spectral'
+import { median } from './median'
 
 /**
  * Merges the results of one job run as contiguous shards (in shard order) into the result of the
@@ -76,12 +77,6 @@ export function mergeAttackRun(parts: AttackRun[]): AttackRun {
   }
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 /** One curve entry over all samples, recomputed from the shards' per-sample outcomes. */
 export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
@@ -98,7 +93,7 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
   return {
     ...first,
     successRate: success.reduce((a, b) => a + b, 0) / Math.max(success.length, 1),
-    medianDistance: median(fooled),
+    medianDistance: median(fooled) ?? NaN,
     meanQueries: queries.reduce((a, b) => a + b, 0) / Math.max(queries.length, 1),
     curve,
     success,

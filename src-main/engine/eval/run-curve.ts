@@ -6,6 +6,7 @@ import { d1Variant, withD1, type D1Options } from './defended'
 import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
+import { median } from '../median'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
@@ -111,12 +112,6 @@ function plan(attackNeedsGradients: boolean, defence: DefenceSpec, protocols: re
   return { run, skip }
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 /**
  * The evaluation of SPEC §5 and §11 for every attack × defence × protocol: runs each attack on
@@ -197,7 +192,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         defenceKind: defence.kind,
         protocol: pair.protocol,
         successRate: successes.reduce((a, b) => a + b, 0) / Math.max(successes.length, 1),
-        medianDistance: median(Array.from(curve.distances).filter((_, i) => successes[i] === 1)),
+        medianDistance: median(Array.from(curve.distances).filter((_, i) => successes[i] === 1)) ?? NaN,
         meanQueries: Array.from(result.queries).reduce((a, b) => a + b, 0) / Math.max(result.queries.length, 1),
         curve,
         success: result.success,

@@ -1,13 +1,8 @@
 import type { ImageShape } from '../data/dataset'
 import { PerturbationSpectrum } from './perturbation-spectrum'
 import type { AttackSummary, GalleryRow, GallerySummary, PlannedAttack } from './types'
+import { median } from '../median'
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 interface AttackTally {
   successes: number

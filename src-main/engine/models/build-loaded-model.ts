@@ -8,6 +8,7 @@ import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
 import { layerSummaries, parameterCounts } from './model-summary'
 import type { NormalizedTopology } from './keras-config'
+import { applyLayerWeights, type WeightsByLayer } from './keras-weights'
 
 export interface ModelFile {
   path: string
@@ -138,4 +139,29 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
   const classifier = new LayersClassifier(model, info)
   info.gradients = gradientsWork(classifier, inputShape)
   return classifier
+}
+
+/**
+ * The tail every Keras loader shares: build the layers from the normalized config (a final softmax
+ * removed so logits() gives logits), set the weights read by `readWeights` (given the layer names),
+ * and record the file.
+ */
+export async function kerasLoadedModel(
+  topology: NormalizedTopology,
+  softmaxRemoved: boolean,
+  readWeights: (layerNames: string[]) => Promise<WeightsByLayer>,
+  /** The file's name, for error messages. */
+  label: string,
+  facts: Omit<LoadFacts, 'outputSoftmaxRemoved'>,
+  options: OpenModelOptions,
+): Promise<LoadedModel> {
+  const weights = await readWeights(topology.config.layers.map((l) => String(l.config.name)))
+  const model = await modelFromTopology(topology, label)
+  try {
+    applyLayerWeights(model, weights, label)
+  } catch (e) {
+    model.dispose()
+    throw e
+  }
+  return finishLoadedModel(model, { ...facts, outputSoftmaxRemoved: softmaxRemoved }, options)
 }

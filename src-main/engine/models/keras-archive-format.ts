@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { LabError } from '../errors'
-import { finishLoadedModel, modelFromTopology } from './build-loaded-model'
+import { kerasLoadedModel } from './build-loaded-model'
 import { withoutFinalSoftmax } from './final-softmax'
 import { withHdf5 } from './hdf5-file'
 import { normalizeKerasConfig } from './keras-config'
-import { applyLayerWeights, readKeras3Weights } from './keras-weights'
+import { readKeras3Weights } from './keras-weights'
 import type { ModelFormat } from './model-format'
 import { isZip, readZipEntries } from './zip-archive'
 
@@ -32,25 +32,12 @@ export const kerasArchiveFormat: ModelFormat = {
     const metadata = entries.get('metadata.json')
     const kerasVersion = metadata ? (JSON.parse(new TextDecoder().decode(metadata)) as { keras_version?: string }).keras_version : undefined
     const { topology, removed } = withoutFinalSoftmax(normalizeKerasConfig(config, probe.name), probe.name)
-    const layerNames = topology.config.layers.map((l) => String(l.config.name))
-    const weights = await withHdf5(entry(entries, 'model.weights.h5', probe.name), `${probe.name} (model.weights.h5)`, (file) =>
-      readKeras3Weights(file, layerNames, probe.name),
-    )
-    const model = await modelFromTopology(topology, probe.name)
-    try {
-      applyLayerWeights(model, weights, probe.name)
-    } catch (e) {
-      model.dispose()
-      throw e
-    }
-    return finishLoadedModel(
-      model,
-      {
-        format: kerasVersion ? `keras-v3 (Keras ${kerasVersion})` : 'keras-v3',
-        source: probe.path,
-        files: [{ path: probe.path, bytes }],
-        outputSoftmaxRemoved: removed,
-      },
+    return kerasLoadedModel(
+      topology,
+      removed,
+      (layerNames) => withHdf5(entry(entries, 'model.weights.h5', probe.name), `${probe.name} (model.weights.h5)`, (file) => readKeras3Weights(file, layerNames, probe.name)),
+      probe.name,
+      { format: kerasVersion ? `keras-v3 (Keras ${kerasVersion})` : 'keras-v3', source: probe.path, files: [{ path: probe.path, bytes }] },
       options,
     )
   },

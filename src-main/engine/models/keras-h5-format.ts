@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { LabError } from '../errors'
-import { finishLoadedModel, modelFromTopology } from './build-loaded-model'
+import { kerasLoadedModel } from './build-loaded-model'
 import { withoutFinalSoftmax } from './final-softmax'
 import { isHdf5, stringAttr, withHdf5 } from './hdf5-file'
 import { normalizeKerasConfig } from './keras-config'
-import { applyLayerWeights, readKerasH5Weights } from './keras-weights'
+import { readKerasH5Weights } from './keras-weights'
 import type { ModelFormat } from './model-format'
 
 export const kerasH5Format: ModelFormat = {
@@ -28,21 +28,12 @@ export const kerasH5Format: ModelFormat = {
       }
     })
     const { topology, removed } = withoutFinalSoftmax(normalizeKerasConfig(config, probe.name), probe.name)
-    const model = await modelFromTopology(topology, probe.name)
-    try {
-      applyLayerWeights(model, weights, probe.name)
-    } catch (e) {
-      model.dispose()
-      throw e
-    }
-    return finishLoadedModel(
-      model,
-      {
-        format: kerasVersion ? `keras-h5 (Keras ${kerasVersion})` : 'keras-h5',
-        source: probe.path,
-        files: [{ path: probe.path, bytes }],
-        outputSoftmaxRemoved: removed,
-      },
+    return kerasLoadedModel(
+      topology,
+      removed,
+      async () => weights,
+      probe.name,
+      { format: kerasVersion ? `keras-h5 (Keras ${kerasVersion})` : 'keras-h5', source: probe.path, files: [{ path: probe.path, bytes }] },
       options,
     )
   },

@@ -1,19 +1,14 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
+import { median } from '../../../engine/median'
 import { mergeAttackRun } from '../../../engine/shard-merge'
 import type { AttackRun } from '../../../protocol/attacks'
 import { encodeNpy } from '../../../protocol/npy'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'
 
-function median(values: Float32Array, mask: Uint8Array): number | null {
-  const kept = Array.from(values)
-    .filter((_, i) => mask[i])
-    .sort((a, b) => a - b)
-  if (!kept.length) return null
-  const mid = kept.length >> 1
-  return kept.length % 2 ? kept[mid] : (kept[mid - 1] + kept[mid]) / 2
-}
+/** Median over the samples the attack fooled. */
+const medianWhere = (values: Float32Array, mask: Uint8Array) => median(values.filter((_, i) => mask[i] === 1))
 
 export function attackSummary(run: AttackRun) {
   const n = run.indices.length
@@ -24,8 +19,8 @@ export function attackSummary(run: AttackRun) {
     defense: run.defense,
     n,
     successRate: n ? fooled / n : 0,
-    medianL2: median(run.l2, run.success),
-    medianLinf: median(run.linf, run.success),
+    medianL2: medianWhere(run.l2, run.success),
+    medianLinf: medianWhere(run.linf, run.success),
     queries: { total: run.queries.reduce((a, b) => a + b, 0), mean: n ? run.queries.reduce((a, b) => a + b, 0) / n : 0 },
   }
 }

@@ -23,13 +23,8 @@ import type { AttackSummary, GalleryExportSummary, GalleryRow, GallerySummary } 
 import type { StoredBatch } from '../journal'
 import type { GalleryRunOptions } from './gallery'
 import type { MergeContext } from './types'
+import { median } from '../../../engine/median'
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 /** The export's filter (Appendix C): the rows the unsharded export would have written. */
 function passes(row: GalleryRow, run: GalleryRunOptions): boolean {
