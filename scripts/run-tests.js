@@ -2,11 +2,17 @@
 // Runs the unit tests (vitest) and the end-to-end tests (Playwright, Debian's Chromium) and ends with
 // one "N passed, N failed, N skipped" line summing both, which CI reads.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1
 
 for (const f of ['.ci-vitest.json', '.ci-playwright.json']) rmSync(f, { force: true })
+// Engine choices measured during the tests go to a fresh folder, not the user's cache.
+const cache = mkdtempSync(join(tmpdir(), 'hfc-test-cache-'))
+process.env.HFC_CACHE_DIR = cache
+process.on('exit', () => rmSync(cache, { recursive: true, force: true }))
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.ci-vitest.json'])
 const e2e = run('npx', ['playwright', 'test'])
 

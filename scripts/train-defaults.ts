@@ -20,7 +20,7 @@ import type { JobContext } from '../src-main/engine/job-context'
 import { DEFAULT_MODEL_RECIPES, type DataSource, type DefaultModelRecipe } from '../src-main/engine/models/default-recipes'
 import { evaluateAccuracy } from '../src-main/engine/models/evaluate'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
-import type { LabelledImages } from '../src-main/engine/models/labelled-images'
+import { gatherLabels, gatherPixels, type LabelledImages } from '../src-main/engine/models/labelled-images'
 import { layerSummaries, parameterCounts } from '../src-main/engine/models/model-summary'
 import { saveLayersModel } from '../src-main/engine/models/save-layers-model'
 import { toFloat16 } from '../src-main/engine/models/float16'
@@ -110,6 +110,16 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
   const test = await loadAll(dataPath(recipe.test), recipe.test.split)
   log(`${recipe.id}: ${train.labels.length} training and ${test.labels.length} test images of ${train.shape.join('x')}`)
   const model = recipe.architecture(train.shape, recipe.classes.length, seed)
+  const classifier = classifierFor(model, recipe, train.shape)
+  // Every k-th test image, because image-folder test sets are ordered by class.
+  const stride = Math.max(1, Math.floor(test.labels.length / 1000))
+  const watchedIndices = Int32Array.from({ length: Math.ceil(test.labels.length / stride) }, (_, i) => i * stride)
+  const heldOut: LabelledImages = {
+    images: gatherPixels(test, watchedIndices),
+    labels: gatherLabels(test, watchedIndices),
+    shape: test.shape,
+  }
+  const watched = watchedIndices.length
   const started = Date.now()
   await trainClassifier(
     model,
@@ -125,13 +135,14 @@ async function trainOne(recipe: DefaultModelRecipe, overrides: { epochs?: number
       flip: recipe.flip,
     },
     progressContext(recipe.id),
-    (r) =>
+    async (r) => {
+      const watch = await evaluateAccuracy(classifier, heldOut)
       log(
-        `${recipe.id}: epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)} lr ${r.learningRate.toExponential(2)} ${r.seconds.toFixed(0)} s`,
-      ),
+        `${recipe.id}: epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)} lr ${r.learningRate.toExponential(2)} ${r.seconds.toFixed(0)} s, ${watched} held-out test images ${(watch.accuracy * 100).toFixed(1)} %`,
+      )
+    },
   )
   const seconds = (Date.now() - started) / 1000
-  const classifier = classifierFor(model, recipe, train.shape)
   const full = await evaluateAccuracy(classifier, test)
   log(`${recipe.id}: float32 test accuracy ${(full.accuracy * 100).toFixed(2)} % (${full.correct}/${full.total})`)
   const originals = roundWeightsToFloat16(model)

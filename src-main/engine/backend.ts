@@ -13,8 +13,11 @@ export interface BackendAttempt {
   reason: string
 }
 
-/** Who runs forward-only passes: TF.js itself, or onnxruntime-node (native, ships in its npm package). */
-export type ForwardEngine = 'tfjs' | 'onnxruntime'
+/**
+ * Who runs a model's forward passes and input gradients: TF.js only, onnxruntime-node (native,
+ * ships in its npm package) wherever it can, or per model and job kind whichever measured faster.
+ */
+export type ForwardEngine = 'tfjs' | 'onnxruntime' | 'auto'
 
 /** What a user may ask for: a TF.js backend, or onnxruntime for forward passes (TF.js behind it). */
 export type BackendRequest = BackendName | 'onnxruntime'
@@ -83,19 +86,22 @@ export function parseBackendName(value: string | undefined): BackendRequest | un
 /**
  * Picks the first backend of BACKEND_ORDER that loads, or only the one the user named.
  * Every skipped backend is recorded with the reason, so the UI can say why it was not used.
+ * `forwardAs` makes a pool's later workers take the engine mode the first one settled on.
  */
-export async function chooseBackend(requested?: BackendRequest): Promise<BackendChoice> {
-  const forward: ForwardEngine = requested === 'onnxruntime' ? 'onnxruntime' : 'tfjs'
-  const ort = await probeOnnxRuntime(forward === 'onnxruntime')
-  if (forward === 'onnxruntime' && ort) {
+export async function chooseBackend(requested?: BackendRequest, forwardAs?: ForwardEngine): Promise<BackendChoice> {
+  const ort = await probeOnnxRuntime(requested === 'onnxruntime')
+  if (requested === 'onnxruntime' && ort) {
     throw new Error(`onnxruntime was requested but cannot run: ${ort}. Unset HFC_BACKEND or --backend to use TF.js.`)
   }
-  const ortAttempt: BackendAttempt = {
-    name: 'onnxruntime',
-    ok: ort === null,
-    reason: ort ?? (forward === 'onnxruntime' ? 'selected for forward passes (gradients stay on TF.js)' : 'available: choose it with --backend onnxruntime for native forward passes'),
+  // A named TF.js backend means TF.js only; with no request, each model's jobs go to whichever engine measures faster.
+  const forward: ForwardEngine = forwardAs ?? (requested === 'onnxruntime' ? 'onnxruntime' : requested || ort ? 'tfjs' : 'auto')
+  const ortReasons: Record<ForwardEngine, string> = {
+    onnxruntime: 'selected for every model it can run (forward passes and input gradients)',
+    auto: 'available: each model runs its forward passes and input gradients on whichever of onnxruntime and TF.js measures faster',
+    tfjs: `available: not used because "${requested}" was requested`,
   }
-  // onnxruntime has no gradients in Node: TF.js still runs behind it, on the first backend that loads.
+  const ortAttempt: BackendAttempt = { name: 'onnxruntime', ok: ort === null, reason: ort ?? ortReasons[forward] }
+  // TF.js always runs behind onnxruntime (models it cannot write, D1 with max normalisation), on the first backend that loads.
   const preferred = requested === 'onnxruntime' ? undefined : requested
   const attempts: BackendAttempt[] = []
   const order = preferred ? [preferred] : BACKEND_ORDER

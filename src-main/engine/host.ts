@@ -72,6 +72,7 @@ export class EngineHost implements LabApi {
     if (slot.ready) return slot.ready
     const init: WorkerInit = {
       backend: this.options.backend === 'onnxruntime' ? 'onnxruntime' : (this.choice?.backend ?? this.options.backend),
+      forward: this.choice?.forward,
       workerIndex: index,
       workerCount: Math.max(this.slots.length, 1),
     }

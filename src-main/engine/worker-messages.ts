@@ -1,8 +1,10 @@
-import type { BackendChoice, BackendRequest } from './backend'
+import type { BackendChoice, BackendRequest, ForwardEngine } from './backend'
 import type { ServerMessage } from '../protocol/messages'
 
 export interface WorkerInit {
   backend?: BackendRequest
+  /** The engine mode of the pool's first worker, for the ones started after it. */
+  forward?: ForwardEngine
   workerIndex: number
   workerCount: number
 }

@@ -61,7 +61,7 @@ async function handleCall(state: EngineState, message: Extract<HostToWorker, { t
 async function main(): Promise<void> {
   let state: EngineState
   try {
-    const backend = await chooseBackend(init.backend)
+    const backend = await chooseBackend(init.backend, init.forward)
     registerEngineKernels(backend.backend)
     state = createState(backend, init.workerIndex, init.workerCount)
   } catch (error) {

@@ -9,8 +9,8 @@ export interface BackendAttemptInfo {
 
 export interface EngineInfo {
   backend: string
-  /** Who runs forward-only passes: TF.js, or onnxruntime (when chosen with --backend onnxruntime). */
-  forward: 'tfjs' | 'onnxruntime'
+  /** Who runs models: TF.js only, onnxruntime wherever it can (--backend onnxruntime), or per model whichever measured faster. */
+  forward: 'tfjs' | 'onnxruntime' | 'auto'
   attempts: BackendAttemptInfo[]
   versions: { app: string; node: string; tfjs: string; electron?: string }
   /** Engine workers running batch jobs (one per core on wasm/cpu, exactly one on tfjs-node). */

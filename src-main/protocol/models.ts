@@ -67,6 +67,8 @@ export interface ModelSummary {
   sha256: string
   variant: string
   convLayers: string[]
+  /** Which engine runs this model's forward passes and input gradients, and why. */
+  engine: { forward: 'tfjs' | 'onnxruntime'; gradient: 'tfjs' | 'onnxruntime'; reason: string }
 }
 
 export interface OpenedModel {

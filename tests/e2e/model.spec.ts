@@ -6,6 +6,8 @@ test('the Model view loads the default MNIST model, shows its layers and evaluat
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-name')).toContainText('mnist')
   await expect(page.getByTestId('model-layers')).toContainText('Conv2D')
+  await expect(page.getByTestId('model-engine')).toContainText(/forward passes: (onnxruntime|tfjs) · input gradients: (onnxruntime|tfjs)/)
+  await expect(page.getByTestId('model-engine')).toContainText(/measured: forward of 32: onnxruntime [\d.]+ ms, TF\.js [\d.]+ ms/)
   await page.getByTestId('eval-limit').fill('500')
   await page.getByTestId('eval-run').click()
   await expect(page.getByTestId('eval-accuracy')).toBeVisible({ timeout: 60_000 })
@@ -13,6 +15,19 @@ test('the Model view loads the default MNIST model, shows its layers and evaluat
   expect(accuracy).toBeGreaterThan(97)
   await expect(page.getByTestId('confusion')).toBeVisible()
   await screenshot(page, 'model')
+})
+
+test('the embedded CIFAR-10 model opens with its three conv layers and classifies the default CIFAR-10 images', async ({ page }) => {
+  await openApp(page, '#/model')
+  await page.getByTestId('model-default').selectOption('cifar10')
+  await expect(page.getByTestId('model-name')).toContainText('cifar')
+  await expect(page.getByTestId('model-layers')).toContainText('conv3')
+  await page.getByTestId('dataset-default').selectOption('cifar10')
+  await page.getByTestId('eval-limit').fill('1000')
+  await page.getByTestId('eval-run').click()
+  await expect(page.getByTestId('eval-accuracy')).toBeVisible({ timeout: 90_000 })
+  const accuracy = Number((await page.getByTestId('eval-accuracy').textContent())!.replace('%', ''))
+  expect(accuracy).toBeGreaterThan(65)
 })
 
 test('a model path that does not exist gives an error and keeps the app usable', async ({ page }) => {

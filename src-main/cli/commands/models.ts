@@ -23,6 +23,7 @@ export function registerModels(program: Command): void {
       console.log(`${info.name} (${info.format}) ${info.variant}`)
       console.log(`  input ${info.inputShape.join('x')}, range ${info.inputRange.join('..')} (${info.inputRangeSource}), ${info.classes.length} classes`)
       console.log(`  ${info.totalParams.toLocaleString()} parameters, gradients ${info.gradients ? 'available' : 'not available'}, sha256 ${info.sha256}`)
+      console.log(`  forward passes on ${info.engine.forward}, input gradients on ${info.engine.gradient} (${info.engine.reason})`)
       for (const l of info.layers) console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
     })
 

@@ -5,6 +5,7 @@ import { misclassified } from '../eval/predict'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
 import type { CwParams } from './params'
+import { gradientsOf, type ModelGradients } from './model-gradients'
 
 const BETA1 = 0.9
 const BETA2 = 0.999
@@ -20,31 +21,45 @@ interface Evaluation {
   loss: tf.Tensor1D
 }
 
+/** d/dz of c · max(0, z_y − max_{j≠y} z_j + κ) per sample: c at y, −c at the runner-up, while the margin is positive. */
+function marginWeights(z: tf.Tensor2D, onehot: tf.Tensor2D, consts: tf.Tensor1D, confidence: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const others = tf.where(tf.cast(onehot, 'bool'), tf.fill(z.shape, -Infinity), z)
+    const margin = tf.add(tf.sub(tf.sum(tf.mul(z, onehot), 1), tf.max(others, 1)), confidence)
+    const scale = tf.mul(consts, tf.cast(tf.greater(margin, 0), 'float32'))
+    return tf.mul(tf.sub(onehot, tf.oneHot(tf.argMax(others, 1), z.shape[1])), tf.expandDims(scale, 1)) as tf.Tensor2D
+  })
+}
+
 /**
  * One forward and backward pass of the C&W loss for the whole batch:
  * loss_i = ‖x_i − x̂_i‖² + c_i · max(0, z_y − max_{j≠y} z_j + κ), with x = (tanh(w + δ) + 1)/2.
- * The losses are independent per sample, so ∇δ of their sum is each sample's own gradient.
+ * The losses are independent per sample, so ∇δ of their sum is each sample's own gradient. The
+ * model's part is a vector-Jacobian product (on whichever engine differentiates the model); the
+ * tanh box and the distance are differentiated here by hand.
  */
-function evaluate(model: Classifier, attOriginal: tf.Tensor4D, delta: tf.Tensor4D, reconstructed: tf.Tensor4D, onehot: tf.Tensor2D, consts: tf.Tensor1D, confidence: number): Evaluation {
-  return tf.tidy(() => {
-    let x: tf.Tensor4D | undefined
-    let logits: tf.Tensor2D | undefined
-    let loss: tf.Tensor1D | undefined
-    const gradient = tf.grad((d: tf.Tensor) => {
-      const xx = tf.add(tf.mul(tf.tanh(tf.add(attOriginal, d)), 0.5), 0.5) as tf.Tensor4D
-      const z = model.logits(xx)
-      const distance = tf.sum(tf.square(tf.sub(xx, reconstructed)), [1, 2, 3])
-      const zTrue = tf.sum(tf.mul(z, onehot), 1)
-      const zOther = tf.max(tf.where(tf.cast(onehot, 'bool'), tf.fill(z.shape, -Infinity), z), 1)
-      const margin = tf.relu(tf.add(tf.sub(zTrue, zOther), confidence))
-      const perSample = tf.add(distance, tf.mul(consts, margin)) as tf.Tensor1D
-      x = tf.keep(xx)
-      logits = tf.keep(z)
-      loss = tf.keep(perSample)
-      return tf.sum(perSample)
-    })(delta) as tf.Tensor4D
-    return { gradient, x: x as unknown as tf.Tensor4D, logits: logits as unknown as tf.Tensor2D, loss: loss as unknown as tf.Tensor1D }
+async function evaluate(
+  gradients: ModelGradients,
+  attOriginal: tf.Tensor4D,
+  delta: tf.Tensor4D,
+  reconstructed: tf.Tensor4D,
+  onehot: tf.Tensor2D,
+  consts: tf.Tensor1D,
+  confidence: number,
+): Promise<Evaluation> {
+  const t = tf.tidy(() => tf.tanh(tf.add(attOriginal, delta))) as tf.Tensor4D
+  const x = tf.tidy(() => tf.add(tf.mul(t, 0.5), 0.5)) as tf.Tensor4D
+  const { logits, grad } = await gradients.weightedLogits(x, (z) => marginWeights(z, onehot, consts, confidence))
+  const [gradient, loss] = tf.tidy(() => {
+    const offset = tf.sub(x, reconstructed)
+    const others = tf.where(tf.cast(onehot, 'bool'), tf.fill(logits.shape, -Infinity), logits)
+    const margin = tf.relu(tf.add(tf.sub(tf.sum(tf.mul(logits, onehot), 1), tf.max(others, 1)), confidence))
+    const perSample = tf.add(tf.sum(tf.square(offset), [1, 2, 3]), tf.mul(consts, margin)) as tf.Tensor1D
+    const dx = tf.add(grad, tf.mul(offset, 2))
+    return [tf.mul(dx, tf.mul(tf.sub(1, tf.square(t)), 0.5)) as tf.Tensor4D, perSample]
   })
+  tf.dispose([t, grad])
+  return { gradient, x, logits, loss }
 }
 
 /**
@@ -91,6 +106,7 @@ export async function run(
   }) as tf.Tensor4D
   const reconstructed = tf.tidy(() => tf.add(tf.mul(tf.tanh(attOriginal), 0.5), 0.5)) as tf.Tensor4D
 
+  const gradients = gradientsOf(model)
   const consts = new Float64Array(a).fill(options.initialConst)
   const lower = new Float64Array(a)
   const upper = new Float64Array(a).fill(Infinity)
@@ -114,7 +130,7 @@ export async function run(
       try {
         for (let it = 0; it < maxIterations && runningCount > 0; it++) {
           throwIfCancelled(ctx.signal)
-          const e = evaluate(model, attOriginal, delta, reconstructed, onehot, constsT, options.confidence)
+          const e = await evaluate(gradients, attOriginal, delta, reconstructed, onehot, constsT, options.confidence)
           const t = it + 1
           const [nextDelta, nextM, nextV] = tf.tidy(() => {
             const mm = tf.add(tf.mul(m, BETA1), tf.mul(e.gradient, 1 - BETA1))

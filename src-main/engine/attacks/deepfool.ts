@@ -4,6 +4,8 @@ import { throwIfCancelled, type JobContext } from '../job-context'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
 import type { DeepfoolParams } from './params'
+import { gradientsOf } from './model-gradients'
+import { batchLogits } from '../eval/predict'
 
 /** Foolbox 1.8 applies each DeepFool step with a 5% overshoot. */
 const OVERSHOOT = 1.05
@@ -14,10 +16,11 @@ const TILE_BUDGET = 1 << 23
  * ∇ₓ(z_c − z_y) for every candidate class c of every sample, as rows [k * b + i] of one
  * gradient of a tiled batch: the loss Σ (z_c − z_y) over the tiles separates per row.
  */
-function differenceGradients(model: Classifier, x: tf.Tensor4D, labels: Int32Array, candidates: Int32Array[], classes: number): tf.Tensor2D {
+async function differenceGradients(model: Classifier, x: tf.Tensor4D, labels: Int32Array, candidates: Int32Array[], classes: number): Promise<tf.Tensor2D> {
   const [b, h, w, c] = x.shape
   const k = candidates[0].length
   const perGroup = Math.max(1, Math.min(k, Math.floor(TILE_BUDGET / Math.max(1, b * h * w * c))))
+  const gradients = gradientsOf(model)
   const parts: tf.Tensor2D[] = []
   for (let start = 0; start < k; start += perGroup) {
     const group = Math.min(perGroup, k - start)
@@ -30,14 +33,11 @@ function differenceGradients(model: Classifier, x: tf.Tensor4D, labels: Int32Arr
         weights[(g * b + i) * classes + labels[i]] = -1
       }
     }
-    parts.push(
-      tf.tidy(() => {
-        const tiled = tf.tile(x, [group, 1, 1, 1]) as tf.Tensor4D
-        const mask = tf.tensor2d(weights, [group * b, classes])
-        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(model.logits(t as tf.Tensor4D), mask)))(tiled)
-        return tf.reshape(grad, [group * b, h * w * c]) as tf.Tensor2D
-      }),
-    )
+    const tiled = tf.tile(x, [group, 1, 1, 1]) as tf.Tensor4D
+    const mask = tf.tensor2d(weights, [group * b, classes])
+    const { logits, grad } = await gradients.weightedLogits(tiled, mask)
+    parts.push(tf.reshape(grad, [group * b, h * w * c]))
+    tf.dispose([tiled, mask, logits, grad])
   }
   const out = parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D)
   if (parts.length > 1) tf.dispose(parts)
@@ -51,10 +51,12 @@ function gatherRows(values: Float32Array, rows: number[], size: number): Float32
 }
 
 async function logitsOf(model: Classifier, values: Float32Array, rows: number[], size: number, shape: [number, number, number]): Promise<Float32Array> {
-  const logits = tf.tidy(() => model.logits(tf.tensor4d(gatherRows(values, rows, size), [rows.length, ...shape])))
-  const out = (await logits.data()) as Float32Array
-  logits.dispose()
-  return out
+  const batch = tf.tensor4d(gatherRows(values, rows, size), [rows.length, ...shape])
+  try {
+    return await batchLogits(model, batch)
+  } finally {
+    batch.dispose()
+  }
 }
 
 /**
@@ -79,10 +81,8 @@ export async function run(
   const queries = new Int32Array(n)
   const stepsTaken = new Int32Array(n)
 
-  const cleanLogits = tf.tidy(() => model.logits(images))
-  const classes = cleanLogits.shape[1]
-  const logits0 = (await cleanLogits.data()) as Float32Array
-  cleanLogits.dispose()
+  const logits0 = await batchLogits(model, images)
+  const classes = logits0.length / Math.max(n, 1)
   const k = Math.min(options.subsample, classes)
   const candidates = Array.from({ length: n }, (_, i) => {
     const row = logits0.subarray(i * classes, (i + 1) * classes)
@@ -115,7 +115,7 @@ export async function run(
     })
     if (still.length === 0) break
     const xs = tf.tensor4d(gatherRows(current, still, size), [still.length, h, w, c])
-    const gradients = differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
+    const gradients = await differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
     xs.dispose()
     const normsT = tf.tidy(() => tf.sqrt(tf.sum(tf.square(gradients), 1)))
     const gradNorms = (await normsT.data()) as Float32Array

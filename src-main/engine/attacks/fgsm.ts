@@ -3,7 +3,7 @@ import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
 import { misclassified } from '../eval/predict'
 import type { AttackResult, AttackRunOptions } from './attack-result'
-import { crossEntropyGradient } from './cross-entropy'
+import { gradientsOf } from './model-gradients'
 import { finishAttack } from './finish'
 import type { FgsmParams } from './params'
 
@@ -53,7 +53,9 @@ export async function run(
   const idx = tf.tensor1d(active, 'int32')
   const x = tf.gather(images, idx) as tf.Tensor4D
   const y = tf.tensor1d(active.map((i) => labels[i]), 'int32')
-  const direction = tf.tidy(() => tf.sign(crossEntropyGradient(model, x, y)))
+  const gradient = await gradientsOf(model).crossEntropy(x, y)
+  const direction = tf.sign(gradient)
+  gradient.dispose()
   for (const i of active) queries[i] += 1
 
   // Per active sample: the ε values still to try, and where it is in them.

@@ -4,7 +4,7 @@ import { throwIfCancelled, type JobContext } from '../job-context'
 import { misclassified } from '../eval/predict'
 import { normal, type Rng } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
-import { crossEntropyGradient } from './cross-entropy'
+import { gradientsOf } from './model-gradients'
 import { finishAttack } from './finish'
 import type { PgdParams } from './params'
 import { sampleRngs } from './sample-rngs'
@@ -78,6 +78,7 @@ export async function run(
   }
 
   const totalSteps = epsilons.length * steps
+  const gradients = gradientsOf(model)
   for (const [e, epsilon] of epsilons.entries()) {
     const pending = Array.from({ length: n }, (_, i) => i).filter((i) => !success[i])
     if (pending.length === 0) break
@@ -96,8 +97,8 @@ export async function run(
       for (let s = 0; s < steps; s++) {
         throwIfCancelled(ctx.signal)
         const current = x
+        const gradient = await gradients.crossEntropy(current, y)
         x = tf.tidy(() => {
-          const gradient = crossEntropyGradient(model, current, y)
           const direction = options.norm === 'linf' ? tf.sign(gradient) : tf.div(gradient, l2Norms(gradient))
           const moved = tf.add(current, tf.mul(direction, stepsize))
           const delta = tf.sub(moved, x0)
@@ -107,7 +108,7 @@ export async function run(
               : tf.mul(delta, tf.minimum(1, tf.div(epsilon, l2Norms(delta as tf.Tensor4D))))
           return tf.clipByValue(tf.add(x0, projected), 0, 1) as tf.Tensor4D
         })
-        current.dispose()
+        tf.dispose([current, gradient])
         ctx.progress(e * steps + s + 1, totalSteps, 'pgd')
       }
       const fooled = await misclassified(model, x, pending.map((i) => labels[i]))

@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../export/atomic-write'
 import { exportOnnx } from '../onnx'
 import { layersModelOf } from '../models/conv-layers'
 import { withD1 } from '../eval'
-import { attachScorer } from '../forward'
+import { availableParallelism } from 'node:os'
+import { assignmentOf, attachScorer } from '../forward'
 import { forEachBatch, selectIndices } from '../jobs/batches'
 import { inputGradients } from '../jobs/input-gradient'
 import { predictBatch } from '../jobs/predict'
@@ -44,7 +45,18 @@ export function summarize(model: Classifier): ModelSummary {
     sha256: info.sha256,
     variant: info.variant,
     convLayers: isLayers(model) ? firstConvLayers(model).map((l) => l.name) : [],
+    engine: assignmentOf(model),
   }
+}
+
+/**
+ * onnxruntime threads per session. When onnxruntime was forced the engine has one worker, and
+ * its session gets every core. Otherwise cores come from the worker pool and each session gets
+ * one thread, whatever the pool's size: onnxruntime's results change in the last bits with its
+ * thread count, and a sweep must give the same bytes with any number of workers or shards.
+ */
+function ortThreads(state: EngineState): number {
+  return state.backend.forward === 'onnxruntime' ? Math.max(1, Math.floor(availableParallelism() / state.workerCount)) : 1
 }
 
 /** A defended copy of a model, opened once per (model, defence) and kept in the registry. */
@@ -56,7 +68,12 @@ export async function defended(state: EngineState, modelId: string, defense: Def
   if (cached) return { id, model: cached }
   let model: Classifier
   if (defense.kind === 'd1') {
-    model = withD1(base, defense.radius, defense.mask ?? {})
+    const mask = defense.mask ?? {}
+    model = withD1(base, defense.radius, mask)
+    // The low pass becomes part of onnxruntime's graph, and of its gradient.
+    if (isLayers(base)) {
+      await attachScorer(state.backend.forward, model, { source: base, lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule }, threads: ortThreads(state) })
+    }
   } else {
     const loaded = layersModel(base, 'D2')
     const convs = firstConvLayers(loaded)
@@ -64,7 +81,7 @@ export async function defended(state: EngineState, modelId: string, defense: Def
       throw new LabError('D2_LAYERS', `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`)
     }
     model = await lowPassKernels(loaded, defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })), { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' })
-    await attachScorer(state, model)
+    await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
   }
   state.models.set(id, model)
   return { id, model }
@@ -86,7 +103,7 @@ export const modelHandlers: HandlerTable = {
     let model = state.models.get(id)
     if (!model) {
       model = await open(spec)
-      await attachScorer(state, model)
+      await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
       state.models.set(id, model)
     }
     return { id, info: summarize(model) }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
-import { crossEntropyGradient } from '../attacks/cross-entropy'
-import { scorerOf } from '../forward'
+import { gradientsOf } from '../attacks/model-gradients'
 import type { JobContext } from '../job-context'
 import type { Classifier } from '../models/classifier'
 import { radialEnergyProfile } from '../spectral'
@@ -29,8 +28,7 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
   const size = shape[0] * shape[1] * shape[2]
   const gradient = new Float32Array(indices.length * size)
   const labels = new Int32Array(indices.length)
-  const scorer = scorerOf(model)
-  const useOrt = !!scorer?.inputGradient
+  const gradients = gradientsOf(model)
   let gradSum: Float64Array | null = null
   let imageSum: Float64Array | null = null
   const accumulate = (sum: Float64Array | null, profile: Float64Array, weight: number) => {
@@ -39,15 +37,10 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
     return out
   }
   await forEachBatch(dataset, indices, 64, ctx, 'input gradients', async ({ offset, labels: y, images }) => {
-    let grads: Float32Array
-    if (useOrt) {
-      grads = (await scorer!.inputGradient!((await images.data()) as Float32Array, y)).grad
-    } else {
-      const yt = tf.tensor1d(y, 'int32')
-      const g = crossEntropyGradient(model, images, yt)
-      grads = (await g.data()) as Float32Array
-      tf.dispose([g, yt])
-    }
+    const yt = tf.tensor1d(y, 'int32')
+    const g = await gradients.crossEntropy(images, yt)
+    const grads = (await g.data()) as Float32Array
+    tf.dispose([g, yt])
     gradient.set(grads, offset * size)
     labels.set(y, offset)
     const gt = tf.tensor4d(grads, images.shape)
@@ -59,5 +52,5 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
     const total = sum ? sum.reduce((a, b) => a + b, 0) : 0
     return sum ? Array.from(sum, (v) => (total > 0 ? v / total : 0)) : []
   }
-  return { indices, labels, shape, gradient, gradientProfile: normalise(gradSum), imageProfile: normalise(imageSum), engine: useOrt ? 'onnxruntime' : 'tfjs' }
+  return { indices, labels, shape, gradient, gradientProfile: normalise(gradSum), imageProfile: normalise(imageSum), engine: gradients.engine }
 }

@@ -88,7 +88,7 @@ export const DEFAULT_MODEL_RECIPES: DefaultModelRecipe[] = [
     classes: CIFAR10_CLASSES,
     architectureName: 'small CIFAR CNN (3 conv)',
     architecture: cifarCnn,
-    epochs: 15,
+    epochs: 18,
     batchSize: 128,
     learningRate: 1e-3,
     learningRateDecay: 0.85,

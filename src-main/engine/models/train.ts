@@ -55,7 +55,7 @@ export async function trainClassifier(
   classes: number,
   options: TrainOptions,
   ctx: JobContext = silentContext(),
-  onEpoch: (report: EpochReport) => void = () => {},
+  onEpoch: (report: EpochReport) => void | Promise<void> = () => {},
 ): Promise<EpochReport[]> {
   const n = imageCount(data)
   const steps = Math.ceil(n / options.batchSize)
@@ -91,7 +91,7 @@ export async function trainClassifier(
       }
       const report = { epoch: epoch + 1, loss: lossSum / steps, learningRate, seconds: (Date.now() - started) / 1000 }
       reports.push(report)
-      onEpoch(report)
+      await onEpoch(report)
       learningRate *= options.learningRateDecay ?? 1
       // Adam reads its (protected) learningRate at every step, so it can be lowered in place
       // without losing the moment estimates.

@@ -566,6 +566,40 @@ export interface GradientOutputs {
  */
 export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: string): GradientOutputs {
   const forward = [...b.nodes]
+  const zs = b.shape(logits)
+  const labels = b.input('labels', [null, zs[1]])
+  const emit = (op: string, inputs: string[], shape: number[], attributes: Record<string, AttributeValue> = {}) =>
+    b.nodeWithShapes(op, inputs, attributes, [shape])[0]
+  const logProbabilities = emit('LogSoftmax', [logits], zs, { axis: 1 })
+  const axis = b.constant(constTensor('int', [1], [1]))
+  const picked = emit('ReduceSum', [emit('Mul', [logProbabilities, labels], zs), axis], [zs[0]], { keepdims: 0 })
+  const loss = emit('Neg', [picked], [zs[0]])
+  const seed = emit('Sub', [emit('Exp', [logProbabilities], zs), labels], zs)
+  const grad = backpropagate(b, forward, input, logits, seed)
+  return { labels, loss: b.output(loss, 'loss'), grad: b.output(grad, 'grad') }
+}
+
+export interface VectorJacobianOutputs {
+  /** Weights of the logits [batch, classes]. */
+  cotangent: string
+  /** d(Σ cotangent · logits)/d(input), in the input's layout. */
+  grad: string
+}
+
+/**
+ * Extends a forward graph with ∇ₓ Σᵢ ⟨cᵢ, zᵢ(x)⟩ for a given cotangent c: the vector-Jacobian
+ * product that every loss computed from the logits outside the graph (DeepFool's class
+ * differences, C&W's margin) reduces to.
+ */
+export function appendVectorJacobianProduct(b: OnnxGraphBuilder, input: string, logits: string): VectorJacobianOutputs {
+  const forward = [...b.nodes]
+  const cotangent = b.input('cotangent', [null, b.shape(logits)[1]])
+  const grad = backpropagate(b, forward, input, logits, cotangent)
+  return { cotangent, grad: b.output(grad, 'grad') }
+}
+
+/** Reverse-mode differentiation of the `forward` nodes, from d(loss)/d(logits) = `seed` back to the input. */
+function backpropagate(b: OnnxGraphBuilder, forward: OnnxNode[], input: string, logits: string, seed: string): string {
   const dependsOnInput = new Set([input])
   for (const node of forward) if (node.inputs.some((i) => dependsOnInput.has(i))) node.outputs.forEach((o) => dependsOnInput.add(o))
   const emit = (op: string, inputs: string[], attributes: Record<string, AttributeValue>, shape: number[]) =>
@@ -586,12 +620,7 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
     }
   }
 
-  const zs = shape(logits)
-  const labels = b.input('labels', [null, zs[1]])
-  const logProbabilities = emit('LogSoftmax', [logits], { axis: 1 }, zs)
-  const picked = emit('ReduceSum', [emit('Mul', [logProbabilities, labels], {}, zs), ints([1])], { keepdims: 0 }, [zs[0]])
-  const loss = emit('Neg', [picked], {}, [zs[0]])
-  const grads = new Map<string, string>([[logits, emit('Sub', [emit('Exp', [logProbabilities], {}, zs), labels], {}, zs)]])
+  const grads = new Map<string, string>([[logits, seed]])
 
   for (const node of [...forward].reverse()) {
     const dy = node.outputs.map((o) => grads.get(o))
@@ -622,5 +651,5 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
   }
   const grad = grads.get(input)
   if (!grad) throw new LabError('ORT_NO_GRADIENT', 'The model output does not depend on its input, so it has no input gradient.')
-  return { labels, loss: b.output(loss, 'loss'), grad: b.output(grad, 'grad') }
+  return grad
 }

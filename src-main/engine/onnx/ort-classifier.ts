@@ -3,7 +3,7 @@ import { LabError } from '../errors'
 import type { ModelInfo } from '../models/classifier'
 import type { LoadedModel } from '../models/layers-classifier'
 import { buildForwardGraph, type ForwardGraphOptions } from './export-onnx'
-import { appendInputGradient } from './gradient-graph'
+import { appendInputGradient, appendVectorJacobianProduct } from './gradient-graph'
 import type { LowPassSpec } from './low-pass-graph'
 import { createOrtSession, loadOnnxRuntime } from './ort-session'
 import { writeOnnx } from './write-onnx'
@@ -29,6 +29,11 @@ export interface BatchScorer {
   scoreBatch(images: Float32Array, n: number): Promise<Float32Array>
   /** Present when the backend can differentiate the model (see gradientUnavailable otherwise). */
   inputGradient?(images: Float32Array, labels: ArrayLike<number>): Promise<InputGradient>
+  /**
+   * With inputGradient: the logits and ∇ₓ Σᵢ ⟨cotangentᵢ, zᵢ(x)⟩ ([n, classes] weights of the
+   * logits), the vector-Jacobian product any loss computed from the logits reduces to.
+   */
+  vectorJacobian?(images: Float32Array, n: number, cotangent: Float32Array): Promise<{ logits: Float32Array; grad: Float32Array }>
   /** Why inputGradient is absent, in words for the user. */
   readonly gradientUnavailable?: string
   dispose(): Promise<void>
@@ -41,7 +46,9 @@ export interface OrtClassifierOptions {
   threads?: number
 }
 
-function graphBytes(model: LoadedModel, options: ForwardGraphOptions, withGradient: boolean): Uint8Array {
+type GraphKind = 'forward' | 'cross-entropy' | 'vector-jacobian'
+
+function graphBytes(model: LoadedModel, options: ForwardGraphOptions, kind: GraphKind): Uint8Array {
   if (!model.model) {
     throw new LabError(
       'ORT_NO_LAYERS',
@@ -50,7 +57,8 @@ function graphBytes(model: LoadedModel, options: ForwardGraphOptions, withGradie
   }
   const { builder, input, logits } = buildForwardGraph(model.model, options)
   try {
-    if (withGradient) appendInputGradient(builder, input, logits)
+    if (kind === 'cross-entropy') appendInputGradient(builder, input, logits)
+    if (kind === 'vector-jacobian') appendVectorJacobianProduct(builder, input, logits)
     return writeOnnx(builder, { graphName: model.info.name })
   } finally {
     builder.dispose()
@@ -59,17 +67,21 @@ function graphBytes(model: LoadedModel, options: ForwardGraphOptions, withGradie
 
 class OrtClassifier implements BatchScorer {
   readonly inputGradient?: (images: Float32Array, labels: ArrayLike<number>) => Promise<InputGradient>
+  readonly vectorJacobian?: (images: Float32Array, n: number, cotangent: Float32Array) => Promise<{ logits: Float32Array; grad: Float32Array }>
   private gradientSession?: Promise<ort.InferenceSession>
+  private vjpSession?: Promise<ort.InferenceSession>
 
   constructor(
     readonly info: ModelInfo,
     private readonly runtime: typeof import('onnxruntime-node'),
     private readonly forward: ort.InferenceSession,
     private readonly gradientGraph: Uint8Array | undefined,
+    private readonly vjpGraph: (() => Uint8Array) | undefined,
     private readonly threads: number | undefined,
     readonly gradientUnavailable: string | undefined,
   ) {
     if (gradientGraph) this.inputGradient = (images, labels) => this.gradient(images, labels)
+    if (vjpGraph) this.vectorJacobian = (images, n, cotangent) => this.vjp(images, n, cotangent)
   }
 
   private imageTensor(images: Float32Array, n: number): ort.Tensor {
@@ -101,9 +113,20 @@ class OrtClassifier implements BatchScorer {
     return { logits: out.logits.data as Float32Array, loss: out.loss.data as Float32Array, grad: out.grad.data as Float32Array }
   }
 
+  private async vjp(images: Float32Array, n: number, cotangent: Float32Array): Promise<{ logits: Float32Array; grad: Float32Array }> {
+    const classes = this.info.classes.length
+    if (cotangent.length !== n * classes)
+      throw new LabError('ORT_BAD_BATCH', `A cotangent for ${n} images of ${classes} classes needs ${n * classes} values, got ${cotangent.length}.`)
+    this.vjpSession ??= createOrtSession((this.vjpGraph as () => Uint8Array)(), { threads: this.threads })
+    const session = await this.vjpSession
+    const out = await session.run({ input: this.imageTensor(images, n), cotangent: new this.runtime.Tensor('float32', cotangent, [n, classes]) })
+    return { logits: out.logits.data as Float32Array, grad: out.grad.data as Float32Array }
+  }
+
   async dispose(): Promise<void> {
     await this.forward.release()
     if (this.gradientSession) await (await this.gradientSession).release()
+    if (this.vjpSession) await (await this.vjpSession).release()
   }
 }
 
@@ -115,11 +138,11 @@ class OrtClassifier implements BatchScorer {
 export async function createOrtClassifier(model: LoadedModel, options: OrtClassifierOptions = {}): Promise<BatchScorer> {
   const runtime = await loadOnnxRuntime()
   const graphOptions: ForwardGraphOptions = { inputLayout: 'nhwc', scaleFromUnit: model.info.inputRange, lowPass: options.lowPass }
-  const forward = await createOrtSession(graphBytes(model, graphOptions, false), { threads: options.threads })
+  const forward = await createOrtSession(graphBytes(model, graphOptions, 'forward'), { threads: options.threads })
   let gradientGraph: Uint8Array | undefined
   let unavailable: string | undefined
   try {
-    gradientGraph = graphBytes(model, graphOptions, true)
+    gradientGraph = graphBytes(model, graphOptions, 'cross-entropy')
   } catch (e) {
     if (!(e instanceof LabError)) throw e
     unavailable = e.message
@@ -138,6 +161,7 @@ export async function createOrtClassifier(model: LoadedModel, options: OrtClassi
     runtime,
     forward,
     gradientGraph,
+    gradientGraph ? () => graphBytes(model, graphOptions, 'vector-jacobian') : undefined,
     options.threads,
     unavailable,
   )

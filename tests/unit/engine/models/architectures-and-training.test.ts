@@ -36,7 +36,7 @@ describe('architectures', () => {
     const model = cifarCnn([32, 32, 3], 10)
     expect(firstConvLayers(model).map((c) => c.kernelShape)).toEqual([
       [5, 5, 3, 32],
-      [5, 5, 32, 64],
+      [3, 3, 32, 64],
       [3, 3, 64, 128],
     ])
     expect(model.outputs[0].shape).toEqual([null, 10])
