@@ -18,7 +18,8 @@ export const PROTOCOLS: readonly Protocol[] = ['transfer', 'direct', 'adaptive']
 
 export type DefenceSpec =
   | { kind: 'none'; label?: string }
-  | { kind: 'd1'; r: number; options?: D1Options; label?: string }
+  /** `model`, when given, builds f∘D1 (e.g. with D1 inside an onnxruntime graph); else it is withD1(f). */
+  | { kind: 'd1'; r: number; options?: D1Options; label?: string; model?: () => Promise<Classifier> }
   /** A D2 model (kernels low-passed by the models engine), or a function that builds it when first needed. */
   | { kind: 'd2'; label: string; model: Classifier | (() => Promise<Classifier>) }
 
@@ -145,7 +146,8 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
     const cached = defended.get(index)
     if (cached) return cached
     const d = defences[index]
-    const built = d.kind === 'none' ? model : d.kind === 'd1' ? withD1(model, d.r, d.options) : typeof d.model === 'function' ? await d.model() : d.model
+    const built =
+      d.kind === 'none' ? model : d.kind === 'd1' ? ((await d.model?.()) ?? withD1(model, d.r, d.options)) : typeof d.model === 'function' ? await d.model() : d.model
     defended.set(index, built)
     return built
   }

@@ -18,8 +18,9 @@ const MAX_STORED_RUNS = 4
 function defenceSpec(state: EngineState, modelId: string, defense: Defense): DefenceSpec {
   const label = describeDefense(defense)
   if (defense.kind === 'none') return { kind: 'none', label }
-  if (defense.kind === 'd1') return { kind: 'd1', r: defense.radius, options: defense.mask, label }
-  return { kind: 'd2', label, model: async () => (await defended(state, modelId, defense)).model }
+  const model = async () => (await defended(state, modelId, defense)).model
+  if (defense.kind === 'd1') return { kind: 'd1', r: defense.radius, options: defense.mask, label, model }
+  return { kind: 'd2', label, model }
 }
 
 function concatInto(parts: Float32Array[], total: number): Float32Array {
