@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
 import { chooseBackend } from '../src-main/engine/backend'
-import { registerFastWasmKernels } from '../src-main/engine/kernels'
+import { registerFastWasmKernels, restoreStockWasmKernels } from '../src-main/engine/kernels'
 import { defaultModels, openDefaultModel, paperCnn, type LoadedModel } from '../src-main/engine/models'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
 import { createOrtClassifier } from '../src-main/engine/onnx'
@@ -128,11 +128,15 @@ export async function benchOnnx(): Promise<BenchRow[]> {
       tf.sum(tf.losses.softmaxCrossEntropy(oneHot, model.logits(x as tf.Tensor4D), undefined, 0, tf.Reduction.NONE)),
     )
     const wasmGrad = await medianMs(() => tf.tidy(() => inputGrad(images).dataSync()), 3)
+    restoreStockWasmKernels()
+    const stockGrad = await medianMs(() => tf.tidy(() => inputGrad(images).dataSync()), 1)
+    registerFastWasmKernels()
     const torch = pytorchMs()
     const what = `MNIST ${which}, batch ${BATCH}`
     return [
       row(`onnx-forward-b256: onnxruntime 2 threads, ${what}; baseline: TF.js wasm forward`, ortForward, wasmForward, 0.2),
-      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: TF.js wasm input gradient`, ortGrad, wasmGrad, 0.1),
+      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: TF.js wasm input gradient with HFC Lab's fast kernels`, ortGrad, wasmGrad, 0.1),
+      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: stock TF.js wasm input gradient (its own kernels)`, ortGrad, stockGrad, 0.1),
       row(
         `onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: PyTorch 2 threads, weights frozen`,
         ortGrad,

@@ -3,6 +3,7 @@ import { dirname, sep } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import { cudaProviderInstalled } from './onnx/ort-session'
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
@@ -100,7 +101,8 @@ export async function chooseBackend(requested?: BackendRequest, forwardAs?: Forw
     auto: 'available: each model runs its forward passes and input gradients on whichever of onnxruntime and TF.js measures faster',
     tfjs: `available: not used because "${requested}" was requested`,
   }
-  const ortAttempt: BackendAttempt = { name: 'onnxruntime', ok: ort === null, reason: ort ?? ortReasons[forward] }
+  const gpu = cudaProviderInstalled() ? 'its CUDA provider is installed and is used when a GPU loads' : 'CPU only: its CUDA provider is not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci adds it)'
+  const ortAttempt: BackendAttempt = { name: 'onnxruntime', ok: ort === null, reason: ort ?? `${ortReasons[forward]}; ${gpu}` }
   // TF.js always runs behind onnxruntime (models it cannot write, D1 with max normalisation), on the first backend that loads.
   const preferred = requested === 'onnxruntime' ? undefined : requested
   const attempts: BackendAttempt[] = []

@@ -54,3 +54,16 @@ export function fastWasmKernelsRegistered(): boolean {
 export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
   return stock.get(kernelName)
 }
+
+/**
+ * Puts back the stock tfjs-backend-wasm kernels that registerFastWasmKernels replaced (the wasm
+ * backend has no Conv2DBackpropFilter of its own, so ours stays): benchmarks use it to measure
+ * what a plain TF.js wasm user gets. registerFastWasmKernels installs ours again.
+ */
+export function restoreStockWasmKernels(): void {
+  for (const [name, config] of stock) {
+    if (!isOurs(tf.getKernel(name, 'wasm'))) continue
+    tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel(config)
+  }
+}
