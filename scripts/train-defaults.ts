@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     const choice = await chooseBackend('wasm')
     registerFastWasmKernels()
     log(`backend ${choice.backend}`)
-    const recipes = opts.only ? DEFAULT_MODEL_RECIPES.filter((r) => r.id === opts.only) : DEFAULT_MODEL_RECIPES.filter((r) => !r.optional)
+    const recipes = opts.only ? DEFAULT_MODEL_RECIPES.filter((r) => r.id === opts.only) : DEFAULT_MODEL_RECIPES
     if (recipes.length === 0)
       throw new Error(`Unknown model id "${opts.only}": use one of ${DEFAULT_MODEL_RECIPES.map((r) => r.id).join(', ')}`)
     for (const recipe of recipes) await trainOne(recipe, opts)

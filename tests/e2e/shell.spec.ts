@@ -6,6 +6,7 @@ test('the browser host shows the app frame and names the backend in use', async 
   await openApp(page)
   await expect(page.getByTestId('backend')).toContainText(/wasm|tensorflow|cpu/)
   await expect(page.getByTestId('engine-backend')).not.toBeEmpty()
+  await expect(page.getByTestId('engine-mode')).toContainText('whichever of onnxruntime and TF.js measured faster')
   await screenshot(page, 'engine')
 })
 

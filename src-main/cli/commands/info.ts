@@ -10,6 +10,7 @@ export function registerInfo(program: Command): void {
       const info = await withEngine(program.opts(), (host) => host.call('engine.info', {}))
       if (opts.json) return printJson(info)
       console.log(`backend: ${info.backend}`)
+      console.log(`models run on: ${info.forward === 'auto' ? 'the faster of onnxruntime and TF.js, measured per model' : info.forward}`)
       for (const a of info.attempts) console.log(`  ${a.ok ? '*' : '-'} ${a.name}: ${a.reason}`)
       console.log(`workers: ${info.workers} x ${info.threadsPerWorker} thread(s), ${info.cores} cores`)
       console.log(`versions: hfc-lab ${info.versions.app}, node ${info.versions.node}, tfjs ${info.versions.tfjs}`)

@@ -28,8 +28,6 @@ export interface DefaultModelRecipe {
   seed: number
   /** Test accuracy the trained model must reach. */
   floor: number
-  /** Not trained unless asked for by id. */
-  optional?: boolean
 }
 
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
@@ -96,6 +94,5 @@ export const DEFAULT_MODEL_RECIPES: DefaultModelRecipe[] = [
     flip: true,
     seed: 1,
     floor: 0.7,
-    optional: true,
   },
 ]

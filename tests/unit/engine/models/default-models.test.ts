@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
-import { defaultModels, evaluateAccuracy, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
+import { CIFAR10_CLASSES, defaultModels, evaluateAccuracy, firstConvLayers, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
 import { RESOURCES, SHARED_DATA } from '../../paths'
 
 const CASES = [
@@ -10,9 +10,9 @@ const CASES = [
 ]
 
 describe('embedded default models', () => {
-  it('lists the MNIST and Fashion-MNIST models in resources/models', () => {
+  it('lists the MNIST, Fashion-MNIST and CIFAR-10 models in resources/models', () => {
     const listed = defaultModels()
-    expect(listed.map((m) => m.id)).toEqual(expect.arrayContaining(['mnist', 'fashion-mnist']))
+    expect(listed.map((m) => m.id)).toEqual(expect.arrayContaining(['mnist', 'fashion-mnist', 'cifar10']))
     expect(listed.find((m) => m.id === 'mnist')?.path).toBe(join(RESOURCES, 'models', 'mnist', 'model.json'))
   })
 
@@ -32,6 +32,27 @@ describe('embedded default models', () => {
       const images = await dataset.read(indices)
       const { accuracy } = await evaluateAccuracy(model, { images, labels: dataset.labels().slice(0, 1000), shape: [28, 28, 1] })
       expect(accuracy).toBeGreaterThanOrEqual(floor)
+    } finally {
+      model.dispose()
+      await dataset.close?.()
+    }
+  })
+
+  it('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %', async () => {
+    const model = await openDefaultModel('cifar10')
+    const dataset = await openDataset(join(SHARED_DATA, 'cifar10', 'test'), { split: 'test' })
+    try {
+      expect(model.info).toMatchObject({ inputShape: [32, 32, 3], inputRange: [0, 1], inputRangeSource: 'metadata', classes: CIFAR10_CLASSES, gradients: true })
+      expect(firstConvLayers(model).map((c) => c.kernelShape)).toEqual([
+        [5, 5, 3, 32],
+        [3, 3, 32, 64],
+        [3, 3, 64, 128],
+      ])
+      expect(dataset.info.classes).toEqual(CIFAR10_CLASSES)
+      const indices = Array.from({ length: dataset.info.count }, (_, i) => i)
+      expect(indices).toHaveLength(10_000)
+      const { accuracy } = await evaluateAccuracy(model, { images: await dataset.read(indices), labels: dataset.labels(), shape: [32, 32, 3] })
+      expect(accuracy).toBeGreaterThanOrEqual(0.7)
     } finally {
       model.dispose()
       await dataset.close?.()
