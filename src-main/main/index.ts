@@ -35,6 +35,8 @@ app.enableSandbox()
 app.whenReady().then(async () => {
   hardenSession()
   Menu.setApplicationMenu(null)
+  // Measured engine choices stay in the app's own data folder (the workers inherit the variable).
+  process.env.HFC_CACHE_DIR ??= join(app.getPath('userData'), 'engine-cache')
   // The engine (TF.js, any native addon) lives in worker threads, never on this thread.
   const engine = await EngineHost.start({ backend: parseBackendName(process.env.HFC_BACKEND) })
   await createWindow(engine)
