@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-layers'
 import { explicitTransposeMatMul } from './batch-mat-mul'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input'
+import { identityConfig } from './identity'
 import { maxPoolGradConfig } from './max-pool-grad'
 
 // Global symbols, so that a second copy of this module (bundles, test isolation) still sees
@@ -30,22 +31,22 @@ function install(config: tf.KernelConfig): void {
 /**
  * Registers the wasm kernels that make training and input gradients fast on wasm:
  * Conv2DBackpropInput and Conv2DBackpropFilter as forward convolutions (the latter is missing
- * from tfjs-backend-wasm altogether), BatchMatMul with explicit transposes, and a one-pass
- * MaxPoolGrad.
+ * from tfjs-backend-wasm altogether), BatchMatMul with explicit transposes, a one-pass
+ * MaxPoolGrad, and an Identity that shares memory instead of copying it.
  * Idempotent; call it after the wasm backend is chosen (it also works before).
  */
 export function registerFastWasmKernels(): void {
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')
   if (!matMul) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing.')
   if (!isOurs(matMul)) install(explicitTransposeMatMul(matMul))
-  for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, maxPoolGradConfig]) {
+  for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, maxPoolGradConfig, identityConfig]) {
     if (!isOurs(tf.getKernel(config.kernelName, config.backendName))) install(config)
   }
 }
 
 /** Whether registerFastWasmKernels has replaced every kernel it owns. */
 export function fastWasmKernelsRegistered(): boolean {
-  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.MaxPoolGrad].every((name) =>
+  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.MaxPoolGrad, tf.Identity].every((name) =>
     isOurs(tf.getKernel(name, 'wasm')),
   )
 }

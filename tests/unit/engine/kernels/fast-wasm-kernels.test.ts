@@ -236,3 +236,21 @@ describe('fast wasm kernels', () => {
     tf.dispose([dy, filter])
   })
 })
+
+describe('Identity on wasm', () => {
+  it('shares the input’s memory: a clone keeps its values after the original is disposed, and frees it last', async () => {
+    await tf.setBackend('wasm')
+    registerFastWasmKernels()
+    const before = tf.memory()
+    const original = tf.tensor(noise(1000, 9), [10, 100])
+    const expected = original.dataSync().slice()
+    const copy = tf.clone(original)
+    expect(tf.memory().numDataBuffers - before.numDataBuffers).toBe(1)
+    original.dispose()
+    expect(Array.from(copy.dataSync())).toEqual(Array.from(expected))
+    const derived = tf.mul(copy, 2)
+    expect(derived.dataSync()[3]).toBeCloseTo(2 * expected[3], 6)
+    tf.dispose([copy, derived])
+    expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numDataBuffers: before.numDataBuffers, numBytes: before.numBytes })
+  })
+})
