@@ -5,6 +5,7 @@ import { hostUrl, openApp, origin, screenshot } from './host'
 test('the browser host shows the app frame and names the backend in use', async ({ page }) => {
   await openApp(page)
   await expect(page.getByTestId('backend')).toContainText(/wasm|tensorflow|cpu/)
+  await expect(page.getByTestId('backend')).toContainText('+ onnxruntime (per model, faster one)')
   await expect(page.getByTestId('engine-backend')).not.toBeEmpty()
   await expect(page.getByTestId('engine-mode')).toContainText('whichever of onnxruntime and TF.js measured faster')
   await screenshot(page, 'engine')
