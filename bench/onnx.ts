@@ -8,23 +8,11 @@ import { registerFastWasmKernels, restoreStockWasmKernels } from '../src-main/en
 import { defaultModels, openDefaultModel, paperCnn, type LoadedModel } from '../src-main/engine/models'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
 import { createOrtClassifier } from '../src-main/engine/onnx'
+import { medianMs } from './median-ms'
 import type { BenchRow } from './row'
 
 const BATCH = 256
 const PYTHON = '/usr/bin/python3'
-
-/** Median wall time in ms of `run` over `repeats` runs after one warm-up. */
-async function medianMs(run: () => unknown, repeats: number): Promise<number> {
-  await run()
-  const times: number[] = []
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now()
-    await run()
-    times.push(performance.now() - start)
-  }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]
-}
 
 function row(workload: string, ours: number, baseline: number | null, maxRatio: number): BenchRow {
   const ratio = baseline === null ? null : ours / baseline

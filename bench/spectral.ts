@@ -8,6 +8,7 @@ import sharp from 'sharp'
 import * as tf from '@tensorflow/tfjs-core'
 import { chooseBackend } from '../src-main/engine/backend'
 import { decompose, decomposeBatch } from '../src-main/engine/spectral'
+import { medianMs } from './median-ms'
 import type { BenchRow } from './row'
 
 const SHARED_DATA = fileURLToPath(new URL('../../shared/data', import.meta.url))
@@ -56,18 +57,6 @@ async function imagenetWorkload(): Promise<Workload> {
     }
   }
   return { name: `100 ImageNet 224x224x3 (${files.length} samples x ${Math.ceil(100 / files.length)})`, pixels, shape, radii: [16, 32, 64] }
-}
-
-async function medianMs(run: () => unknown, repeats = REPEATS): Promise<number> {
-  await run()
-  const times: number[] = []
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now()
-    await run()
-    times.push(performance.now() - start)
-  }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]
 }
 
 /** numpy float32 fft2 -> mask -> ifft2 -> real, high = x - low: the same split, timed in one python3 run per workload. */
@@ -151,7 +140,7 @@ async function benchWorkload(work: Workload, numpy: boolean): Promise<BenchRow[]
     let worstError = 0
     for (const r of work.radii) {
       // wasm kernels run synchronously, so the outputs are complete when decompose returns.
-      const tensorMs = await medianMs(() => tf.dispose(Object.values(decompose(images, r))))
+      const tensorMs = await medianMs(() => tf.dispose(Object.values(decompose(images, r))), REPEATS)
       const run = base?.runs[String(r)]
       const label = `${work.name}, r=${r}: decompose() tensor -> tensors vs numpy ${base ? `${base.numpy} ${run?.dtype}` : ''} fft2-mask-ifft2`
       rows.push(timeRow(label, tensorMs, run?.ms ?? null))
@@ -166,7 +155,7 @@ async function benchWorkload(work: Workload, numpy: boolean): Promise<BenchRow[]
       }
     }
     const middle = work.radii[Math.floor(work.radii.length / 2)]
-    const arrayMs = await medianMs(() => decomposeBatch({ data: work.pixels, shape: work.shape }, middle))
+    const arrayMs = await medianMs(() => decomposeBatch({ data: work.pixels, shape: work.shape }, middle), REPEATS)
     rows.push(timeRow(`${work.name}, r=${middle}: decomposeBatch() Float32Array -> Float32Arrays`, arrayMs, base?.runs[String(middle)]?.ms ?? null))
     rows.push({
       workload: `${work.name}: max |ours - numpy| over x_l and x_h, r in {${work.radii.join(', ')}}`,

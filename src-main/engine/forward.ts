@@ -14,13 +14,8 @@ export interface EngineAssignment {
   reason: string
 }
 
-interface Attached {
-  scorer: BatchScorer
-  assignment: EngineAssignment
-}
-
-const attached = new WeakMap<Classifier, Attached>()
-const assignments = new WeakMap<Classifier, EngineAssignment>()
+/** Each opened model's assignment, with the onnxruntime scorer when either job kind runs there. */
+const attached = new WeakMap<Classifier, { assignment: EngineAssignment; scorer?: BatchScorer }>()
 
 /** Best of `repeats` timed runs after one warm-up, in ms. */
 async function fastestMs(run: () => Promise<unknown>, repeats = 2): Promise<number> {
@@ -85,6 +80,12 @@ async function measuredOrRemembered(model: Classifier, scorer: BatchScorer, thre
 
 const TFJS_ONLY = (reason: string): EngineAssignment => ({ forward: 'tfjs', gradient: 'tfjs', reason })
 
+interface AttachOptions {
+  source?: LoadedModel
+  lowPass?: LowPassSpec
+  threads?: number
+}
+
 /**
  * Gives a model an onnxruntime scorer when the engine may use one, and decides per job kind
  * (forward passes, input gradients) which engine runs it: the faster one by measurement in
@@ -94,40 +95,42 @@ const TFJS_ONLY = (reason: string): EngineAssignment => ({ forward: 'tfjs', grad
 export async function attachScorer(
   mode: ForwardEngine,
   model: Classifier,
-  options: { source?: LoadedModel; lowPass?: LowPassSpec; threads?: number } = {},
+  options: AttachOptions = {},
 ): Promise<EngineAssignment> {
-  const known = assignments.get(model)
-  if (known) return known
+  const known = attached.get(model)
+  if (known) return known.assignment
+  const entry = await assign(mode, model, options)
+  attached.set(model, entry)
+  return entry.assignment
+}
+
+async function assign(mode: ForwardEngine, model: Classifier, options: AttachOptions): Promise<{ assignment: EngineAssignment; scorer?: BatchScorer }> {
   const source = options.source ?? (model as LoadedModel)
-  let assignment: EngineAssignment
-  if (mode === 'tfjs') assignment = TFJS_ONLY('TF.js was chosen')
-  else if (!source.model) assignment = TFJS_ONLY('a TF.js graph model cannot be written as ONNX')
-  else {
-    let scorer: BatchScorer | undefined
-    try {
-      scorer = await createOrtClassifier(source, { lowPass: options.lowPass, threads: options.threads })
-      assignment =
-        mode === 'onnxruntime'
-          ? {
-              forward: 'onnxruntime',
-              gradient: scorer.inputGradient ? 'onnxruntime' : 'tfjs',
-              reason: `onnxruntime was chosen${scorer.inputGradient ? '' : `; gradients on TF.js (${scorer.gradientUnavailable})`}`,
-            }
-          : await measuredOrRemembered(model, scorer, options.threads ?? 2)
-    } catch (e) {
-      if (mode === 'onnxruntime') throw e
-      assignment = TFJS_ONLY(`onnxruntime cannot run this model (${(e as Error).message})`)
-    }
-    if (scorer && (assignment.forward === 'onnxruntime' || assignment.gradient === 'onnxruntime')) attached.set(model, { scorer, assignment })
-    else await scorer?.dispose()
+  if (mode === 'tfjs') return { assignment: TFJS_ONLY('TF.js was chosen') }
+  if (!source.model) return { assignment: TFJS_ONLY('a TF.js graph model cannot be written as ONNX') }
+  let scorer: BatchScorer
+  try {
+    scorer = await createOrtClassifier(source, { lowPass: options.lowPass, threads: options.threads })
+  } catch (e) {
+    if (mode === 'onnxruntime') throw e
+    return { assignment: TFJS_ONLY(`onnxruntime cannot run this model (${(e as Error).message})`) }
   }
-  assignments.set(model, assignment)
-  return assignment
+  const assignment: EngineAssignment =
+    mode === 'onnxruntime'
+      ? {
+          forward: 'onnxruntime',
+          gradient: scorer.inputGradient ? 'onnxruntime' : 'tfjs',
+          reason: `onnxruntime was chosen${scorer.inputGradient ? '' : `; gradients on TF.js (${scorer.gradientUnavailable})`}`,
+        }
+      : await measuredOrRemembered(model, scorer, options.threads ?? 2)
+  if (assignment.forward === 'onnxruntime' || assignment.gradient === 'onnxruntime') return { assignment, scorer }
+  await scorer.dispose()
+  return { assignment }
 }
 
 /** The engine assignment of a model (TF.js for both when none was made). */
 export function assignmentOf(model: Classifier): EngineAssignment {
-  return assignments.get(model) ?? TFJS_ONLY('not measured')
+  return attached.get(model)?.assignment ?? TFJS_ONLY('not measured')
 }
 
 /** The onnxruntime scorer for this model's forward passes, when onnxruntime runs them. */

@@ -36,9 +36,14 @@ function tfjsGradients(model: Classifier): ModelGradients {
       const grad = tf.tidy(() =>
         tf.grad((x: tf.Tensor) => {
           const z = model.logits(x as tf.Tensor4D)
-          // A copy outside the tape, so that weights computed from it stay constants.
+          if (typeof weights !== 'function') {
+            logits = tf.keep(z.clone())
+            return tf.sum(tf.mul(z, weights))
+          }
+          // TF.js has no stop-gradient: weights computed from the logits are computed from a
+          // copy made outside the tape, so that they stay constants.
           logits = tf.keep(tf.tensor2d(z.dataSync() as Float32Array, z.shape))
-          return tf.sum(tf.mul(z, typeof weights === 'function' ? weights(logits) : weights))
+          return tf.sum(tf.mul(z, weights(logits)))
         })(images),
       ) as tf.Tensor4D
       return { logits: logits as tf.Tensor2D, grad }

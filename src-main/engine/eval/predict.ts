@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { scorerOf } from '../forward'
 
-function argMaxRows(logits: Float32Array, n: number): Int32Array {
+/** Index of the largest value of each of the n rows (the first one on ties, as tf.argMax). */
+export function argMaxRows(logits: Float32Array, n: number): Int32Array {
   const k = logits.length / n
   const out = new Int32Array(n)
   for (let i = 0; i < n; i++) {
@@ -29,17 +30,12 @@ export async function batchLogits(model: Classifier, images: tf.Tensor4D): Promi
  */
 export async function predictLabels(model: Classifier, images: tf.Tensor4D, batchSize = 256): Promise<Int32Array> {
   const n = images.shape[0]
-  const scorer = scorerOf(model)
-  if (scorer) return n === 0 ? new Int32Array(0) : argMaxRows(await scorer.scoreBatch((await images.data()) as Float32Array, n), n)
   const out = new Int32Array(n)
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start)
-    const top = tf.tidy(() => {
-      const chunk = size === n ? images : tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])
-      return tf.argMax(model.logits(chunk), 1)
-    })
-    out.set(await top.data(), start)
-    top.dispose()
+    const chunk = size === n ? images : (tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D)
+    out.set(argMaxRows(await batchLogits(model, chunk), size), start)
+    if (chunk !== images) chunk.dispose()
   }
   return out
 }

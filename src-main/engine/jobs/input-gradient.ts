@@ -3,20 +3,9 @@ import type { Dataset } from '../data/dataset'
 import { gradientsOf } from '../attacks/model-gradients'
 import type { JobContext } from '../job-context'
 import type { Classifier } from '../models/classifier'
+import type { GradientMaps } from '../../protocol/models'
 import { radialEnergyProfile } from '../spectral'
 import { forEachBatch } from './batches'
-
-export interface GradientMaps {
-  indices: Int32Array
-  labels: Int32Array
-  shape: [number, number, number]
-  /** d(sum of cross-entropies of the true labels) / d(pixels on the [0, 1] scale), N x H x W x C. */
-  gradient: Float32Array
-  /** Radial energy profiles (SPEC §11) of the gradients and of the images themselves. */
-  gradientProfile: number[]
-  imageProfile: number[]
-  engine: 'tfjs' | 'onnxruntime'
-}
 
 /**
  * Input gradients of the summed cross-entropy, per image, on onnxruntime's gradient graph when

@@ -568,13 +568,13 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
   const forward = [...b.nodes]
   const zs = b.shape(logits)
   const labels = b.input('labels', [null, zs[1]])
-  const emit = (op: string, inputs: string[], shape: number[], attributes: Record<string, AttributeValue> = {}) =>
+  const emit = (op: string, inputs: string[], attributes: Record<string, AttributeValue>, shape: number[]) =>
     b.nodeWithShapes(op, inputs, attributes, [shape])[0]
-  const logProbabilities = emit('LogSoftmax', [logits], zs, { axis: 1 })
+  const logProbabilities = emit('LogSoftmax', [logits], { axis: 1 }, zs)
   const axis = b.constant(constTensor('int', [1], [1]))
-  const picked = emit('ReduceSum', [emit('Mul', [logProbabilities, labels], zs), axis], [zs[0]], { keepdims: 0 })
-  const loss = emit('Neg', [picked], [zs[0]])
-  const seed = emit('Sub', [emit('Exp', [logProbabilities], zs), labels], zs)
+  const picked = emit('ReduceSum', [emit('Mul', [logProbabilities, labels], {}, zs), axis], { keepdims: 0 }, [zs[0]])
+  const loss = emit('Neg', [picked], {}, [zs[0]])
+  const seed = emit('Sub', [emit('Exp', [logProbabilities], {}, zs), labels], {}, zs)
   const grad = backpropagate(b, forward, input, logits, seed)
   return { labels, loss: b.output(loss, 'loss'), grad: b.output(grad, 'grad') }
 }

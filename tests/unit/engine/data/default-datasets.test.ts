@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { DEFAULT_DATASET_ID, detectFormat, listDefaultDatasets, openDefaultDataset } from '../../../../src-main/engine/data'
+import { FASHION_MNIST_CLASSES } from '../../../../src-main/engine/models'
 import { resourcesDir } from '../../../../src-main/engine/resources-path'
 import { RESOURCES } from '../../paths'
 
@@ -39,18 +40,7 @@ describe('embedded default data sets', () => {
   it('holds 1,000 Fashion-MNIST test images with the class names from labels.txt', async () => {
     const d = await openDefaultDataset('fashion-mnist')
     expect(d.info.count).toBe(1000)
-    expect(d.info.classes).toEqual([
-      'T-shirt/top',
-      'Trouser',
-      'Pullover',
-      'Dress',
-      'Coat',
-      'Sandal',
-      'Shirt',
-      'Sneaker',
-      'Bag',
-      'Ankle boot',
-    ])
+    expect(d.info.classes).toEqual(FASHION_MNIST_CLASSES)
     expect(d.info.classCounts).toEqual([83, 94, 98, 123, 101, 89, 98, 92, 103, 119])
     expect(sha(await d.readBytes([0, 999]))).toBe('15d1fba6c95375de')
   })
