@@ -1,4 +1,5 @@
-import h5wasm, { Dataset, Group, type File } from 'h5wasm/node'
+import { randomUUID } from 'node:crypto'
+import h5wasm, { Dataset, Group, type File } from 'h5wasm'
 import { LabError } from '../errors'
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -7,11 +8,11 @@ export function isHdf5(head: Uint8Array): boolean {
   return HDF5_SIGNATURE.every((b, i) => head[i] === b)
 }
 
-let counter = 0
-
 /**
- * Opens HDF5 bytes with h5wasm (through its in-memory file system, so the same code serves a
- * file on disk and an entry of a .keras zip) and always closes and frees it again.
+ * Opens HDF5 bytes with h5wasm and always closes and frees it again. The file lives only in
+ * h5wasm's in-memory file system: its plain build is used, not `h5wasm/node`, whose file system
+ * is the real disk (its '/' is the disk root, not writable by a normal user). Each worker thread
+ * has its own h5wasm instance, and the name is random besides, so concurrent loads never meet.
  */
 export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file: File) => T): Promise<T> {
   if (!isHdf5(bytes))
@@ -21,7 +22,7 @@ export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file
     )
   const { FS } = await h5wasm.ready
   if (!FS) throw new Error('h5wasm has no file system.')
-  const path = `/hfc-model-${process.pid}-${counter++}.h5`
+  const path = `/model-${randomUUID()}.h5`
   // Emscripten's writeFile copies from the start of the view's buffer, so a view into a larger
   // buffer (a zip entry) must be copied out first.
   FS.writeFile(path, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice())

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { File } from 'h5wasm/node'
+import type { File } from 'h5wasm'
 import { LabError } from '../errors'
 import { childGroup, readWeight, stringListAttr, type WeightArray } from './hdf5-file'
 
