@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
+import { keepOrtTelemetryOff } from './onnx/ort-telemetry'
 
 /**
  * Starts the engine worker from wherever this code runs: the electron-vite bundle (out/main/worker.js
@@ -8,6 +9,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads'
  * worker needs tsx registered before it can import .ts files.
  */
 export function spawnEngineWorker(options: WorkerOptions): Worker {
+  keepOrtTelemetryOff()
   const here = import.meta.url
   if (here.endsWith('.ts')) {
     const source = new URL('./worker.ts', here).href

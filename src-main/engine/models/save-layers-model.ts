@@ -1,7 +1,8 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import { writeFileAtomic } from '../export/atomic-write'
 import { toFloat16 } from './float16'
 
 export const WEIGHTS_FILE = 'weights.bin'
@@ -11,17 +12,6 @@ export interface SaveLayersOptions {
   metadata?: Record<string, unknown>
   /** Store float32 weights as float16 (half the size); TF.js expands them again on load. */
   float16?: boolean
-}
-
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
-  try {
-    await writeFile(temp, data)
-    await rename(temp, path)
-  } catch (e) {
-    await rm(temp, { force: true })
-    throw e
-  }
 }
 
 /** Writes a Layers model as model.json + one weights file in `dir` (created if missing), each file atomically. */
@@ -54,6 +44,6 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, optio
       : {}),
   }
   await mkdir(dir, { recursive: true })
-  await writeAtomically(join(dir, WEIGHTS_FILE), weights)
-  await writeAtomically(join(dir, 'model.json'), JSON.stringify(modelJson))
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), weights, { force: true })
+  await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson), { force: true })
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type * as ort from 'onnxruntime-node'
 import { LabError } from '../errors'
+import { keepOrtTelemetryOff } from './ort-telemetry'
 
 type Ort = typeof import('onnxruntime-node')
 
@@ -13,6 +14,7 @@ let runtime: Promise<Ort> | undefined
  * processes (Electron main) that merely import the engine's ONNX reader.
  */
 export function loadOnnxRuntime(): Promise<Ort> {
+  keepOrtTelemetryOff()
   runtime ??= import('onnxruntime-node').catch((e: unknown) => {
     runtime = undefined
     throw new LabError(
