@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { cpus, homedir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomic } from './export/atomic-write'
+import { withLock } from './export/file-lock'
 
 /** A measured engine choice, as remembered on this machine. */
 export interface RememberedChoice {
@@ -45,12 +46,19 @@ export async function rememberedChoice(key: string): Promise<RememberedChoice | 
   return valid(choice) ? choice : undefined
 }
 
-/** Best effort: a read-only home folder only means the next run measures again. */
+/**
+ * Best effort: a read-only home folder only means the next run measures again. Processes and
+ * workers that start together all write here, so each write re-reads and merges under a lock:
+ * a plain read-modify-write would drop the entries another process added meanwhile.
+ */
 export async function rememberChoice(key: string, choice: RememberedChoice): Promise<void> {
+  const file = cacheFile()
   try {
-    const all = await readAll()
-    all[key] = choice
-    await writeFileAtomic(cacheFile(), JSON.stringify(all, null, 1), { force: true })
+    await withLock(`${file}.lock`, async () => {
+      const all = await readAll()
+      all[key] = choice
+      await writeFileAtomic(file, JSON.stringify(all, null, 1), { force: true })
+    })
   } catch {
     // Not remembered; the choice still holds for this run.
   }
