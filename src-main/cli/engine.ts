@@ -1,6 +1,7 @@
 import { EngineHost } from '../engine/host'
 import { parseBackendName } from '../engine/backend'
-import { LabCallError } from '../protocol/errors'
+import { LabError } from '../engine/errors'
+import { ERROR_CODES, LabCallError } from '../protocol/errors'
 import type { Progress } from '../protocol/messages'
 
 export interface EngineOptions {
@@ -46,9 +47,16 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 }
 
-/** Turns an engine error into a one-line message and exit code 1, never a stack trace. */
+/**
+ * Turns an error into a message and exit code 1. A named error (code + what to do) prints one
+ * line; an internal error or a crash also prints its detail (the stack), which its message asks
+ * the user to report.
+ */
 export function reportError(error: unknown): never {
-  if (error instanceof LabCallError) process.stderr.write(`error [${error.code}]: ${error.message}\n`)
-  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
+  if (error instanceof LabCallError || error instanceof LabError) {
+    process.stderr.write(`error [${error.code}]: ${error.message}\n`)
+    if (error.detail && (error.code === ERROR_CODES.internal || error.code === ERROR_CODES.engineCrashed))
+      process.stderr.write(`detail:\n${error.detail}\n`)
+  } else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)
 }

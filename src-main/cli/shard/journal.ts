@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { LabError } from '../../engine/errors'
 import { decodeFromJson, encodeForJson } from '../../protocol/codec'
 
 /**
@@ -110,9 +111,32 @@ export async function commitBatch<R>(shardDir: string, range: BatchRange, run: (
   }
 }
 
+/** A batch's result; SHARD_BATCH_DAMAGED when its result.json does not read (a truncated or damaged file). */
 export async function readBatch<R>(shardDir: string, range: BatchRange): Promise<StoredBatch<R>> {
   const dir = join(shardDir, BATCHES_DIR, batchName(range))
-  return { ...range, dir, result: decodeResult<R>(await readFile(join(dir, RESULT_JSON), 'utf8')) }
+  const file = join(dir, RESULT_JSON)
+  try {
+    return { ...range, dir, result: decodeResult<R>(await readFile(file, 'utf8')) }
+  } catch (error) {
+    throw new LabError(
+      'SHARD_BATCH_DAMAGED',
+      `${file} is damaged (${error instanceof Error ? error.message : String(error)}). Re-run that shard with the same command line: it runs the damaged batch again`,
+    )
+  }
+}
+
+/** Removes the finished batches whose result.json no longer reads, so a resumed shard runs them again. */
+export async function removeDamagedBatches(shardDir: string): Promise<BatchRange[]> {
+  const damaged: BatchRange[] = []
+  for (const range of await listBatches(shardDir)) {
+    try {
+      await readBatch(shardDir, range)
+    } catch {
+      damaged.push(range)
+      await rm(join(shardDir, BATCHES_DIR, batchName(range)), { recursive: true, force: true })
+    }
+  }
+  return damaged
 }
 
 /** Removes every batch of a shard folder (a --force re-run of a different job). */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { LabError } from '../../engine/errors'
 import { batchName, listBatches, readBatch, type StoredBatch } from './journal'
 import { SHARD_JSON, identityDifference, readShardRecord, type ShardRecord } from './shard-record'
 
@@ -95,7 +96,14 @@ async function shardBatches<R>(shard: LoadedShard): Promise<StoredBatch<R>[]> {
     throw new Error(
       `${describe(shard)} lacks the batches for positions ${p}-${end}. Re-run that shard with the same command line to finish it`,
     )
-  return Promise.all(ranges.map((r) => readBatch<R>(shard.dir, r)))
+  return Promise.all(
+    ranges.map((r) =>
+      readBatch<R>(shard.dir, r).catch((error: unknown) => {
+        if (error instanceof LabError) throw new LabError(error.code, `${describe(shard)}: ${error.message}`)
+        throw error
+      }),
+    ),
+  )
 }
 
 /**

@@ -4,7 +4,7 @@ import { APP_VERSION } from '../../engine/version'
 import type { Progress } from '../../protocol/messages'
 import type { ModelSummary } from '../../protocol/models'
 import { shardBounds, type Shard } from '../../protocol/selection'
-import { clearBatches, commitBatch, listBatches, planBatches, removePartialBatches } from './journal'
+import { clearBatches, commitBatch, listBatches, planBatches, removeDamagedBatches, removePartialBatches } from './journal'
 import { datasetFingerprint, selectionSha256, wholeSelection } from './local-dataset'
 import {
   identityDifference,
@@ -15,6 +15,7 @@ import {
   type ShardCommand,
   type ShardRecord,
 } from './shard-record'
+import { SHARD_LOCK, lockShardFolder } from './shard-lock'
 
 export interface ShardRequest<R> {
   command: ShardCommand
@@ -40,6 +41,8 @@ export interface ShardOutcome {
   samples: number
   batchesRun: number
   batchesResumed: number
+  /** Finished batches whose result.json no longer read; run again. */
+  batchesDamaged: number
 }
 
 const now = () => new Date().toISOString()
@@ -70,10 +73,9 @@ async function describeRun<R>(request: ShardRequest<R>, all: Int32Array): Promis
 
 /** Keeps what an earlier attempt of the same shard recorded, or explains why the folder cannot be used. */
 async function adoptFolder(out: string, record: ShardRecord, force: boolean): Promise<boolean> {
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is a file. Give the shard a folder of its own with --out`)
   const earlier = await readShardRecord(out)
   if (!earlier) {
-    if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+    if (existsSync(out) && readdirSync(out).some((name) => name !== SHARD_LOCK) && !force) {
       throw new Error(`${out} holds files but no shard.json. Give each shard its own empty folder, or confirm with --force`)
     }
     return false
@@ -102,10 +104,22 @@ async function adoptFolder(out: string, record: ShardRecord, force: boolean): Pr
  * as one atomic folder, so a killed shard loses at most the batch it was running.
  */
 export async function runShard<R>(request: ShardRequest<R>): Promise<ShardOutcome> {
+  if (existsSync(request.out) && !statSync(request.out).isDirectory())
+    throw new Error(`${request.out} is a file. Give the shard a folder of its own with --out`)
+  const lock = await lockShardFolder(request.out, request.shard)
+  try {
+    return await runLockedShard(request)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function runLockedShard<R>(request: ShardRequest<R>): Promise<ShardOutcome> {
   const all = wholeSelection(request.dataset.local, request.selection)
   const record = await describeRun(request, all)
   const resuming = await adoptFolder(request.out, record, request.force)
   await removePartialBatches(request.out)
+  const damaged = resuming ? await removeDamagedBatches(request.out) : []
   const { start, end } = record.shard
   const done = resuming ? (await listBatches(request.out)).filter((b) => b.start >= start && b.end <= end) : []
   const todo = planBatches(start, end, request.batchSize, done)
@@ -129,5 +143,5 @@ export async function runShard<R>(request: ShardRequest<R>): Promise<ShardOutcom
   }
   attempt.finished = record.finished = now()
   await writeShardRecord(request.out, record)
-  return { record, samples: total, batchesRun: attempt.batchesRun, batchesResumed: attempt.batchesResumed }
+  return { record, samples: total, batchesRun: attempt.batchesRun, batchesResumed: attempt.batchesResumed, batchesDamaged: damaged.length }
 }

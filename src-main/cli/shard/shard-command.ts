@@ -78,13 +78,15 @@ export async function runShardCommand<R>(
       samples: outcome.samples,
       batchesRun: outcome.batchesRun,
       batchesResumed: outcome.batchesResumed,
+      batchesDamaged: outcome.batchesDamaged,
       out,
       finished: record.finished,
     })
   const { start, end, index, count } = record.shard
   const resumed = outcome.batchesResumed ? `, ${outcome.batchesResumed} already on disk` : ''
+  const damaged = outcome.batchesDamaged ? ` (${outcome.batchesDamaged} damaged batch(es) on disk run again)` : ''
   const range = end > start ? `positions ${start}-${end - 1}` : 'no samples'
   console.log(
-    `shard ${index}/${count}: ${range} of the ${record.selected.count} selected, ${outcome.batchesRun} batch(es) run${resumed}; wrote ${out}`,
+    `shard ${index}/${count}: ${range} of the ${record.selected.count} selected, ${outcome.batchesRun} batch(es) run${resumed}${damaged}; wrote ${out}`,
   )
 }
