@@ -9,20 +9,71 @@ export interface EngineOptions {
   workers?: string
 }
 
-/** Starts the engine for one command, and always shuts it down. */
-export async function withEngine<T>(options: EngineOptions, run: (host: EngineHost) => Promise<T>): Promise<T> {
-  const host = await EngineHost.start({
-    backend: parseBackendName(options.backend ?? process.env.HFC_BACKEND),
-    workers: options.workers ? Number(options.workers) : undefined,
-  })
+/** The user stopped a command (Ctrl+C or SIGTERM); says what was kept. */
+export class Interrupted extends LabError {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    kept: string,
+  ) {
+    super('INTERRUPTED', `Stopped (${signal === 'SIGINT' ? 'Ctrl+C' : 'SIGTERM'}): the running job was cancelled. ${kept}`)
+  }
+
+  /** 128 + the signal's number, as a shell reports a command a signal stopped. */
+  get exitCode(): number {
+    return this.signal === 'SIGINT' ? 130 : 143
+  }
+}
+
+const NOTHING_KEPT =
+  'Nothing was written: this command saves its results when it finishes (run it with --shard to save each finished batch).'
+
+/**
+ * Starts the engine for one command, and always shuts it down. The first Ctrl+C (or SIGTERM)
+ * cancels every engine call through the host's signal and ends the command with Interrupted,
+ * saying what `kept` reports was kept; a second one exits at once.
+ */
+export async function withEngine<T>(
+  options: EngineOptions,
+  run: (host: EngineHost) => Promise<T>,
+  kept: () => Promise<string> | string = () => NOTHING_KEPT,
+): Promise<T> {
   const controller = new AbortController()
-  const onSigint = () => controller.abort()
-  process.once('SIGINT', onSigint)
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stoppedBy) {
+      // At once: the signal's default action ends the process now; process.exit would first tear
+      // down the workers, and onnxruntime aborts when torn down mid-call. A lock left behind is
+      // taken over by the next run (its pid is gone).
+      process.off('SIGINT', onSigint)
+      process.off('SIGTERM', onSigterm)
+      process.kill(process.pid, signal)
+      return
+    }
+    stoppedBy = signal
+    process.stderr.write(`\nStopping: cancelling the running job and keeping what is finished (${signal === 'SIGINT' ? 'Ctrl+C' : 'SIGTERM'} again quits at once)\n`)
+    controller.abort()
+  }
+  const onSigint = () => onSignal('SIGINT')
+  const onSigterm = () => onSignal('SIGTERM')
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigterm)
   try {
-    return await run(host)
+    const host = await EngineHost.start({
+      backend: parseBackendName(options.backend ?? process.env.HFC_BACKEND),
+      workers: options.workers ? Number(options.workers) : undefined,
+      signal: controller.signal,
+    })
+    try {
+      return await run(host)
+    } finally {
+      await host.close()
+    }
+  } catch (error) {
+    if (stoppedBy) throw new Interrupted(stoppedBy, await kept())
+    throw error
   } finally {
     process.off('SIGINT', onSigint)
-    await host.close()
+    process.off('SIGTERM', onSigterm)
   }
 }
 
@@ -58,5 +109,5 @@ export function reportError(error: unknown): never {
     if (error.detail && (error.code === ERROR_CODES.internal || error.code === ERROR_CODES.engineCrashed))
       process.stderr.write(`detail:\n${error.detail}\n`)
   } else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exit(1)
+  process.exit(error instanceof Interrupted ? error.exitCode : 1)
 }

@@ -15,6 +15,8 @@ export interface EngineHostOptions {
   backend?: BackendRequest
   /** Pool size for wasm/cpu; native backends always get exactly one worker. Default: one per core. */
   workers?: number
+  /** Cancels every call, running or later, when aborted (a CLI's Ctrl+C), as each call's own signal would. */
+  signal?: AbortSignal
 }
 
 interface PendingCall {
@@ -154,14 +156,29 @@ export class EngineHost implements LabApi {
     const slot = this.slots[index]
     const id = `c${++nextId}`
     const flag = createCancelFlag()
+    const signals = [options.signal, this.options.signal].filter((signal) => signal !== undefined)
+    const cancel = () => raiseCancelFlag(flag)
+    // A long-lived signal (the host's) outlives thousands of calls: drop each call's listener when it settles.
+    const settled = () => signals.forEach((signal) => signal.removeEventListener('abort', cancel))
     return new Promise((resolve, reject) => {
-      slot.calls.set(id, { options, resolve, reject, flag, slot: index })
+      slot.calls.set(id, {
+        options,
+        resolve: (value) => {
+          settled()
+          resolve(value)
+        },
+        reject: (error) => {
+          settled()
+          reject(error)
+        },
+        flag,
+        slot: index,
+      })
       const message: HostToWorker = { type: 'call', id, method, params, flag }
       slot.worker!.postMessage(message)
-      const { signal } = options
-      if (signal) {
-        if (signal.aborted) raiseCancelFlag(flag)
-        else signal.addEventListener('abort', () => raiseCancelFlag(flag), { once: true })
+      for (const signal of signals) {
+        if (signal.aborted) cancel()
+        else signal.addEventListener('abort', cancel, { once: true })
       }
     })
   }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
-import { resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { MANIFEST_JSON, type GalleryManifest } from '../../engine/gallery'
 import type { EngineHost } from '../../engine/host'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
@@ -8,6 +10,16 @@ import { datasetSpec, modelSpec } from '../specs'
 import { attackChoices } from './attacks'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
+
+/** What a stopped export left: its manifest lists exactly the samples whose files are all on disk. */
+async function galleryKept(out: string): Promise<string> {
+  try {
+    const manifest = JSON.parse(await readFile(join(out, MANIFEST_JSON), 'utf8')) as GalleryManifest
+    return `Kept the ${manifest.counts.written} sample(s) written so far in ${out} (${MANIFEST_JSON} status: ${manifest.status}).`
+  } catch {
+    return `No sample was written to ${out}.`
+  }
+}
 
 export function registerGallery(program: Command): void {
   const gallery = program
@@ -74,7 +86,7 @@ export function registerGallery(program: Command): void {
           },
           { onProgress: progressBar('gallery') },
         )
-      })
+      }, () => galleryKept(resolve(opts.out)))
       printGallery(result, !!opts.json)
     },
   )

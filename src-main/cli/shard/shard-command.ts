@@ -5,6 +5,8 @@ import type { Progress } from '../../protocol/messages'
 import type { ModelSummary } from '../../protocol/models'
 import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'
 import { datasetSpec } from '../specs'
+import type { Shard } from '../../protocol/selection'
+import { listBatches } from './journal'
 import { openLocalDataset } from './local-dataset'
 import { runShard } from './run-shard'
 import type { SelectionOptions, ShardCommand } from './shard-record'
@@ -36,6 +38,13 @@ export interface PreparedShard<R> {
   model: { spec: string; info: ModelSummary }
   /** One batch of data-set indices through the engine; files go into `dir`. */
   runBatch(ids: Int32Array, dir: string, onProgress: (p: Progress) => void): Promise<R>
+}
+
+/** What a stopped shard left: its finished batches, which a re-run of the same command resumes from. */
+async function shardKept(out: string, shard: Shard): Promise<string> {
+  const batches = await listBatches(out).catch(() => [])
+  const samples = batches.reduce((sum, b) => sum + b.end - b.start, 0)
+  return `Kept ${batches.length} finished batch(es) (${samples} samples) of shard ${shard.index}/${shard.count} in ${out}; run the same command again to resume.`
 }
 
 /** Runs a batch command as one shard into its --out folder and reports what it did. */
@@ -70,7 +79,7 @@ export async function runShardCommand<R>(
       runBatch: prepared.runBatch,
       onProgress: progressBar(`${command} shard ${shard.index}/${shard.count}`),
     })
-  })
+  }, () => shardKept(out, shard))
   const { record } = outcome
   if (flags.json)
     return printJson({
