@@ -27,10 +27,13 @@ function newestSource(dir: string): number {
 function cliArgs(): string[] {
   const source = ['--import', 'tsx', join(REPO, 'src-main', 'cli', 'index.ts')]
   if (process.env.HFC_TEST_CLI === 'source') return source
+  return freshBuild() ? [join(REPO, 'bin', 'hfc-lab.js')] : source
+}
+
+/** Whether out/main holds a CLI build newer than every source file. */
+export function freshBuild(): boolean {
   const built = ['cli.js', 'worker.js'].map((f) => join(REPO, 'out', 'main', f))
-  if (built.every(existsSync) && Math.min(...built.map((f) => statSync(f).mtimeMs)) > newestSource(join(REPO, 'src-main')))
-    return [join(REPO, 'bin', 'hfc-lab.js')]
-  return source
+  return built.every(existsSync) && Math.min(...built.map((f) => statSync(f).mtimeMs)) > newestSource(join(REPO, 'src-main'))
 }
 
 const SCHEDULER_VARIABLES = [
