@@ -99,9 +99,9 @@ export function printJson(value: unknown): void {
 }
 
 /**
- * Turns an error into a message and exit code 1. A named error (code + what to do) prints one
- * line; an internal error or a crash also prints its detail (the stack), which its message asks
- * the user to report.
+ * Turns an error into a message and the exit code (1; 130/143 when the user stopped the command).
+ * A named error (code + what to do) prints one line; an internal error or a crash also prints its
+ * detail (the stack), which its message asks the user to report.
  */
 export function reportError(error: unknown): never {
   if (error instanceof LabCallError || error instanceof LabError) {
