@@ -43,14 +43,16 @@ export async function readLockOwner(path: string): Promise<LockOwner | null> {
 }
 
 /**
- * Stale: the holder was on this machine and its process is gone. A lock from another host is never
- * stale (its pid means nothing here). An unreadable lock (a holder killed between create and write)
- * counts as stale once it is older than a takeover may take.
+ * Stale: the holder was on this machine and its process is gone, or the lock is older than
+ * `staleAfterMs` (for short critical sections: a worker thread terminated while holding it leaves
+ * a live pid behind). A lock from another host is otherwise never stale (its pid means nothing
+ * here). An unreadable lock (a holder killed between create and write) counts as stale once it is
+ * older than a takeover may take.
  */
-async function isStale(path: string, owner: LockOwner | null): Promise<boolean> {
-  if (owner) return owner.host === hostname() && !alive(owner.pid)
+async function isStale(path: string, owner: LockOwner | null, staleAfterMs = Infinity): Promise<boolean> {
+  if (owner?.host === hostname() && !alive(owner.pid)) return true
   try {
-    return Date.now() - (await stat(path)).mtimeMs > TAKEOVER_STALE_MS
+    return Date.now() - (await stat(path)).mtimeMs > (owner ? staleAfterMs : Math.min(staleAfterMs, TAKEOVER_STALE_MS))
   } catch {
     return false
   }
@@ -71,7 +73,7 @@ async function create(path: string, owner: LockOwner): Promise<boolean> {
  * with O_EXCL), and it re-reads the lock under that guard: otherwise two processes that both saw
  * the same stale lock could each remove it, and the slower one would remove the faster one's new lock.
  */
-async function takeOver(path: string, seen: LockOwner | null): Promise<void> {
+async function takeOver(path: string, seen: LockOwner | null, staleAfterMs: number): Promise<void> {
   const guard = `${path}.takeover`
   if (!(await create(guard, { pid: process.pid, host: hostname(), started: new Date().toISOString(), token: '' }))) {
     try {
@@ -83,7 +85,7 @@ async function takeOver(path: string, seen: LockOwner | null): Promise<void> {
   }
   try {
     const now = await readLockOwner(path)
-    if (now?.token === seen?.token && (await isStale(path, now))) await rm(path, { force: true })
+    if (now?.token === seen?.token && (await isStale(path, now, staleAfterMs))) await rm(path, { force: true })
   } finally {
     await rm(guard, { force: true })
   }
@@ -93,14 +95,14 @@ async function takeOver(path: string, seen: LockOwner | null): Promise<void> {
  * Tries once to take the lock at `path` (created with O_EXCL, so two processes never both get it),
  * taking over a stale one. Returns the lock, or the live holder when another process has it.
  */
-export async function tryLock(path: string): Promise<HeldLock | { heldBy: LockOwner | null }> {
+export async function tryLock(path: string, staleAfterMs = Infinity): Promise<HeldLock | { heldBy: LockOwner | null }> {
   await mkdir(dirname(path), { recursive: true })
   const owner: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), token: randomBytes(8).toString('hex') }
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await create(path, owner)) return heldLock(path, owner)
     const holder = await readLockOwner(path)
-    if (!(await isStale(path, holder))) return { heldBy: holder }
-    await takeOver(path, holder)
+    if (!(await isStale(path, holder, staleAfterMs))) return { heldBy: holder }
+    await takeOver(path, holder, staleAfterMs)
   }
   return { heldBy: await readLockOwner(path) }
 }
@@ -136,7 +138,8 @@ function removeIfOurs(path: string, token: string): void {
 export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 5000): Promise<{ value: T } | null> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const lock = await tryLock(path)
+    // A critical section lasts milliseconds: a lock held far longer was left behind.
+    const lock = await tryLock(path, 6 * timeoutMs)
     if ('release' in lock) {
       try {
         return { value: await fn() }

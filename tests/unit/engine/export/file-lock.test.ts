@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -43,6 +43,16 @@ describe('file lock', () => {
   it('never takes over a lock held on another host (its pid means nothing here)', async () => {
     await writeFile(lock, JSON.stringify({ pid: deadPid(), host: `${hostname()}-other`, started: '', token: 'x' }))
     expect(await tryLock(lock)).toEqual({ heldBy: expect.objectContaining({ host: `${hostname()}-other` }) })
+  })
+
+  it('takes over a lock older than the staleness limit even when its holder lives (a terminated worker thread)', async () => {
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '', token: 'left' }))
+    const old = new Date(Date.now() - 60_000)
+    await utimes(lock, old, old)
+    expect(await tryLock(lock)).toEqual({ heldBy: expect.objectContaining({ token: 'left' }) })
+    const taken = await tryLock(lock, 30_000)
+    expect('release' in taken).toBe(true)
+    if ('release' in taken) await taken.release()
   })
 
   it('serialises concurrent critical sections of one process', async () => {
