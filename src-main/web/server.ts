@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { decodeFromJson, encodeForJson } from '../protocol/codec'
 import { createDispatcher } from '../protocol/dispatch'
@@ -35,12 +36,14 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
     res.end(body)
   }
 
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  const serveHttp = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = requestUrl(req, port)
+    if (!url) return send(res, 400, 'Bad request: the request target is not a valid URL path.')
     if (!allowedHost(req.headers.host, port)) return send(res, 403, 'Forbidden: HFC Lab answers on 127.0.0.1 only.')
     if (!sameToken(tokenFromRequest(req, url), token)) return send(res, 401, 'Unauthorized: open the URL with ?token=... that "hfc-lab serve" printed.')
     if (req.method !== 'GET') return send(res, 405, 'Method not allowed')
     const file = await readStatic(root, url.pathname)
+    if (file === 'malformed') return send(res, 400, 'Bad request: the path has a malformed percent-escape.')
     if (!file) return send(res, 404, 'Not found')
     res.writeHead(200, {
       'content-type': file.type,
@@ -52,14 +55,24 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
       'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
     })
     res.end(file.body)
+  }
+  // No request may end the host: whatever escapes the handler becomes a 500 for that request only.
+  const server: Server = createServer((req, res) => {
+    serveHttp(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'Internal error while serving this request.')
+      else res.destroy()
+    })
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head) => {
+    // A client that resets the connection mid-handshake must not raise an unhandled 'error'.
+    socket.on('error', () => socket.destroy())
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
+    const url = requestUrl(req, port)
+    if (!url) return refuse(400, 'Bad Request')
     if (url.pathname !== '/ws') return refuse(404, 'Not Found')
     if (!allowedHost(req.headers.host, port) || !allowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden')
     if (!sameToken(tokenFromRequest(req, url), token)) return refuse(401, 'Unauthorized')
@@ -84,28 +97,45 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
   }
 }
 
+/** The request target as a URL, or null when it is not one (e.g. `http://[::1/`): such a request gets a 400. */
+function requestUrl(req: IncomingMessage, port: number): URL | null {
+  try {
+    return new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  } catch {
+    return null
+  }
+}
+
 function serveSocket(engine: LabApi, ws: WebSocket): void {
+  const sendJson = (message: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
   const dispatcher = createDispatcher(
     engine,
     (message: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeForJson(message)))
+      try {
+        sendJson(encodeForJson(message))
+      } catch (error) {
+        sendJson({ type: 'error', id: message.id, error: { code: ERROR_CODES.internal, message: `The reply could not be encoded: ${String(error)}` } })
+      }
     },
     decodeFromJson,
   )
-  ws.on('message', (raw) => {
+  ws.on('message', (raw, isBinary) => {
     let parsed
     try {
-      parsed = clientMessageSchema.safeParse(JSON.parse(raw.toString()))
+      parsed = isBinary ? null : clientMessageSchema.safeParse(JSON.parse(raw.toString()))
     } catch {
       parsed = null
     }
     if (!parsed?.success) {
-      if (ws.readyState === ws.OPEN) {
-        ws.send(JSON.stringify({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON.' } }))
-      }
+      sendJson({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON text.' } })
       return
     }
     dispatcher.handle(parsed.data)
   })
+  // Protocol violations (oversized, unmasked or bad-opcode frames, invalid UTF-8): ws has already
+  // sent the matching close code (1009, 1002, 1007); the listener keeps the error from ending the host.
+  ws.on('error', () => undefined)
   ws.on('close', () => dispatcher.abortAll())
 }
