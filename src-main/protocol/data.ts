@@ -45,6 +45,10 @@ const datasetId = z.string().min(1).max(64)
 export const dataMethods = {
   'data.defaults': method(z.object({}).strict(), 'The embedded default data sets.').returns<DefaultDataset[]>(),
   'data.open': method(datasetSpecSchema, 'Opens a data set (lazily) and returns its id and summary.').returns<OpenedDataset>(),
+  'data.close': method(
+    z.object({ datasetId }).strict(),
+    'Closes an opened data set on every worker (its file handles are released once running jobs finish).',
+  ).returns<{ closed: boolean }>(),
   'data.labels': method(z.object({ datasetId }).strict(), 'Every label of an opened data set.').returns<{ labels: Int32Array }>(),
   'data.thumbnails': method(
     z.object({ datasetId, indices: z.array(z.number().int().min(0)).min(1).max(1024) }).strict(),

@@ -151,6 +151,10 @@ const id = z.string().min(1).max(64)
 export const modelMethods = {
   'model.defaults': method(z.object({}).strict(), 'The embedded default models.').returns<DefaultModel[]>(),
   'model.open': method(modelSpecSchema, 'Loads a model (TF.js, Keras .h5/.keras) and returns its id and summary.').returns<OpenedModel>(),
+  'model.close': method(
+    z.object({ modelId: id }).strict(),
+    'Closes an opened model or variant, and the variants made from it, on every worker.',
+  ).returns<{ closed: boolean }>(),
   'model.variant': method(
     z.object({ modelId: id, defense: defenseSchema }).strict(),
     'A defended copy of an opened model (D1 input low-pass or D2 kernel low-pass); the original stays untouched.',
