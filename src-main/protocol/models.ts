@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { readPath, writeFilePath } from './paths'
 import { selectionFields } from './selection'
 import { maskSchema } from './spectral'
 
 export const modelSpecSchema = z
   .object({
-    path: z.string().min(1).max(4096).optional(),
+    path: readPath().optional(),
     defaultId: z.string().min(1).max(64).optional(),
     inputRange: z.tuple([z.number(), z.number()]).optional(),
   })
@@ -182,7 +183,7 @@ export const modelMethods = {
         modelId: id,
         defense: defenseSchema.default({ kind: 'none' }),
         format: z.literal('onnx'),
-        out: z.string().min(1).max(4096),
+        out: writeFilePath('.onnx'),
         layout: z.enum(['nchw', 'nhwc']).default('nchw'),
         force: z.boolean().default(false),
       })

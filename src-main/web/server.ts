@@ -8,26 +8,43 @@ import { createDispatcher } from '../protocol/dispatch'
 import { ERROR_CODES } from '../protocol/errors'
 import type { LabApi } from '../protocol/lab-api'
 import { clientMessageSchema, type ServerMessage } from '../protocol/messages'
+import { confineToAccess, resolveAccess, type HostAccess } from './path-policy'
 import { rendererDir } from './renderer-dir'
-import { allowedHost, allowedOrigin, contentSecurityPolicy, sameToken, TOKEN_COOKIE, tokenFromRequest } from './security'
+import { allowedHost, allowedOrigin, checkToken, contentSecurityPolicy, sameToken, TOKEN_COOKIE, tokenFromRequest } from './security'
 import { readStatic } from './static'
 
 export interface WebHost {
   url: string
   port: number
   token: string
+  access: HostAccess
   close(): Promise<void>
 }
+
+export interface WebHostOptions {
+  port?: number
+  /** A token of the user's (HFC_TOKEN); default: 192 random bits. */
+  token?: string
+  /** Folders clients may read from (default: the current folder); the embedded resources always. */
+  roots?: string[]
+  /** Folder every export goes under (default: ./hfc-lab-output). */
+  outRoot?: string
+}
+
 
 /** Largest message a client may send: requests are small; images only flow to the client. */
 const MAX_MESSAGE_BYTES = 1 << 20
 
 /**
  * The browser host: the built renderer plus a WebSocket speaking LabApi, on loopback only, behind a
- * per-run token (query on first load, then an HttpOnly cookie). Wrong Host or Origin headers are refused.
+ * per-run token (query on first load, then an HttpOnly cookie). Wrong Host or Origin headers are
+ * refused, and every path a call names is confined to the host's roots and out-root.
  */
-export async function startWebHost(engine: LabApi, options: { port?: number; token?: string } = {}): Promise<WebHost> {
+export async function startWebHost(engine: LabApi, options: WebHostOptions = {}): Promise<WebHost> {
+  if (options.token !== undefined) checkToken(options.token)
   const token = options.token ?? randomBytes(24).toString('hex')
+  const access = await resolveAccess({ roots: options.roots, outRoot: options.outRoot })
+  const confined = confineToAccess(engine, access)
   const root = rendererDir()
   let port = 0
 
@@ -76,7 +93,7 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
     if (url.pathname !== '/ws') return refuse(404, 'Not Found')
     if (!allowedHost(req.headers.host, port) || !allowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden')
     if (!sameToken(tokenFromRequest(req, url), token)) return refuse(401, 'Unauthorized')
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(engine, ws))
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(confined, ws))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -87,6 +104,7 @@ export async function startWebHost(engine: LabApi, options: { port?: number; tok
   return {
     port,
     token,
+    access,
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
