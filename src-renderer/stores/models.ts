@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { ModelSpec, OpenedModel } from '../../src-main/protocol/models'
 import { lab } from '../lab-client'
+import { errorText } from '../lib/error-text'
 import { useJobs } from './jobs'
 
 /** The model the analyst works with, and its predictions per data set (for grid overlays and filters). */
@@ -17,7 +18,7 @@ export const useModels = defineStore('models', () => {
       error.value = ''
       return true
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
       return false
     }
   }

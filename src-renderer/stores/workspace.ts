@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DatasetSpec, OpenedDataset } from '../../src-main/protocol/data'
 import { lab } from '../lab-client'
+import { errorText } from '../lib/error-text'
 
 const RECENT_KEY = 'hfc-lab.recent-datasets'
 const MAX_RECENT = 8
@@ -39,7 +40,7 @@ export const useWorkspace = defineStore('workspace', () => {
       }
       return true
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
       return false
     } finally {
       opening.value = false
