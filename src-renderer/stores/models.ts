@@ -13,7 +13,11 @@ export const useModels = defineStore('models', () => {
 
   async function open(spec: ModelSpec): Promise<boolean> {
     try {
-      current.value = await lab.call('model.open', spec)
+      const opened = await lab.call('model.open', spec)
+      const replaced = current.value
+      // A model holds its weights and onnxruntime sessions in every worker: what the user replaces is closed.
+      if (replaced && replaced.id !== opened.id) void lab.call('model.close', { modelId: replaced.id }).catch(() => undefined)
+      current.value = opened
       predictions.value = new Map()
       error.value = ''
       return true

@@ -30,6 +30,9 @@ export const useWorkspace = defineStore('workspace', () => {
     try {
       const opened = await lab.call('data.open', spec)
       const { labels: all } = await lab.call('data.labels', { datasetId: opened.id })
+      const replaced = dataset.value
+      // The engine keeps a file handle per data set and worker: what the user replaces is closed.
+      if (replaced && replaced.id !== opened.id) void lab.call('data.close', { datasetId: replaced.id }).catch(() => undefined)
       dataset.value = opened
       datasetSpec.value = spec
       labels.value = all
