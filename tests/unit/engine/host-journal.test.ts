@@ -80,4 +80,23 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
     expect((await host.call('data.labels', { datasetId: ids.at(-1)! })).labels.length).toBe(6)
     await expect(host.call('data.labels', { datasetId: ids[0] })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
+
+  it('keeps at most OPEN_LIMITS.variants defended variants in a worker', async () => {
+    const data = await host.call('data.open', { defaultId: 'mnist' })
+    const model = await host.call('model.open', { defaultId: 'mnist' })
+    // engine.info reports worker 0, which runs a shard of every evaluation; its idle moment releases what was evicted.
+    const tensors = async () => {
+      await new Promise((r) => setTimeout(r, 100))
+      return (await host.call('engine.info', {})).memory.tfTensors
+    }
+    const before = await tensors()
+    const counts: number[] = []
+    for (let k = 0; k < OPEN_LIMITS.variants + 4; k++) {
+      await host.call('model.evaluate', { modelId: model.id, datasetId: data.id, defense: { kind: 'd2', radii: [k / 2] }, limit: 8 })
+      counts.push(await tensors())
+    }
+    // Each D2 variant owns a copy of the weights, until the limit; past it the oldest is released.
+    expect(counts[OPEN_LIMITS.variants - 1]).toBeGreaterThan(before)
+    expect(counts.slice(OPEN_LIMITS.variants)).toEqual(counts.slice(OPEN_LIMITS.variants).map(() => counts[OPEN_LIMITS.variants - 1]))
+  })
 })
