@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -46,6 +46,19 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
     // Both restarted workers serve a shard: the predictions are the ones from before the crash.
     const after = await host.call('model.predict', { modelId: model.id, datasetId: data.id, limit: 40 })
     expect(Array.from(after.labels)).toEqual(Array.from(before.labels))
+  })
+
+  it('starts a crashed worker even when a file it had open is gone, and closes that data set everywhere', async () => {
+    const copy = join(tmp, 'vanishing')
+    cpSync(MNIST, copy, { recursive: true })
+    const data = await host.call('data.open', { path: copy })
+    rmSync(copy, { recursive: true })
+    await host.crashWorkerForTest(1)
+    // Worker 1 restarts for this shard, cannot reopen the copy, drops it and serves anyway.
+    const model = await host.call('model.open', { defaultId: 'mnist' })
+    const mnist = await host.call('data.open', { defaultId: 'mnist' })
+    expect((await host.call('model.evaluate', { modelId: model.id, datasetId: mnist.id, limit: 20 })).n).toBe(20)
+    await expect(host.call('data.labels', { datasetId: data.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
   it('closes what the user closes: a closed data set is gone on every worker', async () => {
