@@ -53,6 +53,7 @@ describe('browser host survives hostile requests', () => {
   it('answers a malformed percent-escape with the token with 400', async () => {
     const answer = await rawExchange(web.port, `GET /%E0%A4%A?token=${web.token} HTTP/1.1\r\n${host()}\r\n`)
     expect(statusOf(answer)).toBe(400)
+    expect(statusOf(await rawExchange(web.port, `GET /%00?token=${web.token} HTTP/1.1\r\n${host()}\r\n`))).toBe(404)
     await expectStillServing()
   })
 
@@ -93,7 +94,7 @@ describe('browser host survives hostile requests', () => {
     await expectStillServing()
   })
 
-  it('answers bad $typed values with INVALID_REQUEST for that call id and keeps the socket open', async () => {
+  it('answers bad $typed values and absurd nesting with INVALID_REQUEST and keeps the socket open', async () => {
     const bad = [
       { $typed: 'BigInt64Array', b64: 'AAAAAAAAAAA=' },
       { $typed: 'constructor', b64: '' },
@@ -102,10 +103,14 @@ describe('browser host survives hostile requests', () => {
       { $typed: 'Float32Array', b64: 'AAAA' },
     ]
     const calls = bad.map((value, k) => wsFrame(TEXT, Buffer.from(JSON.stringify({ type: 'call', id: `t${k}`, method: 'data.thumbnails', params: { datasetId: 'x', indices: value } }))))
+    // Nesting deep enough to overflow a recursive decoder (400 kB, under the message limit).
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`
+    calls.push(wsFrame(TEXT, Buffer.from(`{"type":"call","id":"deep","method":"data.thumbnails","params":{"datasetId":"x","indices":${deep}}}`)))
     calls.push(wsFrame(TEXT, Buffer.from(JSON.stringify({ type: 'call', id: 'after', method: 'engine.info', params: {} }))))
     const frames = await exchangeFrames(web.port, web.token, calls)
     const replies = frames.filter((f) => f.opcode === TEXT).map((f) => JSON.parse(f.payload.toString()) as { id: string; type: string; error?: { code: string } })
     for (let k = 0; k < bad.length; k++) expect(replies.find((r) => r.id === `t${k}`)?.error?.code).toBe('INVALID_REQUEST')
+    expect(replies.find((r) => r.id === 'deep' || r.id === '?')?.error?.code).toBe('INVALID_REQUEST')
     expect(replies.find((r) => r.id === 'after')?.type).toBe('result')
     expect(closeCodeOf(frames)).toBeNull()
     await expectStillServing()
