@@ -19,10 +19,10 @@ export interface HostAccess {
   outRoot: string
 }
 
-export const DEFAULT_OUT_FOLDER = 'hfc-lab-output'
+const DEFAULT_OUT_FOLDER = 'hfc-lab-output'
 
 /** The real path of `path`: links resolved in every part that exists, the missing rest appended. */
-export async function realPathOf(path: string): Promise<string> {
+async function realPathOf(path: string): Promise<string> {
   const missing: string[] = []
   for (let at = resolve(path); ; ) {
     try {
@@ -39,7 +39,7 @@ export async function realPathOf(path: string): Promise<string> {
   }
 }
 
-export function isInside(path: string, folder: string): boolean {
+function isInside(path: string, folder: string): boolean {
   const rel = relative(folder, path)
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
 }
