@@ -100,6 +100,9 @@ export async function startWebHost(engine: LabApi, options: WebHostOptions = {})
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
+  server.removeAllListeners('error')
+  // Once listening, a failed accept (e.g. out of file descriptors) costs that connection, not the host.
+  server.on('error', (error) => console.error(`HFC Lab browser host: ${error.message}`))
   port = (server.address() as AddressInfo).port
   return {
     port,
