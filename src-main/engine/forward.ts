@@ -128,6 +128,13 @@ async function assign(mode: ForwardEngine, model: Classifier, options: AttachOpt
   return { assignment }
 }
 
+/** Releases the onnxruntime sessions of a model that is being closed. */
+export async function detachScorer(model: Classifier): Promise<void> {
+  const entry = attached.get(model)
+  attached.delete(model)
+  await entry?.scorer?.dispose()
+}
+
 /** The engine assignment of a model (TF.js for both when none was made). */
 export function assignmentOf(model: Classifier): EngineAssignment {
   return attached.get(model)?.assignment ?? TFJS_ONLY('not measured')

@@ -5,6 +5,7 @@ import type { CallOptions, LabApi } from '../protocol/lab-api'
 import { isMethodName, methods, type MethodName, type Params, type Result } from '../protocol/methods'
 import type { BackendChoice, BackendRequest } from './backend'
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag'
+import { closeCallFor, OpenJournal, opens, type JournalEntry } from './open-journal'
 import { routeFor } from './routing'
 import { describeZodError } from './to-envelope'
 import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
@@ -44,8 +45,8 @@ let nextId = 0
 export class EngineHost implements LabApi {
   private slots: Slot[] = []
   private choice: BackendChoice | null = null
-  /** Calls that change a worker's registry (open a data set or model), replayed after a restart. */
-  private journal: { method: MethodName; params: unknown }[] = []
+  /** What every worker has open (successful opens only), replayed into a restarted or new worker. */
+  private journal = new OpenJournal()
   private closed = false
 
   private constructor(private readonly options: EngineHostOptions) {}
@@ -96,15 +97,60 @@ export class EngineHost implements LabApi {
         if (!this.closed) this.onCrash(index, new Error(`engine worker exited with code ${code}`))
       })
     })
-    slot.ready = started.then(() => this.replay(index))
-    slot.ready.catch(() => {
-      slot.ready = null
+    const ready = started.then(() => this.replay(index))
+    slot.ready = ready
+    // A worker that could not start (or died replaying) is ended, not left running beside the next one.
+    ready.catch(() => {
+      worker.removeAllListeners()
+      void worker.terminate()
+      if (slot.worker === worker) slot.worker = null
+      if (slot.ready === ready) slot.ready = null
     })
-    return slot.ready
+    return ready
   }
 
   private async replay(index: number): Promise<void> {
-    for (const entry of this.journal) await this.post(index, entry.method, entry.params, {})
+    for (const entry of this.journal.list()) {
+      try {
+        await this.post(index, entry.method, entry.params, {})
+      } catch (error) {
+        if (error instanceof LabCallError && error.code === ERROR_CODES.engineCrashed) throw error
+        // What opened before no longer does (the file changed or went): it is closed everywhere,
+        // so the worker still starts and the next use says to open it again.
+        for (const gone of this.journal.forget(entry.id)) void this.closeOnLiveWorkers(gone, index)
+      }
+    }
+  }
+
+  /** Closes an opened id on every running worker except `except`; failures only mean it was not open. */
+  private async closeOnLiveWorkers(entry: Pick<JournalEntry, 'id' | 'kind'>, except = -1): Promise<void> {
+    const close = closeCallFor(entry)
+    await Promise.all(
+      this.slots.map((slot, i) => (slot.worker && slot.ready && i !== except ? this.send(i, close.method, close.params, {}).catch(() => undefined) : undefined)),
+    )
+  }
+
+  /**
+   * Runs an open or close on every worker. An open is journaled only when it succeeded on all of
+   * them (and undone where it did succeed otherwise), so a mistyped path is never replayed; what
+   * falls past the open limits is closed.
+   */
+  private async broadcast(method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
+    if (!opens(method)) {
+      const id = (params as { datasetId?: string; modelId?: string }).datasetId ?? (params as { modelId: string }).modelId
+      this.journal.forget(id)
+      const results = await Promise.all(this.slots.map((slot, i) => (i === 0 || slot.worker ? this.send(i, method, params, i === 0 ? options : {}) : null)))
+      return { closed: results.some((r) => (r as { closed: boolean } | null)?.closed) }
+    }
+    const settled = await Promise.allSettled(this.slots.map((_, i) => this.send(i, method, params, i === 0 ? options : {})))
+    const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value as { id: string }] : []))
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (!failed) {
+      for (const evicted of this.journal.record(method, params, opened[0].id)) await this.closeOnLiveWorkers(evicted)
+      return opened[0]
+    }
+    if (opened.length && !this.journal.has(opened[0].id)) await this.closeOnLiveWorkers({ id: opened[0].id, kind: method === 'data.open' ? 'datasets' : 'models' })
+    throw failed.reason
   }
 
   private onCrash(index: number, error: Error): void {
@@ -196,11 +242,7 @@ export class EngineHost implements LabApi {
       })
     }
     const route = routeFor(method)
-    if (route.kind === 'broadcast') {
-      this.journal.push({ method, params: parsed.data })
-      const results = await Promise.all(this.slots.map((_, i) => this.send(i, method, parsed.data, i === 0 ? options : {})))
-      return results[0] as Result<M>
-    }
+    if (route.kind === 'broadcast') return (await this.broadcast(method, parsed.data, options)) as Result<M>
     if (route.kind === 'shard' && this.slots.length > 1) {
       return (await route.run({
         params: parsed.data,

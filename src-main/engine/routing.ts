@@ -47,7 +47,9 @@ const broadcast: Route = { kind: 'broadcast' }
 
 const routes: Partial<Record<MethodName, Route>> = {
   'data.open': broadcast,
+  'data.close': broadcast,
   'model.open': broadcast,
+  'model.close': broadcast,
   'model.variant': broadcast,
   'model.predict': sharded(mergePredict),
   'model.evaluate': sharded(mergeEvaluate),

@@ -7,7 +7,7 @@ import { handlers } from './handlers'
 import type { Handler } from './handlers/types'
 import { CancelledError, type JobContext } from './job-context'
 import { registerEngineKernels } from './kernels-setup'
-import { createState, type EngineState } from './state'
+import { createState, releaseClosed, type EngineState } from './state'
 import { toEnvelope } from './to-envelope'
 import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
 
@@ -68,8 +68,13 @@ async function main(): Promise<void> {
     post({ type: 'fatal', error: toEnvelope(error) })
     return
   }
+  let running = 0
   port!.on('message', (message: HostToWorker) => {
-    if (message.type === 'call') void handleCall(state, message)
+    if (message.type !== 'call') return
+    running++
+    void handleCall(state, message).finally(() => {
+      if (--running === 0) void releaseClosed(state)
+    })
   })
   post({ type: 'ready', backend: state.backend })
 }

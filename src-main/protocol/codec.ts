@@ -12,7 +12,10 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s)
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
 function fromBase64(b64: string): Uint8Array {
+  if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new Error('typed array data is not valid base64')
   const s = atob(b64)
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
@@ -38,15 +41,16 @@ export function decodeFromJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeFromJson)
   if (value && typeof value === 'object') {
     const rec = value as Record<string, unknown>
-    if (typeof rec[TAG] === 'string' && typeof rec.b64 === 'string') {
-      const Ctor = ctors[rec[TAG] as TypedName]
-      if (!Ctor) throw new Error(`Unknown typed array "${String(rec[TAG])}"`)
+    const name = rec[TAG]
+    if (typeof name === 'string' && typeof rec.b64 === 'string') {
+      if (!Object.prototype.hasOwnProperty.call(ctors, name)) throw new Error(`unknown typed array "${name.slice(0, 40)}"`)
+      const Ctor = ctors[name as TypedName]
       const bytes = fromBase64(rec.b64)
+      if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) throw new Error(`${name} data of ${bytes.byteLength} bytes is not a whole number of elements`)
       return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT)
     }
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(rec)) out[k] = decodeFromJson(v)
-    return out
+    // fromEntries defines own properties: a "__proto__" key stays a key (and fails validation).
+    return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, decodeFromJson(v)]))
   }
   return value
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { readPath, writeFolderPath } from './paths'
 
 /** Where a data set comes from: a path the user chose, or one of the embedded defaults. */
 export const datasetSpecSchema = z
   .object({
-    path: z.string().min(1).max(4096).optional(),
+    path: readPath().optional(),
     defaultId: z.string().min(1).max(64).optional(),
     size: z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)]).optional(),
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
@@ -45,6 +46,10 @@ const datasetId = z.string().min(1).max(64)
 export const dataMethods = {
   'data.defaults': method(z.object({}).strict(), 'The embedded default data sets.').returns<DefaultDataset[]>(),
   'data.open': method(datasetSpecSchema, 'Opens a data set (lazily) and returns its id and summary.').returns<OpenedDataset>(),
+  'data.close': method(
+    z.object({ datasetId }).strict(),
+    'Closes an opened data set on every worker (its file handles are released once running jobs finish).',
+  ).returns<{ closed: boolean }>(),
   'data.labels': method(z.object({ datasetId }).strict(), 'Every label of an opened data set.').returns<{ labels: Int32Array }>(),
   'data.thumbnails': method(
     z.object({ datasetId, indices: z.array(z.number().int().min(0)).min(1).max(1024) }).strict(),
@@ -57,7 +62,7 @@ export const dataMethods = {
     pixels: Float32Array
   }>(),
   'data.export': job(
-    z.object({ datasetId, indices: z.string().min(1).max(10_000), out: z.string().min(1).max(4096), force: z.boolean().default(false) }).strict(),
+    z.object({ datasetId, indices: z.string().min(1).max(10_000), out: writeFolderPath(), force: z.boolean().default(false) }).strict(),
     'Writes the chosen images as PNG files into a folder.',
   ).returns<{ written: number; out: string; files: string[] }>(),
 }

@@ -18,10 +18,16 @@ export function createDispatcher(engine: LabApi, reply: (message: ServerMessage)
       const { id, method } = message
       if (running.has(id)) return reply({ type: 'error', id, error: { code: ERROR_CODES.invalidRequest, message: `Call id ${id} is already running.` } })
       if (!isMethodName(method)) return reply({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}".` } })
+      let params: unknown
+      try {
+        params = decodeParams(message.params)
+      } catch (error) {
+        return reply({ type: 'error', id, error: { code: ERROR_CODES.invalidRequest, message: `Invalid parameters for ${method}: ${error instanceof Error ? error.message : String(error)}.` } })
+      }
       const controller = new AbortController()
       running.set(id, controller)
       engine
-        .call(method, decodeParams(message.params) as never, {
+        .call(method, params as never, {
           signal: controller.signal,
           onProgress: (progress) => reply({ type: 'progress', id, progress }),
           onPartial: (data) => reply({ type: 'partial', id, data }),

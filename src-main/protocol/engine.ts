@@ -19,6 +19,8 @@ export interface EngineInfo {
   threadsPerWorker: number
   cores: number
   memory: { rssBytes: number; heapUsedBytes: number; tfBytes: number; tfTensors: number }
+  /** Browser host only: the folders a client may read from and the one it writes under. */
+  access?: { roots: string[]; outRoot: string }
 }
 
 export interface SelfTestResult {

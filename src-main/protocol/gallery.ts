@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { job } from './define'
+import { writeFolderPath } from './paths'
 import { defenseSchema } from './models'
 import { selectionFields } from './selection'
 import type { Prediction } from './spectral'
@@ -134,7 +135,7 @@ export const galleryMethods = {
   'gallery.run': job(z.object(galleryFields).strict(), 'Runs every chosen attack on every selected sample; rows stream in with display pixels.').returns<GallerySummary>(),
   'gallery.export': job(
     z
-      .object({ ...galleryFields, out: z.string().min(1).max(4096), force: z.boolean().default(false), sheetRows: z.number().int().min(1).max(500).default(50) })
+      .object({ ...galleryFields, out: writeFolderPath(), force: z.boolean().default(false), sheetRows: z.number().int().min(1).max(500).default(50) })
       .strict(),
     'Writes PNG + float32 .npy per sample and attack, contact sheets, index.html and manifest.json/.csv; re-checks every PNG.',
   ).returns<GalleryExportSummary>(),

@@ -8,5 +8,6 @@ export { galleryMethods, galleryAttackSchema, type GalleryExportSummary, type Ga
 export * from './lab-api'
 export * from './messages'
 export * from './models'
+export * from './paths'
 export * from './spectral'
 export * from './methods'

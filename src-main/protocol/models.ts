@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { readPath, writeFilePath } from './paths'
 import { selectionFields } from './selection'
 import { maskSchema } from './spectral'
 
 export const modelSpecSchema = z
   .object({
-    path: z.string().min(1).max(4096).optional(),
+    path: readPath().optional(),
     defaultId: z.string().min(1).max(64).optional(),
     inputRange: z.tuple([z.number(), z.number()]).optional(),
   })
@@ -151,6 +152,10 @@ const id = z.string().min(1).max(64)
 export const modelMethods = {
   'model.defaults': method(z.object({}).strict(), 'The embedded default models.').returns<DefaultModel[]>(),
   'model.open': method(modelSpecSchema, 'Loads a model (TF.js, Keras .h5/.keras) and returns its id and summary.').returns<OpenedModel>(),
+  'model.close': method(
+    z.object({ modelId: id }).strict(),
+    'Closes an opened model or variant, and the variants made from it, on every worker.',
+  ).returns<{ closed: boolean }>(),
   'model.variant': method(
     z.object({ modelId: id, defense: defenseSchema }).strict(),
     'A defended copy of an opened model (D1 input low-pass or D2 kernel low-pass); the original stays untouched.',
@@ -178,7 +183,7 @@ export const modelMethods = {
         modelId: id,
         defense: defenseSchema.default({ kind: 'none' }),
         format: z.literal('onnx'),
-        out: z.string().min(1).max(4096),
+        out: writeFilePath('.onnx'),
         layout: z.enum(['nchw', 'nhwc']).default('nchw'),
         force: z.boolean().default(false),
       })

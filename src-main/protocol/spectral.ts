@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { job, method } from './define'
+import { writeFolderPath } from './paths'
 import { selectionFields } from './selection'
 
 export const maskSchema = z
@@ -82,7 +83,7 @@ export const spectralMethods = {
         indices: z.string().min(1).max(100_000),
         radius: z.number().min(0).max(10_000),
         mask: maskSchema.default({}),
-        out: z.string().min(1).max(4096),
+        out: writeFolderPath(),
         npy: z.boolean().default(false),
         force: z.boolean().default(false),
       })

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { ERROR_CODES, LabCallError } from '../protocol/errors'
 
 export const TOKEN_COOKIE = 'hfc_token'
 
@@ -16,6 +17,18 @@ export function contentSecurityPolicy(port: number): string {
     "frame-ancestors 'none'",
     "form-action 'none'",
   ].join('; ')
+}
+
+/** At least 128 bits in characters a URL and a cookie carry unchanged (32 hex digits or more). */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,512}$/
+
+/** Refuses a token of the user's (HFC_TOKEN) that is guessable or would not survive a URL. */
+export function checkToken(token: string): void {
+  if (TOKEN_PATTERN.test(token)) return
+  throw new LabCallError({
+    code: ERROR_CODES.weakToken,
+    message: 'HFC_TOKEN must be 32 to 512 characters of A-Z, a-z, 0-9, "-" or "_" (128 bits or more), e.g. the output of "openssl rand -hex 16". Unset it to get a random token.',
+  })
 }
 
 export function sameToken(given: string | null | undefined, token: string): boolean {

@@ -12,9 +12,15 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-/** Reads a file of the built renderer; never anything outside its folder. */
-export async function readStatic(root: string, pathname: string): Promise<{ body: Buffer; type: string } | null> {
-  const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '')
+/** Reads a file of the built renderer; never anything outside its folder. 'malformed': a bad percent-escape. */
+export async function readStatic(root: string, pathname: string): Promise<{ body: Buffer; type: string } | 'malformed' | null> {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
+  } catch {
+    return 'malformed'
+  }
+  const rel = normalize(decoded).replace(/^([/\\])+/, '')
   const file = join(root, rel)
   if (!(file === root || file.startsWith(root.endsWith(sep) ? root : root + sep))) return null
   try {

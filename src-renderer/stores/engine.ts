@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineInfo } from '../../src-main/protocol/engine'
 import { lab } from '../lab-client'
+import { errorText } from '../lib/error-text'
 
 export const useEngine = defineStore('engine', () => {
   const info = ref<EngineInfo | null>(null)
@@ -11,7 +12,7 @@ export const useEngine = defineStore('engine', () => {
       info.value = await lab.call('engine.info', {})
       error.value = ''
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
     }
   }
   return { info, error, refresh }

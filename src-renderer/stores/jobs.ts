@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { LabCallError } from '../../src-main/protocol/errors'
+import { errorText } from '../lib/error-text'
 import type { MethodName, Params, Result } from '../../src-main/protocol/methods'
 import { lab } from '../lab-client'
 
@@ -50,7 +51,7 @@ export const useJobs = defineStore('jobs', () => {
         return null
       }
       view.state = 'failed'
-      view.message = error instanceof Error ? error.message : String(error)
+      view.message = errorText(error)
       throw error
     } finally {
       setTimeout(() => {

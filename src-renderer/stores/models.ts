@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { ModelSpec, OpenedModel } from '../../src-main/protocol/models'
 import { lab } from '../lab-client'
+import { errorText } from '../lib/error-text'
 import { useJobs } from './jobs'
 
 /** The model the analyst works with, and its predictions per data set (for grid overlays and filters). */
@@ -12,12 +13,16 @@ export const useModels = defineStore('models', () => {
 
   async function open(spec: ModelSpec): Promise<boolean> {
     try {
-      current.value = await lab.call('model.open', spec)
+      const opened = await lab.call('model.open', spec)
+      const replaced = current.value
+      // A model holds its weights and onnxruntime sessions in every worker: what the user replaces is closed.
+      if (replaced && replaced.id !== opened.id) void lab.call('model.close', { modelId: replaced.id }).catch(() => undefined)
+      current.value = opened
       predictions.value = new Map()
       error.value = ''
       return true
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
       return false
     }
   }

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DatasetSpec, OpenedDataset } from '../../src-main/protocol/data'
 import { lab } from '../lab-client'
+import { errorText } from '../lib/error-text'
 
 const RECENT_KEY = 'hfc-lab.recent-datasets'
 const MAX_RECENT = 8
@@ -29,6 +30,9 @@ export const useWorkspace = defineStore('workspace', () => {
     try {
       const opened = await lab.call('data.open', spec)
       const { labels: all } = await lab.call('data.labels', { datasetId: opened.id })
+      const replaced = dataset.value
+      // The engine keeps a file handle per data set and worker: what the user replaces is closed.
+      if (replaced && replaced.id !== opened.id) void lab.call('data.close', { datasetId: replaced.id }).catch(() => undefined)
       dataset.value = opened
       datasetSpec.value = spec
       labels.value = all
@@ -39,7 +43,7 @@ export const useWorkspace = defineStore('workspace', () => {
       }
       return true
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
       return false
     } finally {
       opening.value = false

@@ -38,5 +38,8 @@ test('a path that is not a data set gives an error that names it, and the open s
   await page.getByTestId('dataset-path').fill('/definitely/not/here')
   await page.getByTestId('dataset-open').click()
   await expect(page.getByTestId('dataset-error')).toContainText('/definitely/not/here')
+  // Outside the host's roots: the named error, and how to widen them.
+  await expect(page.getByTestId('dataset-error')).toContainText('[PATH_OUTSIDE_ROOTS]')
+  await expect(page.getByTestId('dataset-error')).toContainText('--root')
   await expect(page.getByTestId('dataset-name')).toContainText('MNIST')
 })

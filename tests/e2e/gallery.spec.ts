@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { openApp, screenshot } from './host'
@@ -22,7 +21,8 @@ test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters,
   await page.getByTestId('gallery-filter').selectOption('all')
   await screenshot(page, 'gallery')
 
-  const out = join(mkdtempSync(join(tmpdir(), 'hfc-gallery-')), 'export')
+  // The browser host writes only under its out-root (global-setup passes --out-root).
+  const out = join(mkdtempSync(join(process.env.HFC_OUT_ROOT!, 'gallery-')), 'export')
   await page.getByTestId('gallery-out').fill(out)
   await page.getByTestId('gallery-export').click()
   await expect(page.getByTestId('gallery-exported')).toContainText('Wrote 6 samples', { timeout: 120_000 })

@@ -8,6 +8,8 @@ test('the browser host shows the app frame and names the backend in use', async 
   await expect(page.getByTestId('backend')).toContainText('+ onnxruntime (per model, faster one)')
   await expect(page.getByTestId('engine-backend')).not.toBeEmpty()
   await expect(page.getByTestId('engine-mode')).toContainText('whichever of onnxruntime and TF.js measured faster')
+  // The trust model in view: where a client of this host may read and write.
+  await expect(page.getByTestId('engine-access')).toContainText(`writes only under ${process.env.HFC_OUT_ROOT}`)
   await screenshot(page, 'engine')
 })
 

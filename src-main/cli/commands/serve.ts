@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { EngineHost } from '../../engine/host'
 import { parseBackendName } from '../../engine/backend'
+import { checkToken } from '../../web/security'
 import { startWebHost } from '../../web/server'
 
 export function registerServe(program: Command): void {
@@ -8,16 +9,35 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('start the browser host on 127.0.0.1 and print its URL (with the per-run token)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
-    .action(async (opts: { port: string }) => {
+    .option(
+      '--root <dir>',
+      'folder whose files clients may read (repeatable; default: the current folder); the embedded defaults are always readable',
+      (dir: string, roots: string[]) => [...roots, dir],
+      [] as string[],
+    )
+    .option('--out-root <dir>', 'folder every export is written under (default: ./hfc-lab-output)')
+    .addHelpText(
+      'after',
+      '\nAnyone with the token acts as you, within these folders: reads under the roots and the out-root,\n' +
+        'writes under the out-root only (links resolved first). HFC_TOKEN sets the token: 32 or more\n' +
+        'characters of A-Z a-z 0-9 - _ (e.g. "openssl rand -hex 16"); default: a random one per run.',
+    )
+    .action(async (opts: { port: string; root: string[]; outRoot?: string }) => {
       const global = program.opts<{ backend?: string; workers?: string }>()
       const port = Number(opts.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${opts.port}"`)
+      const token = process.env.HFC_TOKEN || undefined
+      if (token !== undefined) checkToken(token)
       const engine = await EngineHost.start({
         backend: parseBackendName(global.backend ?? process.env.HFC_BACKEND),
         workers: global.workers ? Number(global.workers) : undefined,
       })
-      const web = await startWebHost(engine, { port, token: process.env.HFC_TOKEN || undefined })
+      const web = await startWebHost(engine, { port, token, roots: opts.root, outRoot: opts.outRoot }).catch(async (error: unknown) => {
+        await engine.close()
+        throw error
+      })
       console.log(`HFC Lab is running at ${web.url}`)
+      console.log(`reads under: ${web.access.roots.join(', ')}; writes under: ${web.access.outRoot}`)
       console.log(`backend: ${engine.backend.backend}; press Ctrl+C to stop`)
       const stop = async () => {
         await web.close()

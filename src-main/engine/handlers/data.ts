@@ -6,6 +6,7 @@ import { encodePng } from '../export/png'
 import { throwIfCancelled } from '../job-context'
 import { getDataset } from '../lookup'
 import { specId } from '../spec-id'
+import { closeDataset } from '../state'
 import type { HandlerTable } from './types'
 
 function summary(dataset: Dataset): DatasetSummary {
@@ -31,6 +32,10 @@ export const dataHandlers: HandlerTable = {
       state.datasets.set(id, dataset)
     }
     return { id, info: summary(dataset) }
+  },
+
+  async 'data.close'({ datasetId }, _ctx, state) {
+    return { closed: closeDataset(state, datasetId) }
   },
 
   async 'data.labels'({ datasetId }, _ctx, state) {

@@ -17,7 +17,7 @@ import { DEFAULT_MODEL_RECIPES, defaultModels, firstConvLayers, kernelReport, lo
 import type { Classifier } from '../models/classifier'
 import { evaluationFromConfusion } from '../shard-merge'
 import { specId } from '../spec-id'
-import type { EngineState } from '../state'
+import { closeModel, keepVariant, touchVariant, type EngineState } from '../state'
 import type { HandlerTable } from './types'
 
 function isLayers(model: Classifier): model is LoadedModel {
@@ -65,7 +65,10 @@ export async function defended(state: EngineState, modelId: string, defense: Def
   if (defense.kind === 'none') return { id: modelId, model: base }
   const id = specId('mv', { modelId, defense })
   const cached = state.models.get(id)
-  if (cached) return { id, model: cached }
+  if (cached) {
+    touchVariant(state, id)
+    return { id, model: cached }
+  }
   let model: Classifier
   if (defense.kind === 'd1') {
     const mask = defense.mask ?? {}
@@ -83,7 +86,7 @@ export async function defended(state: EngineState, modelId: string, defense: Def
     model = await lowPassKernels(loaded, defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })), { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' })
     await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
   }
-  state.models.set(id, model)
+  keepVariant(state, id, modelId, model)
   return { id, model }
 }
 
@@ -107,6 +110,10 @@ export const modelHandlers: HandlerTable = {
       state.models.set(id, model)
     }
     return { id, info: summarize(model) }
+  },
+
+  async 'model.close'({ modelId }, _ctx, state) {
+    return { closed: closeModel(state, modelId) }
   },
 
   async 'model.variant'({ modelId, defense }, _ctx, state) {
