@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESOURCES, SHARED_DATA } from '../../paths'
+import { HAS_DATA, NEEDS_DATA, RESOURCES, SHARED_DATA } from '../../paths'
 import { runCli, runCliOk, startCli } from '../cli-process'
 
 /**
@@ -32,7 +32,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_0
   }
 }
 
-describe('a shard killed half-way', () => {
+describe.skipIf(!HAS_DATA)('a shard killed half-way' + NEEDS_DATA, () => {
   let before: Map<string, number>
   let rerun: string
   const shard0 = dir('attack/shard-0')
@@ -89,7 +89,7 @@ describe('a shard killed half-way', () => {
   })
 })
 
-describe('merge', () => {
+describe.skipIf(!HAS_DATA)('merge' + NEEDS_DATA, () => {
   it('refuses shards of two different models, naming both hashes', async () => {
     const other = dir('other-model')
     cpSync(join(RESOURCES, 'models', 'mnist'), other, { recursive: true })

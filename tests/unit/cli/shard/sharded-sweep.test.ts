@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SHARED_DATA } from '../../paths'
+import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../../paths'
 import { runCliOk } from '../cli-process'
 
 /**
@@ -44,7 +44,7 @@ async function sweep(command: string): Promise<{ full: unknown; merged: unknown;
 
 const read = (name: string, file: string) => readFileSync(join(dir(name), file))
 
-describe('a sweep sharded over 4 processes and merged', () => {
+describe.skipIf(!HAS_DATA)('a sweep sharded over 4 processes and merged' + NEEDS_DATA, () => {
   let curve: Awaited<ReturnType<typeof sweep>>
   let gallery: Awaited<ReturnType<typeof sweep>>
 

@@ -6,6 +6,7 @@ import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 import { expectValidResult } from './result-invariants'
+import { HAS_DATA, NEEDS_DATA } from '../../paths'
 
 const N = 32
 
@@ -42,7 +43,7 @@ function expectSameSamples(whole: AttackResult, part: AttackResult, ids: number[
   })
 }
 
-describe('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
+describe.skipIf(!HAS_DATA)('SinglePixel (Foolbox 1.8 SinglePixelAttack)' + NEEDS_DATA, () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('single-pixel', model, images, labels, { seed: 3 }, silentContext())
@@ -79,7 +80,7 @@ describe('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
   })
 })
 
-describe('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)', () => {
+describe.skipIf(!HAS_DATA)('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)' + NEEDS_DATA, () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('salt-pepper', model, images, labels, { seed: 5 }, silentContext())

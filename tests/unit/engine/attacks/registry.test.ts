@@ -5,6 +5,7 @@ import { LabError } from '../../../../src-main/engine/errors'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
+import { HAS_DATA, NEEDS_DATA } from '../../paths'
 
 function defaults(id: string): Record<string, unknown> {
   const attack = listAttacks().find((a) => a.id === id)
@@ -56,7 +57,7 @@ describe('attack registry', () => {
   })
 })
 
-describe('runAttack', () => {
+describe.skipIf(!HAS_DATA)('runAttack' + NEEDS_DATA, () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

@@ -5,10 +5,10 @@ import { openDataset } from '../../../../src-main/engine/data'
 import { accuracy, predictLabels } from '../../../../src-main/engine/eval'
 import { CancelledError, silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
-import { SHARED_DATA } from '../../paths'
+import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../../paths'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
 
-describe('accuracy', () => {
+describe.skipIf(!HAS_DATA)('accuracy' + NEEDS_DATA, () => {
   let model: Classifier
   beforeAll(async () => {
     model = await trainedMnistClassifier()

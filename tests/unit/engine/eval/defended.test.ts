@@ -6,6 +6,7 @@ import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { lowPass } from '../../../../src-main/engine/spectral'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
+import { HAS_DATA, NEEDS_DATA } from '../../paths'
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -13,7 +14,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m
 }
 
-describe('D1 as a classifier wrapper', () => {
+describe.skipIf(!HAS_DATA)('D1 as a classifier wrapper' + NEEDS_DATA, () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

@@ -5,7 +5,7 @@ import h5wasm from 'h5wasm/node'
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { openModel } from '../../../../src-main/engine/models'
-import { SHARED_FIXTURES } from '../../paths'
+import { HAS_FIXTURES, NEEDS_FIXTURES, SHARED_FIXTURES } from '../../paths'
 import { readNpy } from './npy'
 
 const KERAS = join(SHARED_FIXTURES, 'keras')
@@ -47,7 +47,7 @@ const FIXTURES = [
   },
 ]
 
-describe('Keras loaders on third-party files', () => {
+describe.skipIf(!HAS_FIXTURES)('Keras loaders on third-party files' + NEEDS_FIXTURES, () => {
   it.each(FIXTURES)('$file reproduces the reference softmax outputs to 1e-4', async ({ name, file, format, shape, params, range }) => {
     const model = await openModel(join(KERAS, file), range ? { inputRange: range } : {})
     try {

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { CancelledError, type JobContext } from '../../../../src-main/engine/job-context'
 import { decompose, decomposeBatch } from '../../../../src-main/engine/spectral'
 import { mnistImages } from './real-images'
+import { HAS_DATA, NEEDS_DATA } from '../../paths'
 
-describe('decomposeBatch (Float32Array path)', () => {
-  const all = mnistImages(10_000)
+describe.skipIf(!HAS_DATA)('decomposeBatch (Float32Array path)' + NEEDS_DATA, () => {
+  // Read while collecting, so only when the suite runs.
+  const all = HAS_DATA ? mnistImages(10_000) : new Float32Array(0)
 
   it('splits all 10,000 MNIST test digits, chunk by chunk, exactly as decompose() on tensors', async () => {
     const progress: Array<[number, number]> = []
