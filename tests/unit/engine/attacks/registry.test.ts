@@ -30,7 +30,7 @@ describe('attack registry', () => {
     for (const a of attacks) for (const p of a.params) expect(p.description.length).toBeGreaterThan(20)
   })
 
-  it('carries the Foolbox 1.8 defaults of SPEC §5 and the HF defaults of SPEC §4', () => {
+  it('carries the Foolbox 1.8 defaults and the HF defaults of docs/algorithms.md §Attacks', () => {
     expect(defaults('fgsm')).toEqual({ mode: 'scan', epsilons: 1000, maxEpsilon: 1, epsilon: 0.1 })
     expect(defaults('deepfool')).toEqual({ steps: 100, subsample: 10 })
     expect(defaults('cw')).toEqual({ binarySearchSteps: 5, maxIterations: 1000, confidence: 0, learningRate: 5e-3, initialConst: 1e-2, abortEarly: true })

@@ -8,7 +8,7 @@ import { augmentBatch } from '../../../../src-main/engine/models/augment'
 import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../../paths'
 
 describe('architectures', () => {
-  it("builds the paper's five-layer CNN with the SPEC §7 shapes and 3,274,634 parameters", () => {
+  it("builds the paper's five-layer CNN with the shapes of docs/algorithms.md §Models and 3,274,634 parameters", () => {
     const model = paperCnn([28, 28, 1], 10)
     try {
       expect(model.layers.map((l) => [l.name, l.getClassName(), l.countParams()])).toEqual([

@@ -4,7 +4,7 @@ import { decompose, fft2, fftshift, halfDiagonal, logMagnitudeSpectrum, radialEn
 import { mnistImages, plane, sampleImage } from './real-images'
 import { HAS_DATA, NEEDS_DATA } from '../../paths'
 
-/** Reference E(rho) per SPEC §11 from the float64 FFT: |F x|^2 binned by floor(distance), summed over planes. */
+/** Reference E(rho) per docs/algorithms.md §Beyond the paper from the float64 FFT: |F x|^2 binned by floor(distance), summed over planes. */
 function referenceProfile(pixels: Float32Array, n: number, h: number, w: number, c: number): Float64Array {
   const profile = new Float64Array(Math.floor(halfDiagonal(h, w)) + 1)
   for (let i = 0; i < n; i++) {

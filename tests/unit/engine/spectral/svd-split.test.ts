@@ -45,7 +45,7 @@ describe('jacobiSvd', () => {
   })
 })
 
-describe('svdSplit (SPEC §6)', () => {
+describe('svdSplit (docs/algorithms.md §SVD check)', () => {
   const digits = mnistImages(6)
 
   it('gives dominant + trailing == x for MNIST digits and every k from 1 to 20', () => {
