@@ -63,7 +63,11 @@ export default {
       const allowed = allow[fromZone] ?? []
       if (matches(path, allowed, toZone)) return
       if (exceptions.some((e) => from.startsWith(e.from) && (path === e.to || (e.to.endsWith('/') && path.startsWith(e.to))))) return
-      context.report({ node: node.source, messageId: 'forbidden', data: { fromZone, toZone, path, allowed: allowed.join(', ') || 'nothing outside itself' } })
+      context.report({
+        node: node.source,
+        messageId: 'forbidden',
+        data: { fromZone, toZone, path, allowed: allowed.join(', ') || 'nothing outside itself' },
+      })
     }
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check }
   },

@@ -6,12 +6,28 @@
  * The algorithms are described in docs/algorithms.md.
  */
 export { EngineHost, type EngineHostOptions } from './host'
-export { BACKEND_ORDER, chooseBackend, parseBackendName, type BackendChoice, type BackendName, type BackendRequest, type ForwardEngine } from './backend'
+export {
+  BACKEND_ORDER,
+  chooseBackend,
+  parseBackendName,
+  type BackendChoice,
+  type BackendName,
+  type BackendRequest,
+  type ForwardEngine,
+} from './backend'
 export { APP_VERSION } from './version'
 export { LabError } from './errors'
 export { CancelledError, silentContext, type JobContext } from './job-context'
 
-export { listDefaultDatasets, openDataset, openDefaultDataset, type Dataset, type DatasetInfo, type ImageShape, type OpenOptions } from './data'
+export {
+  listDefaultDatasets,
+  openDataset,
+  openDefaultDataset,
+  type Dataset,
+  type DatasetInfo,
+  type ImageShape,
+  type OpenOptions,
+} from './data'
 export {
   defaultModels,
   firstConvLayers,
@@ -25,7 +41,25 @@ export {
   type ModelInfo,
   type OpenModelOptions,
 } from './models'
-export { decompose, decomposeBatch, logMagnitudeSpectrum, lowPass, radialEnergyProfile, radialMask, svdSplit, type MaskOptions } from './spectral'
+export {
+  decompose,
+  decomposeBatch,
+  logMagnitudeSpectrum,
+  lowPass,
+  radialEnergyProfile,
+  radialMask,
+  svdSplit,
+  type MaskOptions,
+} from './spectral'
 export { listAttacks, resolveAttackParams, runAttack, type AttackDescriptor, type AttackResult } from './attacks'
-export { accuracy, closedFormAuc, robustnessCurve, runCurve, withD1, type AccuracyReport, type D1Options, type RobustnessCurve } from './eval'
+export {
+  accuracy,
+  closedFormAuc,
+  robustnessCurve,
+  runCurve,
+  withD1,
+  type AccuracyReport,
+  type D1Options,
+  type RobustnessCurve,
+} from './eval'
 export { figure1Search } from './jobs/figure1'

@@ -33,7 +33,10 @@ async function layerErrors(path: string, code: string): Promise<string[]> {
 
 describe('the layers rule of eslint.config.js', () => {
   it('fails a renderer file that imports the engine, naming what the renderer may import', async () => {
-    const errors = await layerErrors('src-renderer/lib/probe.ts', "import { EngineHost } from '../../src-main/engine/host'\nexport { EngineHost }\n")
+    const errors = await layerErrors(
+      'src-renderer/lib/probe.ts',
+      "import { EngineHost } from '../../src-main/engine/host'\nexport { EngineHost }\n",
+    )
     expect(errors).toEqual([
       'hfc/layers: renderer may not import src-main/engine/host.ts (engine/runtime): renderer may import only protocol. See "Layers" in the README.',
     ])

@@ -8,6 +8,8 @@ export function setup(): void {
     )
   }
   if (!HAS_FIXTURES) {
-    console.warn(`[hfc-lab tests] Skipping the third-party Keras model tests: ${SHARED_FIXTURES} has no keras/ folder. Set HFC_FIXTURES_DIR to the folder that holds it.`)
+    console.warn(
+      `[hfc-lab tests] Skipping the third-party Keras model tests: ${SHARED_FIXTURES} has no keras/ folder. Set HFC_FIXTURES_DIR to the folder that holds it.`,
+    )
   }
 }

@@ -23,7 +23,10 @@ describe('the engine as a library (src-main/engine/index.ts)', () => {
   })
 
   it('is the package export, with its types', () => {
-    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { main: string; exports: Record<string, { types: string; import: string }> }
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      main: string
+      exports: Record<string, { types: string; import: string }>
+    }
     expect(pkg.main).toBe('out/main/index.js')
     expect(pkg.exports['.']).toEqual({ types: './src-main/engine/index.ts', import: './out/main/engine.js' })
     expect(existsSync(join(REPO, pkg.exports['.'].types))).toBe(true)

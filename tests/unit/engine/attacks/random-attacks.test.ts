@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack, runAttackBatched, type AttackResult } from '../../../../src-main/engine/attacks'
 import { misclassified } from '../../../../src-main/engine/eval/predict'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 import { expectValidResult } from './result-invariants'
-import { HAS_DATA, NEEDS_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 
 const N = 32
 
@@ -43,7 +43,7 @@ function expectSameSamples(whole: AttackResult, part: AttackResult, ids: number[
   })
 }
 
-describe.skipIf(!HAS_DATA)('SinglePixel (Foolbox 1.8 SinglePixelAttack)' + NEEDS_DATA, () => {
+describeWithData('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('single-pixel', model, images, labels, { seed: 3 }, silentContext())
@@ -80,7 +80,7 @@ describe.skipIf(!HAS_DATA)('SinglePixel (Foolbox 1.8 SinglePixelAttack)' + NEEDS
   })
 })
 
-describe.skipIf(!HAS_DATA)('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)' + NEEDS_DATA, () => {
+describeWithData('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)', () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('salt-pepper', model, images, labels, { seed: 5 }, silentContext())

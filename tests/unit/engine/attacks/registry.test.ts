@@ -5,7 +5,7 @@ import { LabError } from '../../../../src-main/engine/errors'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
-import { HAS_DATA, NEEDS_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 
 function defaults(id: string): Record<string, unknown> {
   const attack = listAttacks().find((a) => a.id === id)
@@ -57,7 +57,7 @@ describe('attack registry', () => {
   })
 })
 
-describe.skipIf(!HAS_DATA)('runAttack' + NEEDS_DATA, () => {
+describeWithData('runAttack', () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { detectFormat, openDataset } from '../../../../src-main/engine/data'
-import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../../paths'
+import { HAS_DATA, SHARED_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 import { tempFolder } from './fixtures'
 
 const MNIST = join(SHARED_DATA, 'mnist')
@@ -12,7 +13,7 @@ const FASHION = join(SHARED_DATA, 'fashion-mnist')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16)
 const sum = (b: ArrayLike<number>) => Array.from(b).reduce((a, x) => a + x, 0)
 
-describe.skipIf(!HAS_DATA)('IDX reader on the real MNIST and Fashion-MNIST files' + NEEDS_DATA, () => {
+describeWithData('IDX reader on the real MNIST and Fashion-MNIST files', () => {
   it('opens the gzipped MNIST test pair from its folder with the published class counts', async () => {
     expect(await detectFormat(MNIST)).toBe('idx')
     const d = await openDataset(MNIST)
@@ -95,7 +96,7 @@ describe.skipIf(!HAS_DATA)('IDX reader on the real MNIST and Fashion-MNIST files
   })
 })
 
-describe.skipIf(!HAS_DATA)('IDX reader on damaged copies' + NEEDS_DATA, () => {
+describeWithData('IDX reader on damaged copies', () => {
   const t = tempFolder()
   afterAll(() => t.remove())
   // Read while collecting, so only when the suite runs.

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { withD1 } from '../../../../src-main/engine/eval'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { lowPass } from '../../../../src-main/engine/spectral'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
-import { HAS_DATA, NEEDS_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -14,7 +14,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m
 }
 
-describe.skipIf(!HAS_DATA)('D1 as a classifier wrapper' + NEEDS_DATA, () => {
+describeWithData('D1 as a classifier wrapper', () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

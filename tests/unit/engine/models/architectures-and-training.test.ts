@@ -5,7 +5,8 @@ import { openDataset } from '../../../../src-main/engine/data'
 import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
 import { cifarCnn, firstConvLayers, paperCnn, trainClassifier } from '../../../../src-main/engine/models'
 import { augmentBatch } from '../../../../src-main/engine/models/augment'
-import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../../paths'
+import { SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 
 describe('architectures', () => {
   it("builds the paper's five-layer CNN with the shapes of docs/algorithms.md §Models and 3,274,634 parameters", () => {
@@ -65,7 +66,7 @@ describe('training on wasm', () => {
     registerFastWasmKernels()
   })
 
-  it.skipIf(!HAS_DATA)('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors' + NEEDS_DATA, async () => {
+  itWithData('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors', async () => {
     const dataset = await openDataset(join(SHARED_DATA, 'mnist-train-10k'))
     const indices = Array.from({ length: 256 }, (_, i) => i)
     const data = {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
 import { CIFAR10_CLASSES, defaultModels, evaluateAccuracy, firstConvLayers, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
 import { HAS_DATA, NEEDS_DATA, RESOURCES, SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 
 const CASES = [
   { id: 'mnist', data: 'mnist', classes: MNIST_CLASSES, floor: 0.985 },
@@ -38,7 +39,7 @@ describe('embedded default models', () => {
     }
   })
 
-  it.skipIf(!HAS_DATA)('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %' + NEEDS_DATA, async () => {
+  itWithData('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %', async () => {
     const model = await openDefaultModel('cifar10')
     const dataset = await openDataset(join(SHARED_DATA, 'cifar10', 'test'), { split: 'test' })
     try {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { CancelledError, type JobContext } from '../../../../src-main/engine/job-context'
 import { decompose, decomposeBatch } from '../../../../src-main/engine/spectral'
 import { mnistImages } from './real-images'
-import { HAS_DATA, NEEDS_DATA } from '../../paths'
+import { HAS_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 
-describe.skipIf(!HAS_DATA)('decomposeBatch (Float32Array path)' + NEEDS_DATA, () => {
+describeWithData('decomposeBatch (Float32Array path)', () => {
   // Read while collecting, so only when the suite runs.
   const all = HAS_DATA ? mnistImages(10_000) : new Float32Array(0)
 

@@ -3,7 +3,7 @@ import { LabError } from '../../../../src-main/engine/errors'
 import { svdSplit, svdSplitMany } from '../../../../src-main/engine/spectral'
 import { jacobiSvd } from '../../../../src-main/engine/spectral/jacobi-svd'
 import { mnistImages, plane, sampleImage } from './real-images'
-import { HAS_DATA, NEEDS_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -72,7 +72,7 @@ describe('svdSplit (docs/algorithms.md §SVD check)', () => {
     }
   })
 
-  it.skipIf(!HAS_DATA)('splits each channel of a CIFAR-10 image independently and agrees with svdSplitMany' + NEEDS_DATA, async () => {
+  itWithData('splits each channel of a CIFAR-10 image independently and agrees with svdSplitMany', async () => {
     const { pixels } = await sampleImage('cifar10_06_1.png')
     const one = svdSplit(pixels, 1, 32, 32, 3, 7)
     expect(maxDiff(one.dominant.map((v, i) => v + one.trailing[i]), pixels)).toBeLessThan(1e-5)
