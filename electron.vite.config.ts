@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/main/index.ts'),
           worker: resolve(__dirname, 'src-main/engine/worker.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          // The engine as a library: the package's "exports" entry.
+          engine: resolve(__dirname, 'src-main/engine/index.ts'),
         },
       },
     },

@@ -27,7 +27,7 @@ function row(workload: string, ours: number, baseline: number | null, maxRatio: 
   }
 }
 
-/** The embedded MNIST default model when it has been trained, else the same architecture (SPEC §7) with seeded weights. */
+/** The embedded MNIST default model when it has been trained, else the same architecture (docs/algorithms.md §Models) with seeded weights. */
 async function mnistModel(): Promise<{ model: LoadedModel; which: string }> {
   if (defaultModels().some((m) => m.id === 'mnist')) return { model: await openDefaultModel('mnist'), which: 'default mnist model' }
   const classes = Array.from({ length: 10 }, (_, i) => String(i))

@@ -21,7 +21,7 @@ interface Workload {
   name: string
   pixels: Float32Array
   shape: Shape
-  /** SPEC §3 D1 presets for this size; the middle one is also timed through the Float32Array path. */
+  /** The D1 radius presets for this size (docs/algorithms.md §D1); the middle one is also timed through the Float32Array path. */
   radii: number[]
 }
 
@@ -174,8 +174,8 @@ async function benchWorkload(work: Workload, numpy: boolean): Promise<BenchRow[]
 }
 
 /**
- * Low/high decomposition (SPEC §1, strict circle) on wasm against numpy's float32 FFT in the same
- * run: 10,000 MNIST images and 100 ImageNet-sized images, at the SPEC §3 D1 radius presets.
+ * Low/high decomposition (docs/algorithms.md §Frequency split, strict circle) on wasm against numpy's float32 FFT in the same
+ * run: 10,000 MNIST images and 100 ImageNet-sized images, at the D1 radius presets (docs/algorithms.md §D1).
  */
 export async function benchSpectral(): Promise<BenchRow[]> {
   await chooseBackend('wasm')

@@ -46,7 +46,7 @@ def cifar_test():
 
 
 class NarrowPaperCnn(nn.Module):
-    """SPEC §7's five-layer MNIST CNN with 8/16 filters and 64 hidden units instead of 32/64/1024
+    """The paper's five-layer MNIST CNN (docs/algorithms.md §Models) with 8/16 filters and 64 hidden units instead of 32/64/1024
     (the full one is 13 MB in float32; the committed fixtures must stay small)."""
 
     def __init__(self):

@@ -234,7 +234,7 @@ test set after training (with the stored weights).
 |---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Deviations from the paper (SPEC-hfc.md §7): the paper trains with Adam lr 1e-4; these use a larger
+Deviations from the paper (docs/algorithms.md §Models): the paper trains with Adam lr 1e-4; these use a larger
 rate with a per-epoch decay so that they converge in a few epochs on one CPU thread. The MNIST model
 sees only the 10,000 training digits in \`shared/data/mnist-train-10k\` (no official MNIST training
 set is available offline), so random shifts of up to 2 pixels are used as augmentation. Inputs are

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu } from 'electron'
+import { app, BrowserWindow, dialog, Menu } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseBackendName } from '../engine/backend'
@@ -32,16 +32,26 @@ async function createWindow(engine: EngineHost): Promise<void> {
 }
 
 app.enableSandbox()
-app.whenReady().then(async () => {
-  hardenSession()
-  Menu.setApplicationMenu(null)
-  // Measured engine choices stay in the app's own data folder (the workers inherit the variable).
-  process.env.HFC_CACHE_DIR ??= join(app.getPath('userData'), 'engine-cache')
-  // The engine (TF.js, any native addon) lives in worker threads, never on this thread.
-  const engine = await EngineHost.start({ backend: parseBackendName(process.env.HFC_BACKEND) })
-  await createWindow(engine)
-  app.on('window-all-closed', async () => {
-    await engine.close()
-    app.quit()
+app
+  .whenReady()
+  .then(async () => {
+    hardenSession()
+    Menu.setApplicationMenu(null)
+    // Measured engine choices stay in the app's own data folder (the workers inherit the variable).
+    process.env.HFC_CACHE_DIR ??= join(app.getPath('userData'), 'engine-cache')
+    // The engine (TF.js, any native addon) lives in worker threads, never on this thread.
+    const engine = await EngineHost.start({ backend: parseBackendName(process.env.HFC_BACKEND) })
+    await createWindow(engine)
+    app.on('window-all-closed', () => {
+      // Quit even when a worker fails to stop cleanly.
+      void engine
+        .close()
+        .catch((error: unknown) => console.error(error))
+        .then(() => app.quit())
+    })
   })
-})
+  .catch((error: unknown) => {
+    // Without this the app would keep running with no window and no word of what failed.
+    dialog.showErrorBox('HFC Lab could not start', error instanceof Error ? error.message : String(error))
+    app.exit(1)
+  })

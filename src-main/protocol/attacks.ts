@@ -109,7 +109,7 @@ export interface CurveExamples {
 const id = z.string().min(1).max(64)
 
 export const attackMethods = {
-  'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of SPEC-hfc §5.').returns<AttackInfo[]>(),
+  'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of docs/algorithms.md §Attacks.').returns<AttackInfo[]>(),
   'attack.run': job(
     z
       .object({

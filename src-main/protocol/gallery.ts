@@ -83,7 +83,7 @@ export interface AttackSummary {
   medianLinf: number | null
   meanQueries: number
   /**
-   * Mean radial energy profile of x_adv − x over the successful samples (SPEC §11), normalised to
+   * Mean radial energy profile of x_adv − x over the successful samples (docs/algorithms.md §Beyond the paper), normalised to
    * sum 1; index ρ is the ring ⌊d⌋ = ρ around the centred DC bin. All zeros when nothing changed.
    */
   spectrum: number[]

@@ -14,7 +14,7 @@ export const modelSpecSchema = z
   .refine((s) => (s.path ? 1 : 0) + (s.defaultId ? 1 : 0) === 1, { message: 'give exactly one of path or defaultId' })
 export type ModelSpec = z.infer<typeof modelSpecSchema>
 
-/** A defence applied to a model: none, D1 (low-pass the input) or D2 (low-pass conv kernels, SPEC §3). */
+/** A defence applied to a model: none, D1 (low-pass the input) or D2 (low-pass conv kernels, docs/algorithms.md §D2). */
 export const defenseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
   z.object({ kind: z.literal('d1'), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}) }).strict(),
@@ -131,7 +131,7 @@ export interface GradientMaps {
   shape: [number, number, number]
   /** d(sum of cross-entropies of the true labels) / d(pixels on the [0, 1] scale), N x H x W x C. */
   gradient: Float32Array
-  /** Radial energy profiles (SPEC §11) of the gradients and of the images, each summing to 1. */
+  /** Radial energy profiles (docs/algorithms.md §Beyond the paper) of the gradients and of the images, each summing to 1. */
   gradientProfile: number[]
   imageProfile: number[]
   engine: 'tfjs' | 'onnxruntime'

@@ -94,7 +94,7 @@ export function registerAttacks(program: Command): void {
 
   program
     .command('attacks')
-    .description('list the attacks and their parameters (Foolbox 1.8 defaults, SPEC-hfc section 5)')
+    .description('list the attacks and their parameters (Foolbox 1.8 defaults, docs/algorithms.md §Attacks)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const attacks: AttackInfo[] = await withEngine(program.opts(), (host) => host.call('attack.list', {}))

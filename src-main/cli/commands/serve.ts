@@ -39,10 +39,18 @@ export function registerServe(program: Command): void {
       console.log(`HFC Lab is running at ${web.url}`)
       console.log(`reads under: ${web.access.roots.join(', ')}; writes under: ${web.access.outRoot}`)
       console.log(`backend: ${engine.backend.backend}; press Ctrl+C to stop`)
-      const stop = async () => {
-        await web.close()
-        await engine.close()
-        process.exit(0)
+      // A close that fails still ends the process, saying why, instead of leaving it half-stopped.
+      const stop = () => {
+        web
+          .close()
+          .then(() => engine.close())
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(`hfc-lab serve: ${error instanceof Error ? error.message : String(error)}`)
+              process.exit(1)
+            },
+          )
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)

@@ -6,7 +6,7 @@ export interface HfStep {
 }
 
 /**
- * The radii HF tests, in order (SPEC §4): from p = ⌊h/2⌋, q = ⌊w/2⌋ (the whole spectrum), each
+ * The radii HF tests, in order (docs/algorithms.md §HF): from p = ⌊h/2⌋, q = ⌊w/2⌋ (the whole spectrum), each
  * step decrements the larger of p and q by s (ties decrement p), down to the last radius ≥ r_min.
  * The radius is Math.sqrt of an integer, exactly as the spectral mask measures its distances.
  */

@@ -9,7 +9,7 @@ import { defaultRMin, hfSchedule } from './hf-schedule'
 import type { HfParams } from './params'
 
 /**
- * The paper's High-Frequency attack (SPEC §4), query-only: walk the (p, q) staircase from the
+ * The paper's High-Frequency attack (docs/algorithms.md §HF), query-only: walk the (p, q) staircase from the
  * full spectrum downwards and, at each radius, classify x_l = LowPass(x, r) (clipped to [0, 1]
  * by default); a sample succeeds at the first radius where the prediction differs from its
  * label, and fails (returning x) once the radius would drop below r_min. One query per radius;

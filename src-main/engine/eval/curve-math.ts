@@ -15,7 +15,7 @@ export function epsilonGrid(points: number, epsMax: number): number[] {
 }
 
 /**
- * acc(ε) = (1/N) Σ α(g(ε ≥ d_i ? a_i : x_i), y_i) at each ε of the grid (SPEC §5): a sample
+ * acc(ε) = (1/N) Σ α(g(ε ≥ d_i ? a_i : x_i), y_i) at each ε of the grid (docs/algorithms.md §Curves and AUC): a sample
  * counts with its adversarial once the budget covers its distance, with its clean image before.
  */
 export function accuracyAt(outcomes: CurveOutcomes, grid: readonly number[]): number[] {
@@ -52,5 +52,5 @@ export function trapezoid(grid: readonly number[], values: readonly number[]): n
   return area
 }
 
-/** Grid of the trapezoid cross-check of the closed-form AUC (SPEC §5: 1001 points). */
+/** Grid of the trapezoid cross-check of the closed-form AUC (docs/algorithms.md §Curves and AUC: 1001 points). */
 export const TRAPEZOID_POINTS = 1001

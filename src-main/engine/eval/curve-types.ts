@@ -1,7 +1,7 @@
 import type { DistanceNorm } from './distance'
 
 export interface CurveOptions {
-  /** Perturbation norm of the x-axis (default L∞ on the [0, 1] scale, SPEC §10.7). */
+  /** Perturbation norm of the x-axis (default L∞ on the [0, 1] scale, docs/algorithms.md §Curves and AUC). */
   norm?: DistanceNorm
   /** Number of grid points (default 101). */
   points?: number

@@ -4,7 +4,7 @@ import { lowPass, type MaskOptions } from '../spectral'
 
 export interface D1Options extends MaskOptions {
   /**
-   * none: feed the raw real part of x_l (SPEC §3, the default); max: rescale each image by its
+   * none: feed the raw real part of x_l (docs/algorithms.md §D1, the default); max: rescale each image by its
    * own maximum first, as the authors' CVPR code normalises x_l before feeding it.
    */
   normalize?: 'none' | 'max'
@@ -20,9 +20,9 @@ export function d1Variant(r: number, options: D1Options = {}): string {
 }
 
 /**
- * Defence D1 (SPEC §3) as a classifier: logits(LowPass(x, r)), per channel, real part, no
+ * Defence D1 (docs/algorithms.md §D1) as a classifier: logits(LowPass(x, r)), per channel, real part, no
  * clipping. The low pass is a linear operator with its own gradient, so gradient attacks can
- * target f∘D1 directly (the adaptive evaluation of SPEC §11).
+ * target f∘D1 directly (the adaptive protocol of docs/algorithms.md §Evaluation protocol).
  */
 export function withD1(model: Classifier, r: number, options: D1Options = {}): Classifier {
   const mask: MaskOptions = { kind: options.kind, rule: options.rule }

@@ -1,5 +1,5 @@
 /**
- * Evaluation: accuracy with confusion matrix, the robustness curves of SPEC §5 with their AUC,
+ * Evaluation: accuracy with confusion matrix, the robustness curves with their AUC (docs/algorithms.md §Curves and AUC),
  * the transfer / direct / adaptive protocols over attacks × defences, the worst-case envelope,
  * and the D1 defence as a classifier wrapper.
  */

@@ -21,7 +21,7 @@ export interface CurveInput extends CurveOptions {
 }
 
 /**
- * The robustness curve of SPEC §5: scores g on every x_i and a_i, measures d_i, and returns
+ * The robustness curve of docs/algorithms.md §Curves and AUC: scores g on every x_i and a_i, measures d_i, and returns
  * acc(ε) on the grid with its AUC (closed form and trapezoid).
  */
 export async function robustnessCurve(input: CurveInput, ctx: JobContext = silentContext()): Promise<RobustnessCurve> {

@@ -115,7 +115,7 @@ function plan(attackNeedsGradients: boolean, defence: DefenceSpec, protocols: re
 
 
 /**
- * The evaluation of SPEC §5 and §11 for every attack × defence × protocol: runs each attack on
+ * The evaluation of docs/algorithms.md §Evaluation protocol for every attack × defence × protocol: runs each attack on
  * the model its protocol names (adversarials on the undefended model are made once and shared),
  * scores the defended model, and streams each finished entry through ctx.partial. When the job
  * is cancelled it returns the entries that finished, with `cancelled: true`.

@@ -2,7 +2,7 @@ import type { ImageShape } from '../data/dataset'
 import { halfDiagonal, radialEnergyProfile } from '../spectral'
 
 /**
- * The mean radial energy profile of x_adv − x over many batches (SPEC §11), without keeping the
+ * The mean radial energy profile of x_adv − x over many batches (docs/algorithms.md §Beyond the paper), without keeping the
  * perturbations. radialEnergyProfile sums energy over images and then normalises; by Parseval the
  * total energy of a batch is proportional to Σ δ², so weighting each batch's normalised profile by
  * its Σ δ² restores the sums, and the merged profile equals the profile of all images at once.

@@ -5,7 +5,7 @@ import type { Classifier } from '../models/classifier'
 export interface GalleryAttack {
   /** Attack id from listAttacks(): 'hf', 'fgsm', 'pgd', 'deepfool', 'cw', 'single-pixel', 'salt-pepper'. */
   id: string
-  /** The attack's parameters; missing ones take the SPEC defaults, a missing seed takes the run's seed. */
+  /** The attack's parameters; missing ones take the defaults of docs/algorithms.md §Attacks, a missing seed takes the run's seed. */
   params?: Record<string, unknown>
   /**
    * Column name, also used in file names (lower-case letters, digits, '-'); defaults to the id.

@@ -10,7 +10,7 @@ import { predictBatch, type Predictions } from './predict'
 const at = (p: Predictions, k: number) => ({ label: p.labels[k], confidence: p.confidences[k] })
 
 /**
- * SPEC §2: keep samples with f(x)=y, f(x_h)=y, f(x_l)!=y (and count the converse). Streams the
+ * docs/algorithms.md §Figure-1 search: keep samples with f(x)=y, f(x_h)=y, f(x_l)!=y (and count the converse). Streams the
  * running counts after every batch so the view fills in while it runs.
  */
 export async function figure1Search(

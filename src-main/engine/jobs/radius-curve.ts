@@ -7,7 +7,7 @@ import { decompose, halfDiagonal, type MaskOptions } from '../spectral'
 import { forEachBatch } from './batches'
 import { predictBatch } from './predict'
 
-/** Integer radii 1 .. ceil(half-diagonal): beyond that x_l = x (SPEC §11, accuracy versus radius). */
+/** Integer radii 1 .. ceil(half-diagonal): beyond that x_l = x (docs/algorithms.md §Beyond the paper, accuracy versus radius). */
 export function defaultRadii(h: number, w: number): number[] {
   return Array.from({ length: Math.ceil(halfDiagonal(h, w)) }, (_, i) => i + 1)
 }

@@ -8,7 +8,7 @@ import { forEachBatch } from './batches'
 import { predictBatch } from './predict'
 
 /**
- * SPEC §6: the Figure-1 count with the SVD split in place of the Fourier one: f(x)=y, f(x_trail)=y
+ * docs/algorithms.md §SVD check: the Figure-1 count with the SVD split in place of the Fourier one: f(x)=y, f(x_trail)=y
  * and f(x_dom)!=y, for each number k of trailing singular values, beside the Fourier count at r.
  */
 export async function svdControl(

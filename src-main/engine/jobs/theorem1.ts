@@ -17,7 +17,7 @@ function circularProduct(aRe: Float64Array, aIm: Float64Array, bRe: Float64Array
 }
 
 /**
- * Theorem 1 (SPEC §3) on one image at the first conv layer: with the kernel zero-padded to the
+ * Theorem 1 (docs/algorithms.md §D2) on one image at the first conv layer: with the kernel zero-padded to the
  * image grid and filtered there, conv(x_l, w) and conv(x, w_l) agree to rounding under circular
  * convolution; with the model's own padding and D2's k x k filtering they differ, and by how much.
  */

@@ -8,7 +8,7 @@ function paperInit(seed: number): Initializer {
 }
 
 /**
- * The paper's "simple five-layer CNN" (SPEC §7): conv5x5/32 SAME relu → maxpool 2 → conv5x5/64
+ * The paper's "simple five-layer CNN" (docs/algorithms.md §Models): conv5x5/32 SAME relu → maxpool 2 → conv5x5/64
  * SAME relu → maxpool 2 → dense 1024 relu → dropout 0.5 → dense `classes` (logits, no softmax).
  * Truncated normal std 0.1 weights, zero biases.
  */
@@ -53,7 +53,7 @@ function heInit(seed: number): Initializer {
 }
 
 /**
- * A small CIFAR-sized CNN in the AlexNet pattern (SPEC §7 leaves the CIFAR AlexNet unpublished):
+ * A small CIFAR-sized CNN in the AlexNet pattern (the paper's CIFAR AlexNet is unpublished, docs/algorithms.md §Models):
  * conv5x5/32 → pool → conv3x3/64 → pool → conv3x3/128 → pool → dense 256 → dropout 0.5 →
  * dense `classes` logits. Three conv layers, so D2(r, r₂, r₃) is defined; He-normal weights.
  * Deliberately smaller than the §7 suggestion so it trains on one wasm thread in about an hour;

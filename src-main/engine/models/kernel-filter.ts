@@ -4,7 +4,7 @@ import { LabError } from '../errors'
 export type D2Mode = 'kernel' | 'padded'
 
 export interface KernelFilterOptions extends MaskOptions {
-  /** 'kernel' (default, SPEC §10.4): filter each k×k slice on its own k×k grid. 'padded': zero-pad
+  /** 'kernel' (default, docs/algorithms.md §D2): filter each k×k slice on its own k×k grid. 'padded': zero-pad
    * it to the input size, filter there, crop back to k×k (closer to Theorem 1; experimental). */
   mode?: D2Mode
   /** Grid for 'padded' mode, [h, w]; default the layer's input size. */

@@ -4,7 +4,7 @@ import { filterPlan } from '../spectral/separable-filter'
 import type { OnnxGraphBuilder } from './graph-builder'
 
 export interface LowPassSpec extends MaskOptions {
-  /** D1 radius in frequency bins of the image grid (SPEC-hfc §1). */
+  /** D1 radius in frequency bins of the image grid (docs/algorithms.md §Frequency split). */
   radius: number
 }
 

@@ -1,5 +1,5 @@
 /**
- * The frequency core (SPEC-hfc §1, 6, 9, 10, 11): exact float64 FFT reference, centred radial masks,
+ * The frequency core (docs/algorithms.md §Frequency split, §D2, §SVD check): exact float64 FFT reference, centred radial masks,
  * the plane-level split used for D2 kernels, the differentiable tensor low pass for D1 and attacks
  * (the DFT as real matrix products, so it runs on wasm), spectra for display, and the SVD split.
  */

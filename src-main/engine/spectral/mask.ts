@@ -50,7 +50,7 @@ export function radialMaskUnshifted(h: number, w: number, r: number, options?: M
   return Float32Array.from(maskGrid(h, w, r, options, 'natural'))
 }
 
-/** Number of bins a hard mask keeps (the SPEC §3 table); for a gaussian mask, the sum of weights. */
+/** Number of bins a hard mask keeps (the kept-bin counts of docs/algorithms.md §D2); for a gaussian mask, the sum of weights. */
 export function keptBinCount(h: number, w: number, r: number, options?: MaskOptions): number {
   return maskGrid(h, w, r, options, 'centred').reduce((sum, v) => sum + v, 0)
 }

@@ -5,7 +5,7 @@ import type { MaskOptions } from './mask-options'
 export interface PlaneSplit {
   low: Float64Array
   high: Float64Array
-  /** Largest |Im| discarded from either inverse transform (SPEC 10.3 diagnostic). */
+  /** Largest |Im| discarded from either inverse transform (the diagnostic of docs/algorithms.md §Frequency split). */
   maxImag: number
 }
 

@@ -29,7 +29,7 @@ function coefficientEnergy(images: tf.Tensor4D): Float32Array {
 }
 
 /**
- * SPEC §11 radial energy profile: E(rho) = sum over bins with floor(d) = rho of |F(x)|^2, d the
+ * Radial energy profile (docs/algorithms.md §Beyond the paper): E(rho) = sum over bins with floor(d) = rho of |F(x)|^2, d the
  * centroid distance, summed over channels and averaged over images, then normalised to sum 1
  * (averaging before normalising, so images with no energy, like failed attacks' zero
  * perturbations, do not break it). Length floor(halfDiagonal(h, w)) + 1; all zeros if the input has no energy.

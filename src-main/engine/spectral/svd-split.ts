@@ -21,7 +21,7 @@ function assertTrailing(k: number, p: number): void {
 }
 
 /**
- * SPEC §6 for several k at once: each channel plane of each NHWC image is decomposed once, then split
+ * docs/algorithms.md §SVD check for several k at once: each channel plane of each NHWC image is decomposed once, then split
  * into its dominant and k trailing singular components for every k in `ks`.
  */
 export function svdSplitMany(images: Float32Array, n: number, h: number, w: number, c: number, ks: readonly number[]): SvdSplit[] {
@@ -58,7 +58,7 @@ export function svdSplitMany(images: Float32Array, n: number, h: number, w: numb
   return splits
 }
 
-/** SPEC §6: x_dom from the min(h, w) - k largest singular values and x_trail from the k smallest, per channel plane. */
+/** docs/algorithms.md §SVD check: x_dom from the min(h, w) - k largest singular values and x_trail from the k smallest, per channel plane. */
 export function svdSplit(images: Float32Array, n: number, h: number, w: number, c: number, k: number): SvdSplit {
   return svdSplitMany(images, n, h, w, c, [k])[0]
 }

@@ -1,8 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { RESOURCES, SHARED_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 import { runCli, runCliOk, startCli } from '../cli-process'
 
 /**
@@ -32,7 +33,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_0
   }
 }
 
-describe('a shard killed half-way', () => {
+describeWithData('a shard killed half-way', () => {
   let before: Map<string, number>
   let rerun: string
   const shard0 = dir('attack/shard-0')
@@ -89,7 +90,7 @@ describe('a shard killed half-way', () => {
   })
 })
 
-describe('merge', () => {
+describeWithData('merge', () => {
   it('refuses shards of two different models, naming both hashes', async () => {
     const other = dir('other-model')
     cpSync(join(RESOURCES, 'models', 'mnist'), other, { recursive: true })

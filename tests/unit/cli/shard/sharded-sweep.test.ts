@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SHARED_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 import { runCliOk } from '../cli-process'
 
 /**
@@ -44,7 +45,7 @@ async function sweep(command: string): Promise<{ full: unknown; merged: unknown;
 
 const read = (name: string, file: string) => readFileSync(join(dir(name), file))
 
-describe('a sweep sharded over 4 processes and merged', () => {
+describeWithData('a sweep sharded over 4 processes and merged', () => {
   let curve: Awaited<ReturnType<typeof sweep>>
   let gallery: Awaited<ReturnType<typeof sweep>>
 

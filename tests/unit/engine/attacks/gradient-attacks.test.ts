@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack, type AttackResult } from '../../../../src-main/engine/attacks'
 import { crossEntropyGradient } from '../../../../src-main/engine/attacks/cross-entropy'
 import { misclassified } from '../../../../src-main/engine/eval/predict'
@@ -7,6 +7,7 @@ import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 import { expectValidResult, median } from './result-invariants'
+import { describeWithData, itWithData } from '../../needs-data'
 
 const N = 16
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   cleanWrong = await misclassified(model, images, labels)
 })
 
-it('the attacks’ loss gradient is the gradient of TF.js’s softmax cross-entropy', () => {
+itWithData('the attacks’ loss gradient is the gradient of TF.js’s softmax cross-entropy', () => {
   const [ours, reference] = tf.tidy(() => {
     const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), 10)
     const loss = (x: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, model.logits(x as tf.Tensor4D), undefined, undefined, tf.Reduction.SUM)
@@ -49,7 +50,7 @@ function successes(r: AttackResult): number {
   return r.success.reduce((a, b) => a + b, 0)
 }
 
-describe('FGSM (Foolbox 1.8 GradientSignAttack)', () => {
+describeWithData('FGSM (Foolbox 1.8 GradientSignAttack)', () => {
   let scan: AttackResult
   beforeAll(async () => {
     scan = await runAttack('fgsm', model, images, labels, {}, silentContext())
@@ -113,7 +114,7 @@ describe('FGSM (Foolbox 1.8 GradientSignAttack)', () => {
   })
 })
 
-describe('PGD (Foolbox 3 defaults)', () => {
+describeWithData('PGD (Foolbox 3 defaults)', () => {
   it('keeps L∞ adversarials inside the ε-ball and fools at least as often as one FGSM step', async () => {
     const epsilon = 0.1
     const pgd = await runAttack('pgd', model, images, labels, { epsilons: [epsilon] }, silentContext())
@@ -152,7 +153,7 @@ describe('PGD (Foolbox 3 defaults)', () => {
   })
 })
 
-describe('minimum-norm attacks', () => {
+describeWithData('minimum-norm attacks', () => {
   it('DeepFool and Carlini-Wagner find smaller L2 perturbations than FGSM on the same samples', async () => {
     const fgsm = await runAttack('fgsm', model, images, labels, {}, silentContext())
     const deepfool = await runAttack('deepfool', model, images, labels, {}, silentContext())

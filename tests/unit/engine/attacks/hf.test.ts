@@ -6,6 +6,7 @@ import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 import { expectValidResult } from './result-invariants'
+import { describeWithData } from '../../needs-data'
 
 describe('HF radius schedule', () => {
   it('walks the (p, q) staircase from floor(n/2), decrementing the larger index (p on ties)', () => {
@@ -36,7 +37,7 @@ describe('HF radius schedule', () => {
   })
 })
 
-describe('HF attack on a trained MNIST classifier', () => {
+describeWithData('HF attack on a trained MNIST classifier', () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

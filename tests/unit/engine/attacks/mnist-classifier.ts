@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
-import { SHARED_DATA } from '../../paths'
+import { RESOURCES, SHARED_DATA } from '../../paths'
 
 export interface MnistSlice {
   images: Float32Array
@@ -13,11 +13,19 @@ export interface MnistSlice {
   count: number
 }
 
-/** The first `count` images of an MNIST IDX pair, as [0, 1] floats (test-only reader). */
+/** Test digits the repository carries: resources/datasets/mnist holds the first 1,000 of the official test set. */
+const EMBEDDED_TEST_DIGITS = 1000
+
+/**
+ * The first `count` images of an MNIST IDX pair, as [0, 1] floats (test-only reader). Test digits
+ * come from the embedded subset when it holds them (same bytes), so tests that need no training
+ * data run without the large data sets.
+ */
 export function readMnist(folder: 'mnist' | 'mnist-train-10k', count: number): MnistSlice {
   const prefix = folder === 'mnist' ? 't10k' : 'train'
-  const images = gunzipSync(readFileSync(join(SHARED_DATA, folder, `${prefix}-images-idx3-ubyte.gz`)))
-  const labels = gunzipSync(readFileSync(join(SHARED_DATA, folder, `${prefix}-labels-idx1-ubyte.gz`)))
+  const root = folder === 'mnist' && count <= EMBEDDED_TEST_DIGITS ? join(RESOURCES, 'datasets') : SHARED_DATA
+  const images = gunzipSync(readFileSync(join(root, folder, `${prefix}-images-idx3-ubyte.gz`)))
+  const labels = gunzipSync(readFileSync(join(root, folder, `${prefix}-labels-idx1-ubyte.gz`)))
   const pixels = Float32Array.from(images.subarray(16, 16 + count * 784), (v) => v / 255)
   return { images: pixels, labels: Int32Array.from(labels.subarray(8, 8 + count)), count }
 }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack, runAttackBatched, type AttackResult } from '../../../../src-main/engine/attacks'
 import { misclassified } from '../../../../src-main/engine/eval/predict'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 import { expectValidResult } from './result-invariants'
+import { describeWithData } from '../../needs-data'
 
 const N = 32
 
@@ -42,7 +43,7 @@ function expectSameSamples(whole: AttackResult, part: AttackResult, ids: number[
   })
 }
 
-describe('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
+describeWithData('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('single-pixel', model, images, labels, { seed: 3 }, silentContext())
@@ -79,7 +80,7 @@ describe('SinglePixel (Foolbox 1.8 SinglePixelAttack)', () => {
   })
 })
 
-describe('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)', () => {
+describeWithData('Salt&Pepper (Foolbox 1.8 SaltAndPepperNoiseAttack)', () => {
   let result: AttackResult
   beforeAll(async () => {
     result = await runAttack('salt-pepper', model, images, labels, { seed: 5 }, silentContext())

@@ -5,6 +5,7 @@ import { LabError } from '../../../../src-main/engine/errors'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
+import { describeWithData } from '../../needs-data'
 
 function defaults(id: string): Record<string, unknown> {
   const attack = listAttacks().find((a) => a.id === id)
@@ -29,7 +30,7 @@ describe('attack registry', () => {
     for (const a of attacks) for (const p of a.params) expect(p.description.length).toBeGreaterThan(20)
   })
 
-  it('carries the Foolbox 1.8 defaults of SPEC §5 and the HF defaults of SPEC §4', () => {
+  it('carries the Foolbox 1.8 defaults and the HF defaults of docs/algorithms.md §Attacks', () => {
     expect(defaults('fgsm')).toEqual({ mode: 'scan', epsilons: 1000, maxEpsilon: 1, epsilon: 0.1 })
     expect(defaults('deepfool')).toEqual({ steps: 100, subsample: 10 })
     expect(defaults('cw')).toEqual({ binarySearchSteps: 5, maxIterations: 1000, confidence: 0, learningRate: 5e-3, initialConst: 1e-2, abortEarly: true })
@@ -56,7 +57,7 @@ describe('attack registry', () => {
   })
 })
 
-describe('runAttack', () => {
+describeWithData('runAttack', () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

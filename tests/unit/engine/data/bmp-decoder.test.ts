@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { decodeBmp, openDataset } from '../../../../src-main/engine/data'
 import { SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 import { encodeBmp } from './fixtures'
 
 async function samplePixels(): Promise<Uint8Array> {
@@ -19,7 +20,7 @@ function topDown(bmp: Uint8Array, width: number, height: number): Uint8Array {
 }
 
 describe('decodeBmp', () => {
-  it('decodes bottom-up and top-down 24-bit images to the same RGB rows', async () => {
+  itWithData('decodes bottom-up and top-down 24-bit images to the same RGB rows', async () => {
     const rgb = await samplePixels()
     const bmp = encodeBmp(rgb, 32, 32, 24)
     const a = decodeBmp(bmp)
@@ -33,7 +34,7 @@ describe('decodeBmp', () => {
     expect(Array.from(decodeBmp(encodeBmp(rgb, 3, 2, 24)).data)).toEqual(Array.from(rgb))
   })
 
-  it('reads 32-bit images with bit-field masks', async () => {
+  itWithData('reads 32-bit images with bit-field masks', async () => {
     const rgb = await samplePixels()
     const plain = encodeBmp(rgb, 32, 32, 32)
     // Same pixels declared as BI_BITFIELDS with BGRX masks in a V4-sized header slot.

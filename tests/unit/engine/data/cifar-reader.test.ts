@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { detectFormat, openDataset } from '../../../../src-main/engine/data'
 import { encodeCifar } from '../../../../src-main/engine/data/cifar-writer'
 import { RESOURCES, SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 import { tempFolder } from './fixtures'
 
 const DEFAULT_CIFAR = join(RESOURCES, 'datasets', 'cifar10')
@@ -21,7 +22,7 @@ describe('CIFAR-10 binary reader on the embedded test batch', () => {
     await d.close?.()
   })
 
-  it('turns the R, G, B planes back into the HWC pixels of the source JPEGs', async () => {
+  itWithData('turns the R, G, B planes back into the HWC pixels of the source JPEGs', async () => {
     const bin = await openDataset(BATCH)
     const jpegs = await openDataset(join(SHARED_DATA, 'cifar10', 'test'))
     // Records interleave classes: record 1 is the first automobile, record 12 the second bird (bird/0001.jpg).
@@ -76,7 +77,7 @@ describe('CIFAR binary reader on written and damaged batches', () => {
     })
   })
 
-  it('reads CIFAR-100 records with fine labels by default and coarse labels on request', async () => {
+  itWithData('reads CIFAR-100 records with fine labels by default and coarse labels on request', async () => {
     const dir = join(t.dir, 'cifar-100-binary')
     mkdirSync(dir)
     const samples = join(SHARED_DATA, 'samples')

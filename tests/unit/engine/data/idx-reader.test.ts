@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { detectFormat, openDataset } from '../../../../src-main/engine/data'
-import { SHARED_DATA } from '../../paths'
+import { HAS_DATA, SHARED_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 import { tempFolder } from './fixtures'
 
 const MNIST = join(SHARED_DATA, 'mnist')
@@ -12,7 +13,7 @@ const FASHION = join(SHARED_DATA, 'fashion-mnist')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16)
 const sum = (b: ArrayLike<number>) => Array.from(b).reduce((a, x) => a + x, 0)
 
-describe('IDX reader on the real MNIST and Fashion-MNIST files', () => {
+describeWithData('IDX reader on the real MNIST and Fashion-MNIST files', () => {
   it('opens the gzipped MNIST test pair from its folder with the published class counts', async () => {
     expect(await detectFormat(MNIST)).toBe('idx')
     const d = await openDataset(MNIST)
@@ -95,11 +96,13 @@ describe('IDX reader on the real MNIST and Fashion-MNIST files', () => {
   })
 })
 
-describe('IDX reader on damaged copies', () => {
+describeWithData('IDX reader on damaged copies', () => {
   const t = tempFolder()
   afterAll(() => t.remove())
-  const images = gunzipSync(readFileSync(join(MNIST, 't10k-images-idx3-ubyte.gz')))
-  const labels = gunzipSync(readFileSync(join(MNIST, 't10k-labels-idx1-ubyte.gz')))
+  // Read while collecting, so only when the suite runs.
+  const gunzip = (file: string) => (HAS_DATA ? gunzipSync(readFileSync(join(MNIST, file))) : new Uint8Array(0))
+  const images = gunzip('t10k-images-idx3-ubyte.gz')
+  const labels = gunzip('t10k-labels-idx1-ubyte.gz')
   const pair = (name: string, img: Uint8Array, lbl: Uint8Array) => {
     const dir = join(t.dir, name)
     mkdirSync(dir)

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { detectFormat, openDataset, openDefaultDataset } from '../../../../src-main/engine/data'
 import { SHARED_DATA } from '../../paths'
+import { describeWithData, itWithData } from '../../needs-data'
 import { encodeBmp, tempFolder } from './fixtures'
 
 const CIFAR_JPEGS = join(SHARED_DATA, 'cifar10', 'test')
@@ -11,7 +12,7 @@ const SAMPLES = join(SHARED_DATA, 'samples')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16)
 
 describe('image folder reader on real images', () => {
-  it('opens the 10,000 CIFAR-10 test JPEGs as one class per subfolder, decoding only what is read', async () => {
+  itWithData('opens the 10,000 CIFAR-10 test JPEGs as one class per subfolder, decoding only what is read', async () => {
     expect(await detectFormat(CIFAR_JPEGS)).toBe('image-folder')
     const d = await openDataset(CIFAR_JPEGS)
     expect(d.info).toMatchObject({ format: 'image-folder', count: 10000, shape: [32, 32, 3], valueRange: [0, 255], skipped: [] })
@@ -25,7 +26,7 @@ describe('image folder reader on real images', () => {
     await d.close?.()
   })
 
-  it('labels flat images named <set>_<index>_<label> from their names', async () => {
+  itWithData('labels flat images named <set>_<index>_<label> from their names', async () => {
     const d = await openDataset(SAMPLES)
     expect(d.info.count).toBe(100)
     expect(d.info.shape).toEqual([32, 32, 3])
@@ -38,7 +39,7 @@ describe('image folder reader on real images', () => {
     await d.close?.()
   })
 
-  it('opens one image file as a one-image data set labelled from its name', async () => {
+  itWithData('opens one image file as a one-image data set labelled from its name', async () => {
     const file = join(SAMPLES, 'imagenet_18_317.jpg')
     expect(await detectFormat(file)).toBe('image-file')
     const d = await openDataset(file, { size: [224, 224], channels: 3 })
@@ -48,7 +49,7 @@ describe('image folder reader on real images', () => {
     await d.close?.()
   })
 
-  it('resizes to the requested size by fill, contain (black bars) or cover (centre crop), and records the mode', async () => {
+  itWithData('resizes to the requested size by fill, contain (black bars) or cover (centre crop), and records the mode', async () => {
     const wide = join(SAMPLES, 'imagenet_10_541.jpg') // 1024x683
     const rows = async (resize: 'fill' | 'contain' | 'cover') => {
       const d = await openDataset(wide, { size: [64, 64], channels: 3, resize })
@@ -63,7 +64,7 @@ describe('image folder reader on real images', () => {
     expect(sha(fill.px)).not.toBe(sha(cover.px))
   })
 
-  it('converts to one gray channel on request', async () => {
+  itWithData('converts to one gray channel on request', async () => {
     const d = await openDataset(CIFAR_JPEGS, { channels: 1 })
     expect(d.info.shape).toEqual([32, 32, 1])
     expect((await d.readBytes([0])).length).toBe(1024)
@@ -78,7 +79,7 @@ describe('image folder reader on real images', () => {
   })
 })
 
-describe('image folder reader on bad files', () => {
+describeWithData('image folder reader on bad files', () => {
   const t = tempFolder()
   afterAll(() => t.remove())
 
@@ -150,7 +151,7 @@ describe('image folder reader on bad files', () => {
   })
 })
 
-describe('BMP images', () => {
+describeWithData('BMP images', () => {
   const t = tempFolder()
   afterAll(() => t.remove())
 

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { DATASET_READERS, detectFormat, openDataset } from '../../../../src-main/engine/data'
-import { SHARED_DATA } from '../../paths'
+import { RESOURCES } from '../../paths'
 import { tempFolder } from './fixtures'
 
 describe('format registry', () => {
@@ -16,7 +16,7 @@ describe('format registry', () => {
 
   it('recognises an IDX file by its magic number even under another name', async () => {
     const file = join(t.dir, 'digits.data')
-    writeFileSync(file, gunzipSync(readFileSync(join(SHARED_DATA, 'mnist', 't10k-images-idx3-ubyte.gz'))).subarray(0, 64))
+    writeFileSync(file, gunzipSync(readFileSync(join(RESOURCES, 'datasets', 'mnist', 't10k-images-idx3-ubyte.gz'))).subarray(0, 64))
     expect(await detectFormat(file)).toBe('idx')
   })
 

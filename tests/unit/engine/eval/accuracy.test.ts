@@ -1,14 +1,15 @@
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
 import { accuracy, predictLabels } from '../../../../src-main/engine/eval'
 import { CancelledError, silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { SHARED_DATA } from '../../paths'
+import { describeWithData } from '../../needs-data'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
 
-describe('accuracy', () => {
+describeWithData('accuracy', () => {
   let model: Classifier
   beforeAll(async () => {
     model = await trainedMnistClassifier()

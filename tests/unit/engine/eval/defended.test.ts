@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { withD1 } from '../../../../src-main/engine/eval'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { lowPass } from '../../../../src-main/engine/spectral'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
+import { describeWithData } from '../../needs-data'
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -13,7 +14,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m
 }
 
-describe('D1 as a classifier wrapper', () => {
+describeWithData('D1 as a classifier wrapper', () => {
   let model: Classifier
   let images: tf.Tensor4D
   let labels: Int32Array

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { predictLabels, robustnessCurve, runCurve, withD1, type CurveEntry, type CurveRunResult } from '../../../../src-main/engine/eval'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from '../attacks/mnist-classifier'
+import { describeWithData } from '../../needs-data'
 
 const N = 16
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   cleanAccuracy = predicted.reduce((s, p, i) => s + (p === labels[i] ? 1 : 0), 0) / N
 })
 
-describe('robustnessCurve on a trained model', () => {
+describeWithData('robustnessCurve on a trained model', () => {
   it('measures d_i from the images, scores clean and adversarial images, and agrees with its own AUC', async () => {
     const attack = await runAttack('fgsm', model, images, labels, {}, silentContext())
     const curve = await robustnessCurve({ clean: images, adversarial: attack.adversarial, labels, model })
@@ -43,7 +44,7 @@ describe('robustnessCurve on a trained model', () => {
   })
 })
 
-describe('runCurve', () => {
+describeWithData('runCurve', () => {
   let run: CurveRunResult
   let partials: unknown[]
   let d2Builds = 0

@@ -6,9 +6,10 @@ import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
 import { cifarCnn, firstConvLayers, paperCnn, trainClassifier } from '../../../../src-main/engine/models'
 import { augmentBatch } from '../../../../src-main/engine/models/augment'
 import { SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 
 describe('architectures', () => {
-  it("builds the paper's five-layer CNN with the SPEC §7 shapes and 3,274,634 parameters", () => {
+  it("builds the paper's five-layer CNN with the shapes of docs/algorithms.md §Models and 3,274,634 parameters", () => {
     const model = paperCnn([28, 28, 1], 10)
     try {
       expect(model.layers.map((l) => [l.name, l.getClassName(), l.countParams()])).toEqual([
@@ -65,7 +66,7 @@ describe('training on wasm', () => {
     registerFastWasmKernels()
   })
 
-  it('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors', async () => {
+  itWithData('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors', async () => {
     const dataset = await openDataset(join(SHARED_DATA, 'mnist-train-10k'))
     const indices = Array.from({ length: 256 }, (_, i) => i)
     const data = {

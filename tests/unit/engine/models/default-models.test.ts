@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
 import { CIFAR10_CLASSES, defaultModels, evaluateAccuracy, firstConvLayers, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
-import { RESOURCES, SHARED_DATA } from '../../paths'
+import { HAS_DATA, NEEDS_DATA, RESOURCES, SHARED_DATA } from '../../paths'
+import { itWithData } from '../../needs-data'
 
 const CASES = [
   { id: 'mnist', data: 'mnist', classes: MNIST_CLASSES, floor: 0.985 },
@@ -16,7 +17,7 @@ describe('embedded default models', () => {
     expect(listed.find((m) => m.id === 'mnist')?.path).toBe(join(RESOURCES, 'models', 'mnist', 'model.json'))
   })
 
-  it.each(CASES)('$id classifies the first 1,000 official test images above its floor', async ({ id, data, classes, floor }) => {
+  it.skipIf(!HAS_DATA).each(CASES)('$id classifies the first 1,000 official test images above its floor' + NEEDS_DATA, async ({ id, data, classes, floor }) => {
     const model = await openDefaultModel(id)
     const dataset = await openDataset(join(SHARED_DATA, data), { split: 'test' })
     try {
@@ -38,7 +39,7 @@ describe('embedded default models', () => {
     }
   })
 
-  it('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %', async () => {
+  itWithData('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %', async () => {
     const model = await openDefaultModel('cifar10')
     const dataset = await openDataset(join(SHARED_DATA, 'cifar10', 'test'), { split: 'test' })
     try {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import h5wasm from 'h5wasm'
 import * as tf from '@tensorflow/tfjs-core'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { openModel } from '../../../../src-main/engine/models'
 import { SHARED_FIXTURES } from '../../paths'
+import { describeWithFixtures } from '../../needs-data'
 import { readNpy } from './npy'
 
 const KERAS = join(SHARED_FIXTURES, 'keras')
@@ -47,7 +48,7 @@ const FIXTURES = [
   },
 ]
 
-describe('Keras loaders on third-party files', () => {
+describeWithFixtures('Keras loaders on third-party files', () => {
   it.each(FIXTURES)('$file reproduces the reference softmax outputs to 1e-4', async ({ name, file, format, shape, params, range }) => {
     const model = await openModel(join(KERAS, file), range ? { inputRange: range } : {})
     try {

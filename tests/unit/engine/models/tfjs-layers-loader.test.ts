@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openModel, saveLayersModel } from '../../../../src-main/engine/models'
-import { SHARED_DATA, SHARED_FIXTURES } from '../../paths'
+import { RESOURCES, SHARED_FIXTURES } from '../../paths'
+import { itWithFixtures } from '../../needs-data'
 
 function smallModel(): tfl.Sequential {
   const model = tfl.sequential()
@@ -132,11 +133,12 @@ describe('TF.js Layers loader', () => {
     delete json.weightsManifest
     await writeFile(join(target, 'model.json'), JSON.stringify(json))
     await expect(openModel(target)).rejects.toMatchObject({ code: 'MODEL_WEIGHTS_MISSING' })
-    await expect(openModel(join(SHARED_DATA, 'samples', 'mnist_00_7.png'))).rejects.toMatchObject({ code: 'MODEL_UNKNOWN_FORMAT' })
+    const jpeg = join(RESOURCES, 'datasets', 'imagenet-samples', '129', 'imagenet_14_129.jpg')
+    await expect(openModel(jpeg)).rejects.toMatchObject({ code: 'MODEL_UNKNOWN_FORMAT' })
     await expect(openModel(join(dir, 'nowhere.h5'))).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' })
   })
 
-  it('refuses truncated Keras .h5 and .keras files with a clear error', async () => {
+  itWithFixtures('refuses truncated Keras .h5 and .keras files with a clear error', async () => {
     const h5 = join(dir, 'cut.h5')
     await copyFile(join(SHARED_FIXTURES, 'keras', 'mnist_kilneta_keras2_10.h5'), h5)
     await truncate(h5, 4096)

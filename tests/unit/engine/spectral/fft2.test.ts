@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fft2, fftshift, ifftshift } from '../../../../src-main/engine/spectral'
 import { mnistImages, plane, sampleImage } from './real-images'
+import { itWithData } from '../../needs-data'
 
 /** O(n^4) textbook DFT, the independent check of the fast transform. */
 function naiveDft(re: Float64Array, h: number, w: number): { re: Float64Array; im: Float64Array } {
@@ -50,13 +51,13 @@ describe('fft2 (float64 reference)', () => {
     expectMatchesNaive(digit, 28, 28)
   })
 
-  it('agrees with a naive DFT on every channel of a 32x32x3 CIFAR-10 image', async () => {
+  itWithData('agrees with a naive DFT on every channel of a 32x32x3 CIFAR-10 image', async () => {
     const { pixels, h, w, c } = await sampleImage('cifar10_00_3.png')
     expect([h, w, c]).toEqual([32, 32, 3])
     for (let ch = 0; ch < 3; ch++) expectMatchesNaive(plane(pixels, 0, h, w, c, ch), h, w)
   })
 
-  it('agrees with a naive DFT on prime and mixed sizes (Bluestein for 227, generic radix for 7, 13)', async () => {
+  itWithData('agrees with a naive DFT on prime and mixed sizes (Bluestein for 227, generic radix for 7, 13)', async () => {
     const { pixels } = await sampleImage('imagenet_00_243.jpg', 227)
     const strip = new Float64Array(227 * 2)
     for (let k = 0; k < strip.length; k++) strip[k] = pixels[k * 3]
@@ -66,7 +67,7 @@ describe('fft2 (float64 reference)', () => {
     expectMatchesNaive(odd, 13, 14)
   })
 
-  it('inverts itself: ifft2(fft2(x)) == x with a zero imaginary part', async () => {
+  itWithData('inverts itself: ifft2(fft2(x)) == x with a zero imaginary part', async () => {
     const { pixels } = await sampleImage('imagenet_01_559.jpg', 227)
     const x = plane(pixels, 0, 227, 227, 3, 1)
     const z = fft2(x, new Float64Array(x.length), 227, 227)

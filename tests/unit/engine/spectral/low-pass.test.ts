@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { decompose, halfDiagonal, lowPass, lowPassPlane, type MaskOptions } from '../../../../src-main/engine/spectral'
 import { mapChunks } from '../../../../src-main/engine/spectral/chunks'
 import { mnistImages, plane, sampleImage } from './real-images'
+import { itWithData } from '../../needs-data'
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -46,7 +47,7 @@ describe('lowPass / decompose (tensor path on wasm)', () => {
     expect(deviationFromReference(digits, [16, 28, 28, 1], 8, { rule: 'inclusive' })).toBeLessThan(1e-5)
   })
 
-  it('matches the reference on RGB CIFAR-10 images and on an odd 227x227 ImageNet image', async () => {
+  itWithData('matches the reference on RGB CIFAR-10 images and on an odd 227x227 ImageNet image', async () => {
     const a = await sampleImage('cifar10_02_8.png')
     const b = await sampleImage('cifar10_03_0.png')
     const pair = new Float32Array([...a.pixels, ...b.pixels])

@@ -9,7 +9,7 @@ import {
   radialMaskUnshifted,
 } from '../../../../src-main/engine/spectral'
 
-/** SPEC §3 table: kept bins at r = 1..8 (a full count repeats once the filter is a no-op). */
+/** docs/algorithms.md §D2: kept bins at r = 1..8 (a full count repeats once the filter is a no-op). */
 const KEPT_BINS: Array<[number, 'strict' | 'inclusive', number[]]> = [
   [3, 'strict', [1, 9, 9, 9, 9, 9, 9, 9]],
   [3, 'inclusive', [5, 9, 9, 9, 9, 9, 9, 9]],
@@ -20,7 +20,7 @@ const KEPT_BINS: Array<[number, 'strict' | 'inclusive', number[]]> = [
 ]
 
 describe('radial masks', () => {
-  it.each(KEPT_BINS)('keep the SPEC §3 number of bins on a %ix%i kernel grid under the %s rule', (k, rule, counts) => {
+  it.each(KEPT_BINS)('keep the number of bins of docs/algorithms.md §D2 on a %ix%i kernel grid under the %s rule', (k, rule, counts) => {
     expect([1, 2, 3, 4, 5, 6, 7, 8].map((r) => keptBinCount(k, k, r, { rule }))).toEqual(counts)
   })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { halfDiagonal, lowPassPlane } from '../../../../src-main/engine/spectral'
 import { mnistImages, plane, sampleImage } from './real-images'
+import { itWithData } from '../../needs-data'
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -49,7 +50,7 @@ describe('lowPassPlane (exact float64 split)', () => {
     expect(maxDiff(low, digit)).toBeLessThan(1e-12)
   })
 
-  it('discards an imaginary part below 1e-12 with the floor(n/2) centroid, odd and even n', async () => {
+  itWithData('discards an imaginary part below 1e-12 with the floor(n/2) centroid, odd and even n', async () => {
     const { pixels } = await sampleImage('imagenet_02_438.jpg', 227)
     const sizes: Array<[number, Float64Array]> = [
       [28, digit],

@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import sharp from 'sharp'
-import { SHARED_DATA } from '../../paths'
+import { RESOURCES, SHARED_DATA } from '../../paths'
 
-let mnist: Uint8Array | null = null
+let embedded: Uint8Array | null = null
+let full: Uint8Array | null = null
 
-/** The first `count` MNIST test digits as NHWC float32 in [0, 1] (decoded here from the IDX .gz). */
+/**
+ * The first `count` MNIST test digits as NHWC float32 in [0, 1] (decoded here from the IDX .gz):
+ * up to 1,000 from the subset the repository carries (the same bytes), beyond that from the full set.
+ */
 export function mnistImages(count: number): Float32Array {
-  mnist ??= gunzipSync(readFileSync(join(SHARED_DATA, 'mnist', 't10k-images-idx3-ubyte.gz')))
+  const file = (root: string) => gunzipSync(readFileSync(join(root, 'mnist', 't10k-images-idx3-ubyte.gz')))
+  const mnist = count <= 1000 ? (embedded ??= file(join(RESOURCES, 'datasets'))) : (full ??= file(SHARED_DATA))
   const view = new DataView(mnist.buffer, mnist.byteOffset)
   if (view.getUint32(0) !== 0x803 || view.getUint32(8) !== 28 || view.getUint32(12) !== 28) throw new Error('unexpected MNIST IDX header')
   return Float32Array.from(mnist.subarray(16, 16 + count * 784), (b) => b / 255)
@@ -21,7 +26,7 @@ export function plane(images: Float32Array, index: number, h: number, w: number,
   return out
 }
 
-/** A sample PNG/JPEG from shared/data/samples as HWC float32 in [0, 1], optionally resized. */
+/** A sample PNG/JPEG from the large data sets' samples/ folder (HFC_DATA_DIR) as HWC float32 in [0, 1], optionally resized. */
 export async function sampleImage(name: string, size?: number): Promise<{ pixels: Float32Array; h: number; w: number; c: number }> {
   let image = sharp(join(SHARED_DATA, 'samples', name)).removeAlpha()
   if (size) image = image.resize(size, size, { fit: 'fill' })

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { decompose, fft2, fftshift, halfDiagonal, logMagnitudeSpectrum, radialEnergyProfile } from '../../../../src-main/engine/spectral'
 import { mnistImages, plane, sampleImage } from './real-images'
+import { itWithData } from '../../needs-data'
 
-/** Reference E(rho) per SPEC §11 from the float64 FFT: |F x|^2 binned by floor(distance), summed over planes. */
+/** Reference E(rho) per docs/algorithms.md §Beyond the paper from the float64 FFT: |F x|^2 binned by floor(distance), summed over planes. */
 function referenceProfile(pixels: Float32Array, n: number, h: number, w: number, c: number): Float64Array {
   const profile = new Float64Array(Math.floor(halfDiagonal(h, w)) + 1)
   for (let i = 0; i < n; i++) {
@@ -30,7 +31,7 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('logMagnitudeSpectrum', () => {
-  it('equals log(1 + |fftshift(fft2(x))|) per channel of RGB images', async () => {
+  itWithData('equals log(1 + |fftshift(fft2(x))|) per channel of RGB images', async () => {
     const { pixels, h, w, c } = await sampleImage('cifar10_04_6.png')
     const images = tf.tensor4d(pixels, [1, h, w, c])
     const spectrum = logMagnitudeSpectrum(images)
@@ -67,7 +68,7 @@ describe('radialEnergyProfile', () => {
     expect(maxDiff(profile, referenceProfile(digits, 20, 28, 28, 1))).toBeLessThan(1e-5)
   })
 
-  it('accepts NHWC typed arrays of RGB and odd-sized images', async () => {
+  itWithData('accepts NHWC typed arrays of RGB and odd-sized images', async () => {
     const { pixels } = await sampleImage('cifar10_05_6.png')
     const crop = new Float64Array(31 * 29 * 3)
     for (let y = 0; y < 31; y++) for (let x = 0; x < 29; x++) for (let ch = 0; ch < 3; ch++) crop[(y * 29 + x) * 3 + ch] = pixels[(y * 32 + x) * 3 + ch]

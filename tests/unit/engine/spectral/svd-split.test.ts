@@ -3,6 +3,7 @@ import { LabError } from '../../../../src-main/engine/errors'
 import { svdSplit, svdSplitMany } from '../../../../src-main/engine/spectral'
 import { jacobiSvd } from '../../../../src-main/engine/spectral/jacobi-svd'
 import { mnistImages, plane, sampleImage } from './real-images'
+import { itWithData } from '../../needs-data'
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
@@ -44,7 +45,7 @@ describe('jacobiSvd', () => {
   })
 })
 
-describe('svdSplit (SPEC §6)', () => {
+describe('svdSplit (docs/algorithms.md §SVD check)', () => {
   const digits = mnistImages(6)
 
   it('gives dominant + trailing == x for MNIST digits and every k from 1 to 20', () => {
@@ -71,7 +72,7 @@ describe('svdSplit (SPEC §6)', () => {
     }
   })
 
-  it('splits each channel of a CIFAR-10 image independently and agrees with svdSplitMany', async () => {
+  itWithData('splits each channel of a CIFAR-10 image independently and agrees with svdSplitMany', async () => {
     const { pixels } = await sampleImage('cifar10_06_1.png')
     const one = svdSplit(pixels, 1, 32, 32, 3, 7)
     expect(maxDiff(one.dominant.map((v, i) => v + one.trailing[i]), pixels)).toBeLessThan(1e-5)

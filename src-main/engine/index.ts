@@ -1,0 +1,65 @@
+/**
+ * The engine as a library (package export "hfc-lab"). Two ways in:
+ * - out of process: EngineHost, the typed LabApi over a pool of engine workers (what the app, the
+ *   browser host and the CLI use);
+ * - in process: the functions below, on TF.js tensors. Call chooseBackend() once first.
+ * The algorithms are described in docs/algorithms.md.
+ */
+export { EngineHost, type EngineHostOptions } from './host'
+export {
+  BACKEND_ORDER,
+  chooseBackend,
+  parseBackendName,
+  type BackendChoice,
+  type BackendName,
+  type BackendRequest,
+  type ForwardEngine,
+} from './backend'
+export { APP_VERSION } from './version'
+export { LabError } from './errors'
+export { CancelledError, silentContext, type JobContext } from './job-context'
+
+export {
+  listDefaultDatasets,
+  openDataset,
+  openDefaultDataset,
+  type Dataset,
+  type DatasetInfo,
+  type ImageShape,
+  type OpenOptions,
+} from './data'
+export {
+  defaultModels,
+  firstConvLayers,
+  kernelReport,
+  lowPassKernels,
+  openDefaultModel,
+  openModel,
+  type Classifier,
+  type LayerRadius,
+  type LoadedModel,
+  type ModelInfo,
+  type OpenModelOptions,
+} from './models'
+export {
+  decompose,
+  decomposeBatch,
+  logMagnitudeSpectrum,
+  lowPass,
+  radialEnergyProfile,
+  radialMask,
+  svdSplit,
+  type MaskOptions,
+} from './spectral'
+export { listAttacks, resolveAttackParams, runAttack, type AttackDescriptor, type AttackResult } from './attacks'
+export {
+  accuracy,
+  closedFormAuc,
+  robustnessCurve,
+  runCurve,
+  withD1,
+  type AccuracyReport,
+  type D1Options,
+  type RobustnessCurve,
+} from './eval'
+export { figure1Search } from './jobs/figure1'

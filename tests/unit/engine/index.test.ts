@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { describe, expect, it } from 'vitest'
+import * as engine from '../../../src-main/engine'
+import { REPO } from '../paths'
+
+describe('the engine as a library (src-main/engine/index.ts)', () => {
+  it('opens the embedded MNIST set and splits a digit into x_l + x_h, x_l the mean image at strict r = 1', async () => {
+    await engine.chooseBackend('wasm')
+    const dataset = await engine.openDefaultDataset('mnist')
+    expect(dataset.info.shape).toEqual([28, 28, 1])
+    const pixels = await dataset.read([0])
+    const x = tf.tensor4d(pixels, [1, 28, 28, 1])
+    const { low, high } = engine.decompose(x, 1)
+    const [lowValues, highValues] = [low.dataSync(), high.dataSync()]
+    const mean = pixels.reduce((s, v) => s + v, 0) / pixels.length
+    for (let k = 0; k < pixels.length; k++) {
+      expect(lowValues[k] + highValues[k]).toBeCloseTo(pixels[k], 5)
+      expect(lowValues[k]).toBeCloseTo(mean, 5)
+    }
+    tf.dispose([x, low, high])
+  })
+
+  it('is the package export, with its types', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      main: string
+      exports: Record<string, { types: string; import: string }>
+    }
+    expect(pkg.main).toBe('out/main/index.js')
+    expect(pkg.exports['.']).toEqual({ types: './src-main/engine/index.ts', import: './out/main/engine.js' })
+    expect(existsSync(join(REPO, pkg.exports['.'].types))).toBe(true)
+  })
+})
