@@ -29,7 +29,9 @@ const ENGINE_LAYERS = [
 ]
 
 // What the hosts may use of the engine: the EngineHost, the backend names they parse, the version.
-const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts')
+// What a host process may use of the engine: the host itself, the backend list, versions, and where the
+// embedded resources lie (the browser host counts them among its read roots).
+const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts', 'resources-path.ts')
 
 export const LAYERS = {
   root: ROOT,
@@ -111,14 +113,6 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
     },
-  },
-  {
-    // TEMPORARY (issue 17): the web host is being rewritten on another branch; remove this block
-    // when merging it. Today web/server.ts hands createServer an async request handler, so a
-    // rejection there (a malformed percent-escape reaching web/static.ts) goes unhandled and ends
-    // `hfc-lab serve`.
-    files: ['src-main/web/server.ts'],
-    rules: { '@typescript-eslint/no-misused-promises': 'off' },
   },
   {
     files: ['src-main/**/*.ts', 'src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
