@@ -28,7 +28,6 @@ const ENGINE_LAYERS = [
   ['engine/runtime', engine('worker.ts', 'routing.ts', 'to-envelope.ts', 'worker-messages.ts', 'worker-url.ts', 'host.ts', 'index.ts')],
 ]
 
-// What the hosts may use of the engine: the EngineHost, the backend names they parse, the version.
 // What a host process may use of the engine: the host itself, the backend list, versions, and where the
 // embedded resources lie (the browser host counts them among its read roots).
 const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts', 'resources-path.ts')
