@@ -30,9 +30,10 @@ describe('HF radius schedule', () => {
       const [p, q] = last.p >= last.q ? [last.p - s, last.q] : [last.p, last.q - s]
       expect(Math.sqrt(p * p + q * q)).toBeLessThan(rMin)
     }
-    expect(defaultRMin(28, 28)).toBe(7)
-    expect(defaultRMin(32, 32)).toBe(8)
-    expect(defaultRMin(224, 224)).toBe(56)
+    expect(defaultRMin(28, 28)).toBe(2)
+    expect(defaultRMin(32, 32)).toBe(3)
+    expect(defaultRMin(224, 224)).toBe(22)
+    expect(defaultRMin(8, 8)).toBe(1)
   })
 })
 
