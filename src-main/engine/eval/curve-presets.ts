@@ -1,6 +1,6 @@
 import type { CurvePresetInfo, CurvePresetSettings } from '../../protocol/attacks'
 import type { Defense } from '../../protocol/models'
-import { defaultRMin } from '../attacks'
+import { defaultRMin } from '../attacks/hf-schedule'
 
 /**
  * The named curve presets: one home for the settings the Attacks view and `hfc-lab curve
