@@ -93,8 +93,9 @@ async function chart(file: string, title: string, xLabel: string, series: Series
   for (let t = 0; t <= 10; t += 2) {
     line(X(t / 10), plot.top, X(t / 10), plot.top + plot.height, grey)
     line(plot.left, Y(t / 10), plot.left + plot.width, Y(t / 10), grey)
-    drawText(canvas, X(t / 10) - 8, plot.top + plot.height + 6, (t / 10).toFixed(1), [0, 0, 0])
-    drawText(canvas, plot.left - 26, Y(t / 10) - 3, (t / 10).toFixed(1), [0, 0, 0])
+    // drawText indexes pixels directly: positions must be integers.
+    drawText(canvas, Math.round(X(t / 10)) - 8, plot.top + plot.height + 6, (t / 10).toFixed(1), [0, 0, 0])
+    drawText(canvas, plot.left - 26, Math.round(Y(t / 10)) - 3, (t / 10).toFixed(1), [0, 0, 0])
   }
   drawText(canvas, plot.left, 10, title, [0, 0, 0], 2)
   drawText(canvas, plot.left + 80, plot.top + plot.height + 22, xLabel, [0, 0, 0])
@@ -134,8 +135,9 @@ for (const data of ['mnist', 'fashion-mnist']) {
     const rows = ['fgsm', 'deepfool'].map((a) => {
       const base = find(paper, a, 'none')
       const cells = group.map((d) => find(paper, a, d, 'transfer'))
-      const lifted = base && cells.every((c) => c && c.auc > base.auc)
-      return [label(a), f3(base?.auc ?? NaN), ...cells.map((c) => f3(c?.auc ?? NaN)), lifted ? 'holds' : 'does not hold']
+      const below = group.filter((_, k) => !(base && cells[k] && (cells[k] as Entry).auc > base.auc))
+      const verdict = below.length === 0 ? 'holds' : below.length === group.length ? 'does not hold' : `holds except ${below.join(', ')}`
+      return [label(a), f3(base?.auc ?? NaN), ...cells.map((c) => f3(c?.auc ?? NaN)), verdict]
     })
     const clean = ['clean accuracy', pct(find(paper, 'fgsm', 'none')?.cleanAccuracy ?? NaN), ...group.map((d) => pct(find(paper, 'fgsm', d)?.cleanAccuracy ?? NaN)), '']
     say(`Figure ${fig} (${fig === '2' ? 'D1' : 'D2'}, transfer protocol, L∞ AUC):`)
