@@ -64,6 +64,8 @@ interface Series {
   name: string
   entry: Entry
   dashed?: boolean
+  /** Palette index (default: the series' position). */
+  color?: number
 }
 
 async function chart(file: string, title: string, xLabel: string, series: Series[]): Promise<void> {
@@ -101,7 +103,7 @@ async function chart(file: string, title: string, xLabel: string, series: Series
   drawText(canvas, plot.left + 80, plot.top + plot.height + 22, xLabel, [0, 0, 0])
   drawText(canvas, 4, plot.top - 14, 'ACCURACY', [0, 0, 0])
   series.forEach((s, i) => {
-    const c = PALETTE[i % PALETTE.length]
+    const c = PALETTE[(s.color ?? i) % PALETTE.length]
     const { grid, accuracy } = s.entry
     for (let k = 1; k < grid.length; k++) line(X(grid[k - 1]), Y(accuracy[k - 1]), X(grid[k]), Y(accuracy[k]), c, s.dashed)
     const ly = plot.top + i * 14
@@ -145,9 +147,9 @@ for (const data of ['mnist', 'fashion-mnist']) {
     say(table(['attack', 'none', ...group, 'defended curves above the undefended'], [...rows, clean]))
     say()
     const series = ['fgsm', 'deepfool'].flatMap((a, ai) =>
-      ['none', ...group].flatMap((d) => {
+      ['none', ...group].flatMap((d, di) => {
         const e = find(paper, a, d)
-        return e ? [{ name: `${label(a)} ${d}`, entry: e, dashed: ai === 1 }] : []
+        return e ? [{ name: `${label(a)} ${d}`, entry: e, dashed: ai === 1, color: di }] : []
       }),
     )
     await chart(`figure${fig}-${data}.png`, `FIGURE ${fig}: ${data.toUpperCase()}, ${fig === '2' ? 'D1' : 'D2'} TRANSFER`, 'MAX PERTURBATION EPS (LINF, [0, 1])', series)
