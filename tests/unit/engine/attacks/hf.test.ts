@@ -71,7 +71,7 @@ describe('HF attack on a trained MNIST classifier', () => {
 
   it('uses one query per radius: a sample that resists every radius spent exactly the schedule', async () => {
     const result = await runAttack('hf', model, images, labels, { step: 2 }, silentContext())
-    const schedule = hfSchedule(28, 28, 2, 7)
+    const schedule = hfSchedule(28, 28, 2, defaultRMin(28, 28))
     for (let i = 0; i < labels.length; i++) {
       expect(result.queries[i]).toBeLessThanOrEqual(schedule.length)
       if (!result.success[i]) expect(result.queries[i]).toBe(schedule.length)
