@@ -189,7 +189,7 @@ for (const data of ['mnist', 'fashion-mnist']) {
     say()
     say(
       table(
-        ['defence', 'protocol', 'fooled on the attacked model', 'accuracy under attack', 'AUC L∞'],
+        ['defence', 'protocol', 'fooled on the model attacked (the original for transfer)', 'accuracy under attack', 'AUC L∞'],
         direct.entries.map((e) => [e.defence, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), f3(e.auc)]),
       ),
     )
