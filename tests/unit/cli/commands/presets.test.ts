@@ -23,6 +23,17 @@ describe('hfc-lab presets and --preset', () => {
     expect(run.entries.map((e) => `${e.attack}/${e.defence}`)).toEqual(['hf/none'])
   }, 180_000)
 
+  it('gives hfc-lab attack one attack’s parameters from a preset, and refuses an attack the preset does not hold', async () => {
+    const { stdout, stderr } = await runCliOk(['attack', '--model', 'mnist', '--data', 'mnist', '--attack', 'pgd', '--preset', 'defences-direct', '--limit', '2', '--json'])
+    expect(stderr).toContain('preset defences-direct (Defences under direct attack) set: pgd {"norm":"linf","epsilons":[0.3]}')
+    const run = JSON.parse(stdout) as { params: Record<string, unknown>; medianLinf: number }
+    expect(run.params).toEqual({ norm: 'linf', epsilons: [0.3], seed: 0 })
+    expect(run.medianLinf).toBeLessThanOrEqual(0.3 + 1e-6)
+    const missing = await runCli(['attack', '--model', 'mnist', '--data', 'mnist', '--attack', 'cw', '--preset', 'paper', '--limit', '1'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('Preset "paper" has no cw attack; its attacks are fgsm, deepfool, hf, single-pixel, salt-pepper')
+  }, 180_000)
+
   it('names the presets when asked for one that does not exist, and needs --attacks or --preset', async () => {
     const unknown = await runCli(['curve', '--model', 'mnist', '--data', 'mnist', '--preset', 'figure9', '--limit', '2'])
     expect(unknown.code).toBe(1)
