@@ -4,7 +4,8 @@
 # axis, and HF at r_min = 1 for comparison; then prints the README's tables and writes one PNG
 # chart per figure. Usage: scripts/paper-figures.sh [output folder] (default: paper-figures-out).
 # Extra hfc-lab global flags (e.g. --backend cpu) go in HFC_FLAGS; DATASETS picks the data sets
-# (default: both), and REPORT=0 skips the tables, e.g. to run the two data sets in parallel.
+# (default: both), REPORT=0 skips the tables (e.g. to run the two data sets in parallel), and
+# PNG_DIR=docs/paper-figures refreshes the charts the README shows (default: the output folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-paper-figures-out}"
