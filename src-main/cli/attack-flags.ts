@@ -1,4 +1,5 @@
-import type { AttackInfo } from '../protocol/attacks'
+import type { AttackInfo, CurvePresetInfo } from '../protocol/attacks'
+import { describeDefense } from '../protocol/models'
 
 /**
  * `--param name=value` pairs (repeatable) to an attack's parameters, typed by its descriptor:
@@ -24,5 +25,22 @@ export function parseAttackParams(attack: AttackInfo, pairs: string[]): Record<s
 export function describeAttacks(attacks: AttackInfo[]): string {
   return attacks
     .map((a) => `  ${a.id.padEnd(12)} ${a.label}${a.needsGradients ? ' (needs gradients)' : ''}\n` + a.params.map((p) => `      ${p.name}=${JSON.stringify(p.default ?? null)}  ${p.description}`).join('\n'))
+    .join('\n')
+}
+
+/** The presets as the CLI lists them: id, label, what they show, and every setting they apply. */
+export function describePresets(presets: CurvePresetInfo[]): string {
+  return presets
+    .map((p) => {
+      const s = p.settings
+      const lines = [
+        `  ${p.id.padEnd(16)} ${p.label}${p.figures.length ? ` (the paper's Figures ${p.figures.join(', ')})` : ''}`,
+        `      ${p.description}`,
+        `      attacks:   ${s.attacks.map((a) => `${a.id}${Object.keys(a.params).length ? ` ${JSON.stringify(a.params)}` : ''}`).join(', ')}`,
+        `      defences:  ${s.defenses.map(describeDefense).join(', ')}`,
+        `      protocols: ${s.protocols.join(', ')}    norm: ${s.norm}    samples: n ${s.n}, seed ${s.seed}`,
+      ]
+      return lines.join('\n')
+    })
     .join('\n')
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { job, method } from './define'
-import { defenseSchema } from './models'
+import { defenseSchema, type Defense } from './models'
 import { selectionFields } from './selection'
 
 export interface ParamInfo {
@@ -28,7 +28,7 @@ export interface AttackInfo {
 export const attackChoiceSchema = z.object({ id: z.string().min(1).max(32), params: z.record(z.unknown()).default({}) }).strict()
 export type AttackChoice = z.input<typeof attackChoiceSchema>
 
-export const normSchema = z.enum(['linf', 'l2', 'mse'])
+export const normSchema = z.enum(['linf', 'l2', 'mse', 'rms'])
 export type Norm = z.infer<typeof normSchema>
 export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
 export type EvalProtocol = z.infer<typeof protocolSchema>
@@ -106,10 +106,36 @@ export interface CurveExamples {
   shape: [number, number, number]
 }
 
+/** Everything a curve preset sets: the form of the Attacks view, or the flags of `hfc-lab curve`. */
+export interface CurvePresetSettings {
+  attacks: { id: string; params: Record<string, unknown> }[]
+  defenses: Defense[]
+  protocols: EvalProtocol[]
+  norm: Norm
+  /** Random sample of n images drawn with seed. */
+  n: number
+  seed: number
+}
+
+export interface CurvePresetInfo {
+  id: string
+  label: string
+  /** What the preset's curves show, in a sentence or two a user can act on. */
+  description: string
+  /** The paper's figures it reproduces; empty when it goes beyond them. */
+  figures: string[]
+  /** The settings resolved for the image size asked for. */
+  settings: CurvePresetSettings
+}
+
 const id = z.string().min(1).max(64)
 
 export const attackMethods = {
   'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of docs/algorithms.md §Attacks.').returns<AttackInfo[]>(),
+  'attack.presets': method(
+    z.object({ height: z.number().int().min(1).max(8192).default(28), width: z.number().int().min(1).max(8192).default(28) }).strict(),
+    'The named curve presets (the paper figures, the direct-attack contrast), resolved for images of the given size.',
+  ).returns<CurvePresetInfo[]>(),
   'attack.run': job(
     z
       .object({

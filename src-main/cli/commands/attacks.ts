@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/host'
-import type { AttackInfo, EvalProtocol, Norm } from '../../protocol/attacks'
-import { parseDefense } from '../../protocol/models'
-import { describeAttacks, parseAttackParams } from '../attack-flags'
+import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../protocol/attacks'
+import { describeDefense, parseDefense } from '../../protocol/models'
+import { describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printAttack, printCurve, runShardCommand, writeAttackOutputs, writeCurveOutputs } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'
@@ -26,9 +26,16 @@ function attackParams(info: AttackInfo, pairs: string[], seed: number): Record<s
 
 /**
  * Several attacks from "--attacks hf,fgsm" and "--param fgsm.epsilons=100" pairs (the attack's id,
- * a dot, then name=value), each with the run's seed where it is seeded and names none.
+ * a dot, then name=value), each with the run's seed where it is seeded and names none. `base`
+ * holds a preset's parameters per attack; --param values override them.
  */
-export async function attackChoices(host: EngineHost, list: string, pairs: string[], seed: number): Promise<{ id: string; params: Record<string, unknown> }[]> {
+export async function attackChoices(
+  host: EngineHost,
+  list: string,
+  pairs: string[],
+  seed: number,
+  base: Record<string, Record<string, unknown>> = {},
+): Promise<{ id: string; params: Record<string, unknown> }[]> {
   const ids = list.split(',').map((id) => id.trim())
   const infos = await Promise.all(ids.map((id) => attackInfo(host, id)))
   for (const pair of pairs) {
@@ -37,14 +44,32 @@ export async function attackChoices(host: EngineHost, list: string, pairs: strin
   }
   return infos.map((info) => {
     const own = pairs.filter((p) => p.startsWith(`${info.id}.`)).map((p) => p.slice(info.id.length + 1))
-    return { id: info.id, params: attackParams(info, own, seed) }
+    return { id: info.id, params: { ...base[info.id], ...attackParams(info, own, seed) } }
   })
 }
 
+/** A named preset resolved for the data set's image size, or an error that lists the presets. */
+async function curvePreset(host: EngineHost, id: string, shape: readonly number[]): Promise<CurvePresetInfo> {
+  const presets = await host.call('attack.presets', { height: shape[0], width: shape[1] })
+  const preset = presets.find((p) => p.id === id.trim())
+  if (!preset) throw new Error(`Unknown preset "${id}"; choose one of ${presets.map((p) => p.id).join(', ')} (see "hfc-lab presets")`)
+  return preset
+}
+
+/** Each attack's parameters in a preset, by attack id. */
+function presetParams(preset: CurvePresetInfo): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(preset.settings.attacks.map((a) => [a.id, a.params]))
+}
+
+/** One stderr line saying what a preset set, so a run's log records it. */
+function announcePreset(preset: CurvePresetInfo, applied: string[]): void {
+  process.stderr.write(`preset ${preset.id} (${preset.label}) set: ${applied.join('; ')}\n`)
+}
+
 async function openPair(host: EngineHost, data: string, model: string) {
-  const { id: datasetId } = await host.call('data.open', datasetSpec(data))
+  const { id: datasetId, info: dataset } = await host.call('data.open', datasetSpec(data))
   const { id: modelId, info } = await host.call('model.open', modelSpec(model))
-  return { datasetId, modelId, info }
+  return { datasetId, modelId, info, shape: dataset.shape }
 }
 
 export function registerAttacks(program: Command): void {
@@ -60,18 +85,29 @@ export function registerAttacks(program: Command): void {
     .option('--limit <n>', 'first N images', Number)
     .option('--indices <list>', 'images, e.g. 0-99')
     .option('--defense <spec>', 'attack a defended model: none | d1:R | d2:R1[,R2]', 'none')
+    .option('--preset <id>', 'take the attack\'s parameters from a curve preset (see "hfc-lab presets"); --param overrides them')
     .option('--out <dir>', 'output folder (with --shard: this shard\'s folder)')
     .option('--force', 'overwrite existing files')
     .option('--json', 'print a JSON summary')
   addShardOptions(attack, 64).action(
-    async (opts: { model: string; data: string; attack: string; param: string[]; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      /** The attack's parameters: the preset's (for this data set's image size), then --param. */
+      const paramsFor = async (host: EngineHost, info: AttackInfo, shape: readonly number[]) => {
+        const own = attackParams(info, opts.param, opts.seed)
+        if (!opts.preset) return own
+        const preset = await curvePreset(host, opts.preset, shape)
+        const base = presetParams(preset)[info.id]
+        if (!base) throw new Error(`Preset "${preset.id}" has no ${info.id} attack; its attacks are ${preset.settings.attacks.map((a) => a.id).join(', ')}`)
+        announcePreset(preset, [`${info.id} ${JSON.stringify(base)}`])
+        return { ...base, ...own }
+      }
       if (opts.shard) {
         return runShardCommand(program.opts(), 'attack', opts, selection, 64, async (host) => {
           const info = await attackInfo(host, opts.attack)
-          const params = attackParams(info, opts.param, opts.seed)
-          const { datasetId, modelId, info: model } = await openPair(host, opts.data, opts.model)
+          const { datasetId, modelId, info: model, shape } = await openPair(host, opts.data, opts.model)
+          const params = await paramsFor(host, info, shape)
           return {
             run: { attack: info.id, params, defense },
             model: { spec: opts.model, info: model },
@@ -82,8 +118,8 @@ export function registerAttacks(program: Command): void {
       }
       const run = await withEngine(program.opts(), async (host) => {
         const info = await attackInfo(host, opts.attack)
-        const params = attackParams(info, opts.param, opts.seed)
-        const { datasetId, modelId } = await openPair(host, opts.data, opts.model)
+        const { datasetId, modelId, shape } = await openPair(host, opts.data, opts.model)
+        const params = await paramsFor(host, info, shape)
         return host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
       })
       const out = opts.out ? resolve(opts.out) : undefined
@@ -102,16 +138,30 @@ export function registerAttacks(program: Command): void {
       console.log(describeAttacks(attacks))
     })
 
+  program
+    .command('presets')
+    .description('list the curve presets (the paper\'s figures, the defences under direct attack) and what each sets')
+    .option('--size <HxW>', 'resolve the radii for images of this size', '28x28')
+    .option('--json', 'print JSON')
+    .action(async (opts: { size: string; json?: boolean }) => {
+      const m = /^(\d+)x(\d+)$/i.exec(opts.size.trim())
+      if (!m) throw new Error(`--size "${opts.size}" must look like 28x28`)
+      const presets = await withEngine(program.opts(), (host) => host.call('attack.presets', { height: Number(m[1]), width: Number(m[2]) }))
+      if (opts.json) return printJson(presets)
+      console.log(describePresets(presets))
+    })
+
   const curve = program
     .command('curve')
     .description('accuracy versus maximum perturbation (and AUC) for attacks x defences under a protocol')
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
-    .requiredOption('--attacks <ids>', 'comma-separated attack ids')
+    .option('--attacks <ids>', 'comma-separated attack ids (required unless --preset names them)')
+    .option('--preset <id>', 'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defences, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it')
     .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. fgsm.epsilons=100; see "hfc-lab attacks"', collect, [])
     .option('--defenses <list>', 'comma-separated: none, d1:R, d2:R (use + between D2 radii: d2:1+2)', 'none')
     .option('--protocol <p>', 'transfer | direct | adaptive (comma-separated for several)', 'transfer')
-    .option('--norm <norm>', 'linf | l2 | mse (distances on the [0, 1] pixel scale)', 'linf')
+    .option('--norm <norm>', 'linf | l2 | mse | rms (distances on the [0, 1] pixel scale; rms = L2 / sqrt(values per image), 1.0 at most like linf)', 'linf')
     .option('--n <n>', 'random N samples', Number)
     .option('--seed <s>', 'seed', Number, 0)
     .option('--limit <n>', 'first N images', Number)
@@ -119,32 +169,75 @@ export function registerAttacks(program: Command): void {
     .option('--out <dir>', "write curve.json and samples.csv (per-sample outcomes) here (with --shard: this shard's folder)")
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the curves as JSON')
-  addShardOptions(curve, 64).action(
-    async (opts: { model: string; data: string; attacks: string; param: string[]; defenses: string; protocol: string; norm: string; n?: number; seed: number; limit?: number; indices?: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
-      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
-      const defenses = opts.defenses.split(',').map((d) => parseDefense(d.replace(/\+/g, ',')))
-      const protocols = opts.protocol.split(',') as EvalProtocol[]
-      const norm = opts.norm as Norm
-      const curveAttacks = (host: EngineHost) => attackChoices(host, opts.attacks, opts.param, opts.seed)
-      if (opts.shard) {
-        return runShardCommand(program.opts(), 'curve', opts, selection, 64, async (host) => {
-          const attacks = await curveAttacks(host)
-          const { datasetId, modelId, info: model } = await openPair(host, opts.data, opts.model)
-          return {
-            run: { attacks, defenses, protocols, norm },
-            model: { spec: opts.model, info: model },
-            runBatch: (ids, _dir, onProgress) => host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, indices: ids.join(',') }, { onProgress }),
-          }
-        })
-      }
-      const result = await withEngine(program.opts(), async (host) => {
-        const attacks = await curveAttacks(host)
-        const { datasetId, modelId } = await openPair(host, opts.data, opts.model)
-        return host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, ...selection }, { onProgress: progressBar('curve') })
+  type CurveOpts = {
+    model: string
+    data: string
+    attacks?: string
+    param: string[]
+    preset?: string
+    defenses: string
+    protocol: string
+    norm: string
+    n?: number
+    seed: number
+    limit?: number
+    indices?: string
+    out?: string
+    force?: boolean
+    json?: boolean
+    shard?: string
+    batchSize?: number
+  }
+  /** The run's settings: the preset's (resolved for the data set's image size) where a flag was not given on the command line. */
+  const curveSettings = async (host: EngineHost, opts: CurveOpts, shape: readonly number[], sharded = false) => {
+    const fromCli = (name: string) => curve.getOptionValueSource(name) === 'cli'
+    const preset = opts.preset ? await curvePreset(host, opts.preset, shape) : undefined
+    const list = opts.attacks ?? preset?.settings.attacks.map((a) => a.id).join(',')
+    if (!list) throw new Error('Name the attacks with --attacks (e.g. --attacks hf,fgsm) or apply a preset with --preset (see "hfc-lab presets")')
+    const attacks = await attackChoices(host, list, opts.param, opts.seed, preset ? presetParams(preset) : {})
+    const defenses = preset && !fromCli('defenses') ? preset.settings.defenses : opts.defenses.split(',').map((d) => parseDefense(d.replace(/\+/g, ',')))
+    const protocols = preset && !fromCli('protocol') ? preset.settings.protocols : (opts.protocol.split(',') as EvalProtocol[])
+    const norm = preset && !fromCli('norm') ? preset.settings.norm : (opts.norm as Norm)
+    // Every shard of a run must cut the same selection, so a shard's sample always comes from its flags.
+    const ownSelection = sharded || opts.n !== undefined || opts.limit !== undefined || opts.indices !== undefined
+    const selection =
+      preset && !ownSelection
+        ? { n: preset.settings.n, seed: fromCli('seed') ? opts.seed : preset.settings.seed }
+        : { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+    if (preset) {
+      announcePreset(preset, [
+        `attacks ${attacks.map((a) => `${a.id}${Object.keys(a.params).length ? ` ${JSON.stringify(a.params)}` : ''}`).join(', ')}`,
+        `defences ${defenses.map(describeDefense).join(', ')}`,
+        `protocols ${protocols.join(', ')}`,
+        `norm ${norm}`,
+        ownSelection ? 'samples from the flags' : `n ${selection.n}, seed ${selection.seed}`,
+      ])
+    }
+    return { attacks, defenses, protocols, norm, selection }
+  }
+  addShardOptions(curve, 64).action(async (opts: CurveOpts) => {
+    const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+    if (opts.shard) {
+      return runShardCommand(program.opts(), 'curve', opts, selection, 64, async (host) => {
+        const { datasetId, modelId, info: model, shape } = await openPair(host, opts.data, opts.model)
+        const { attacks, defenses, protocols, norm } = await curveSettings(host, opts, shape, true)
+        return {
+          run: { attacks, defenses, protocols, norm },
+          model: { spec: opts.model, info: model },
+          runBatch: (ids, _dir, onProgress) => host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, indices: ids.join(',') }, { onProgress }),
+        }
       })
-      const out = opts.out ? resolve(opts.out) : undefined
-      if (out) await writeCurveOutputs(result, norm, out, !!opts.force)
-      printCurve(result, norm, !!opts.json, out)
-    },
-  )
+    }
+    let norm: Norm = opts.norm as Norm
+    const result = await withEngine(program.opts(), async (host) => {
+      const { datasetId, modelId, shape } = await openPair(host, opts.data, opts.model)
+      const settings = await curveSettings(host, opts, shape)
+      norm = settings.norm
+      const { attacks, defenses, protocols } = settings
+      return host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, ...settings.selection }, { onProgress: progressBar('curve') })
+    })
+    const out = opts.out ? resolve(opts.out) : undefined
+    if (out) await writeCurveOutputs(result, norm, out, !!opts.force)
+    printCurve(result, norm, !!opts.json, out)
+  })
 }

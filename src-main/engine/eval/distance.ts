@@ -1,5 +1,9 @@
-/** The perturbation norms of the robustness curves, all on the [0, 1] pixel scale. */
-export type DistanceNorm = 'linf' | 'l2' | 'mse'
+/**
+ * The perturbation norms of the robustness curves, all on the [0, 1] pixel scale. rms is the L2
+ * distance divided by √(values per image), i.e. √MSE: like L∞ it is 1.0 for the largest possible
+ * perturbation, so its curve spans ε ∈ [0, 1] (docs/algorithms.md §evaluation protocol).
+ */
+export type DistanceNorm = 'linf' | 'l2' | 'mse' | 'rms'
 
 /**
  * Per-sample distance between two stacks of images of equal layout (N images of `size` values).
@@ -21,7 +25,7 @@ export function perSampleDistance(clean: Float32Array, other: Float32Array, coun
         acc += d * d
       }
     }
-    out[i] = norm === 'linf' ? acc : norm === 'l2' ? Math.sqrt(acc) : acc / size
+    out[i] = norm === 'linf' ? acc : norm === 'l2' ? Math.sqrt(acc) : norm === 'rms' ? Math.sqrt(acc / size) : acc / size
   }
   return out
 }

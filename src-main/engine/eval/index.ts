@@ -12,6 +12,7 @@ export { robustnessCurve, type CurveInput } from './robustness-curve'
 export { curveFromOutcomes } from './curve-from-outcomes'
 export type { RobustnessCurve, CurveOptions } from './curve-types'
 export { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
+export { listCurvePresets } from './curve-presets'
 export {
   runCurve,
   PROTOCOLS,

@@ -3,7 +3,7 @@ import type { AttackRun, CurveRun } from '../../protocol/attacks'
 import { describeDefense, type Defense } from '../../protocol/models'
 import { listAttacks, runAttackBatched } from '../attacks'
 import { LabError } from '../errors'
-import { runCurve, type DefenceSpec } from '../eval'
+import { listCurvePresets, runCurve, type DefenceSpec } from '../eval'
 import { forEachBatch, selectIndices } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
 import { checkCompatible, getDataset, getModel } from '../lookup'
@@ -36,6 +36,10 @@ function concatInto(parts: Float32Array[], total: number): Float32Array {
 export const attackHandlers: HandlerTable = {
   async 'attack.list'() {
     return listAttacks()
+  },
+
+  async 'attack.presets'({ height, width }) {
+    return listCurvePresets(height, width)
   },
 
   async 'attack.run'({ modelId, datasetId, attack, defense, batchSize, returnAdversarials, ...selection }, ctx, state) {

@@ -31,9 +31,10 @@ describe('HF radius schedule', () => {
       const [p, q] = last.p >= last.q ? [last.p - s, last.q] : [last.p, last.q - s]
       expect(Math.sqrt(p * p + q * q)).toBeLessThan(rMin)
     }
-    expect(defaultRMin(28, 28)).toBe(7)
-    expect(defaultRMin(32, 32)).toBe(8)
-    expect(defaultRMin(224, 224)).toBe(56)
+    expect(defaultRMin(28, 28)).toBe(2)
+    expect(defaultRMin(32, 32)).toBe(3)
+    expect(defaultRMin(224, 224)).toBe(22)
+    expect(defaultRMin(8, 8)).toBe(1)
   })
 })
 
@@ -71,7 +72,7 @@ describeWithData('HF attack on a trained MNIST classifier', () => {
 
   it('uses one query per radius: a sample that resists every radius spent exactly the schedule', async () => {
     const result = await runAttack('hf', model, images, labels, { step: 2 }, silentContext())
-    const schedule = hfSchedule(28, 28, 2, 7)
+    const schedule = hfSchedule(28, 28, 2, defaultRMin(28, 28))
     for (let i = 0; i < labels.length; i++) {
       expect(result.queries[i]).toBeLessThanOrEqual(schedule.length)
       if (!result.success[i]) expect(result.queries[i]).toBe(schedule.length)
