@@ -28,9 +28,9 @@ const ENGINE_LAYERS = [
   ['engine/runtime', engine('worker.ts', 'routing.ts', 'to-envelope.ts', 'worker-messages.ts', 'worker-url.ts', 'host.ts', 'index.ts')],
 ]
 
-// What a host process may use of the engine: the host itself, the backend list, versions, and where the
-// embedded resources lie (the browser host counts them among its read roots).
-const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts', 'resources-path.ts')
+// What a host process may use of the engine: the host itself, the backend list, versions, the named
+// error it raises (LabError), and where the embedded resources lie (a browser-host read root).
+const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts', 'errors.ts', 'resources-path.ts')
 
 export const LAYERS = {
   root: ROOT,
@@ -67,6 +67,8 @@ export const LAYERS = {
     // the merge maths, the gallery files, and (local-dataset, run-shard) opening the data set to
     // draw the selection. They go once merge and selection are protocol methods.
     { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/atomic-write.ts' },
+    // After Ctrl+C the gallery command reads the manifest the engine wrote, to say what was kept.
+    { from: 'src-main/cli/commands/gallery.ts', to: 'src-main/engine/gallery/index.ts' },
     { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/png.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/export/' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/shard-merge.ts' },
