@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { LabError } from '../errors'
+import { checkModelInput } from '../input-limits'
 import { registerFastWasmKernels } from '../kernels'
 import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
@@ -102,6 +103,12 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     fail(`its output has the shape [${outShape.map((d) => d ?? 'any')}]; HFC Lab needs [batch, classes].`)
   const classCount = outShape[1] as number
   const inputShape = inShape.slice(1) as [number, number, number]
+  try {
+    checkModelInput(inputShape, facts.source)
+  } catch (e) {
+    model.dispose()
+    throw e
+  }
 
   const metaClasses = facts.metadata?.classes
   const fileClasses = Array.isArray(metaClasses) && metaClasses.length === classCount ? metaClasses.map(String) : undefined
