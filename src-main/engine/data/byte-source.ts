@@ -5,7 +5,7 @@ import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import { basename } from 'node:path'
 import { LabError } from '../errors'
-import { tooLargeForMemory, INPUT_LIMITS } from '../input-limits'
+import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -108,7 +108,7 @@ export async function gunzipFile(file: string): Promise<Uint8Array> {
   const cap = INPUT_LIMITS.maxInMemoryBytes
   const packed = await readRegularFile(file, cap, () => tooLargeForMemory(file, basename(file)))
   try {
-    const out = await gunzipAsync(packed, { maxOutputLength: cap })
+    const out = await gunzipAsync(packed, { maxOutputLength: cap, chunkSize: INFLATE_CHUNK_BYTES })
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
   } catch (e) {
     if (isTooLarge(e)) throw tooLargeForMemory(file, basename(file))

@@ -2,7 +2,7 @@ import { inflateRaw, inflateRawSync, constants } from 'node:zlib'
 import { promisify } from 'node:util'
 import { basename } from 'node:path'
 import { LabError } from '../errors'
-import { INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
+import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
 import { fileSource, isTooLarge, memorySource, openRegularFile, type ByteSource } from './byte-source'
 
 const inflateRawAsync = promisify(inflateRaw)
@@ -138,7 +138,7 @@ export async function openZipEntry(file: string, entry: ZipEntry): Promise<ByteS
   const packed = await readAt(file, start, entry.compressedSize)
   let bytes: Buffer
   try {
-    bytes = await inflateRawAsync(packed, { maxOutputLength: Math.max(1, entry.size) })
+    bytes = await inflateRawAsync(packed, { maxOutputLength: Math.max(1, entry.size), chunkSize: INFLATE_CHUNK_BYTES })
   } catch (e) {
     if (isTooLarge(e)) throw corrupt(file, `${entry.name} inflates to more than the ${entry.size} bytes its directory entry states`)
     throw corrupt(file, `${entry.name} does not inflate (${(e as Error).message})`)

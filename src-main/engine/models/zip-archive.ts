@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib'
 import { LabError } from '../errors'
-import { formatBytes, INPUT_LIMITS } from '../input-limits'
+import { formatBytes, INFLATE_CHUNK_BYTES, INPUT_LIMITS } from '../input-limits'
 
 export const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]
 
@@ -11,7 +11,7 @@ export function isZip(head: Uint8Array): boolean {
 /** Inflates an entry, stopping once it passes the size the directory states (a lying entry or a bomb). */
 function inflateEntry(data: Uint8Array, size: number, name: string, bad: (why: string) => LabError): Uint8Array {
   try {
-    return new Uint8Array(inflateRawSync(data, { maxOutputLength: Math.max(1, size) }))
+    return new Uint8Array(inflateRawSync(data, { maxOutputLength: Math.max(1, size), chunkSize: INFLATE_CHUNK_BYTES }))
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bad(`entry ${name} inflates to more than the ${size} bytes it states`)
     throw bad(`entry ${name} does not inflate: ${(e as Error).message}`)
