@@ -17,7 +17,13 @@ export async function readClassNameFile(folder: string): Promise<string[] | null
     if (!existsSync(file)) continue
     const text = await readTextFile(file)
     const names = name.endsWith('.json') ? parseClassesJson(file, text) : parseLines(text)
-    if (names.length > INPUT_LIMITS.maxClasses) checkClassLabel(names.length - 1, `${name} (${names.length} names)`, file)
+    if (names.length > INPUT_LIMITS.maxClasses) {
+      throw new LabError(
+        'DATA_TOO_MANY_CLASSES',
+        `${name} names ${names.length} classes, but HFC Lab handles at most ${INPUT_LIMITS.maxClasses.toLocaleString('en-US')}. Fix it or delete it.`,
+        file,
+      )
+    }
     return names
   }
   return null

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../src-main/engine/data'
@@ -7,7 +7,7 @@ import { LabError } from '../../../src-main/engine/errors'
 import { asFormatError } from '../../../src-main/engine/format-error'
 import { CancelledError } from '../../../src-main/engine/job-context'
 import { SHARED_DATA } from '../paths'
-import { tempFolder } from './data/fixtures'
+import { encodeNpy, encodeZip, tempFolder } from './data/fixtures'
 
 describe('asFormatError: unexpected errors at a reader boundary become named errors that keep their cause', () => {
   it('wraps a RangeError from malformed bytes as "<file> is not a valid <format> file", keeping the cause and its stack', () => {
@@ -35,6 +35,23 @@ describe('asFormatError: unexpected errors at a reader boundary become named err
     const cancelled = new CancelledError()
     expect(asFormatError(named, 'f', 'idx', 'DATA_CORRUPT')).toBe(named)
     expect(asFormatError(cancelled, 'f', 'idx', 'DATA_CORRUPT')).toBe(cancelled)
+  })
+})
+
+describe('the data registry wraps what a reader throws on malformed bytes', () => {
+  const t = tempFolder('hfc-wrap-')
+  afterAll(() => t.remove())
+
+  it('an .npz whose directory entry claims an extra field past the directory: "not a valid npy file", cause kept', async () => {
+    const zip = encodeZip([{ name: 'x.npy', data: encodeNpy('|u1', [1, 2, 2], new Uint8Array(4)), deflate: false }])
+    new DataView(zip.buffer).setUint16(zip.length - 22 - (46 + 5) + 30, 4, true)
+    const file = join(t.dir, 'extra.npz')
+    writeFileSync(file, zip)
+    const error = (await openDataset(file).catch((e: unknown) => e)) as LabError
+    expect(error).toBeInstanceOf(LabError)
+    expect(error.code).toBe('DATA_CORRUPT')
+    expect(error.message).toMatch(/^extra\.npz is not a valid npy file: Offset is outside the bounds of the DataView\./)
+    expect(error.cause).toBeInstanceOf(RangeError)
   })
 })
 
