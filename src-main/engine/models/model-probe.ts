@@ -29,7 +29,7 @@ export async function probeModelPath(input: string): Promise<ModelProbe> {
   const head = new Uint8Array(64)
   try {
     if (!(await handle.stat()).isFile())
-      throw new LabError('MODEL_NOT_FOUND', `${path} is not a regular file (a device, pipe or socket). Choose a model file saved on disk.`)
+      throw new LabError('MODEL_NOT_FILE', `${path} is not a regular file (a device, pipe or socket). Choose a model file saved on disk.`)
     await handle.read(head, 0, 64, 0)
   } finally {
     await handle.close()

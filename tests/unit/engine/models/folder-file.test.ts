@@ -72,9 +72,11 @@ describe('TF.js weight paths are confined to the model folder', () => {
     expect(new Set(messages).size).toBe(1)
   })
 
-  it('refuses a FIFO named as the weight file without blocking on it', async () => {
+  it('refuses a FIFO named as the weight file without blocking on it, and a device or FIFO chosen as the model', async () => {
     const dir = modelNaming('fifo', 'weights.bin', (d) => execFileSync('mkfifo', [join(d, 'weights.bin')]))
     expect((await failure(dir)).code).toBe('MODEL_WEIGHTS_MISSING')
+    expect((await failure('/dev/zero')).code).toBe('MODEL_NOT_FILE')
+    expect((await failure(join(dir, 'weights.bin'))).code).toBe('MODEL_NOT_FILE')
   })
 
   it('refuses a weight file larger than the manifest describes without reading it', async () => {
