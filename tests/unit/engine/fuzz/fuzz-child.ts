@@ -1,10 +1,10 @@
 /**
  * Runs the reader/loader fuzz cases in a process of its own, so that a case that exhausts memory
- * or aborts kills this process instead of the test runner. Usage: fuzz-child.ts <seed>.
+ * or aborts kills this process instead of the test runner. Usage: fuzz-child.ts <seed> <scratch folder>
+ * (the parent creates and removes the folder, so a killed child leaves nothing behind).
  * Prints one "FUZZ {json}" line before and after every case; the parent test reads them.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { chooseBackend } from '../../../../src-main/engine/backend'
@@ -42,35 +42,31 @@ async function exercise(target: FuzzTarget, path: string): Promise<void> {
 
 async function main(): Promise<void> {
   const seed = Number(process.argv[2])
+  const scratch = process.argv[3]
   await chooseBackend('wasm')
-  const scratch = mkdtempSync(join(tmpdir(), 'hfc-fuzz-'))
-  try {
-    const targets = await buildCorpus(scratch)
-    const rng = mulberry32(seed)
-    let n = 0
-    for (const target of targets) {
-      for (let k = 0; k < target.cases; k++, n++) {
-        const { bytes, what } = mutate(target.files[target.mutate], rng, target.mutations)
-        const dir = join(scratch, `case-${n}`)
-        for (const [name, content] of Object.entries(target.files)) {
-          mkdirSync(dirname(join(dir, name)), { recursive: true })
-          writeFileSync(join(dir, name), name === target.mutate ? bytes : content)
-        }
-        report({ case: n, target: target.name, what, start: true })
-        try {
-          await exercise(target, join(dir, target.open))
-          report({ case: n, outcome: 'ok' })
-        } catch (e) {
-          if (e instanceof LabError && typeof e.code === 'string' && e.code.length > 0) report({ case: n, outcome: 'named', code: e.code, message: e.message })
-          else report({ case: n, outcome: 'untyped', error: e instanceof Error ? (e.stack ?? e.message) : String(e) })
-        }
-        rmSync(dir, { recursive: true, force: true })
+  const targets = await buildCorpus(scratch)
+  const rng = mulberry32(seed)
+  let n = 0
+  for (const target of targets) {
+    for (let k = 0; k < target.cases; k++, n++) {
+      const { bytes, what } = mutate(target.files[target.mutate], rng, target.mutations)
+      const dir = join(scratch, `case-${n}`)
+      for (const [name, content] of Object.entries(target.files)) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true })
+        writeFileSync(join(dir, name), name === target.mutate ? bytes : content)
       }
+      report({ case: n, target: target.name, what, start: true })
+      try {
+        await exercise(target, join(dir, target.open))
+        report({ case: n, outcome: 'ok' })
+      } catch (e) {
+        if (e instanceof LabError && typeof e.code === 'string' && e.code.length > 0) report({ case: n, outcome: 'named', code: e.code, message: e.message })
+        else report({ case: n, outcome: 'untyped', error: e instanceof Error ? (e.stack ?? e.message) : String(e) })
+      }
+      rmSync(dir, { recursive: true, force: true })
     }
-    report({ done: n })
-  } finally {
-    rmSync(scratch, { recursive: true, force: true })
   }
+  report({ done: n })
 }
 
 await main()

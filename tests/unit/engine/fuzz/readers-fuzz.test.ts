@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { REPO } from '../../paths'
@@ -35,9 +37,9 @@ function residentBytes(pid: number): number | null {
 }
 
 /** Runs every case in a child process and collects its report lines; kills it on a blow-up or hang. */
-function runChild(seed: number): Promise<{ lines: CaseLine[]; exit: string }> {
+function runChild(seed: number, scratch: string): Promise<{ lines: CaseLine[]; exit: string }> {
   const script = fileURLToPath(new URL('./fuzz-child.ts', import.meta.url))
-  const child = spawn(process.execPath, ['--import', 'tsx', `--max-old-space-size=${HEAP_MB}`, script, String(seed)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', `--max-old-space-size=${HEAP_MB}`, script, String(seed), scratch], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -76,7 +78,8 @@ function runChild(seed: number): Promise<{ lines: CaseLine[]; exit: string }> {
 
 describe('reader and loader fuzz (seeded, bounded by case count)', () => {
   it(`every mutated input ends in success or a named error, never an untyped error, crash, blow-up or hang (seed ${SEED})`, async () => {
-    const { lines, exit } = await runChild(SEED)
+    const scratch = mkdtempSync(join(tmpdir(), 'hfc-fuzz-'))
+    const { lines, exit } = await runChild(SEED, scratch).finally(() => rmSync(scratch, { recursive: true, force: true }))
     const started = lines.filter((l) => l.start)
     const finished = lines.filter((l) => l.outcome)
     const last = started[started.length - 1]
