@@ -1,13 +1,15 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { constants, deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib'
+import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../src-main/engine/data'
 import { LabError } from '../../../src-main/engine/errors'
 import { INPUT_LIMITS } from '../../../src-main/engine/input-limits'
 import { openModel, saveLayersModel } from '../../../src-main/engine/models'
-import { SHARED_DATA } from '../paths'
+import { REPO, SHARED_DATA } from '../paths'
+import { readZipEntries } from '../../../src-main/engine/models/zip-archive'
 import { bytesOf, encodeNpy, encodeZip, tempFolder } from './data/fixtures'
 
 const SAMPLES = join(SHARED_DATA, 'samples')
@@ -210,6 +212,26 @@ describe('models that state sizes they cannot hold get a named error', () => {
     expect(error.code).toBe('MODEL_INPUT_TOO_LARGE')
     expect(error.message).toContain('takes inputs of 8000x8000x3')
     expect(INPUT_LIMITS.maxInputElements).toBe(2048 * 2048 * 3)
+  })
+
+  it('a Keras configuration that states a layer far larger than the weights the file holds is refused before allocating it', async () => {
+    const tiny = readZipEntries(readFileSync(join(REPO, 'tests', 'fixtures', 'keras', 'tiny.keras')), 'tiny.keras')
+    const config = JSON.parse(new TextDecoder().decode(tiny.get('config.json')))
+    config.config.layers[3].config.units = 10_000_000
+    const file = join(folder('huge-layer'), 'huge.keras')
+    writeFileSync(
+      file,
+      encodeZip([
+        { name: 'config.json', data: new TextEncoder().encode(JSON.stringify(config)), deflate: true },
+        { name: 'model.weights.h5', data: tiny.get('model.weights.h5')!, deflate: false },
+      ]),
+    )
+    const before = tf.memory().numBytes
+    const error = await failure(() => openModel(file))
+    expect(error.code).toBe('MODEL_WEIGHTS_MISMATCH')
+    expect(error.message).toContain('asks for a weight of shape [32, 10000000] (320000000 values), larger than any weight array the file holds (96 values)')
+    // Nothing near the 1.28 GB the layer states was allocated (the 20 values of the conv layer built before it stay).
+    expect(tf.memory().numBytes - before).toBeLessThan(1024)
   })
 
   it('a .keras archive whose config.json inflates past its stated size', async () => {
