@@ -234,6 +234,21 @@ describe('models that state sizes they cannot hold get a named error', () => {
     expect(tf.memory().numBytes - before).toBeLessThan(1024)
   })
 
+  it('a TF.js model.json that states a layer far larger than its weight shards is refused before allocating it', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [4, 4, 1] }), tfl.layers.dense({ units: 3 })] })
+    const dir = join(t.dir, 'huge-layer-tfjs')
+    await saveLayersModel(model, dir)
+    model.dispose()
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'))
+    json.modelTopology.config.layers[1].config.units = 10_000_000
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json))
+    const before = tf.memory().numBytes
+    const error = await failure(() => openModel(dir))
+    expect(error.code).toBe('MODEL_WEIGHTS_MISMATCH')
+    expect(error.message).toContain('asks for a weight of shape [16, 10000000] (160000000 values), larger than any weight array the file holds (48 values)')
+    expect(tf.memory().numBytes - before).toBeLessThan(1024)
+  })
+
   it('a .keras archive whose config.json inflates past its stated size', async () => {
     const dir = folder('keras-bomb')
     const zip = encodeZip([{ name: 'config.json', data: new Uint8Array(2048), deflate: false }])
