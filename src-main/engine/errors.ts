@@ -4,8 +4,10 @@ export class LabError extends Error {
     readonly code: string,
     message: string,
     readonly detail?: string,
+    /** The underlying error, kept when an unexpected one is wrapped into a named error. */
+    options?: ErrorOptions,
   ) {
-    super(message)
+    super(message, options)
     this.name = 'LabError'
   }
 }

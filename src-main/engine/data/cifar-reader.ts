@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { LabError } from '../errors'
 import type { ImageShape } from './dataset'
@@ -7,7 +6,7 @@ import { fileSource, type ByteSource } from './byte-source'
 import { concatSources } from './concat-source'
 import { CIFAR10_RECORD, CIFAR100_RECORD } from './cifar-format'
 import { RecordDataset } from './record-dataset'
-import { countClasses, parseLines, readClassNameFile, resolveClassNames } from './class-names'
+import { countClasses, parseLines, readClassNameFile, readTextFile, resolveClassNames } from './class-names'
 import type { OpenOptions } from './open-options'
 
 const SHAPE: ImageShape = [32, 32, 3]
@@ -56,7 +55,7 @@ export async function openCifar(files: string[], kind: 10 | 100, options: OpenOp
       }
     }
     const folder = dirname(files[0])
-    const classes = resolveClassNames(await readClassNameFile(folder), await formatClassNames(folder, kind, coarse), labels)
+    const classes = resolveClassNames(await readClassNameFile(folder), await formatClassNames(folder, kind, coarse), labels, files[0])
     const source = concatSources(parts)
     const split = files.length > 1 ? `${files.length} batches` : basename(files[0])
     return new RecordDataset(
@@ -85,5 +84,5 @@ export async function openCifar(files: string[], kind: 10 | 100, options: OpenOp
 async function formatClassNames(folder: string, kind: 10 | 100, coarse: boolean): Promise<string[] | null> {
   const name = kind === 10 ? 'batches.meta.txt' : coarse ? 'coarse_label_names.txt' : 'fine_label_names.txt'
   const file = join(folder, name)
-  return existsSync(file) ? parseLines(await readFile(file, 'utf8')) : null
+  return existsSync(file) ? parseLines(await readTextFile(file)) : null
 }

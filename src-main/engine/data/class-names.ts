@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { LabError } from '../errors'
+import { checkClassLabel, formatBytes, INPUT_LIMITS } from '../input-limits'
+import { readRegularFile } from './byte-source'
 
 /** Files that name the classes of whatever data set sits beside them, in the order tried. */
 const CLASS_NAME_FILES = ['classes.json', 'labels.txt'] as const
@@ -14,10 +15,34 @@ export async function readClassNameFile(folder: string): Promise<string[] | null
   for (const name of CLASS_NAME_FILES) {
     const file = join(folder, name)
     if (!existsSync(file)) continue
-    const text = await readFile(file, 'utf8')
-    return name.endsWith('.json') ? parseClassesJson(file, text) : parseLines(text)
+    const text = await readTextFile(file)
+    const names = name.endsWith('.json') ? parseClassesJson(file, text) : parseLines(text)
+    if (names.length > INPUT_LIMITS.maxClasses) {
+      throw new LabError(
+        'DATA_TOO_MANY_CLASSES',
+        `${name} names ${names.length} classes, but HFC Lab handles at most ${INPUT_LIMITS.maxClasses.toLocaleString('en-US')}. Fix it or delete it.`,
+        file,
+      )
+    }
+    return names
   }
   return null
+}
+
+/** A small text file beside a data set (class names), refused past the stated size. */
+export async function readTextFile(file: string): Promise<string> {
+  const limit = INPUT_LIMITS.maxTextFileBytes
+  const bytes = await readRegularFile(
+    file,
+    limit,
+    () =>
+      new LabError(
+        'DATA_CLASSES',
+        `${basename(file)} is larger than ${formatBytes(limit)}, too large for a list of class names. Fix it or delete it.`,
+        file,
+      ),
+  )
+  return new TextDecoder().decode(bytes)
 }
 
 /** One class name per line, in class-index order; trailing blank lines are dropped. */
@@ -47,6 +72,7 @@ function parseClassesJson(file: string, text: string): string[] {
           file,
         )
       }
+      checkClassLabel(index, `${basename(file)}`, file)
       names[index] = name
     }
     return Array.from(names, (n, i) => n ?? String(i))
@@ -58,9 +84,10 @@ function parseClassesJson(file: string, text: string): string[] {
  * The class names to use: the file beside the data wins, then names the format carries,
  * then class indices as names; always long enough to cover every label.
  */
-export function resolveClassNames(fromFile: string[] | null, fromFormat: string[] | null, labels: Int32Array): string[] {
+export function resolveClassNames(fromFile: string[] | null, fromFormat: string[] | null, labels: Int32Array, source: string): string[] {
   let max = -1
   for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i]
+  checkClassLabel(max, basename(source), source)
   const base = fromFile ?? fromFormat ?? []
   const count = Math.max(base.length, max + 1)
   return Array.from({ length: count }, (_, i) => base[i] ?? String(i))

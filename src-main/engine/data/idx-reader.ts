@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path'
 import { LabError } from '../errors'
+import { checkImageShape } from '../input-limits'
 import type { ImageShape } from './dataset'
 import { openByteSource, readWholeFile } from './byte-source'
 import { parseIdxHeader } from './idx-format'
@@ -30,6 +31,7 @@ export async function openIdxPair(pair: IdxPair, options: OpenOptions = {}): Pro
     }
     const [count, h, w, c = 1] = header.dims
     const shape: ImageShape = [h, w, c]
+    checkImageShape(shape, basename(pair.images), pair.images)
     const stride = h * w * c
     const expected = header.headerBytes + count * stride
     if (source.size !== expected) {
@@ -46,7 +48,7 @@ export async function openIdxPair(pair: IdxPair, options: OpenOptions = {}): Pro
         pair.labels,
       )
     }
-    const classes = resolveClassNames(await readClassNameFile(dirname(pair.images)), null, labels)
+    const classes = resolveClassNames(await readClassNameFile(dirname(pair.images)), null, labels, pair.labels)
     const transposed = basename(pair.images).toLowerCase().startsWith('emnist')
     return new RecordDataset(
       {

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path'
 import { LabError } from '../errors'
+import { checkImageShape } from '../input-limits'
 import type { DatasetReader } from './dataset-reader'
 import { ImageFolderDataset } from './image-folder-dataset'
 import { readImageHeader, type DecodeTarget } from './image-decode'
@@ -24,7 +25,7 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
     )
   }
   const labels = Int32Array.from(listing.entries, (e) => e.label)
-  const classes = resolveClassNames(await readClassNameFile(isFolder ? path : dirname(path)), listing.classNames, labels)
+  const classes = resolveClassNames(await readClassNameFile(isFolder ? path : dirname(path)), listing.classNames, labels, path)
   const { height, width, channels, resize } = target
   return new ImageFolderDataset(
     {
@@ -50,6 +51,7 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
  */
 async function chooseTarget(listing: ImageListing, options: OpenOptions): Promise<DecodeTarget | null> {
   const resize = options.resize ?? 'fill'
+  if (options.size) checkImageShape(options.size, 'The requested size', listing.entries[0]?.file ?? '')
   if (options.size && options.channels) {
     return listing.entries.length > 0 ? { height: options.size[0], width: options.size[1], channels: options.channels, resize } : null
   }
@@ -57,6 +59,7 @@ async function chooseTarget(listing: ImageListing, options: OpenOptions): Promis
     const first = listing.entries[0]
     try {
       const header = await readImageHeader(first.file)
+      if (!options.size) checkImageShape([header.height, header.width], basename(first.file), first.file)
       const [height, width] = options.size ?? [header.height, header.width]
       return { height, width, channels: options.channels ?? header.channels, resize }
     } catch (e) {

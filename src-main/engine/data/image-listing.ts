@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { checkClassLabel } from '../input-limits'
 import { checkImageFile, isImageName } from './image-sniff'
 
 export interface ImageEntry {
@@ -64,6 +65,7 @@ export function listImages(folder: string): ImageListing {
   if (numbered) classes.sort((a, b) => Number(a) - Number(b))
   classes.forEach((name, index) => {
     const label = numbered ? Number(name) : index
+    checkClassLabel(label, `The class folder ${name}`, join(folder, name))
     for (const file of readdirSync(join(folder, name)).filter(isImageName).sort()) found.add(join(folder, name, file), label)
   })
   return { layout: 'class-folders', entries: found.entries, classNames: numbered ? null : classes, skipped: found.skipped }
@@ -77,7 +79,11 @@ export function listSingleImage(file: string): ImageListing {
 function listFlat(files: string[], found: ReturnType<typeof collector>): ImageListing {
   const labels = files.map((f) => LABEL_IN_NAME.exec(basename(f)))
   const named = files.length > 0 && labels.every((m) => m !== null)
-  files.forEach((file, i) => found.add(file, named ? Number(labels[i]![1]) : 0))
+  files.forEach((file, i) => {
+    const label = named ? Number(labels[i]![1]) : 0
+    checkClassLabel(label, `The image ${basename(file)} (label from its name)`, file)
+    found.add(file, label)
+  })
   return {
     layout: named ? 'named-files' : 'unlabeled',
     entries: found.entries,

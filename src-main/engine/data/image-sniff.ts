@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { extname } from 'node:path'
 
 /** Image files an image folder holds, by extension. */
@@ -34,18 +34,20 @@ export function imageKindOf(head: Uint8Array): ImageKind | null {
 export function checkImageFile(file: string): string | null {
   let fd: number
   try {
-    fd = openSync(file, 'r')
+    // O_NONBLOCK: a FIFO named like an image must not block the open; it is refused below.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (e) {
     return `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
   }
   try {
+    if (!fstatSync(fd).isFile()) return 'is not a regular file (a device, pipe or socket)'
     const head = new Uint8Array(16)
     const got = readSync(fd, head, 0, 16, 0)
     if (got === 0) return 'is empty'
     const kind = imageKindOf(head.subarray(0, got))
     if (!kind) return 'is not a PNG, JPEG, WebP or BMP image (unknown first bytes)'
     if (kind === 'png') {
-      const size = fstatSync(fd).size
+      const { size } = fstatSync(fd)
       const tail = new Uint8Array(PNG_END.length)
       readSync(fd, tail, 0, tail.length, Math.max(0, size - tail.length))
       if (!PNG_END.every((b, i) => tail[i] === b)) return 'is a truncated PNG (no IEND chunk at its end)'

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path'
 import { LabError } from '../errors'
+import { checkClassLabel, checkImageShape } from '../input-limits'
 import type { ImageShape } from './dataset'
 import { RecordDataset } from './record-dataset'
 import type { PixelType, RecordLayout } from './record-layout'
@@ -59,7 +60,7 @@ export async function openNpy(path: string, options: OpenOptions = {}): Promise<
   try {
     checkSize(images, source)
     if (layout.dtype !== 'u8') layout.valueRange = await floatRange(source, layout, Math.min(count, RANGE_SAMPLE))
-    const classes = resolveClassNames(await readClassNameFile(dirname(path)), null, labels)
+    const classes = resolveClassNames(await readClassNameFile(dirname(path)), null, labels, labelsRef.file)
     return new RecordDataset(
       {
         name: options.name ?? (images.where === basename(path) ? basename(path) : images.where),
@@ -120,6 +121,7 @@ function imageLayout(images: NpyArrayRef): RecordLayout {
       images.file,
     )
   }
+  checkImageShape(shape, images.where, images.file)
   const stride = elementCount(shape) * NPY_TYPES[images.header.type].bytes
   return { first: images.header.dataOffset, stride, pixelOffset: 0, shape, order, dtype, valueRange: [0, 255] }
 }
@@ -154,6 +156,7 @@ async function readLabels(ref: NpyArrayRef): Promise<Int32Array> {
   const source = await ref.open()
   try {
     const [n, k = 1] = ref.header.shape
+    if (k > 1) checkClassLabel(k - 1, `${ref.where} (one-hot rows of ${k})`, ref.file)
     const type = NPY_TYPES[ref.header.type]
     const bytes = await source.read(ref.header.dataOffset, n * k * type.bytes).catch(() => {
       throw new LabError('DATA_TRUNCATED', `${ref.where} ends before its ${n} labels: the file is truncated. Save it again.`, ref.file)
@@ -181,6 +184,7 @@ async function readLabels(ref: NpyArrayRef): Promise<Int32Array> {
             ref.file,
           )
         }
+        checkClassLabel(best, `Label ${i} in ${ref.where}`, ref.file)
       }
       labels[i] = best
     }

@@ -1,8 +1,8 @@
-import { open, readdir, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { gunzipSync, constants } from 'node:zlib'
 import { basename } from 'node:path'
 import { LabError } from '../errors'
-import { isGzip } from './byte-source'
+import { isGzip, openRegularFile } from './byte-source'
 
 /** Bytes looked at to recognise a format: enough for every magic number and header we sniff. */
 const HEAD_BYTES = 512
@@ -30,7 +30,7 @@ export async function probePath(path: string): Promise<DatasetProbe> {
     const entries = (await readdir(path)).sort()
     return { path, isFolder: true, size: 0, entries, head: new Uint8Array(0), gzipped: false }
   }
-  const handle = await open(path, 'r')
+  const handle = await openRegularFile(path)
   try {
     const raw = new Uint8Array(Math.min(info.size, GZIP_HEAD_BYTES))
     await handle.read(raw, 0, raw.length, 0)

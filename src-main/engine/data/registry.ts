@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path'
 import { LabError } from '../errors'
+import { asFormatError } from '../format-error'
 import type { Dataset } from './dataset'
 import type { DatasetReader } from './dataset-reader'
 import type { OpenOptions } from './open-options'
@@ -36,6 +37,14 @@ export async function detectFormat(path: string): Promise<string> {
 
 /** Opens a data set file or folder lazily with the reader that recognises it. */
 export async function openDataset(path: string, options: OpenOptions = {}): Promise<Dataset> {
-  const probe = await probePath(resolve(path))
-  return readerFor(probe).open(probe, options)
+  const full = resolve(path)
+  const probe = await probePath(full).catch((e: unknown) => {
+    throw asFormatError(e, full, 'data', 'DATA_CORRUPT')
+  })
+  const reader = readerFor(probe)
+  try {
+    return await reader.open(probe, options)
+  } catch (e) {
+    throw asFormatError(e, full, reader.format, 'DATA_CORRUPT')
+  }
 }

@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises'
 import { inflateRaw, inflateRawSync, constants } from 'node:zlib'
 import { promisify } from 'node:util'
 import { basename } from 'node:path'
 import { LabError } from '../errors'
-import { fileSource, memorySource, type ByteSource } from './byte-source'
+import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
+import { fileSource, isTooLarge, memorySource, openRegularFile, type ByteSource } from './byte-source'
 
 const inflateRawAsync = promisify(inflateRaw)
 
@@ -29,8 +29,9 @@ function corrupt(file: string, what: string): LabError {
 }
 
 async function readAt(file: string, offset: number, length: number): Promise<Uint8Array> {
-  const handle = await open(file, 'r')
+  const handle = await openRegularFile(file)
   try {
+    if (offset + length > (await handle.stat()).size) throw corrupt(file, 'it ends early')
     const out = new Uint8Array(length)
     const { bytesRead } = await handle.read(out, 0, length, offset)
     if (bytesRead < length) throw corrupt(file, 'it ends early')
@@ -42,7 +43,7 @@ async function readAt(file: string, offset: number, length: number): Promise<Uin
 
 /** Lists the entries of a zip archive from its central directory (zip64 included, as np.savez writes). */
 export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
-  const handle = await open(file, 'r')
+  const handle = await openRegularFile(file)
   const size = (await handle.stat()).size
   await handle.close()
   const tailLength = Math.min(size, 22 + MAX_COMMENT + 20)
@@ -131,11 +132,15 @@ export async function openZipEntry(file: string, entry: ZipEntry): Promise<ByteS
   checkMethod(file, entry)
   const start = await dataStart(file, entry)
   if (entry.method === STORED) return fileSource(file, start, entry.size)
+  if (entry.size > INPUT_LIMITS.maxInMemoryBytes) throw tooLargeForMemory(file, `${basename(file)}:${entry.name}`)
+  // readAt refuses a compressed size that runs past the end of the archive, and inflation
+  // stops at the size the directory states: a lying entry cannot make either allocate more.
   const packed = await readAt(file, start, entry.compressedSize)
   let bytes: Buffer
   try {
-    bytes = await inflateRawAsync(packed)
+    bytes = await inflateRawAsync(packed, { maxOutputLength: Math.max(1, entry.size), chunkSize: INFLATE_CHUNK_BYTES })
   } catch (e) {
+    if (isTooLarge(e)) throw corrupt(file, `${entry.name} inflates to more than the ${entry.size} bytes its directory entry states`)
     throw corrupt(file, `${entry.name} does not inflate (${(e as Error).message})`)
   }
   if (bytes.length !== entry.size) throw corrupt(file, `${entry.name} inflates to ${bytes.length} bytes, not ${entry.size}`)

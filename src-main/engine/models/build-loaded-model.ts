@@ -3,12 +3,14 @@ import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { LabError } from '../errors'
+import { checkModelInput } from '../input-limits'
 import { registerFastWasmKernels } from '../kernels'
 import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
 import { layerSummaries, parameterCounts } from './model-summary'
 import type { NormalizedTopology } from './keras-config'
 import { applyLayerWeights, type WeightsByLayer } from './keras-weights'
+import { boundInitializers } from './bounded-initializer'
 
 export interface ModelFile {
   path: string
@@ -36,6 +38,7 @@ export async function modelFromTopology(topology: NormalizedTopology, source: st
   try {
     return await tfl.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] } as never)
   } catch (e) {
+    if (e instanceof LabError) throw new LabError(e.code, `${source}: ${e.message}.`)
     throw new LabError(
       'MODEL_BAD_CONFIG',
       `${source}: its model configuration could not be built (${(e as Error).message.split('\n')[0]}).`,
@@ -102,6 +105,12 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     fail(`its output has the shape [${outShape.map((d) => d ?? 'any')}]; HFC Lab needs [batch, classes].`)
   const classCount = outShape[1] as number
   const inputShape = inShape.slice(1) as [number, number, number]
+  try {
+    checkModelInput(inputShape, facts.source)
+  } catch (e) {
+    model.dispose()
+    throw e
+  }
 
   const metaClasses = facts.metadata?.classes
   const fileClasses = Array.isArray(metaClasses) && metaClasses.length === classCount ? metaClasses.map(String) : undefined
@@ -156,7 +165,8 @@ export async function kerasLoadedModel(
   options: OpenModelOptions,
 ): Promise<LoadedModel> {
   const weights = await readWeights(topology.config.layers.map((l) => String(l.config.name)))
-  const model = await modelFromTopology(topology, label)
+  const largest = Math.max(0, ...[...weights.values()].flat().map((w) => w.values.length))
+  const model = await modelFromTopology(boundInitializers(topology, largest), label)
   try {
     applyLayerWeights(model, weights, label)
   } catch (e) {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../errors'
+import { checkModelInput } from '../input-limits'
 import { registerFastWasmKernels } from '../kernels'
 import type { ModelInfo } from './classifier'
 import { NodeAttrs, type GraphNode } from './graph-attrs'
@@ -71,6 +72,7 @@ export const graphModelFormat: ModelFormat = {
         `${probe.name}: its input has the shape [${shape ?? '?'}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`,
       )
     }
+    checkModelInput(shape.slice(1), probe.path)
     const byName = new Map(nodes.map((n) => [n.name, n]))
     const { ref, removed } = logitsRef(byName, outputRef(json, nodes, probe.name))
     const shards = await readWeightShards(probe.path, json.weightsManifest)

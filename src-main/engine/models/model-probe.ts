@@ -1,5 +1,5 @@
 import { open, readFile, stat } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { constants, existsSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../errors'
 
@@ -24,9 +24,12 @@ export async function probeModelPath(input: string): Promise<ModelProbe> {
     if (!existsSync(inner)) throw new LabError('MODEL_NOT_FOUND', `The folder ${path} holds no model.json. Choose the model file itself.`)
     path = inner
   }
-  const handle = await open(path, 'r')
+  // O_NONBLOCK: a FIFO must not block the open; only regular files are read.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   const head = new Uint8Array(64)
   try {
+    if (!(await handle.stat()).isFile())
+      throw new LabError('MODEL_NOT_FILE', `${path} is not a regular file (a device, pipe or socket). Choose a model file saved on disk.`)
     await handle.read(head, 0, 64, 0)
   } finally {
     await handle.close()

@@ -1,4 +1,5 @@
 import { LabError } from '../errors'
+import { asFormatError } from '../format-error'
 import type { OpenModelOptions } from './build-loaded-model'
 import { graphModelFormat } from './graph-model-format'
 import { kerasArchiveFormat } from './keras-archive-format'
@@ -14,7 +15,9 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [tfjsLayersFormat, graphMod
 
 /** Opens a model file (or a folder holding model.json) with the loader its content calls for. */
 export async function openModel(path: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
-  const probe = await probeModelPath(path)
+  const probe = await probeModelPath(path).catch((e: unknown) => {
+    throw asFormatError(e, path, 'model', 'MODEL_CORRUPT')
+  })
   const format = MODEL_FORMATS.find((f) => f.matches(probe))
   if (!format) {
     throw new LabError(
@@ -22,5 +25,9 @@ export async function openModel(path: string, options: OpenModelOptions = {}): P
       `${probe.name} is not a model format HFC Lab reads. Choose one of: ${MODEL_FORMATS.map((f) => f.description).join('; ')}.`,
     )
   }
-  return format.open(probe, options)
+  try {
+    return await format.open(probe, options)
+  } catch (e) {
+    throw asFormatError(e, probe.path, format.format, 'MODEL_CORRUPT')
+  }
 }

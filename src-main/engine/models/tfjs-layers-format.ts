@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import * as tf from '@tensorflow/tfjs-core'
-import * as tfl from '@tensorflow/tfjs-layers'
 import { LabError } from '../errors'
-import { finishLoadedModel } from './build-loaded-model'
+import { finishLoadedModel, modelFromTopology } from './build-loaded-model'
+import { boundInitializers } from './bounded-initializer'
 import { withoutFinalSoftmax } from './final-softmax'
 import { normalizeKerasConfig } from './keras-config'
 import type { ModelFormat } from './model-format'
@@ -30,25 +30,21 @@ export const tfjsLayersFormat: ModelFormat = {
     const normalized = normalizeKerasConfig(json.modelTopology, probe.name)
     const { topology, removed } = withoutFinalSoftmax(normalized, probe.name)
     const shards = await readWeightShards(probe.path, manifest)
-    const handler: tf.io.IOHandler = {
-      load: async () => ({
-        modelTopology: topology as unknown as object,
-        weightSpecs: shards.specs,
-        weightData: shards.data,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        userDefinedMetadata: json.userDefinedMetadata,
-      }),
-    }
-    let model: tfl.LayersModel
+    // Built with zero weights bounded by the largest array in the shards (a configuration that
+    // states a huge layer is refused before allocating it), then given the shards' weights.
+    const largest = Math.max(0, ...shards.specs.map((s) => s.shape.reduce((a, b) => a * b, 1)))
+    const model = await modelFromTopology(boundInitializers(topology, largest), probe.name)
+    const weights = tf.io.decodeWeights(shards.data, shards.specs)
     try {
-      model = await tfl.loadLayersModel(handler, { strict: true })
+      model.loadWeights(weights, true)
     } catch (e) {
+      model.dispose()
       throw new LabError(
         'MODEL_WEIGHTS_MISMATCH',
         `${probe.name}: the model could not be built from its layers and weights (${(e as Error).message.split('\n')[0]}).`,
       )
+    } finally {
+      tf.dispose(Object.values(weights))
     }
     const files = [{ path: probe.path, bytes: new Uint8Array(await readFile(probe.path)) }, ...shards.files]
     return finishLoadedModel(

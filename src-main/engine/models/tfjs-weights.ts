@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname } from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../errors'
 import type { ModelFile } from './build-loaded-model'
+import { readFolderFile } from './folder-file'
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 }
 
@@ -12,6 +11,8 @@ function specBytes(spec: tf.io.WeightsManifestEntry, source: string): number {
   const bytes = BYTES[dtype]
   if (!bytes)
     throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${spec.name}' has the type ${dtype}, which HFC Lab cannot read.`)
+  if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new LabError('MODEL_BAD_JSON', `${source}: weight '${spec.name}' has the shape ${JSON.stringify(spec.shape)}, which is not a list of sizes.`)
   return spec.shape.reduce((p, d) => p * d, 1) * bytes
 }
 
@@ -32,17 +33,23 @@ export async function readWeightShards(
     const expected = group.weights.reduce((sum, s) => sum + specBytes(s, source), 0)
     let actual = 0
     for (const shard of group.paths) {
-      const path = join(folder, shard)
-      if (!existsSync(path)) {
+      // Only what the specs describe is read: a shard larger than the bytes still missing is refused unread.
+      const read = readFolderFile(folder, String(shard), expected - actual)
+      if ('refused' in read) {
         throw new LabError(
           'MODEL_WEIGHTS_MISSING',
-          `${source} needs the weight file ${shard}, which is not beside it in ${folder}. Copy every file the model was saved with into one folder.`,
+          `${source} needs the weight file ${shard}, which is not a file in its folder ${folder} (weight files must lie beside model.json; links leading out of the folder are not followed). Copy every file the model was saved with into one folder.`,
         )
       }
-      const bytes = new Uint8Array(await readFile(path))
-      files.push({ path, bytes })
-      parts.push(bytes)
-      actual += bytes.length
+      if ('tooLarge' in read) {
+        throw new LabError(
+          'MODEL_WEIGHTS_SIZE',
+          `${shard} has ${read.tooLarge} bytes, more than the ${expected} bytes of weights ${source} describes for ${group.paths.join(', ')}. The file belongs to another model or the model.json is damaged.`,
+        )
+      }
+      files.push(read)
+      parts.push(read.bytes)
+      actual += read.bytes.length
     }
     if (actual !== expected) {
       throw new LabError(

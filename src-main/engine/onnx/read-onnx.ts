@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
 import { LabError } from '../errors'
+import { readFolderFile } from '../models/folder-file'
 import type { ConstTensor } from './const-tensor'
 import type { AttributeValue, OnnxGraph, OnnxNode, ValueInfo } from './graph'
 import { decodeModelProto, type AttributeProto, type ModelProto, type ValueInfoProto } from './onnx-proto'
@@ -167,27 +168,18 @@ export function readOnnxFile(path: string): OnnxFile {
   const folder = dirname(path)
   const cache = new Map<string, Uint8Array>()
   const graph = parseOnnx(bytes, path, (location) => {
-    const full = normalize(join(folder, location))
-    const inside = relative(folder, full)
-    if (isAbsolute(location) || inside.startsWith('..')) {
-      throw new LabError(
-        'MODEL_ONNX_EXTERNAL',
-        `${basename(path)} keeps weights in ${location}, outside the model's folder. Put the data file beside the model.`,
-      )
-    }
-    let data = cache.get(full)
+    let data = cache.get(location)
     if (!data) {
-      try {
-        if (!statSync(full).isFile()) throw new Error('not a file')
-        data = new Uint8Array(readFileSync(full))
-      } catch {
+      const read = readFolderFile(folder, location, Number.MAX_SAFE_INTEGER)
+      if (!('bytes' in read)) {
         throw new LabError(
           'MODEL_ONNX_EXTERNAL',
-          `${basename(path)} keeps its weights in the file ${location}, which is not beside it. Copy ${location} into ${folder}.`,
+          `${basename(path)} keeps its weights in ${location}, which is not a file in the model's folder ${folder} (data files must lie beside the model; links leading out of the folder are not followed). Copy ${basename(location)} into ${folder}.`,
         )
       }
-      cache.set(full, data)
-      files.push({ path: full, bytes: data })
+      data = read.bytes
+      cache.set(location, data)
+      files.push(read)
     }
     return data
   })
