@@ -3,6 +3,9 @@ import { EngineHost } from '../../engine/host'
 import { parseBackendName } from '../../engine/backend'
 import { startWebHost } from '../../web/server'
 
+/** How long open connections and workers get to close before the host forces its exit. */
+const STOP_GRACE_MS = 5000
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -19,12 +22,21 @@ export function registerServe(program: Command): void {
       const web = await startWebHost(engine, { port, token: process.env.HFC_TOKEN || undefined })
       console.log(`HFC Lab is running at ${web.url}`)
       console.log(`backend: ${engine.backend.backend}; press Ctrl+C to stop`)
-      const stop = async () => {
-        await web.close()
-        await engine.close()
-        process.exit(0)
+      let stopping = false
+      const stop = (signal: NodeJS.Signals) => {
+        // A second Ctrl+C means "now": the user should never need kill -9.
+        if (stopping) process.exit(1)
+        stopping = true
+        console.log(`${signal}: stopping HFC Lab`)
+        // A file-system call stuck in the thread pool (a network mount that stopped answering) keeps
+        // even process.exit from returning, since exit joins the pool's threads; only a kill ends it.
+        setTimeout(() => {
+          console.error(`HFC Lab did not stop within ${STOP_GRACE_MS / 1000} s; forcing it.`)
+          process.kill(process.pid, 'SIGKILL')
+        }, STOP_GRACE_MS).unref()
+        void Promise.allSettled([web.close(), engine.close()]).then(() => process.exit(0))
       }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
     })
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { DatasetSpec, DatasetSummary } from '../../protocol/data'
 import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
-import { writeFileAtomic } from '../export/atomic-write'
+import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodePng } from '../export/png'
 import { throwIfCancelled } from '../job-context'
 import { getDataset } from '../lookup'
@@ -52,6 +52,7 @@ export const dataHandlers: HandlerTable = {
     const chosen = parseIndices(indices, dataset.info.count)
     const [h, w, c] = dataset.info.shape
     const labels = dataset.labels()
+    await ensureWritableFolder(out)
     const files: string[] = []
     for (let k = 0; k < chosen.length; k++) {
       throwIfCancelled(ctx.signal)
