@@ -1,18 +1,42 @@
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
-import type { ModelSpec, OpenedModel } from '../../src-main/protocol/models'
+import { computed, ref, shallowRef } from 'vue'
+import { defaultD2Radius, type ModelSpec, type OpenedModel } from '../../src-main/protocol/models'
 import { lab } from '../lab-client'
 import { useJobs } from './jobs'
+
+async function firstConvOf(model: OpenedModel): Promise<{ layer: string; kernelSize: number } | null> {
+  if (!model.info.convLayers.length) return null
+  try {
+    const report = await lab.call('model.kernels', { modelId: model.id, layer: model.info.convLayers[0], radius: 0 })
+    return { layer: report.layer, kernelSize: report.kernelShape[0] }
+  } catch {
+    // Only the default radius depends on it; D2 itself then reports what is wrong when used.
+    return null
+  }
+}
 
 /** The model the analyst works with, and its predictions per data set (for grid overlays and filters). */
 export const useModels = defineStore('models', () => {
   const current = ref<OpenedModel | null>(null)
   const error = ref('')
   const predictions = shallowRef(new Map<string, Int32Array>())
+  /** Kernel size and name of the first conv layer (null: the model has none), for D2's default radius. */
+  const firstConv = ref<{ layer: string; kernelSize: number } | null>(null)
+  const d2Default = computed(() => (firstConv.value ? defaultD2Radius(firstConv.value.kernelSize) : null))
+  /** Said wherever D2 is offered, so the default radius is never a silent no-op. */
+  const d2Note = computed(() => {
+    const conv = firstConv.value
+    if (!conv) return current.value ? 'D2 needs a model with convolution layers (TF.js or Keras).' : ''
+    const k = conv.kernelSize
+    const all = Math.SQRT2 * Math.floor(k / 2)
+    return `D2 default r = ${d2Default.value}: half the ${k}×${k} kernel width of ${conv.layer} (from r > ${all.toFixed(2)} it keeps every bin and changes nothing).`
+  })
 
   async function open(spec: ModelSpec): Promise<boolean> {
     try {
-      current.value = await lab.call('model.open', spec)
+      const opened = await lab.call('model.open', spec)
+      firstConv.value = await firstConvOf(opened)
+      current.value = opened
       predictions.value = new Map()
       error.value = ''
       return true
@@ -36,5 +60,5 @@ export const useModels = defineStore('models', () => {
     return predictions.value.get(datasetId)
   }
 
-  return { current, error, open, predict, predictionsFor }
+  return { current, error, firstConv, d2Default, d2Note, open, predict, predictionsFor }
 })

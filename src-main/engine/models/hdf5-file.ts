@@ -1,4 +1,7 @@
 import h5wasm, { Dataset, Group, type File } from 'h5wasm/node'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { LabError } from '../errors'
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -7,11 +10,9 @@ export function isHdf5(head: Uint8Array): boolean {
   return HDF5_SIGNATURE.every((b, i) => head[i] === b)
 }
 
-let counter = 0
-
 /**
- * Opens HDF5 bytes with h5wasm (through its in-memory file system, so the same code serves a
- * file on disk and an entry of a .keras zip) and always closes and frees it again.
+ * Opens HDF5 bytes with h5wasm (from a copy, so the same code serves a file on disk and an entry
+ * of a .keras zip) and always closes it and removes the copy again.
  */
 export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file: File) => T): Promise<T> {
   if (!isHdf5(bytes))
@@ -21,7 +22,19 @@ export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file
     )
   const { FS } = await h5wasm.ready
   if (!FS) throw new Error('h5wasm has no file system.')
-  const path = `/hfc-model-${process.pid}-${counter++}.h5`
+  // h5wasm's Node build maps its file system onto the real one (NODERAWFS), so the copy goes into
+  // a private temp folder: not "/", which users may not write to and where the workers of one
+  // process (same pid) would overwrite each other's copies.
+  const folder = mkdtempSync(join(tmpdir(), 'hfc-h5-'))
+  const path = join(folder, 'model.h5')
+  try {
+    return openAndRead(FS, path, bytes, source, read)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+function openAndRead<T>(FS: NonNullable<Awaited<typeof h5wasm.ready>['FS']>, path: string, bytes: Uint8Array, source: string, read: (file: File) => T): T {
   // Emscripten's writeFile copies from the start of the view's buffer, so a view into a larger
   // buffer (a zip entry) must be copied out first.
   FS.writeFile(path, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice())
