@@ -32,18 +32,31 @@ export const useModels = defineStore('models', () => {
     return `D2 default r = ${d2Default.value}: half the ${k}×${k} kernel width of ${conv.layer} (from r > ${all.toFixed(2)} it keeps every bin and changes nothing).`
   })
 
+  let opens = 0
+
+  /** Opens a model; when opens overlap, the one started last wins, whichever finishes first. */
   async function open(spec: ModelSpec): Promise<boolean> {
+    const ticket = ++opens
     try {
       const opened = await lab.call('model.open', spec)
-      firstConv.value = await firstConvOf(opened)
+      const conv = await firstConvOf(opened)
+      if (ticket !== opens) return false
+      firstConv.value = conv
       current.value = opened
       predictions.value = new Map()
       error.value = ''
       return true
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      if (ticket === opens) error.value = e instanceof Error ? e.message : String(e)
       return false
     }
+  }
+
+  /** The embedded MNIST model, opened with the app so the first run has a model and data, as the README promises. */
+  async function ensureDefault(): Promise<void> {
+    if (current.value || opens > 0) return
+    const defaults = await lab.call('model.defaults', {})
+    if (!current.value && opens === 0 && defaults.some((d) => d.id === 'mnist' && d.available)) await open({ defaultId: 'mnist' })
   }
 
   async function predict(datasetId: string, count: number): Promise<void> {
@@ -60,5 +73,5 @@ export const useModels = defineStore('models', () => {
     return predictions.value.get(datasetId)
   }
 
-  return { current, error, firstConv, d2Default, d2Note, open, predict, predictionsFor }
+  return { current, error, firstConv, d2Default, d2Note, open, ensureDefault, predict, predictionsFor }
 })
