@@ -26,7 +26,10 @@ const port = portAt >= 0 ? args[portAt + 1] : '0'
  * fallback of downloading the binary (which hangs or fails offline). Returns a reason when none.
  */
 function electronBinary() {
-  if (process.env.HFC_ELECTRON) return existsSync(process.env.HFC_ELECTRON) ? { binary: process.env.HFC_ELECTRON } : { reason: `${process.env.HFC_ELECTRON} (HFC_ELECTRON) does not exist` }
+  if (process.env.HFC_ELECTRON)
+    return existsSync(process.env.HFC_ELECTRON)
+      ? { binary: process.env.HFC_ELECTRON }
+      : { reason: `${process.env.HFC_ELECTRON} (HFC_ELECTRON) does not exist` }
   let folder
   try {
     folder = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
@@ -34,7 +37,8 @@ function electronBinary() {
     return { reason: 'the electron package is not installed' }
   }
   const pathFile = join(folder, 'path.txt')
-  if (!existsSync(pathFile)) return { reason: "Electron's binary was not downloaded when the package was installed (offline or a headless install)" }
+  if (!existsSync(pathFile))
+    return { reason: "Electron's binary was not downloaded when the package was installed (offline or a headless install)" }
   const name = readFileSync(pathFile, 'utf8').trim()
   const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, name) : join(folder, 'dist', name)
   return existsSync(binary) ? { binary } : { reason: `Electron's binary ${binary} is missing` }
@@ -59,7 +63,11 @@ function openBrowser(url) {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? null : 'xdg-open'
   try {
     const child =
-      opener === null ? spawn('cmd', ['/c', 'start', '', url], { stdio: 'ignore', detached: true }) : onPath(opener) ? spawn(opener, [url], { stdio: 'ignore', detached: true }) : null
+      opener === null
+        ? spawn('cmd', ['/c', 'start', '', url], { stdio: 'ignore', detached: true })
+        : onPath(opener)
+          ? spawn(opener, [url], { stdio: 'ignore', detached: true })
+          : null
     child?.on('error', () => {})
     child?.unref()
   } catch {
@@ -74,8 +82,13 @@ function forwardSignals(child) {
 }
 
 function serveInBrowser(reason) {
-  console.log(`Electron cannot start here: ${reason}. Serving HFC Lab to your browser instead (the embedded MNIST model and data open with the page).`)
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hfc-lab.js'), 'serve', '--port', port], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  console.log(
+    `Electron cannot start here: ${reason}. Serving HFC Lab to your browser instead (the embedded MNIST model and data open with the page).`,
+  )
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hfc-lab.js'), 'serve', '--port', port], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let seen = ''
   let opened = false
   child.stdout.on('data', (chunk) => {

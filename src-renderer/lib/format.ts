@@ -14,7 +14,3 @@ export function fixed(value: MaybeNumber, digits: number): string {
 export function percent(value: MaybeNumber, digits = 1): string {
   return typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(digits)}%` : DASH
 }
-
-export function exponential(value: MaybeNumber, digits: number): string {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toExponential(digits) : DASH
-}

@@ -5,7 +5,9 @@ import { openApp, screenshot } from './host'
 const KERAS = join(process.cwd(), '..', 'shared', 'fixtures', 'keras')
 const numbers = async (page: Page, id: string) => (await page.getByTestId(id).allTextContents()).map(Number)
 
-test('a curve run finishing while other views are shown is kept, with its AUCs, and a seeded rerun gives the same numbers', async ({ page }) => {
+test('a curve run finishing while other views are shown is kept, with its AUCs, and a seeded rerun gives the same numbers', async ({
+  page,
+}) => {
   await openApp(page, '#/attacks')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-current')).toContainText('mnist')
@@ -18,7 +20,9 @@ test('a curve run finishing while other views are shown is kept, with its AUCs, 
   await expect(page.getByTestId('model-name')).toContainText('mnist')
   await page.getByTestId('nav-data').click()
   await expect(page.getByTestId('dataset-count')).toHaveText('1000')
-  await expect(page.locator('[data-testid="job"][data-state="done"]', { hasText: 'Robustness curves' })).toHaveCount(1, { timeout: 170_000 })
+  await expect(page.locator('[data-testid="job"][data-state="done"]', { hasText: 'Robustness curves' })).toHaveCount(1, {
+    timeout: 170_000,
+  })
   await page.getByTestId('nav-attacks').click()
   await expect(page.getByTestId('auc-value')).toHaveCount(2)
   await expect(page.getByTestId('line-chart')).toBeVisible()
@@ -38,7 +42,9 @@ test('a curve run finishing while other views are shown is kept, with its AUCs, 
   expect(await numbers(page, 'auc-value')).toEqual(kept)
 })
 
-test('switching models in the Kernels view takes the new model\'s first layer and default radius; the Model view drops the old accuracy', async ({ page }) => {
+test("switching models in the Kernels view takes the new model's first layer and default radius; the Model view drops the old accuracy", async ({
+  page,
+}) => {
   await openApp(page, '#/kernels')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('kernel-pair')).toHaveCount(32)

@@ -47,7 +47,9 @@ describe('the packaged layout', () => {
     )
     expect(runtime.some((f) => f.includes('onnxruntime_binding.node'))).toBe(true)
     expect(runtime.some((f) => f.endsWith('.wasm'))).toBe(true)
-    const packed = [...runtime.map((f) => relative(REPO, f)), 'out/main/worker.js'].filter((f) => !globs.some((g) => minimatch(f, g, { dot: true })))
+    const packed = [...runtime.map((f) => relative(REPO, f)), 'out/main/worker.js'].filter(
+      (f) => !globs.some((g) => minimatch(f, g, { dot: true })),
+    )
     expect(packed).toEqual([])
     expect(yamlList('extraResources').join(' ')).toContain('from: resources')
   })
@@ -67,30 +69,40 @@ describe('the packaged layout', () => {
       if (saved !== undefined) process.env.HFC_RESOURCES = saved
     }
     expect(unpackedPath(join(archive, wasm))).toBe(join(unpacked, wasm))
-    expect(unpackedPath(join(archive, 'out', 'main', 'chunks', 'packed-only.js'))).toBe(join(archive, 'out', 'main', 'chunks', 'packed-only.js'))
+    expect(unpackedPath(join(archive, 'out', 'main', 'chunks', 'packed-only.js'))).toBe(
+      join(archive, 'out', 'main', 'chunks', 'packed-only.js'),
+    )
     expect(unpackedPath(join(REPO, wasm))).toBe(join(REPO, wasm))
   })
 
   const built = existsSync(join(REPO, 'out', 'main', 'cli.js'))
-  it.skipIf(!built)('runs the built engine from the simulated app folder: worker, wasm, onnxruntime, sharp and the embedded defaults', () => {
-    rmSync(join(app, 'resources'), { recursive: true, force: true })
-    for (const root of [archive, unpacked]) {
-      mkdirSync(root, { recursive: true })
-      cpSync(join(REPO, 'out'), join(root, 'out'), { recursive: true })
-      cpSync(join(REPO, 'package.json'), join(root, 'package.json'))
-      symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'))
-    }
-    cpSync(join(REPO, 'resources'), join(app, 'resources', 'resources'), { recursive: true })
-    // In the archive the worker bundle cannot be started (worker threads read the real file system): only its twin can.
-    rmSync(join(archive, 'out', 'main', 'worker.js'))
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'HFC_RESOURCES'))
-    const cli = (...args: string[]) => execFileSync(process.execPath, [join(archive, 'out', 'main', 'cli.js'), '--workers', '1', ...args], { cwd: app, env, encoding: 'utf8' })
-    const info = JSON.parse(cli('info', '--json')) as { backend: string }
-    expect(info.backend).toBe('wasm')
-    // The default model comes from resources/resources and runs on onnxruntime or TF.js wasm; sharp decodes a PNG folder.
-    expect(cli('model', 'info', 'mnist')).toMatch(/^mnist .*\n[\s\S]*forward passes on (onnxruntime|tfjs)/)
-    expect((JSON.parse(cli('data', 'info', 'mnist', '--json')) as { count: number }).count).toBe(1000)
-    const photos = JSON.parse(cli('data', 'info', 'imagenet-samples', '--json')) as { count: number; format: string }
-    expect(photos).toMatchObject({ count: 20, format: 'image-folder' })
-  })
+  it.skipIf(!built)(
+    'runs the built engine from the simulated app folder: worker, wasm, onnxruntime, sharp and the embedded defaults',
+    () => {
+      rmSync(join(app, 'resources'), { recursive: true, force: true })
+      for (const root of [archive, unpacked]) {
+        mkdirSync(root, { recursive: true })
+        cpSync(join(REPO, 'out'), join(root, 'out'), { recursive: true })
+        cpSync(join(REPO, 'package.json'), join(root, 'package.json'))
+        symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'))
+      }
+      cpSync(join(REPO, 'resources'), join(app, 'resources', 'resources'), { recursive: true })
+      // In the archive the worker bundle cannot be started (worker threads read the real file system): only its twin can.
+      rmSync(join(archive, 'out', 'main', 'worker.js'))
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'HFC_RESOURCES'))
+      const cli = (...args: string[]) =>
+        execFileSync(process.execPath, [join(archive, 'out', 'main', 'cli.js'), '--workers', '1', ...args], {
+          cwd: app,
+          env,
+          encoding: 'utf8',
+        })
+      const info = JSON.parse(cli('info', '--json')) as { backend: string }
+      expect(info.backend).toBe('wasm')
+      // The default model comes from resources/resources and runs on onnxruntime or TF.js wasm; sharp decodes a PNG folder.
+      expect(cli('model', 'info', 'mnist')).toMatch(/^mnist .*\n[\s\S]*forward passes on (onnxruntime|tfjs)/)
+      expect((JSON.parse(cli('data', 'info', 'mnist', '--json')) as { count: number }).count).toBe(1000)
+      const photos = JSON.parse(cli('data', 'info', 'imagenet-samples', '--json')) as { count: number; format: string }
+      expect(photos).toMatchObject({ count: 20, format: 'image-folder' })
+    },
+  )
 })

@@ -9,7 +9,11 @@ import { connectHost, waitForUrl } from '../web/ws-client'
 /** `npm start` as a user runs it (the build is the one `npm test` made before the suite). */
 function start(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const base = { ...process.env, HFC_NO_BROWSER: '1' }
-  const child = spawn(process.execPath, [join(REPO, 'scripts', 'start.js'), '--no-build'], { cwd: REPO, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(REPO, 'scripts', 'start.js'), '--no-build'], {
+    cwd: REPO,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
@@ -35,7 +39,11 @@ async function checkHost(url: string): Promise<void> {
     const data = await client.call<{ id: string; info: { count: number } }>('data.open', { defaultId: 'mnist' })
     expect(model.info.name).toBe('mnist')
     expect(data.info.count).toBe(1000)
-    const evaluation = await client.call<{ n: number; accuracy: number }>('model.evaluate', { modelId: model.id, datasetId: data.id, limit: 64 })
+    const evaluation = await client.call<{ n: number; accuracy: number }>('model.evaluate', {
+      modelId: model.id,
+      datasetId: data.id,
+      limit: 64,
+    })
     expect(evaluation.n).toBe(64)
     expect(evaluation.accuracy).toBeGreaterThan(0.9)
   } finally {
@@ -50,7 +58,9 @@ describe('npm start (scripts/start.js)', () => {
     running.push(run.child)
     const url = await waitForUrl(run.child)
     const lines = run.output().split('\n')
-    expect(lines[0]).toMatch(/^Electron cannot start here: (Electron's binary was not downloaded|there is no display).*\. Serving HFC Lab to your browser instead \(the embedded MNIST model and data open with the page\)\.$/)
+    expect(lines[0]).toMatch(
+      /^Electron cannot start here: (Electron's binary was not downloaded|there is no display).*\. Serving HFC Lab to your browser instead \(the embedded MNIST model and data open with the page\)\.$/,
+    )
     expect(lines[1]).toBe(`HFC Lab is running at ${url}`)
     await checkHost(url)
     run.child.kill('SIGTERM')
@@ -65,7 +75,9 @@ describe('npm start (scripts/start.js)', () => {
     const run = start({ HFC_ELECTRON: fake, DISPLAY: ':99' })
     running.push(run.child)
     const url = await waitForUrl(run.child)
-    expect(run.output()).toContain('Electron cannot start here: Electron exited with code 1 as it started (Missing X server or :99). Serving HFC Lab')
+    expect(run.output()).toContain(
+      'Electron cannot start here: Electron exited with code 1 as it started (Missing X server or :99). Serving HFC Lab',
+    )
     await checkHost(url)
   })
 
@@ -73,13 +85,17 @@ describe('npm start (scripts/start.js)', () => {
     const run = start({ HFC_ELECTRON: join(dir, 'no-electron-here') })
     running.push(run.child)
     await waitForUrl(run.child)
-    expect(run.output().split('\n')[0]).toContain(`Electron cannot start here: ${join(dir, 'no-electron-here')} (HFC_ELECTRON) does not exist.`)
+    expect(run.output().split('\n')[0]).toContain(
+      `Electron cannot start here: ${join(dir, 'no-electron-here')} (HFC_ELECTRON) does not exist.`,
+    )
   })
 
   it('with no display, does not try Electron at all', async () => {
     const run = start({ HFC_ELECTRON: process.execPath, DISPLAY: '', WAYLAND_DISPLAY: '' })
     running.push(run.child)
     await waitForUrl(run.child)
-    expect(run.output().split('\n')[0]).toMatch(/^Electron cannot start here: there is no display \(DISPLAY and WAYLAND_DISPLAY are unset\)\./)
+    expect(run.output().split('\n')[0]).toMatch(
+      /^Electron cannot start here: there is no display \(DISPLAY and WAYLAND_DISPLAY are unset\)\./,
+    )
   })
 })

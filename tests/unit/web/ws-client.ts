@@ -17,7 +17,12 @@ export async function connectHost(url: string): Promise<WsClient> {
   })
   const waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   ws.on('message', (raw) => {
-    const message = decodeFromJson(JSON.parse(raw.toString())) as { type: string; id: string; result?: unknown; error?: { code: string; message: string } }
+    const message = decodeFromJson(JSON.parse(raw.toString())) as {
+      type: string
+      id: string
+      result?: unknown
+      error?: { code: string; message: string }
+    }
     const entry = waiting.get(message.id)
     if (!entry) return
     if (message.type === 'result') entry.resolve(message.result)

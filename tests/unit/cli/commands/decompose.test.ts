@@ -61,7 +61,11 @@ describe('hfc-lab decompose --format', () => {
       const reference = naiveLowPass(x.subarray(k * plane, (k + 1) * plane), 28, 8)
       let worst = 0
       for (let p = 0; p < plane; p++) {
-        worst = Math.max(worst, Math.abs(low[k * plane + p] - reference[p]), Math.abs(high[k * plane + p] - (x[k * plane + p] - reference[p])))
+        worst = Math.max(
+          worst,
+          Math.abs(low[k * plane + p] - reference[p]),
+          Math.abs(high[k * plane + p] - (x[k * plane + p] - reference[p])),
+        )
       }
       expect(worst).toBeLessThan(1e-5)
     }

@@ -8,8 +8,17 @@ describe('hfc-lab serve', () => {
     const client = await connectHost(await waitForUrl(child))
     const model = await client.call<{ id: string }>('model.open', { defaultId: 'mnist' })
     const data = await client.call<{ id: string }>('data.open', { defaultId: 'mnist' })
-    const exported = client.call('gallery.export', { modelId: model.id, datasetId: data.id, attacks: [{ id: 'hf' }], limit: 2, out: '/proc/hfc-lab-export' })
-    await expect(exported).rejects.toMatchObject({ code: 'OUT_NOT_WRITABLE', message: expect.stringContaining('Cannot write to /proc/hfc-lab-export: choose another folder') })
+    const exported = client.call('gallery.export', {
+      modelId: model.id,
+      datasetId: data.id,
+      attacks: [{ id: 'hf' }],
+      limit: 2,
+      out: '/proc/hfc-lab-export',
+    })
+    await expect(exported).rejects.toMatchObject({
+      code: 'OUT_NOT_WRITABLE',
+      message: expect.stringContaining('Cannot write to /proc/hfc-lab-export: choose another folder'),
+    })
     child.kill('SIGTERM')
     const result = await done
     expect(result).toMatchObject({ code: 0, signal: null })

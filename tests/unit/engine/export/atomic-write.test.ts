@@ -8,7 +8,10 @@ import { ensureWritableFolder, writeFileAtomic } from '../../../../src-main/engi
 const root = mkdtempSync(join(tmpdir(), 'hfc-atomic-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const refused = (folder: string) => ({ code: 'OUT_NOT_WRITABLE', message: expect.stringContaining(`Cannot write to ${folder}: choose another folder`) })
+const refused = (folder: string) => ({
+  code: 'OUT_NOT_WRITABLE',
+  message: expect.stringContaining(`Cannot write to ${folder}: choose another folder`),
+})
 
 describe('ensureWritableFolder', () => {
   it('creates missing parents one level at a time', async () => {

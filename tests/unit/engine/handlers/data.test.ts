@@ -25,7 +25,8 @@ describe('data.thumbnails', () => {
     const page = await dataHandlers['data.thumbnails']!({ datasetId: opened.id, indices: [0, 1, 2] }, ctx, state)
     expect(page.broken).toEqual([{ index: 1, file: join(dir, 'b_1.jpg'), message: expect.stringContaining('b_1.jpg cannot be decoded') }])
     const size = 32 * 32 * 3
-    const alone = async (index: number) => (await dataHandlers['data.thumbnails']!({ datasetId: opened.id, indices: [index] }, ctx, state)).bytes
+    const alone = async (index: number) =>
+      (await dataHandlers['data.thumbnails']!({ datasetId: opened.id, indices: [index] }, ctx, state)).bytes
     expect(page.bytes.subarray(0, size)).toEqual(await alone(0))
     expect(page.bytes.subarray(2 * size)).toEqual(await alone(2))
     expect(page.bytes.subarray(size, 2 * size).every((v) => v === 0)).toBe(true)
