@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { cudaProviderInstalled } from './onnx/ort-session'
+import { unpackedPath } from './packaged-path'
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
@@ -47,7 +48,7 @@ async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-g
 }
 
 async function tryWasm(): Promise<string | null> {
-  const wasmFile = requireCjs.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
+  const wasmFile = unpackedPath(requireCjs.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))
   setWasmPaths(dirname(wasmFile) + sep)
   // setBackend resolves false (and tfjs silently keeps cpu) when the wasm binary cannot start.
   const ok = await tf.setBackend('wasm')

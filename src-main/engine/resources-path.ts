@@ -4,17 +4,17 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * The folder of embedded resources (default data sets and models). HFC_RESOURCES overrides it;
- * otherwise it is `resources/` in the nearest folder above this module that has a package.json,
- * which finds repo/resources from source (src-main/engine, under tsx and vitest) and from the
- * built bundle (out/main) alike.
+ * otherwise it is the nearest `resources/` holding `models/` above `from` (this module's folder):
+ * repo/resources from the sources (src-main/engine, under tsx and vitest) and the build (out/main),
+ * and in the packaged app, where electron-builder's extraResources puts it beside app.asar
+ * (resources/app.asar/out/main -> resources/resources).
  */
-export function resourcesDir(): string {
+export function resourcesDir(from = dirname(fileURLToPath(import.meta.url))): string {
   const override = process.env.HFC_RESOURCES
   if (override) return resolve(override)
-  const here = dirname(fileURLToPath(import.meta.url))
-  for (let dir = here; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'resources'))) return join(dir, 'resources')
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'resources', 'models'))) return join(dir, 'resources')
     if (dirname(dir) === dir) break
   }
-  return resolve(here, '..', '..', 'resources')
+  return resolve(from, '..', '..', 'resources')
 }

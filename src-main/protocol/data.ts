@@ -30,6 +30,14 @@ export interface DatasetSummary {
   resize?: string
 }
 
+/** An image of an opened data set that cannot be decoded when read (a corrupt JPEG, a file changed on disk). */
+export interface BrokenImage {
+  index: number
+  /** The file, where the data set has files. */
+  file?: string
+  message: string
+}
+
 export interface OpenedDataset {
   id: string
   info: DatasetSummary
@@ -53,8 +61,8 @@ export const dataMethods = {
   'data.labels': method(z.object({ datasetId }).strict(), 'Every label of an opened data set.').returns<{ labels: Int32Array }>(),
   'data.thumbnails': method(
     z.object({ datasetId, indices: z.array(z.number().int().min(0)).min(1).max(1024) }).strict(),
-    'uint8 NHWC pixels of the given images, for the grid.',
-  ).returns<{ shape: [number, number, number]; bytes: Uint8Array }>(),
+    'uint8 NHWC pixels of the given images, for the grid; images that cannot be decoded are left black and listed in broken.',
+  ).returns<{ shape: [number, number, number]; bytes: Uint8Array; broken: BrokenImage[] }>(),
   'data.image': method(z.object({ datasetId, index: z.number().int().min(0) }).strict(), 'One image as float32 [0, 1] NHWC with its label.').returns<{
     index: number
     label: number

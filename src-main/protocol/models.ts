@@ -41,6 +41,15 @@ export function parseDefense(text: string): Defense {
   return m[1] === 'd1' ? { kind: 'd1', radius: values[0] } : { kind: 'd2', radii: values }
 }
 
+/**
+ * D2's default radius for a first conv layer with k x k kernels: half the kernel width, in k-grid
+ * bins. It always removes something: with the strict rule d < r, a radius of sqrt(2) * floor(k/2)
+ * or more keeps every bin (on 3x3 kernels the old default 2 was a no-op). docs/algorithms.md §D2.
+ */
+export function defaultD2Radius(kernelSize: number): number {
+  return Math.max(1, Math.floor(kernelSize / 2))
+}
+
 export function describeDefense(d: Defense): string {
   if (d.kind === 'none') return 'none'
   if (d.kind === 'd1') return `d1:${d.radius}`

@@ -85,10 +85,13 @@ export const spectralMethods = {
         mask: maskSchema.default({}),
         out: writeFolderPath(),
         npy: z.boolean().default(false),
+        /** false: arrays only (with npy), for pipelines that read the .npy files and need no pictures. */
+        png: z.boolean().default(true),
         force: z.boolean().default(false),
       })
-      .strict(),
-    'Writes x, x_l, x_h as PNG triplets (x_h min-max stretched per image) and optionally float32 x/low/high .npy (N x H x W x C, [0, 1] scale).',
+      .strict()
+      .refine((p) => p.png || p.npy, { message: 'choose PNG triplets, .npy arrays or both' }),
+    'Writes x, x_l, x_h as PNG triplets (x_h min-max stretched per image) and/or float32 x/low/high .npy (N x H x W x C, [0, 1] scale).',
   ).returns<{ written: number; out: string; files: string[] }>(),
   'spectral.figure1': job(
     z.object({ datasetId, modelId, radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), ...selectionFields }).strict(),

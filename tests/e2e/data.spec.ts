@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { openApp, screenshot } from './host'
 
@@ -42,4 +45,37 @@ test('a path that is not a data set gives an error that names it, and the open s
   await expect(page.getByTestId('dataset-error')).toContainText('[PATH_OUTSIDE_ROOTS]')
   await expect(page.getByTestId('dataset-error')).toContainText('--root')
   await expect(page.getByTestId('dataset-name')).toContainText('MNIST')
+})
+
+test('a corrupt JPEG in an image folder shows as a crossed tile and is listed; the other thumbnails still draw', async ({ page }) => {
+  const samples = join(process.cwd(), '..', 'shared', 'data', 'samples')
+  const dir = mkdtempSync(join(tmpdir(), 'hfc-e2e-broken-'))
+  try {
+    const pngs = readdirSync(samples).filter((f) => f.startsWith('cifar10_')).slice(0, 6)
+    pngs.forEach((f, k) => copyFileSync(join(samples, f), join(dir, `img${k < 1 ? 'a' : 'c'}${k}_${f.split('_')[2]}`)))
+    // A JPEG start marker over garbage: listed when the folder opens, fails when decoded.
+    writeFileSync(join(dir, 'imgb_1.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]))
+    await openApp(page, '#/data')
+    await expect(page.getByTestId('dataset-name')).toContainText('MNIST')
+    await page.getByTestId('dataset-path').fill(dir)
+    await page.getByPlaceholder('HxW').fill('32x32')
+    await page.getByTestId('dataset-open').click()
+    await expect(page.getByTestId('dataset-count')).toHaveText('7')
+    await expect(page.getByTestId('broken-count')).toHaveText('1')
+    await expect(page.getByTestId('broken-image')).toContainText('#1: imgb_1.jpg cannot be decoded')
+    // Tile 1 (the corrupt file) is grey with a red cross; tile 0 holds the CIFAR image's own colours.
+    const pixel = (x: number, y: number) =>
+      page.getByTestId('thumb-canvas').evaluate((el, [px, py]) => Array.from((el as HTMLCanvasElement).getContext('2d')!.getImageData(px, py, 1, 1).data), [x, y])
+    const [r, g, b] = await pixel(48 + 24, 24)
+    expect(r).toBeGreaterThan(200)
+    expect(g).toBeLessThan(140)
+    expect(b).toBeLessThan(140)
+    const grey = await pixel(48 + 6, 24)
+    expect(grey.slice(0, 3)).toEqual([0x55, 0x55, 0x55])
+    const good = await pixel(24, 24)
+    expect(good.slice(0, 3)).not.toEqual([0x11, 0x11, 0x11])
+    await screenshot(page, 'data-broken-image')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -41,3 +41,23 @@ test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters,
   await page.getByTestId('gallery-export').click()
   await expect(page.getByTestId('gallery-error')).toContainText('confirm overwriting')
 })
+
+test('an empty Appendix-C selection says why and what to change; an export under /proc fails at once naming the folder', async ({ page }) => {
+  await openApp(page, '#/gallery')
+  await page.getByTestId('model-default').selectOption('mnist')
+  await expect(page.getByTestId('model-current')).toContainText('mnist')
+  await page.getByTestId('gallery-n').fill('4')
+  // HF stops at r_min = 20, beyond the 28x28 half-diagonal (19.8): it removes nothing and fools nobody.
+  await page.getByTestId('gallery-hf-rmin').fill('20')
+  await page.getByTestId('gallery-run').click()
+  await expect(page.getByTestId('gallery-spectra')).toBeVisible({ timeout: 120_000 })
+  await expect(page.getByTestId('gallery-all-fooled')).toHaveText('0')
+  await page.getByTestId('gallery-filter').selectOption('all-fooled')
+  await expect(page.getByTestId('gallery-count')).toHaveText('0 of 4 samples')
+  await expect(page.getByTestId('gallery-empty-reason')).toContainText('No sample is fooled by every attack (fooled: High Frequency (HF) 0%')
+  await expect(page.getByTestId('gallery-empty-reason')).toContainText('High Frequency (HF) fools fewest. HF gives up at its termination radius r_min (20)')
+  await screenshot(page, 'gallery-empty-appendix-c')
+  await page.getByTestId('gallery-out').fill('/proc/hfc-e2e-gallery')
+  await page.getByTestId('gallery-export').click()
+  await expect(page.getByTestId('gallery-error')).toContainText('Cannot write to /proc/hfc-e2e-gallery: choose another folder')
+})

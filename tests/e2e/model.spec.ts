@@ -63,6 +63,13 @@ test('the Spectrum view finds Figure-1 samples and plots accuracy versus radius'
   await page.getByTestId('figure1-radius').fill('4')
   await page.getByTestId('figure1-run').click()
   await expect(page.getByTestId('figure1-count')).toBeVisible({ timeout: 60_000 })
+  // A row opens its image as the search saw it: at the search radius 4, not the slider's 8.
+  await expect(page.getByTestId('radius-value')).toHaveText('8')
+  const row = page.getByTestId('figure1-row').first()
+  const index = (await row.locator('td').first().textContent())!.replace('#', '')
+  await row.click()
+  await expect(page.getByTestId('spectrum-index')).toHaveValue(index)
+  await expect(page.getByTestId('radius-value')).toHaveText('4')
   await page.getByTestId('curve-run').click()
   await expect(page.getByTestId('curve-result')).toContainText('300 images', { timeout: 120_000 })
   await page.getByTestId('svd-run').click()

@@ -4,6 +4,9 @@ import { parseBackendName } from '../../engine/backend'
 import { checkToken } from '../../web/security'
 import { startWebHost } from '../../web/server'
 
+/** How long open connections and workers get to close before the host forces its exit. */
+const STOP_GRACE_MS = 5000
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -39,20 +42,26 @@ export function registerServe(program: Command): void {
       console.log(`HFC Lab is running at ${web.url}`)
       console.log(`reads under: ${web.access.roots.join(', ')}; writes under: ${web.access.outRoot}`)
       console.log(`backend: ${engine.backend.backend}; press Ctrl+C to stop`)
-      // A close that fails still ends the process, saying why, instead of leaving it half-stopped.
-      const stop = () => {
-        web
-          .close()
-          .then(() => engine.close())
-          .then(
-            () => process.exit(0),
-            (error: unknown) => {
-              console.error(`hfc-lab serve: ${error instanceof Error ? error.message : String(error)}`)
-              process.exit(1)
-            },
-          )
+      let stopping = false
+      const stop = (signal: NodeJS.Signals) => {
+        // A second Ctrl+C means "now": the user should never need kill -9.
+        if (stopping) process.exit(1)
+        stopping = true
+        console.log(`${signal}: stopping HFC Lab`)
+        // A file-system call stuck in the thread pool (a network mount that stopped answering) keeps
+        // even process.exit from returning, since exit joins the pool's threads; only a kill ends it.
+        setTimeout(() => {
+          console.error(`HFC Lab did not stop within ${STOP_GRACE_MS / 1000} s; forcing it.`)
+          process.kill(process.pid, 'SIGKILL')
+        }, STOP_GRACE_MS).unref()
+        // A close that fails still ends the process, saying why, instead of leaving it half-stopped.
+        void Promise.allSettled([web.close(), engine.close()]).then((closed) => {
+          const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected')
+          if (failed) console.error(`hfc-lab serve: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}`)
+          process.exit(failed ? 1 : 0)
+        })
       }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
     })
 }

@@ -13,21 +13,25 @@ function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
 export function registerSpectral(program: Command): void {
   program
     .command('decompose')
-    .description('split images into low- and high-frequency parts at radius R (PNG triplets; --npy adds float32 x/low/high .npy)')
+    .description('split images into low- and high-frequency parts at radius R (PNG triplets; --npy adds float32 x/low/high .npy; --format npy writes only the arrays)')
     .requiredOption('--data <path>', 'data set path or default id')
     .requiredOption('--radius <r>', 'radius in frequency bins', Number)
     .requiredOption('--out <dir>', 'output folder')
     .option('--indices <list>', 'images, e.g. 0-99', '0-99')
     .option('--npy', 'also write x.npy, low.npy, high.npy (N x H x W x C, float32, [0, 1] scale)')
+    .option('--format <format>', 'png (triplets) | npy (the three arrays only, fast) | both (same as --npy)')
     .option('--mask <kind>', 'circle (paper) | square | gaussian', 'circle')
     .option('--rule <rule>', "strict: d < r (authors' code) | inclusive: d <= r (paper text)", 'strict')
     .option('--force', 'overwrite existing files')
-    .action(async (opts: { data: string; radius: number; out: string; indices: string; npy?: boolean; mask?: string; rule?: string; force?: boolean }) => {
+    .action(async (opts: { data: string; radius: number; out: string; indices: string; npy?: boolean; format?: string; mask?: string; rule?: string; force?: boolean }) => {
+      const format = opts.format ?? (opts.npy ? 'both' : 'png')
+      if (!['png', 'npy', 'both'].includes(format)) throw new Error(`--format must be png, npy or both, got "${opts.format}"`)
+      if (opts.npy && format === 'png') throw new Error('--npy asks for arrays but --format png for pictures only: use --format both')
       const result = await withEngine(program.opts(), async (host) => {
         const { id } = await host.call('data.open', datasetSpec(opts.data))
         return host.call(
           'spectral.export',
-          { datasetId: id, indices: opts.indices, radius: opts.radius, mask: maskFrom(opts), out: resolve(opts.out), npy: !!opts.npy, force: !!opts.force },
+          { datasetId: id, indices: opts.indices, radius: opts.radius, mask: maskFrom(opts), out: resolve(opts.out), npy: format !== 'png', png: format !== 'npy', force: !!opts.force },
           { onProgress: progressBar('decompose') },
         )
       })

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { fingerprint } from '../data/fingerprint'
+import { ensureWritableFolder } from '../export/atomic-write'
 import type { GalleryManifest } from '../export/gallery-manifest'
 import { CancelledError, type JobContext } from '../job-context'
 import { APP_VERSION } from '../version'
@@ -82,6 +83,8 @@ export async function exportGallery(request: GalleryExportRequest, ctx: JobConte
   if (!Number.isInteger(sheetRows) || sheetRows < 1)
     throw new RangeError(`sheetRows must be a whole number of at least 1, got ${sheetRows}`)
   const plan = prepareGallery(request)
+  // Before any attack runs: a folder that cannot take files fails now, not after minutes of work.
+  await ensureWritableFolder(request.out)
   checkNoOverwrite(
     request.out,
     request.indices,

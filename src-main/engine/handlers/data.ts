@@ -1,7 +1,8 @@
 import { join } from 'node:path'
-import type { DatasetSpec, DatasetSummary } from '../../protocol/data'
+import type { BrokenImage, DatasetSpec, DatasetSummary } from '../../protocol/data'
 import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
-import { writeFileAtomic } from '../export/atomic-write'
+import { LabError } from '../errors'
+import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodePng } from '../export/png'
 import { throwIfCancelled } from '../job-context'
 import { getDataset } from '../lookup'
@@ -44,7 +45,26 @@ export const dataHandlers: HandlerTable = {
 
   async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {
     const dataset = getDataset(state, datasetId)
-    return { shape: dataset.info.shape, bytes: await dataset.readBytes(indices) }
+    const shape = dataset.info.shape
+    try {
+      return { shape, bytes: await dataset.readBytes(indices), broken: [] }
+    } catch (error) {
+      if (!(error instanceof LabError) || error.code !== 'DATA_IMAGE') throw error
+    }
+    // One file that cannot be decoded must not blank a whole page of the grid: read the page image
+    // by image (the good ones are cached by now) and report the failures beside the pixels.
+    const size = shape[0] * shape[1] * shape[2]
+    const bytes = new Uint8Array(indices.length * size)
+    const broken: BrokenImage[] = []
+    for (const [k, index] of indices.entries()) {
+      try {
+        bytes.set(await dataset.readBytes([index]), k * size)
+      } catch (error) {
+        if (!(error instanceof LabError) || error.code !== 'DATA_IMAGE') throw error
+        broken.push({ index, file: error.detail, message: error.message })
+      }
+    }
+    return { shape, bytes, broken }
   },
 
   async 'data.image'({ datasetId, index }, _ctx, state) {
@@ -57,6 +77,7 @@ export const dataHandlers: HandlerTable = {
     const chosen = parseIndices(indices, dataset.info.count)
     const [h, w, c] = dataset.info.shape
     const labels = dataset.labels()
+    await ensureWritableFolder(out)
     const files: string[] = []
     for (let k = 0; k < chosen.length; k++) {
       throwIfCancelled(ctx.signal)

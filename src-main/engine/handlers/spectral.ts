@@ -43,9 +43,9 @@ export const spectralHandlers: HandlerTable = {
     }
   },
 
-  async 'spectral.export'({ datasetId, indices, radius, mask, out, npy, force }, ctx, state) {
+  async 'spectral.export'({ datasetId, indices, radius, mask, out, npy, png, force }, ctx, state) {
     const dataset = getDataset(state, datasetId)
-    return exportDecomposition(dataset, selectIndices(dataset, { indices }), radius, mask, out, { npy, force }, ctx)
+    return exportDecomposition(dataset, selectIndices(dataset, { indices }), radius, mask, out, { npy, png, force }, ctx)
   },
 
   async 'spectral.figure1'({ datasetId, modelId, radius, mask, ...selection }, ctx, state) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
-import { writeFileAtomic } from '../export/atomic-write'
+import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodeNpy } from '../../protocol/npy'
 import { encodePng, toBytes } from '../export/png'
 import type { JobContext } from '../job-context'
@@ -20,19 +20,21 @@ function stretchPerImage(values: Float32Array): Float32Array {
   return values.map((v) => (v - lo) / span)
 }
 
-/** PNG triplets per image and, with `npy`, x/low/high float32 arrays of the whole selection. */
+/** PNG triplets per image (unless `png` is false) and, with `npy`, x/low/high float32 arrays of the whole selection. */
 export async function exportDecomposition(
   dataset: Dataset,
   indices: Int32Array,
   radius: number,
   mask: MaskOptions,
   out: string,
-  options: { npy: boolean; force: boolean },
+  options: { npy: boolean; png?: boolean; force: boolean },
   ctx: JobContext,
 ): Promise<{ written: number; out: string; files: string[] }> {
   const [h, w, c] = dataset.info.shape
   const plane = h * w * c
   const files: string[] = []
+  const png = options.png ?? true
+  await ensureWritableFolder(out)
   const arrays = options.npy ? { x: new Float32Array(indices.length * plane), low: new Float32Array(indices.length * plane), high: new Float32Array(indices.length * plane) } : null
   await forEachBatch(dataset, indices, 128, ctx, 'decompose and write', async ({ offset, indices: ids, labels, images }) => {
     const parts = decompose(images, radius, mask)
@@ -43,7 +45,7 @@ export async function exportDecomposition(
       arrays.low.set(low, offset * plane)
       arrays.high.set(high, offset * plane)
     }
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = 0; png && k < ids.length; k++) {
       const slice = (a: Float32Array) => a.subarray(k * plane, (k + 1) * plane)
       const stem = `${String(ids[k]).padStart(6, '0')}_${labels[k]}`
       for (const [name, values] of [['x', slice(x)], ['low', slice(low)], ['high', stretchPerImage(slice(high))]] as const) {
