@@ -1,0 +1,126 @@
+import { DROP_UNIT, type FourierHeatmap } from '../../protocol/heatmap'
+import type { Dataset } from '../data/dataset'
+import { batchLogits } from '../eval/predict'
+import { scorerOf } from '../forward'
+import { throwIfCancelled, type JobContext } from '../job-context'
+import type { Classifier } from '../models/classifier'
+import * as tf from '@tensorflow/tfjs-core'
+import { fourierBasisImage, heatmapFrequencies, perturbationSigns, perturbInto } from './fourier-basis'
+
+export interface HeatmapOptions {
+  eps: number
+  stride: number
+  seed: number
+  defense: string
+  /** Images per forward pass; by default about 200,000 pixel values (255 MNIST digits, 65 CIFAR images). */
+  forwardBatch?: number
+}
+
+/** Top-1 class and the softmax probability of class `label` from one row of logits. */
+function rowStats(logits: Float32Array, row: number, classes: number, label: number): { top: number; p: number } {
+  const base = row * classes
+  let top = 0
+  for (let j = 1; j < classes; j++) if (logits[base + j] > logits[base + top]) top = j
+  const max = logits[base + top]
+  let sum = 0
+  for (let j = 0; j < classes; j++) sum += Math.exp(logits[base + j] - max)
+  return { top, p: Math.exp(logits[base + label] - max) / sum }
+}
+
+async function logitsOf(model: Classifier, pixels: Float32Array, n: number, shape: [number, number, number]): Promise<Float32Array> {
+  const images = tf.tensor4d(pixels.subarray(0, n * shape[0] * shape[1] * shape[2]), [n, ...shape])
+  try {
+    return await batchLogits(model, images)
+  } finally {
+    images.dispose()
+  }
+}
+
+/**
+ * The Fourier heat map of `model` over the images `indices` (docs/algorithms.md §Fourier heat map):
+ * for every frequency pair, each image plus eps * (random sign per channel) * the unit basis image,
+ * clipped to [0, 1]; counts of misclassified perturbed images and summed true-class confidence
+ * drops. The (frequency, image) pairs are packed into forward batches of a fixed size, so a
+ * small image set still fills them; progress after every forward batch, cancellation before it.
+ */
+export async function fourierHeatmap(
+  model: Classifier,
+  dataset: Dataset,
+  indices: Int32Array,
+  options: HeatmapOptions,
+  ctx: JobContext,
+): Promise<FourierHeatmap> {
+  const shape = dataset.info.shape
+  const [h, w, c] = shape
+  const size = h * w * c
+  const frequencies = heatmapFrequencies(h, w, options.stride)
+  const count = frequencies.length / 2
+  const classes = model.info.classes.length
+  const forwardBatch = Math.max(1, options.forwardBatch ?? Math.min(256, Math.floor(200_000 / size)))
+  const errors = new Int32Array(count)
+  const dropUnits = new Float64Array(count)
+  const engine = scorerOf(model) ? 'onnxruntime' : tf.getBackend()
+  const allLabels = dataset.labels()
+  const total = indices.length * (count + 1)
+  let done = 0
+  let cleanErrors = 0
+  ctx.progress(0, total, 'Fourier heat map')
+
+  // Images are read in blocks of up to forwardBatch; each block meets every frequency.
+  for (let start = 0; start < indices.length; start += forwardBatch) {
+    throwIfCancelled(ctx.signal)
+    const ids = indices.subarray(start, Math.min(start + forwardBatch, indices.length))
+    const m = ids.length
+    const labels = Int32Array.from(ids, (i) => allLabels[i])
+    const pixels = await dataset.read(ids)
+    const cleanLogits = await logitsOf(model, pixels, m, shape)
+    const cleanP = new Float64Array(m)
+    for (let i = 0; i < m; i++) {
+      const { top, p } = rowStats(cleanLogits, i, classes, labels[i])
+      cleanP[i] = p
+      if (top !== labels[i]) cleanErrors++
+    }
+    done += m
+    ctx.progress(done, total, 'Fourier heat map')
+
+    // A forward batch holds `perPass` frequencies of this block's m images (at least one frequency).
+    const perPass = Math.max(1, Math.floor(forwardBatch / m))
+    const batch = new Float32Array(perPass * m * size)
+    for (let f0 = 0; f0 < count; f0 += perPass) {
+      throwIfCancelled(ctx.signal)
+      const f1 = Math.min(count, f0 + perPass)
+      for (let f = f0; f < f1; f++) {
+        const u = frequencies[2 * f]
+        const v = frequencies[2 * f + 1]
+        const basis = Float32Array.from(fourierBasisImage(u, v, h, w))
+        for (let i = 0; i < m; i++) {
+          const signs = perturbationSigns(options.seed, ids[i], u, v, h, w, c)
+          perturbInto(batch, ((f - f0) * m + i) * size, pixels.subarray(i * size, (i + 1) * size), basis, signs, options.eps, c)
+        }
+      }
+      const logits = await logitsOf(model, batch, (f1 - f0) * m, shape)
+      for (let f = f0; f < f1; f++) {
+        for (let i = 0; i < m; i++) {
+          const { top, p } = rowStats(logits, (f - f0) * m + i, classes, labels[i])
+          if (top !== labels[i]) errors[f]++
+          dropUnits[f] += Math.round((cleanP[i] - p) / DROP_UNIT)
+        }
+      }
+      done += (f1 - f0) * m
+      ctx.progress(done, total, 'Fourier heat map')
+    }
+  }
+  return {
+    shape: [h, w, c],
+    eps: options.eps,
+    stride: options.stride,
+    seed: options.seed,
+    defense: options.defense,
+    n: indices.length,
+    cleanErrors,
+    frequencies,
+    errors,
+    dropUnits,
+    engine,
+  }
+}
