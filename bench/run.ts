@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   pool: async () => (await import('./pool')).benchPool(),
   attacks: async () => (await import('./attacks')).benchAttacks(),
   onnx: async () => (await import('./onnx')).benchOnnx(),
+  heatmap: async () => (await import('./heatmap')).benchHeatmap(),
 }
 
 const args = process.argv.slice(2)
