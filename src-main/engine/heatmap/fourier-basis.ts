@@ -42,13 +42,18 @@ export function heatmapFrequencies(h: number, w: number, stride = 1): Int32Array
  * frequencies); the norm is computed, not assumed. Float64 for the reference; callers round.
  */
 export function fourierBasisImage(u: number, v: number, h: number, w: number): Float64Array {
+  // cos(a + b) = cos a cos b - sin a sin b from two 1-D tables: H + W angles instead of H * W.
+  // Angles are reduced modulo one period, so large images stay precise.
+  const angle = (f: number, t: number, n: number) => (2 * Math.PI * ((((f * t) % n) + n) % n)) / n
+  const cosY = Float64Array.from({ length: h }, (_, y) => Math.cos(angle(u, y, h)))
+  const sinY = Float64Array.from({ length: h }, (_, y) => Math.sin(angle(u, y, h)))
+  const cosX = Float64Array.from({ length: w }, (_, x) => Math.cos(angle(v, x, w)))
+  const sinX = Float64Array.from({ length: w }, (_, x) => Math.sin(angle(v, x, w)))
   const out = new Float64Array(h * w)
   let norm = 0
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      // Angles reduced modulo one period keep large images precise.
-      const phase = (((u * y) % h) + h) % h / h + ((((v * x) % w) + w) % w) / w
-      const value = Math.cos(2 * Math.PI * phase)
+      const value = cosY[y] * cosX[x] - sinY[y] * sinX[x]
       out[y * w + x] = value
       norm += value * value
     }

@@ -1,10 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core'
 import { DROP_UNIT, type FourierHeatmap } from '../../protocol/heatmap'
 import type { Dataset } from '../data/dataset'
 import { batchLogits } from '../eval/predict'
 import { scorerOf } from '../forward'
 import { throwIfCancelled, type JobContext } from '../job-context'
 import type { Classifier } from '../models/classifier'
-import * as tf from '@tensorflow/tfjs-core'
 import { fourierBasisImage, heatmapFrequencies, perturbationSigns, perturbInto } from './fourier-basis'
 
 export interface HeatmapOptions {
@@ -36,12 +36,16 @@ async function logitsOf(model: Classifier, pixels: Float32Array, n: number, shap
   }
 }
 
+/** Images read and kept at once: at least a forward batch, and enough that each basis image serves many. */
+const MIN_BLOCK = 32
+
 /**
  * The Fourier heat map of `model` over the images `indices` (docs/algorithms.md §Fourier heat map):
  * for every frequency pair, each image plus eps * (random sign per channel) * the unit basis image,
  * clipped to [0, 1]; counts of misclassified perturbed images and summed true-class confidence
- * drops. The (frequency, image) pairs are packed into forward batches of a fixed size, so a
- * small image set still fills them; progress after every forward batch, cancellation before it.
+ * drops. Images are read in blocks; within a block the (frequency, image) pairs are packed into
+ * forward passes of a fixed size, so a few images still fill a pass and a large image costs one
+ * basis per frequency per block. Progress after every pass, cancellation checked before each.
  */
 export async function fourierHeatmap(
   model: Classifier,
@@ -57,6 +61,7 @@ export async function fourierHeatmap(
   const count = frequencies.length / 2
   const classes = model.info.classes.length
   const forwardBatch = Math.max(1, options.forwardBatch ?? Math.min(256, Math.floor(200_000 / size)))
+  const blockSize = Math.max(forwardBatch, MIN_BLOCK)
   const errors = new Int32Array(count)
   const dropUnits = new Float64Array(count)
   const engine = scorerOf(model) ? 'onnxruntime' : tf.getBackend()
@@ -64,51 +69,56 @@ export async function fourierHeatmap(
   const total = indices.length * (count + 1)
   let done = 0
   let cleanErrors = 0
-  ctx.progress(0, total, 'Fourier heat map')
+  const phase = 'Fourier heat map'
+  ctx.progress(0, total, phase)
 
-  // Images are read in blocks of up to forwardBatch; each block meets every frequency.
-  for (let start = 0; start < indices.length; start += forwardBatch) {
+  const batch = new Float32Array(forwardBatch * size)
+  for (let start = 0; start < indices.length; start += blockSize) {
     throwIfCancelled(ctx.signal)
-    const ids = indices.subarray(start, Math.min(start + forwardBatch, indices.length))
+    const ids = indices.subarray(start, Math.min(start + blockSize, indices.length))
     const m = ids.length
     const labels = Int32Array.from(ids, (i) => allLabels[i])
     const pixels = await dataset.read(ids)
-    const cleanLogits = await logitsOf(model, pixels, m, shape)
     const cleanP = new Float64Array(m)
-    for (let i = 0; i < m; i++) {
-      const { top, p } = rowStats(cleanLogits, i, classes, labels[i])
-      cleanP[i] = p
-      if (top !== labels[i]) cleanErrors++
-    }
-    done += m
-    ctx.progress(done, total, 'Fourier heat map')
-
-    // A forward batch holds `perPass` frequencies of this block's m images (at least one frequency).
-    const perPass = Math.max(1, Math.floor(forwardBatch / m))
-    const batch = new Float32Array(perPass * m * size)
-    for (let f0 = 0; f0 < count; f0 += perPass) {
+    for (let i0 = 0; i0 < m; i0 += forwardBatch) {
       throwIfCancelled(ctx.signal)
-      const f1 = Math.min(count, f0 + perPass)
-      for (let f = f0; f < f1; f++) {
-        const u = frequencies[2 * f]
-        const v = frequencies[2 * f + 1]
-        const basis = Float32Array.from(fourierBasisImage(u, v, h, w))
-        for (let i = 0; i < m; i++) {
-          const signs = perturbationSigns(options.seed, ids[i], u, v, h, w, c)
-          perturbInto(batch, ((f - f0) * m + i) * size, pixels.subarray(i * size, (i + 1) * size), basis, signs, options.eps, c)
-        }
+      const rows = Math.min(forwardBatch, m - i0)
+      const logits = await logitsOf(model, pixels.subarray(i0 * size), rows, shape)
+      for (let r = 0; r < rows; r++) {
+        const { top, p } = rowStats(logits, r, classes, labels[i0 + r])
+        cleanP[i0 + r] = p
+        if (top !== labels[i0 + r]) cleanErrors++
       }
-      const logits = await logitsOf(model, batch, (f1 - f0) * m, shape)
-      for (let f = f0; f < f1; f++) {
-        for (let i = 0; i < m; i++) {
-          const { top, p } = rowStats(logits, (f - f0) * m + i, classes, labels[i])
-          if (top !== labels[i]) errors[f]++
-          dropUnits[f] += Math.round((cleanP[i] - p) / DROP_UNIT)
-        }
-      }
-      done += (f1 - f0) * m
-      ctx.progress(done, total, 'Fourier heat map')
+      done += rows
+      ctx.progress(done, total, phase)
     }
+
+    // The pairs (f, i) of this block in f-major order, packed `forwardBatch` to a pass.
+    const pending: { f: number; i: number }[] = []
+    const flush = async () => {
+      throwIfCancelled(ctx.signal)
+      const logits = await logitsOf(model, batch, pending.length, shape)
+      pending.forEach(({ f, i }, r) => {
+        const { top, p } = rowStats(logits, r, classes, labels[i])
+        if (top !== labels[i]) errors[f]++
+        dropUnits[f] += Math.round((cleanP[i] - p) / DROP_UNIT)
+      })
+      done += pending.length
+      pending.length = 0
+      ctx.progress(done, total, phase)
+    }
+    for (let f = 0; f < count; f++) {
+      const u = frequencies[2 * f]
+      const v = frequencies[2 * f + 1]
+      const basis = Float32Array.from(fourierBasisImage(u, v, h, w))
+      for (let i = 0; i < m; i++) {
+        const signs = perturbationSigns(options.seed, ids[i], u, v, h, w, c)
+        perturbInto(batch, pending.length * size, pixels.subarray(i * size, (i + 1) * size), basis, signs, options.eps, c)
+        pending.push({ f, i })
+        if (pending.length === forwardBatch) await flush()
+      }
+    }
+    if (pending.length) await flush()
   }
   return {
     shape: [h, w, c],
