@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import * as tf from '@tensorflow/tfjs-core'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDefaultDataset } from '../../../../src-main/engine/data/default-datasets'
@@ -163,5 +164,57 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
     }
     await expect(fourierHeatmap(ortModel, dataset, ids, { eps: 6, stride: 1, seed: 0, defense: 'none', forwardBatch: 16 }, ctx)).rejects.toBeInstanceOf(CancelledError)
     expect(batches).toBe(3)
+  })
+})
+
+describe('the heat map of the embedded CIFAR-10 and Fashion-MNIST models against an independent computation', () => {
+  /** The basis as numpy builds it: inverse f64 FFT of a spectrum with ones at (u, v) and (-u, -v), real part, unit norm. */
+  function independentBasis(u: number, v: number, h: number, w: number): Float64Array {
+    const re = new Float64Array(h * w)
+    re[wrap(u, h) * w + wrap(v, w)] = 1
+    re[wrap(-u, h) * w + wrap(-v, w)] = 1
+    const image = fft2(re, new Float64Array(h * w), h, w, true).re
+    const norm = Math.hypot(...image)
+    return image.map((x) => x / norm)
+  }
+
+  it.each([
+    ['cifar10', 8],
+    ['fashion-mnist', 7],
+  ])('%s: onnxruntime heat map = TF.js on images perturbed with the FFT-built basis (stride %i)', async (id, stride) => {
+    registerFastWasmKernels()
+    const dataset = await openDefaultDataset(id as string)
+    const tfjsModel = await openDefaultModel(id as string)
+    const ortModel = await openDefaultModel(id as string)
+    await attachScorer('onnxruntime', ortModel, { threads: 1 })
+    const [h, w, c] = dataset.info.shape
+    const n = 12
+    const eps = 4
+    const seed = 11
+    const ids = Int32Array.from({ length: n }, (_, i) => 3 * i)
+    const map = await fourierHeatmap(ortModel, dataset, ids, { eps, stride: stride as number, seed, defense: 'none' }, silentContext())
+    const pixels = await dataset.read(ids)
+    const labels = dataset.labels()
+    let fooled = 0
+    for (let k = 0; k < map.errors.length; k++) {
+      const [u, v] = [map.frequencies[2 * k], map.frequencies[2 * k + 1]]
+      const basis = independentBasis(u, v, h, w)
+      const perturbed = new Float32Array(pixels.length)
+      for (let i = 0; i < n; i++) {
+        const signs = perturbationSigns(seed, ids[i], u, v, h, w, c)
+        for (let p = 0; p < h * w; p++) {
+          for (let ch = 0; ch < c; ch++) {
+            const at = (i * h * w + p) * c + ch
+            perturbed[at] = Math.min(1, Math.max(0, pixels[at] + eps * signs[ch] * basis[p]))
+          }
+        }
+      }
+      const predicted = tf.tidy(() => tf.argMax(tfjsModel.logits(tf.tensor4d(perturbed, [n, h, w, c])), 1).dataSync())
+      let errors = 0
+      for (let i = 0; i < n; i++) if (predicted[i] !== labels[ids[i]]) errors++
+      expect(map.errors[k], `errors at (${u}, ${v})`).toBe(errors)
+      fooled += errors
+    }
+    expect(fooled).toBeGreaterThan(0)
   })
 })
