@@ -36,7 +36,10 @@ export const heatmapHandlers: HandlerTable = {
     const signs = perturbationSigns(seed, index, u, v, h, w, c)
     const perturbed = new Float32Array(original.length)
     perturbInto(perturbed, 0, original, basis, signs, eps, c)
-    const both = tf.tensor4d(Float32Array.of(...original, ...perturbed), [2, h, w, c])
+    const pair = new Float32Array(2 * original.length)
+    pair.set(original)
+    pair.set(perturbed, original.length)
+    const both = tf.tensor4d(pair, [2, h, w, c])
     const p = await predictBatch(model, both)
     both.dispose()
     return {
