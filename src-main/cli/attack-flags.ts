@@ -1,3 +1,4 @@
+import { parseBand } from '../engine/attacks/band'
 import type { AttackInfo } from '../protocol/attacks'
 
 /**
@@ -25,4 +26,16 @@ export function describeAttacks(attacks: AttackInfo[]): string {
   return attacks
     .map((a) => `  ${a.id.padEnd(12)} ${a.label}${a.needsGradients ? ' (needs gradients)' : ''}\n` + a.params.map((p) => `      ${p.name}=${JSON.stringify(p.default ?? null)}  ${p.description}`).join('\n'))
     .join('\n')
+}
+
+/**
+ * `--band all|low:R|high:R|annulus:R1-R2` into the parameters of the attacks that take a band (FGSM,
+ * PGD); refused when none of the chosen attacks does.
+ */
+export function applyBand(choices: { info: AttackInfo; params: Record<string, unknown> }[], band: string | undefined): void {
+  if (band === undefined) return
+  const banded = choices.filter((c) => c.info.params.some((p) => p.name === 'band'))
+  if (!banded.length) throw new Error(`--band applies to FGSM and PGD; ${choices.map((c) => c.info.label).join(', ')} take no band`)
+  const values = parseBand(band)
+  for (const c of banded) Object.assign(c.params, values)
 }
