@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   attacks: async () => (await import('./attacks')).benchAttacks(),
   onnx: async () => (await import('./onnx')).benchOnnx(),
   decompose: async () => (await import('./decompose')).benchDecompose(),
+  heatmap: async () => (await import('./heatmap')).benchHeatmap(),
 }
 
 const args = process.argv.slice(2)

@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import AttacksView from './views/AttacksView.vue'
 import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
+import FourierView from './views/FourierView.vue'
 import GalleryView from './views/GalleryView.vue'
 import KernelsView from './views/KernelsView.vue'
 import ModelView from './views/ModelView.vue'
@@ -12,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/data' },
   { path: '/data', name: 'data', component: DataView, meta: { label: 'Data' } },
   { path: '/spectrum', name: 'spectrum', component: SpectrumView, meta: { label: 'Spectrum' } },
+  { path: '/fourier', name: 'fourier', component: FourierView, meta: { label: 'Fourier' } },
   { path: '/model', name: 'model', component: ModelView, meta: { label: 'Model' } },
   { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
   { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },

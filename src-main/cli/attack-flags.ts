@@ -1,4 +1,4 @@
-import type { AttackInfo, CurvePresetInfo } from '../protocol/attacks'
+import { parseBand, type AttackInfo, type CurvePresetInfo } from '../protocol/attacks'
 import { describeDefense } from '../protocol/models'
 
 /**
@@ -43,4 +43,16 @@ export function describePresets(presets: CurvePresetInfo[]): string {
       return lines.join('\n')
     })
     .join('\n')
+}
+
+/**
+ * `--band all|low:R|high:R|annulus:R1-R2` into the parameters of the attacks that take a band (FGSM,
+ * PGD); refused when none of the chosen attacks does.
+ */
+export function applyBand(choices: { info: AttackInfo; params: Record<string, unknown> }[], band: string | undefined): void {
+  if (band === undefined) return
+  const banded = choices.filter((c) => c.info.params.some((p) => p.name === 'band'))
+  if (!banded.length) throw new Error(`--band applies to FGSM and PGD; ${choices.map((c) => c.info.label).join(', ')} take no band`)
+  const values = parseBand(band)
+  for (const c of banded) Object.assign(c.params, values)
 }

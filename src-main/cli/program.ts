@@ -4,6 +4,7 @@ import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
 import { registerGallery } from './commands/gallery'
 import { registerGrad } from './commands/grad'
+import { registerHeatmap } from './commands/heatmap'
 import { registerInfo } from './commands/info'
 import { registerMerge } from './commands/merge'
 import { registerModelExport } from './commands/model-export'
@@ -27,10 +28,11 @@ export function buildProgram(): Command {
   registerAttacks(program)
   registerGallery(program)
   registerGrad(program)
+  registerHeatmap(program)
   registerMerge(program)
   program.addHelpText(
     'after',
-    '\nScaling out: eval, curve, attack, gallery and figure1 take --shard I/N (or auto/N, auto: the index from\n' +
+    '\nScaling out: eval, curve, attack, gallery, figure1, grad and heatmap take --shard I/N (or auto/N, auto: the index from\n' +
       'JOB_COMPLETION_INDEX of a Kubernetes Indexed Job, or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT of a\n' +
       'Slurm job array) and --out for the shard folder; "hfc-lab merge DIR... --out DIR" puts the shards together.',
   )

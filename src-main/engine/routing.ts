@@ -1,5 +1,6 @@
 import type { CallOptions } from '../protocol/lab-api'
 import type { Progress } from '../protocol/messages'
+import { mergeHeatmaps } from '../protocol/heatmap'
 import type { MethodName } from '../protocol/methods'
 import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from './shard-merge'
 
@@ -55,6 +56,7 @@ const routes: Partial<Record<MethodName, Route>> = {
   'model.evaluate': sharded(mergeEvaluate),
   'spectral.figure1': sharded(mergeFigure1),
   'spectral.radiusCurve': sharded(mergeRadiusCurve),
+  'spectral.heatmap': sharded(mergeHeatmaps),
   'attack.run': sharded(mergeAttackRun),
   'attack.curve': sharded(mergeCurveRun),
   // Every worker keeps the examples of its own shard: ask them all and put the rows together.

@@ -171,3 +171,23 @@ export const attackMethods = {
     'The samples behind a curve point: those whose adversarial is within eps, with the clean and adversarial images.',
   ).returns<CurveExamples>(),
 }
+
+/** The frequency band a band-limited FGSM/PGD perturbation is confined to (docs/algorithms.md §band-limited attacks). */
+export interface BandChoice {
+  band: 'all' | 'low' | 'high' | 'annulus'
+  bandRadius: number
+  bandRadius2: number
+}
+
+/** "all", "low:R", "high:R" or "annulus:R1-R2" (the CLI's --band) to the band parameters. */
+export function parseBand(text: string): Partial<BandChoice> {
+  const t = text.trim().toLowerCase()
+  if (t === 'all' || t === 'none') return { band: 'all' }
+  const m = /^(low|high):([\d.]+)$/.exec(t) ?? /^(annulus):([\d.]+)-([\d.]+)$/.exec(t)
+  if (!m) throw new Error(`Unknown band "${text}": use all, low:R, high:R or annulus:R1-R2 (radii in frequency bins)`)
+  const r = Number(m[2])
+  if (m[1] !== 'annulus') return { band: m[1] as 'low' | 'high', bandRadius: r }
+  const r2 = Number(m[3])
+  if (!(r2 > r)) throw new Error(`The annulus "${text}" needs an outer radius above the inner one`)
+  return { band: 'annulus', bandRadius: r, bandRadius2: r2 }
+}

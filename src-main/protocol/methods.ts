@@ -4,6 +4,7 @@ import { attackMethods } from './attacks'
 import { dataMethods } from './data'
 import { engineMethods } from './engine'
 import { galleryMethods } from './gallery'
+import { heatmapMethods } from './heatmap'
 import { modelMethods } from './models'
 import { spectralMethods } from './spectral'
 
@@ -15,6 +16,7 @@ export const methods = {
   ...modelMethods,
   ...attackMethods,
   ...galleryMethods,
+  ...heatmapMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods

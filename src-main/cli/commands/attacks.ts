@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/host'
 import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../protocol/attacks'
 import { describeDefense, parseDefense } from '../../protocol/models'
-import { describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
+import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printAttack, printCurve, runShardCommand, writeAttackOutputs, writeCurveOutputs } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'
@@ -35,6 +35,7 @@ export async function attackChoices(
   pairs: string[],
   seed: number,
   base: Record<string, Record<string, unknown>> = {},
+  band?: string,
 ): Promise<{ id: string; params: Record<string, unknown> }[]> {
   const ids = list.split(',').map((id) => id.trim())
   const infos = await Promise.all(ids.map((id) => attackInfo(host, id)))
@@ -42,10 +43,12 @@ export async function attackChoices(
     const id = pair.slice(0, Math.max(0, pair.indexOf('.')))
     if (!ids.includes(id)) throw new Error(`--param "${pair}" must name one of the attacks (${ids.join(', ')}) before a dot, e.g. ${ids[0]}.name=value`)
   }
-  return infos.map((info) => {
+  const choices = infos.map((info) => {
     const own = pairs.filter((p) => p.startsWith(`${info.id}.`)).map((p) => p.slice(info.id.length + 1))
-    return { id: info.id, params: { ...base[info.id], ...attackParams(info, own, seed) } }
+    return { info, params: { ...base[info.id], ...attackParams(info, own, seed) } }
   })
+  applyBand(choices, band)
+  return choices.map(({ info, params }) => ({ id: info.id, params }))
 }
 
 /** A named preset resolved for the data set's image size, or an error that lists the presets. */
@@ -86,22 +89,26 @@ export function registerAttacks(program: Command): void {
     .option('--indices <list>', 'images, e.g. 0-99')
     .option('--defense <spec>', 'attack a defended model: none | d1:R | d2:R1[,R2]', 'none')
     .option('--preset <id>', 'take the attack\'s parameters from a curve preset (see "hfc-lab presets"); --param overrides them')
+    .option('--band <band>', 'FGSM/PGD: perturbation limited to a frequency band, all | low:R | high:R | annulus:R1-R2')
     .option('--out <dir>', 'output folder (with --shard: this shard\'s folder)')
     .option('--force', 'overwrite existing files')
     .option('--json', 'print a JSON summary')
   addShardOptions(attack, 64).action(
-    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; band?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
-      /** The attack's parameters: the preset's (for this data set's image size), then --param. */
+      /** The attack's parameters: the preset's (for this data set's image size), then --param, then --band. */
       const paramsFor = async (host: EngineHost, info: AttackInfo, shape: readonly number[]) => {
-        const own = attackParams(info, opts.param, opts.seed)
-        if (!opts.preset) return own
-        const preset = await curvePreset(host, opts.preset, shape)
-        const base = presetParams(preset)[info.id]
-        if (!base) throw new Error(`Preset "${preset.id}" has no ${info.id} attack; its attacks are ${preset.settings.attacks.map((a) => a.id).join(', ')}`)
-        announcePreset(preset, [`${info.id} ${JSON.stringify(base)}`])
-        return { ...base, ...own }
+        let params = attackParams(info, opts.param, opts.seed)
+        if (opts.preset) {
+          const preset = await curvePreset(host, opts.preset, shape)
+          const base = presetParams(preset)[info.id]
+          if (!base) throw new Error(`Preset "${preset.id}" has no ${info.id} attack; its attacks are ${preset.settings.attacks.map((a) => a.id).join(', ')}`)
+          announcePreset(preset, [`${info.id} ${JSON.stringify(base)}`])
+          params = { ...base, ...params }
+        }
+        applyBand([{ info, params }], opts.band)
+        return params
       }
       if (opts.shard) {
         return runShardCommand(program.opts(), 'attack', opts, selection, 64, async (host) => {
@@ -160,6 +167,7 @@ export function registerAttacks(program: Command): void {
     .option('--preset <id>', 'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defences, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it')
     .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. fgsm.epsilons=100; see "hfc-lab attacks"', collect, [])
     .option('--defenses <list>', 'comma-separated: none, d1:R, d2:R (use + between D2 radii: d2:1+2)', 'none')
+    .option('--band <band>', 'FGSM/PGD among the attacks: perturbation limited to a frequency band, all | low:R | high:R | annulus:R1-R2')
     .option('--protocol <p>', 'transfer | direct | adaptive (comma-separated for several)', 'transfer')
     .option('--norm <norm>', 'linf | l2 | mse | rms (distances on the [0, 1] pixel scale; rms = L2 / sqrt(values per image), 1.0 at most like linf)', 'linf')
     .option('--n <n>', 'random N samples', Number)
@@ -175,6 +183,7 @@ export function registerAttacks(program: Command): void {
     attacks?: string
     param: string[]
     preset?: string
+    band?: string
     defenses: string
     protocol: string
     norm: string
@@ -194,7 +203,7 @@ export function registerAttacks(program: Command): void {
     const preset = opts.preset ? await curvePreset(host, opts.preset, shape) : undefined
     const list = opts.attacks ?? preset?.settings.attacks.map((a) => a.id).join(',')
     if (!list) throw new Error('Name the attacks with --attacks (e.g. --attacks hf,fgsm) or apply a preset with --preset (see "hfc-lab presets")')
-    const attacks = await attackChoices(host, list, opts.param, opts.seed, preset ? presetParams(preset) : {})
+    const attacks = await attackChoices(host, list, opts.param, opts.seed, preset ? presetParams(preset) : {}, opts.band)
     const defenses = preset && !fromCli('defenses') ? preset.settings.defenses : opts.defenses.split(',').map((d) => parseDefense(d.replace(/\+/g, ',')))
     const protocols = preset && !fromCli('protocol') ? preset.settings.protocols : (opts.protocol.split(',') as EvalProtocol[])
     const norm = preset && !fromCli('norm') ? preset.settings.norm : (opts.norm as Norm)

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../engine/export/atomic-write'
 export const SHARD_JSON = 'shard.json'
 
 /** The batch commands that run as shards. */
-export type ShardCommand = 'eval' | 'curve' | 'attack' | 'gallery' | 'figure1' | 'grad'
+export type ShardCommand = 'eval' | 'curve' | 'attack' | 'gallery' | 'figure1' | 'grad' | 'heatmap'
 
 /** How the samples were selected, before sharding (the CLI's --limit/--indices/--n/--seed/--class). */
 export interface SelectionOptions {

@@ -5,6 +5,7 @@ import { misclassified } from '../eval/predict'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { gradientsOf } from './model-gradients'
 import { finishAttack } from './finish'
+import { bandLimited, projectOntoBand, unitLinf } from './band'
 import type { FgsmParams } from './params'
 
 /** numpy.linspace(0, max, count + 1)[1:]. */
@@ -54,7 +55,8 @@ export async function run(
   const x = tf.gather(images, idx) as tf.Tensor4D
   const y = tf.tensor1d(active.map((i) => labels[i]), 'int32')
   const gradient = await gradientsOf(model).crossEntropy(x, y)
-  const direction = tf.sign(gradient)
+  // Band-limited (docs/algorithms.md §band-limited attacks): the signed gradient's part in the band, at L∞ norm 1.
+  const direction = !bandLimited(options) ? tf.sign(gradient) : tf.tidy(() => unitLinf(projectOntoBand(tf.sign(gradient) as tf.Tensor4D, options)))
   gradient.dispose()
   for (const i of active) queries[i] += 1
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { bandFields } from './band'
 
 /**
  * Parameter schemas of the attacks. Defaults are Foolbox 1.8.0's (identical through 2.4.0) for
@@ -57,6 +58,7 @@ export const fgsmParams = z.object({
     .describe('Scan: number of ε values tried, evenly spaced in (0, maxEpsilon]. A hit among the first 20 triggers a finer re-scan of 20 values below it.'),
   maxEpsilon: z.number().gt(0).max(1).default(1).describe('Scan: the largest ε tried (L∞ on the [0, 1] pixel scale).'),
   epsilon: z.number().min(0).max(1).default(0.1).describe('Fixed mode: the step size ε (L∞ on the [0, 1] pixel scale).'),
+  ...bandFields,
 })
 
 export const pgdParams = z.object({
@@ -74,6 +76,7 @@ export const pgdParams = z.object({
     .describe('Step size relative to ε. Empty = Foolbox 3’s default: 0.01/0.3 for L∞, 0.025 for L2.'),
   randomStart: z.boolean().default(true).describe('Start from a uniformly random point of the ε-ball (Foolbox 3’s default).'),
   seed,
+  ...bandFields,
 })
 
 export const deepfoolParams = z.object({

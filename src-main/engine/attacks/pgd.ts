@@ -6,6 +6,7 @@ import { normal, type Rng } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { gradientsOf } from './model-gradients'
 import { finishAttack } from './finish'
+import { projectOntoBand } from './band'
 import type { PgdParams } from './params'
 import { sampleRngs } from './sample-rngs'
 
@@ -90,7 +91,7 @@ export async function run(
     let x = options.randomStart
       ? tf.tidy(() => {
           const offsets = randomStart(pending.map((i) => rngs[i]), size, epsilon, options.norm)
-          return tf.clipByValue(tf.add(x0, tf.tensor4d(offsets, x0.shape)), 0, 1) as tf.Tensor4D
+          return tf.clipByValue(tf.add(x0, projectOntoBand(tf.tensor4d(offsets, x0.shape), options)), 0, 1) as tf.Tensor4D
         })
       : x0.clone()
     try {
@@ -101,7 +102,8 @@ export async function run(
         x = tf.tidy(() => {
           const direction = options.norm === 'linf' ? tf.sign(gradient) : tf.div(gradient, l2Norms(gradient))
           const moved = tf.add(current, tf.mul(direction, stepsize))
-          const delta = tf.sub(moved, x0)
+          // Band-limited PGD (docs/algorithms.md §band-limited attacks) keeps only the band, then the ε-ball.
+          const delta = projectOntoBand(tf.sub(moved, x0) as tf.Tensor4D, options)
           const projected =
             options.norm === 'linf'
               ? tf.clipByValue(delta, -epsilon, epsilon)

@@ -2,6 +2,7 @@ import { attackHandlers } from './attacks'
 import { dataHandlers } from './data'
 import { engineHandlers } from './engine'
 import { galleryHandlers } from './gallery'
+import { heatmapHandlers } from './heatmap'
 import { modelHandlers } from './models'
 import { spectralHandlers } from './spectral'
 import type { HandlerTable } from './types'
@@ -13,4 +14,5 @@ export const handlers: HandlerTable = {
   ...modelHandlers,
   ...attackHandlers,
   ...galleryHandlers,
+  ...heatmapHandlers,
 }

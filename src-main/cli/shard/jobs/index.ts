@@ -5,6 +5,7 @@ import { evaluationOutputs } from './evaluate'
 import { figure1Outputs } from './figure1'
 import { galleryOutputs } from './gallery'
 import { gradOutputs } from './grad'
+import { heatmapOutputs } from './heatmap'
 import type { CommandOutputs } from './types'
 
 export { attackSummary, printAttack, writeAttackOutputs } from './attack'
@@ -13,6 +14,7 @@ export { printEvaluation, writeEvaluation } from './evaluate'
 export { printFigure1, writeFigure1 } from './figure1'
 export { galleryBatchResult, printGallery, type GalleryRunOptions } from './gallery'
 export { printGradients, writeGradients } from './grad'
+export { heatmapSummary, printHeatmap, writeHeatmapOutputs } from './heatmap'
 export type { CommandOutputs, MergeContext } from './types'
 
 /** How each sharded command's batches are merged into its unsharded outputs. */
@@ -23,4 +25,5 @@ export const commandOutputs: Record<ShardCommand, CommandOutputs<never, unknown>
   figure1: figure1Outputs,
   gallery: galleryOutputs,
   grad: gradOutputs,
+  heatmap: heatmapOutputs,
 }
