@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import { lowPass } from '../spectral'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
@@ -41,7 +41,7 @@ export async function run(
       const filtered = lowPass(x, r, mask)
       return options.clip ? (tf.clipByValue(filtered, 0, 1) as tf.Tensor4D) : filtered
     })
-    const fooled = await misclassified(model, low, active.map((i) => labels[i]))
+    const fooled = await isAdversarial(model, low, active.map((i) => labels[i]))
     const values = fooled.some((f) => f === 1) ? ((await low.data()) as Float32Array) : undefined
     low.dispose()
     const next: number[] = []

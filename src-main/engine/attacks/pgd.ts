@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import { normal, type Rng } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { gradientsOf } from './model-gradients'
@@ -69,7 +69,7 @@ export async function run(
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const epsilonUsed = new Float32Array(n).fill(NaN)
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   for (let i = 0; i < n; i++) {
     if (wrong[i]) {
       success[i] = 1
@@ -111,7 +111,7 @@ export async function run(
         tf.dispose([current, gradient])
         ctx.progress(e * steps + s + 1, totalSteps, 'pgd')
       }
-      const fooled = await misclassified(model, x, pending.map((i) => labels[i]))
+      const fooled = await isAdversarial(model, x, pending.map((i) => labels[i]))
       const values = (await x.data()) as Float32Array
       pending.forEach((i, row) => {
         queries[i] += steps + 1

@@ -70,7 +70,7 @@ describe('element-wise ops agree with the cpu backend on edge inputs', () => {
   })
 
   it('relu, relu6, leakyRelu and prelu at 0, at 6 and with NaN', async () => {
-    await expectSameOnBoth(() => [tf.relu(edges()), tf.relu6(edges()), tf.leakyRelu(edges(), 0.2), tf.prelu(edges(), tf.scalar(0.2))])
+    await expectSameOnBoth(() => [tf.relu(edges()), tf.relu6(edges()), tf.leakyRelu(edges(), 0.2), tf.prelu(edges(), tf.fill([EDGES.length], 0.2) as tf.Tensor1D)])
   })
 
   it('clipByValue at the bounds themselves, outside them and with NaN (kept, not clipped)', async () => {
