@@ -14,7 +14,10 @@ on the first N MNIST test images, and compares them with what `hfc-lab attack --
 Usage (numpy and torch needed; run from the repository root):
   hfc-lab attack --model mnist --data mnist --attack fgsm --limit 100 --out /tmp/fgsm
   hfc-lab attack --model mnist --data mnist --attack deepfool --limit 100 --out /tmp/deepfool
-  python3 scripts/reference/mnist_attacks.py --fgsm /tmp/fgsm --deepfool /tmp/deepfool --n 100
+  /usr/bin/python3 scripts/reference/mnist_attacks.py --fgsm /tmp/fgsm --deepfool /tmp/deepfool --n 100
+The reference runs in float64 (the exact math; --float32 for PyTorch's float32), with the cross-entropy gradient
+written as the engine writes it (the true class's entry of softmax − onehot as −Σ_{j≠y} p_j): in float32,
+PyTorch's own p_y − 1 rounds to 0 on confident digits and the gradient's direction becomes rounding noise.
 """
 import argparse
 import csv
@@ -29,7 +32,7 @@ import torch.nn.functional as F
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def load_model(folder):
+def load_model(folder, precision=torch.float32):
     spec = json.load(open(os.path.join(folder, 'model.json')))
     raw = open(os.path.join(folder, 'weights.bin'), 'rb').read()
     weights, at = {}, 0
@@ -39,7 +42,7 @@ def load_model(folder):
             count = int(np.prod(w['shape']))
             weights[w['name']] = np.frombuffer(raw, dtype=dtype, count=count, offset=at).astype(np.float32).reshape(w['shape'])
             at += count * np.dtype(dtype).itemsize
-    t = {k: torch.tensor(v) for k, v in weights.items()}
+    t = {k: torch.tensor(v, dtype=precision) for k, v in weights.items()}
 
     def logits(x_nhwc):
         x = x_nhwc.permute(0, 3, 1, 2)
@@ -69,7 +72,12 @@ def margins(z, y):
 def fgsm_reference(model, x, y):
     """Foolbox 1.8 GradientSignAttack: smallest fooling epsilon per image (0 when clean is wrong, nan on failure)."""
     xg = x.clone().requires_grad_(True)
-    F.cross_entropy(model(xg), y, reduction='sum').backward()
+    z = model(xg)
+    # dCE/dz = softmax − onehot, the true class's entry as −Σ_{j≠y} p_j (exact when p_y ≈ 1).
+    p = torch.softmax(z, 1).detach()
+    onehot = F.one_hot(y, z.shape[1]).to(z.dtype)
+    others = p * (1 - onehot)
+    z.backward(others - onehot * others.sum(1, keepdim=True))
     direction = torch.sign(xg.grad)
     eps_out = np.full(len(y), np.nan)
     with torch.no_grad():
@@ -150,13 +158,21 @@ def main():
     parser.add_argument('--n', type=int, default=100)
     parser.add_argument('--data', default=os.path.join(ROOT, '..', 'shared', 'data', 'mnist'))
     parser.add_argument('--json', help='write the comparison here')
+    parser.add_argument('--float32', action='store_true', help='run the reference attacks in float32 (default: float64, the exact math)')
     args = parser.parse_args()
     torch.set_grad_enabled(True)
-    model = load_model(os.path.join(ROOT, 'resources', 'models', 'mnist'))
-    x, y = load_mnist(args.data, args.n)
+    torch.set_num_threads(1)
     report = {'n': args.n}
+    folder = os.path.join(ROOT, 'resources', 'models', 'mnist')
+    dtype = torch.float32 if args.float32 else torch.float64
+    model = load_model(folder, dtype)
+    model32 = load_model(folder, torch.float32)
+    x32, y = load_mnist(args.data, args.n)
+    x = x32.to(dtype)
+    report['reference_precision'] = str(dtype)
     with torch.no_grad():
         report['clean_correct'] = int((model(x).argmax(1) == y).sum())
+        report['max_abs_logit_difference_float32_vs_float64'] = float((model32(x32).double() - model(x).double()).abs().max())
 
     if args.fgsm:
         ref = fgsm_reference(model, x, y)
@@ -182,11 +198,13 @@ def main():
         success = np.array([r['success'] == '1' for r in rows])
         project_margin = np.array([float(r['margin']) for r in rows])
         with torch.no_grad():
-            z = model(adv)
+            # Scored by PyTorch in float32 (another framework, the same precision) and in float64.
+            z = model32(adv)
             torch_margin = margins(z, y).numpy()
             still = (z.argmax(1) != y).numpy()
+            still64 = (model(adv.to(dtype)).argmax(1) != y).numpy()
         ref_adv, ref_success = deepfool_reference(model, x, y)
-        ref_l2 = (ref_adv - x).flatten(1).norm(dim=1).numpy()
+        ref_l2 = (ref_adv - x).flatten(1).norm(dim=1).detach().numpy()
         our_l2 = np.array([float(r['l2']) for r in rows])
         both = success & ref_success.astype(bool)
         ratio = our_l2[both] / np.maximum(ref_l2[both], 1e-12)
@@ -196,6 +214,7 @@ def main():
             'project_successes': int(success.sum()),
             'project_successes_misclassified_in_pytorch': int((success & still).sum()),
             'share_holding': float((success & still).sum() / max(success.sum(), 1)),
+            'project_successes_misclassified_in_float64': int((success & still64).sum()),
             'max_abs_margin_difference_project_vs_pytorch': float(np.abs(project_margin - torch_margin).max()),
             'project_margin_range_of_successes': [float(project_margin[success].min()), float(project_margin[success].max())],
             'reference_successes': int(ref_success.sum()),
