@@ -81,25 +81,28 @@ def fgsm_reference(model, x, y):
     direction = torch.sign(xg.grad)
     eps_out = np.full(len(y), np.nan)
     with torch.no_grad():
-        wrong = model(x).argmax(1) != y
-        for i in range(len(y)):
-            if wrong[i]:
-                eps_out[i] = 0
-                continue
+        wrong = (model(x).argmax(1) != y).numpy()
+        eps_out[wrong] = 0
 
-            def fools(e):
-                return bool(model(torch.clamp(x[i:i + 1] + e * direction[i:i + 1], 0, 1)).argmax(1)[0] != y[i])
+        def fooled(rows, eps):
+            e = torch.tensor(eps, dtype=x.dtype).view(-1, 1, 1, 1)
+            return (model(torch.clamp(x[rows] + e * direction[rows], 0, 1)).argmax(1) != y[rows]).numpy()
 
-            grid = np.linspace(0, 1, 1001)[1:]
-            for k, e in enumerate(grid):
-                if fools(e):
-                    eps_out[i] = e
-                    if k < 20:
-                        for e2 in np.linspace(0, e, 21)[1:]:
-                            if fools(e2):
-                                eps_out[i] = e2
-                                break
-                    break
+        # Every image walks the same grid; those still unfooled share one forward pass per epsilon.
+        grid = np.linspace(0, 1, 1001)[1:]
+        pending = np.where(~wrong)[0]
+        for k, e in enumerate(grid):
+            if len(pending) == 0:
+                break
+            hit = fooled(pending, np.full(len(pending), e))
+            for i in pending[hit]:
+                eps_out[i] = e
+                if k < 20:
+                    fine = np.linspace(0, e, 21)[1:]
+                    first = np.where(fooled(np.full(20, i), fine))[0]
+                    if len(first):
+                        eps_out[i] = fine[first[0]]
+            pending = pending[~hit]
     return eps_out
 
 

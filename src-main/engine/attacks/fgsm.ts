@@ -17,7 +17,7 @@ const RESCAN = 20
 
 /**
  * FGSM as Foolbox 1.8's GradientSignAttack: g = sign(∇ₓ CE(x, y)); scan clip(x + εg) over
- * growing ε and keep the first (smallest) ε that fools the model; a hit at index < 20 re-scans
+ * growing ε and keep the first (smallest) ε that fools the model under the margin rule; a hit at index < 20 re-scans
  * linspace(0, ε_hit, 21)[1:]. In `fixed` mode it takes one step of the given ε.
  * Every sample of the batch advances together: one forward pass per ε over the samples still
  * being scanned. Samples the model already gets wrong are returned unchanged, as Foolbox does.

@@ -11,9 +11,10 @@ import type { HfParams } from './params'
 /**
  * The paper's High-Frequency attack (SPEC §4), query-only: walk the (p, q) staircase from the
  * full spectrum downwards and, at each radius, classify x_l = LowPass(x, r) (clipped to [0, 1]
- * by default); a sample succeeds at the first radius where the prediction differs from its
- * label, and fails (returning x) once the radius would drop below r_min. One query per radius;
- * at each radius all samples still unfooled are filtered and classified in one batch.
+ * by default); a sample succeeds at the first radius where its image passes the margin rule
+ * (misclassified by more than MARGIN_TAU, see ./margin), and fails (returning x) once the radius
+ * would drop below r_min. One query per radius; at each radius all samples still unfooled are
+ * filtered and classified in one batch.
  * extra.radius holds the radius of each success (NaN for failures).
  */
 export async function run(

@@ -47,7 +47,7 @@ function l2Norms(t: tf.Tensor4D): tf.Tensor4D {
  * ascent steps on the summed cross-entropy (sign of the gradient for L∞, the L2-normalised
  * gradient for L2), each followed by projection onto the ε-ball and clipping to [0, 1]; the last
  * iterate is the candidate. With several budgets, each sample keeps the smallest that fools the
- * model (recorded in extra.epsilon). Samples the model already gets wrong are returned unchanged.
+ * model under the margin rule (recorded in extra.epsilon). Samples the model already gets wrong are returned unchanged.
  */
 export async function run(
   model: Classifier,

@@ -63,7 +63,7 @@ function nextCandidate(
  * p ∈ linspace(0, maxP, epsilons + 1)[1:] with maxP starting at 1; salt where u ≥ 1 − p/2,
  * pepper where u < p/2, u ~ U(0, 1) per pixel and shared across channels; candidates not
  * closer (MSE) than the best adversarial are skipped; a success sets maxP = 1.2·p and starts
- * the next repetition. The minimum-MSE adversarial is returned. Every sample draws from its own
+ * the next repetition (success: the margin rule). The minimum-MSE adversarial is returned. Every sample draws from its own
  * seeded stream; the samples that need a query at the same time share one batch.
  */
 export async function run(

@@ -11,7 +11,7 @@ import { sampleRngs } from './sample-rngs'
 /**
  * SinglePixel as Foolbox 1.8's SinglePixelAttack: a seeded random permutation of the H·W pixel
  * locations, the first `maxPixels` taken; each location is set, in all channels, to 0 and then
- * to 1, and the first image that fools the model is returned (at most 2·maxPixels queries).
+ * to 1, and the first image that fools the model (under the margin rule) is returned (at most 2·maxPixels queries).
  * Query t of every sample still searching is evaluated in one batch.
  */
 export async function run(
