@@ -3,6 +3,7 @@ import { dirname, sep } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import { registerExactWasmKernels } from './kernels/exact-wasm'
 import { cudaProviderInstalled } from './onnx/ort-session'
 import { unpackedPath } from './packaged-path'
 
@@ -50,6 +51,8 @@ async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-g
 async function tryWasm(): Promise<string | null> {
   const wasmFile = unpackedPath(requireCjs.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))
   setWasmPaths(dirname(wasmFile) + sep)
+  // Wherever wasm runs, its ops mean what they mean on the cpu backend (sign of tiny values, NaN in clips).
+  registerExactWasmKernels()
   // setBackend resolves false (and tfjs silently keeps cpu) when the wasm binary cannot start.
   const ok = await tf.setBackend('wasm')
   return ok ? null : 'the wasm backend failed to initialise'

@@ -69,6 +69,7 @@ export function mergeAttackRun(parts: AttackRun[]): AttackRun {
     predicted: concat(parts.map((p) => p.predicted)),
     confidence: concat(parts.map((p) => p.confidence)),
     success: concat(parts.map((p) => p.success)),
+    margin: concat(parts.map((p) => p.margin)),
     l2: concat(parts.map((p) => p.l2)),
     linf: concat(parts.map((p) => p.linf)),
     queries: concat(parts.map((p) => p.queries)),
@@ -84,6 +85,7 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
   const distances = concat(parts.map((p) => p.curve.distances))
   const success = concat(parts.map((p) => p.success))
   const queries = concat(parts.map((p) => p.queries))
+  const margin = concat(parts.map((p) => p.margin))
   const curve = curveFromOutcomes(distances, concat(parts.map((p) => p.curve.cleanCorrect)), concat(parts.map((p) => p.curve.adversarialCorrect)), {
     norm: first.curve.norm,
     points: first.curve.grid.length,
@@ -97,6 +99,7 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
     meanQueries: queries.reduce((a, b) => a + b, 0) / Math.max(queries.length, 1),
     curve,
     success,
+    margin,
     queries,
   }
 }

@@ -28,6 +28,14 @@ export interface AttackInfo {
 export const attackChoiceSchema = z.object({ id: z.string().min(1).max(32), params: z.record(z.unknown()).default({}) }).strict()
 export type AttackChoice = z.input<typeof attackChoiceSchema>
 
+/**
+ * Every attack's success rule: the attacked model's logit margin z_y − max_{j≠y} z_j on the
+ * adversarial must be below −MARGIN_TAU, so that float differences between engines (about 1e-5
+ * on logits) cannot turn a reported adversarial back into a correct prediction.
+ */
+export const MARGIN_TAU = 1e-3
+export const MARGIN_RULE = `An adversarial counts only when the model's logit margin (true-class logit minus the best other logit) is below −${MARGIN_TAU}: a misclassification nearer a tie could flip back on another engine.`
+
 export const normSchema = z.enum(['linf', 'l2', 'mse', 'rms'])
 export type Norm = z.infer<typeof normSchema>
 export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
@@ -61,6 +69,8 @@ export interface CurveEntryData {
   meanQueries: number
   curve: CurveData
   success: Uint8Array
+  /** Per sample: the attacked model's logit margin on the adversarial (see MarginRule). */
+  margin: Float32Array
   queries: Int32Array
 }
 
@@ -91,7 +101,10 @@ export interface AttackRun {
   cleanPredicted: Int32Array
   predicted: Int32Array
   confidence: Float32Array
+  /** 1 where the adversarial passes the success rule: margin < −MARGIN_TAU. */
   success: Uint8Array
+  /** Per sample: z_y − max_{j≠y} z_j on the adversarial (on the clean image where the attack failed). */
+  margin: Float32Array
   l2: Float32Array
   linf: Float32Array
   queries: Int32Array

@@ -11,6 +11,8 @@ export type { Prediction }
 export interface AttackOutcome extends Prediction {
   /** The attack's own verdict: the prediction on the adversarial differs from the true label. */
   success: boolean
+  /** z_y − max_{j≠y} z_j of the model on x_adv; success requires it below −MARGIN_TAU (protocol/attacks). */
+  margin: number
   /** ‖x_adv − x‖₂ and ‖x_adv − x‖∞ on the [0, 1] pixel scale. */
   l2: number
   linf: number

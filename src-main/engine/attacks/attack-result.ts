@@ -2,8 +2,10 @@
 export interface AttackResult {
   /** NHWC float32 in [0, 1]; equals the clean image where the attack failed. */
   adversarial: Float32Array
-  /** 1 where the model's top-1 prediction on `adversarial` differs from the label (re-checked). */
+  /** 1 where `adversarial` passes the success rule (margin < −MARGIN_TAU), re-checked on the returned image. */
   success: Uint8Array
+  /** z_y − max_{j≠y} z_j of the model on `adversarial` (on the clean image where the attack failed). */
+  margin: Float32Array
   /** ‖adversarial − clean‖₂ on the [0, 1] pixel scale, recomputed from the returned images. */
   distanceL2: Float32Array
   /** ‖adversarial − clean‖∞ on the [0, 1] pixel scale, recomputed from the returned images. */

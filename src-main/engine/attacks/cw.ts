@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial, logitMargins, MARGIN_TAU, passesMargin } from './margin'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
 import type { CwParams } from './params'
@@ -66,8 +66,9 @@ async function evaluate(
  * Carlini-Wagner L2 as Foolbox 1.8's CarliniWagnerL2Attack: Adam on δ in tanh space, a binary
  * search over the constant c per sample (×10 until an adversarial is found, then bisection),
  * early abort per round, and the minimum-distance adversarial seen over every query kept.
- * All samples optimise together; each has its own c, its own abort, and its own best.
- * Samples the model already gets wrong are returned unchanged.
+ * All samples optimise together; each has its own c, its own abort, and its own best. An iterate
+ * counts as adversarial under the margin rule, and the hinge aims that far past the tie.
+ * Samples the model already gets wrong (under the same rule) are returned unchanged.
  */
 export async function run(
   model: Classifier,
@@ -82,7 +83,7 @@ export async function run(
   const adversarial = new Float32Array((await images.data()) as Float32Array)
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   const active: number[] = []
   for (let i = 0; i < n; i++) {
     if (wrong[i]) success[i] = 1
@@ -130,7 +131,9 @@ export async function run(
       try {
         for (let it = 0; it < maxIterations && runningCount > 0; it++) {
           throwIfCancelled(ctx.signal)
-          const e = await evaluate(gradients, attOriginal, delta, reconstructed, onehot, constsT, options.confidence)
+          // The hinge aims MARGIN_TAU past κ, so the optimiser reaches the success rule's margin
+          // instead of settling on the tie (docs/algorithms.md §attacks).
+          const e = await evaluate(gradients, attOriginal, delta, reconstructed, onehot, constsT, options.confidence + MARGIN_TAU)
           const t = it + 1
           const [nextDelta, nextM, nextV] = tf.tidy(() => {
             const mm = tf.add(tf.mul(m, BETA1), tf.mul(e.gradient, 1 - BETA1))
@@ -147,14 +150,14 @@ export async function run(
           v = nextV
 
           const mseT = tf.tidy(() => tf.mean(tf.square(tf.sub(e.x, x0)), [1, 2, 3]))
-          const predictedT = tf.tidy(() => tf.argMax(e.logits, 1))
-          const [mse, predicted, loss] = (await Promise.all([mseT.data(), predictedT.data(), e.loss.data()])) as [Float32Array, Int32Array, Float32Array]
-          tf.dispose([mseT, predictedT])
+          const [mse, logits, loss] = (await Promise.all([mseT.data(), e.logits.data(), e.loss.data()])) as Float32Array[]
+          mseT.dispose()
+          const adversarialNow = passesMargin(logitMargins(logits, activeLabels))
           let xValues: Float32Array | undefined
           for (let s = 0; s < a; s++) {
             if (!running[s]) continue
             queries[active[s]] += 1
-            if (predicted[s] !== activeLabels[s]) {
+            if (adversarialNow[s]) {
               found[s] = 1
               if (mse[s] < bestMse[s]) {
                 bestMse[s] = mse[s]

@@ -6,9 +6,12 @@ import { finishAttack } from './finish'
 import type { DeepfoolParams } from './params'
 import { gradientsOf } from './model-gradients'
 import { batchLogits } from '../eval/predict'
+import { logitMargins, passesMargin } from './margin'
 
-/** Foolbox 1.8 applies each DeepFool step with a 5% overshoot. */
-const OVERSHOOT = 1.05
+/** Foolbox 3's overshoot, applied to the accumulated perturbation rather than to each step. */
+const OVERSHOOT = 0.02
+/** Foolbox 3 lengthens every step by this much beyond the linearised boundary. */
+const STEP_EXTRA = 1e-4
 /** Values of tiled images per backward pass; bounds memory for large inputs. */
 const TILE_BUDGET = 1 << 23
 
@@ -60,12 +63,13 @@ async function logitsOf(model: Classifier, values: Float32Array, rows: number[],
 }
 
 /**
- * DeepFool (L2) as Foolbox 1.8's DeepFoolAttack: candidates are the top `subsample` classes of
- * the clean logits; each step linearises z_c − z_y for the candidates whose logit is below the
- * true class's, moves towards the nearest linearised boundary, |Δf|/‖Δg‖² · Δg with a 1.05
- * overshoot, and clips; it stops at the first adversarial. Foolbox writes this with the
- * cross-entropy, whose difference between two classes is exactly the logit difference.
- * All samples of the batch step together; each stops on its own.
+ * DeepFool (L2) with Foolbox 3's update (docs/algorithms.md §attacks): the candidates are the top
+ * `subsample` classes of the clean logits other than the label; each step linearises z_c − z_y
+ * for every candidate, takes the nearest linearised boundary, d = |z_c − z_y|/‖∇(z_c − z_y)‖ + 1e-4,
+ * adds the step d·∇/‖∇‖ to the total perturbation p, and moves to clip(x₀ + 1.02·p). Because the
+ * overshoot scales the whole path, the image ends past the boundary, not on it. A sample stops
+ * once it passes the margin rule; one that is misclassified but nearer a tie keeps stepping (the
+ * next step pushes the leading class further). All samples of the batch step together.
  */
 export async function run(
   model: Classifier,
@@ -83,28 +87,28 @@ export async function run(
 
   const logits0 = await batchLogits(model, images)
   const classes = logits0.length / Math.max(n, 1)
-  const k = Math.min(options.subsample, classes)
+  const k = Math.min(options.subsample, classes) - 1
   const candidates = Array.from({ length: n }, (_, i) => {
     const row = logits0.subarray(i * classes, (i + 1) * classes)
     const order = Array.from({ length: classes }, (_, c) => c).sort((a, b) => row[b] - row[a])
-    return Int32Array.from(order.slice(0, k))
+    return Int32Array.from(order.filter((c) => c !== labels[i]).slice(0, k))
   })
 
-  // Current images of every sample; only the rows of samples still stepping change.
-  const current = new Float32Array((await images.data()) as Float32Array)
+  const clean = (await images.data()) as Float32Array
+  // Current images and accumulated perturbations; only the rows of samples still stepping change.
+  const current = new Float32Array(clean)
+  const total = new Float32Array(images.size)
   const [, h, w, c] = images.shape
   let active = Array.from({ length: n }, (_, i) => i)
   for (let step = 0; step <= options.steps && active.length > 0; step++) {
     throwIfCancelled(ctx.signal)
     const logits = await logitsOf(model, current, active, size, [h, w, c])
+    const passes = passesMargin(logitMargins(logits, active.map((i) => labels[i])))
     const still: number[] = []
     const rows: number[] = []
     active.forEach((i, row) => {
       queries[i] += 1
-      const z = logits.subarray(row * classes, (row + 1) * classes)
-      let top = 0
-      for (let cls = 1; cls < classes; cls++) if (z[cls] > z[top]) top = cls
-      if (top !== labels[i]) {
+      if (passes[row]) {
         success[i] = 1
         stepsTaken[i] = step
         adversarial.set(current.subarray(i * size, (i + 1) * size), i * size)
@@ -121,44 +125,38 @@ export async function run(
     const gradNorms = (await normsT.data()) as Float32Array
     normsT.dispose()
 
-    // Per sample: the nearest linearised boundary among the residual candidates.
+    // Per sample: the nearest linearised boundary among the candidates, and the step towards it.
     const picks: number[] = []
     const scales: number[] = []
-    const next: number[] = []
     still.forEach((i, s) => {
       const z = logits.subarray(rows[s] * classes, (rows[s] + 1) * classes)
       const y = labels[i]
-      let best = -1
+      let best = 0
       let bestDistance = Infinity
       for (let j = 0; j < k; j++) {
-        const cls = candidates[i][j]
-        if (cls === y || !(z[cls] < z[y])) continue
         queries[i] += 1
-        const distance = Math.abs(z[cls] - z[y]) / (gradNorms[j * still.length + s] + 1e-8)
+        const distance = Math.abs(z[candidates[i][j]] - z[y]) / (gradNorms[j * still.length + s] + 1e-8)
         if (distance < bestDistance) {
           bestDistance = distance
           best = j
         }
       }
-      if (best < 0) return
-      const norm = gradNorms[best * still.length + s] + 1e-8
       picks.push(best * still.length + s)
-      scales.push((OVERSHOOT * Math.abs(z[candidates[i][best]] - z[y])) / (norm * norm))
-      next.push(i)
+      scales.push((bestDistance + STEP_EXTRA) / (gradNorms[best * still.length + s] + 1e-8))
     })
-    if (next.length > 0) {
-      const stepT = tf.tidy(() => tf.mul(tf.gather(gradients, tf.tensor1d(picks, 'int32')), tf.tensor2d(scales, [scales.length, 1])))
-      const moves = (await stepT.data()) as Float32Array
-      stepT.dispose()
-      next.forEach((i, r) => {
-        for (let q = 0; q < size; q++) {
-          const v = current[i * size + q] + moves[r * size + q]
-          current[i * size + q] = v < 0 ? 0 : v > 1 ? 1 : v
-        }
-      })
-    }
+    const stepT = tf.tidy(() => tf.mul(tf.gather(gradients, tf.tensor1d(picks, 'int32')), tf.tensor2d(scales, [scales.length, 1])))
+    const moves = (await stepT.data()) as Float32Array
+    stepT.dispose()
     gradients.dispose()
-    active = next
+    still.forEach((i, r) => {
+      for (let q = 0; q < size; q++) {
+        const at = i * size + q
+        total[at] += moves[r * size + q]
+        const v = clean[at] + (1 + OVERSHOOT) * total[at]
+        current[at] = v < 0 ? 0 : v > 1 ? 1 : v
+      }
+    })
+    active = still
     ctx.progress(step + 1, options.steps, 'deepfool')
   }
   return finishAttack(model, images, labels, { adversarial, success, queries, extra: { steps: stepsTaken } })

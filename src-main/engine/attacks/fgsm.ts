@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { gradientsOf } from './model-gradients'
 import { finishAttack } from './finish'
@@ -18,7 +18,7 @@ const RESCAN = 20
 
 /**
  * FGSM as Foolbox 1.8's GradientSignAttack: g = sign(∇ₓ CE(x, y)); scan clip(x + εg) over
- * growing ε and keep the first (smallest) ε that fools the model; a hit at index < 20 re-scans
+ * growing ε and keep the first (smallest) ε that fools the model under the margin rule; a hit at index < 20 re-scans
  * linspace(0, ε_hit, 21)[1:]. In `fixed` mode it takes one step of the given ε.
  * Every sample of the batch advances together: one forward pass per ε over the samples still
  * being scanned. Samples the model already gets wrong are returned unchanged, as Foolbox does.
@@ -40,7 +40,7 @@ export async function run(
   const queries = new Int32Array(n)
   const epsilonUsed = new Float32Array(n).fill(NaN)
 
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   const active: number[] = []
   for (let i = 0; i < n; i++) {
     queries[i] = 1
@@ -79,7 +79,7 @@ export async function run(
         return tf.clipByValue(tf.add(tf.gather(x, rows), tf.mul(tf.gather(direction, rows), scale)), 0, 1) as tf.Tensor4D
       })
       rows.dispose()
-      const fooled = await misclassified(model, candidate, pending.map((k) => labels[active[k]]))
+      const fooled = await isAdversarial(model, candidate, pending.map((k) => labels[active[k]]))
       const values = fooled.some((f) => f === 1) ? ((await candidate.data()) as Float32Array) : undefined
       candidate.dispose()
       const next: number[] = []

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { perSampleDistance } from '../eval/distance'
-import { misclassified } from '../eval/predict'
 import type { AttackCandidate, AttackResult } from './attack-result'
+import { verdict } from './margin'
 
 /**
- * Turns an attack loop's outcome into its result: every claimed success is re-checked by
- * querying the model again on the exact returned image, failures get the clean image back,
- * and the distances are measured on the returned images rather than trusted from the loop.
+ * Turns an attack loop's outcome into its result: every claimed success is re-checked under the
+ * margin rule by querying the model again on the exact returned image, failures get the clean
+ * image back, and the distances and margins are measured on the returned images rather than
+ * trusted from the loop.
  */
 export async function finishAttack(
   model: Classifier,
@@ -26,16 +27,26 @@ export async function finishAttack(
     }
   }
   const advTensor = tf.tensor4d(adversarial, images.shape)
-  const fooled = await misclassified(model, advTensor, labels)
+  const checked = await verdict(model, advTensor, labels)
   advTensor.dispose()
   const success = new Uint8Array(n)
+  const margin = checked.margin
+  let reverted = false
   for (let i = 0; i < n; i++) {
-    success[i] = candidate.success[i] && fooled[i] ? 1 : 0
-    if (candidate.success[i] && !success[i]) adversarial.set(clean.subarray(i * size, (i + 1) * size), i * size)
+    success[i] = candidate.success[i] && checked.fooled[i] ? 1 : 0
+    if (candidate.success[i] && !success[i]) {
+      adversarial.set(clean.subarray(i * size, (i + 1) * size), i * size)
+      reverted = true
+    }
+  }
+  if (reverted) {
+    const cleanMargin = (await verdict(model, images, labels)).margin
+    for (let i = 0; i < n; i++) if (candidate.success[i] && !success[i]) margin[i] = cleanMargin[i]
   }
   return {
     adversarial,
     success,
+    margin,
     distanceL2: perSampleDistance(clean, adversarial, n, 'l2'),
     distanceLinf: perSampleDistance(clean, adversarial, n, 'linf'),
     queries: candidate.queries,

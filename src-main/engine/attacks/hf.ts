@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import { lowPass } from '../spectral'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
@@ -11,9 +11,10 @@ import type { HfParams } from './params'
 /**
  * The paper's High-Frequency attack (docs/algorithms.md §HF), query-only: walk the (p, q) staircase from the
  * full spectrum downwards and, at each radius, classify x_l = LowPass(x, r) (clipped to [0, 1]
- * by default); a sample succeeds at the first radius where the prediction differs from its
- * label, and fails (returning x) once the radius would drop below r_min. One query per radius;
- * at each radius all samples still unfooled are filtered and classified in one batch.
+ * by default); a sample succeeds at the first radius where its image passes the margin rule
+ * (misclassified by more than MARGIN_TAU, see ./margin), and fails (returning x) once the radius
+ * would drop below r_min. One query per radius; at each radius all samples still unfooled are
+ * filtered and classified in one batch.
  * extra.radius holds the radius of each success (NaN for failures).
  */
 export async function run(
@@ -41,7 +42,7 @@ export async function run(
       const filtered = lowPass(x, r, mask)
       return options.clip ? (tf.clipByValue(filtered, 0, 1) as tf.Tensor4D) : filtered
     })
-    const fooled = await misclassified(model, low, active.map((i) => labels[i]))
+    const fooled = await isAdversarial(model, low, active.map((i) => labels[i]))
     const values = fooled.some((f) => f === 1) ? ((await low.data()) as Float32Array) : undefined
     low.dispose()
     const next: number[] = []

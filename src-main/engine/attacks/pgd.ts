@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import { normal, type Rng } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { gradientsOf } from './model-gradients'
@@ -48,7 +48,7 @@ function l2Norms(t: tf.Tensor4D): tf.Tensor4D {
  * ascent steps on the summed cross-entropy (sign of the gradient for L∞, the L2-normalised
  * gradient for L2), each followed by projection onto the ε-ball and clipping to [0, 1]; the last
  * iterate is the candidate. With several budgets, each sample keeps the smallest that fools the
- * model (recorded in extra.epsilon). Samples the model already gets wrong are returned unchanged.
+ * model under the margin rule (recorded in extra.epsilon). Samples the model already gets wrong are returned unchanged.
  */
 export async function run(
   model: Classifier,
@@ -70,7 +70,7 @@ export async function run(
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const epsilonUsed = new Float32Array(n).fill(NaN)
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   for (let i = 0; i < n; i++) {
     if (wrong[i]) {
       success[i] = 1
@@ -113,7 +113,7 @@ export async function run(
         tf.dispose([current, gradient])
         ctx.progress(e * steps + s + 1, totalSteps, 'pgd')
       }
-      const fooled = await misclassified(model, x, pending.map((i) => labels[i]))
+      const fooled = await isAdversarial(model, x, pending.map((i) => labels[i]))
       const values = (await x.data()) as Float32Array
       pending.forEach((i, row) => {
         queries[i] += steps + 1

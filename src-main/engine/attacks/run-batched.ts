@@ -13,6 +13,7 @@ export function concatResults(parts: AttackResult[]): AttackResult {
   return {
     adversarial: concatTyped(parts.map((p) => p.adversarial)),
     success: concatTyped(parts.map((p) => p.success)),
+    margin: concatTyped(parts.map((p) => p.margin)),
     distanceL2: concatTyped(parts.map((p) => p.distanceL2)),
     distanceLinf: concatTyped(parts.map((p) => p.distanceLinf)),
     queries: concatTyped(parts.map((p) => p.queries)),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import type { Rng } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
@@ -63,7 +63,7 @@ function nextCandidate(
  * p ∈ linspace(0, maxP, epsilons + 1)[1:] with maxP starting at 1; salt where u ≥ 1 − p/2,
  * pepper where u < p/2, u ~ U(0, 1) per pixel and shared across channels; candidates not
  * closer (MSE) than the best adversarial are skipped; a success sets maxP = 1.2·p and starts
- * the next repetition. The minimum-MSE adversarial is returned. Every sample draws from its own
+ * the next repetition (success: the margin rule). The minimum-MSE adversarial is returned. Every sample draws from its own
  * seeded stream; the samples that need a query at the same time share one batch.
  */
 export async function run(
@@ -83,7 +83,7 @@ export async function run(
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const noise = new Float32Array(n).fill(NaN)
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   const rngs = sampleRngs(options.seed, n, options.sampleIds)
   const states = new Map<number, SearchState>()
   for (let i = 0; i < n; i++) {
@@ -108,7 +108,7 @@ export async function run(
     }
     if (rows.length === 0) break
     const candidates = tf.tensor4d(batch.subarray(0, rows.length * size), [rows.length, h, w, c])
-    const fooled = await misclassified(model, candidates, rows.map((r) => labels[r.i]))
+    const fooled = await isAdversarial(model, candidates, rows.map((r) => labels[r.i]))
     candidates.dispose()
     rows.forEach((r, row) => {
       queries[r.i] += 1

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { throwIfCancelled, type JobContext } from '../job-context'
-import { misclassified } from '../eval/predict'
+import { isAdversarial } from './margin'
 import { permutation } from '../random'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'
@@ -11,7 +11,7 @@ import { sampleRngs } from './sample-rngs'
 /**
  * SinglePixel as Foolbox 1.8's SinglePixelAttack: a seeded random permutation of the H·W pixel
  * locations, the first `maxPixels` taken; each location is set, in all channels, to 0 and then
- * to 1, and the first image that fools the model is returned (at most 2·maxPixels queries).
+ * to 1, and the first image that fools the model (under the margin rule) is returned (at most 2·maxPixels queries).
  * Query t of every sample still searching is evaluated in one batch.
  */
 export async function run(
@@ -29,7 +29,7 @@ export async function run(
   const success = new Uint8Array(n)
   const queries = new Int32Array(n).fill(1)
   const pixel = new Int32Array(n).fill(-1)
-  const wrong = await misclassified(model, images, labels)
+  const wrong = await isAdversarial(model, images, labels)
   const rngs = sampleRngs(options.seed, n, options.sampleIds)
   const tries = Math.min(options.maxPixels, h * w)
   const orders = rngs.map((rng, i) => (wrong[i] ? new Int32Array(0) : permutation(h * w, rng).subarray(0, tries)))
@@ -49,7 +49,7 @@ export async function run(
       batch.fill(value, at, at + c)
     })
     const candidates = tf.tensor4d(batch, [active.length, h, w, c])
-    const fooled = await misclassified(model, candidates, active.map((i) => labels[i]))
+    const fooled = await isAdversarial(model, candidates, active.map((i) => labels[i]))
     candidates.dispose()
     const next: number[] = []
     active.forEach((i, row) => {

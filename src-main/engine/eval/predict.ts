@@ -39,11 +39,3 @@ export async function predictLabels(model: Classifier, images: tf.Tensor4D, batc
   }
   return out
 }
-
-/** 1 where the top-1 prediction differs from the label: Foolbox's Misclassification criterion. */
-export async function misclassified(model: Classifier, images: tf.Tensor4D, labels: ArrayLike<number>, batchSize = 256): Promise<Uint8Array> {
-  const predicted = await predictLabels(model, images, batchSize)
-  const out = new Uint8Array(predicted.length)
-  for (let i = 0; i < predicted.length; i++) out[i] = predicted[i] !== labels[i] ? 1 : 0
-  return out
-}

@@ -62,6 +62,8 @@ export interface CurveEntry {
   curve: RobustnessCurve
   /** Per sample: 1 where the attack fooled the model it attacked, and the queries it spent. */
   success: Uint8Array
+  /** Per sample: the attacked model's logit margin z_y − max_{j≠y} z_j on the adversarial. */
+  margin: Float32Array
   queries: Int32Array
   /** The adversarials (NHWC [0, 1]) when the request asked to keep them. */
   adversarial?: Float32Array
@@ -198,6 +200,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         meanQueries: Array.from(result.queries).reduce((a, b) => a + b, 0) / Math.max(result.queries.length, 1),
         curve,
         success: result.success,
+        margin: result.margin,
         queries: result.queries,
         ...(request.keepAdversarials ? { adversarial: result.adversarial } : {}),
       }

@@ -19,6 +19,8 @@ export interface ManifestAttackEntry {
   predicted_class: string
   confidence: number
   success: boolean
+  /** The model's logit margin z_y − max_{j≠y} z_j on the adversarial; success needs it below −`success_rule`'s τ. */
+  margin: number
   l2: number
   linf: number
   queries: number
@@ -58,6 +60,8 @@ export interface GalleryManifest {
   started: string
   updated: string
   seed: number
+  /** When an attack counts as successful (the logit-margin rule, in words). */
+  success_rule: string
   model: {
     name: string
     format: string
@@ -97,6 +101,7 @@ const CSV_COLUMNS = [
   'attack_id',
   'attack_params',
   'success',
+  'margin',
   'prediction',
   'predicted_class',
   'confidence',
@@ -145,6 +150,7 @@ export function manifestCsv(manifest: GalleryManifest): string {
         attack_id: attack.id,
         attack_params: attack.params,
         success: a.success,
+        margin: a.margin,
         prediction: a.prediction,
         predicted_class: a.predicted_class,
         confidence: a.confidence,

@@ -10,6 +10,7 @@ import { prepareGallery, runGalleryBatches } from './gallery-batches'
 import { rowsPartial } from './run-gallery'
 import type { GalleryExportSummary as GalleryExportResult } from '../../protocol/gallery'
 import type { GalleryRequest, GallerySummary, PlannedAttack } from './types'
+import { MARGIN_RULE } from '../../protocol/attacks'
 
 /** Contact-sheet rows per PNG page, so long galleries give pages a viewer can open. */
 export const DEFAULT_SHEET_ROWS = 50
@@ -41,6 +42,7 @@ function initialManifest(request: GalleryExportRequest, plan: PlannedAttack[], d
     started: now,
     updated: now,
     seed: request.seed ?? 0,
+    success_rule: MARGIN_RULE,
     model: {
       name: model.info.name,
       format: model.info.format,

@@ -142,6 +142,7 @@ export class GalleryExportWriter {
         predicted_class: className(modelClasses, o.label),
         confidence: o.confidence,
         success: o.success,
+        margin: o.margin,
         l2: o.l2,
         linf: o.linf,
         queries: o.queries,

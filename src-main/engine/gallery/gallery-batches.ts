@@ -38,6 +38,7 @@ function outcome(result: AttackResult, prediction: Predictions, k: number): Atta
   for (const [name, values] of Object.entries(result.extra ?? {})) extra[name] = Number.isFinite(values[k]) ? values[k] : null
   return {
     success: result.success[k] === 1,
+    margin: result.margin[k],
     label: prediction.labels[k],
     confidence: prediction.confidences[k],
     l2: result.distanceL2[k],

@@ -59,6 +59,7 @@ export const attackHandlers: HandlerTable = {
       predicted: new Int32Array(n),
       confidence: new Float32Array(n),
       success: new Uint8Array(n),
+      margin: new Float32Array(n),
       l2: new Float32Array(n),
       linf: new Float32Array(n),
       queries: new Int32Array(n),
@@ -76,6 +77,7 @@ export const attackHandlers: HandlerTable = {
       run.predicted.set(after.labels, offset)
       run.confidence.set(after.confidences, offset)
       run.success.set(result.success, offset)
+      run.margin.set(result.margin, offset)
       run.l2.set(result.distanceL2, offset)
       run.linf.set(result.distanceLinf, offset)
       run.queries.set(result.queries, offset)

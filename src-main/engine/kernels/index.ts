@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-layers'
 import { explicitTransposeMatMul } from './batch-mat-mul'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
+import { registerExactWasmKernels } from './exact-wasm'
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input'
 import { identityConfig } from './identity'
 import { maxPoolGradConfig } from './max-pool-grad'
@@ -33,9 +34,11 @@ function install(config: tf.KernelConfig): void {
  * Conv2DBackpropInput and Conv2DBackpropFilter as forward convolutions (the latter is missing
  * from tfjs-backend-wasm altogether), BatchMatMul with explicit transposes, a one-pass
  * MaxPoolGrad, and an Identity that shares memory instead of copying it.
+ * Also installs the exact kernels (registerExactWasmKernels), which are never restored to stock.
  * Idempotent; call it after the wasm backend is chosen (it also works before).
  */
 export function registerFastWasmKernels(): void {
+  registerExactWasmKernels()
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')
   if (!matMul) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing.')
   if (!isOurs(matMul)) install(explicitTransposeMatMul(matMul))
@@ -50,6 +53,8 @@ export function fastWasmKernelsRegistered(): boolean {
     isOurs(tf.getKernel(name, 'wasm')),
   )
 }
+
+export { registerExactWasmKernels, exactWasmKernelsRegistered, EXACT_WASM_KERNELS } from './exact-wasm'
 
 /** The stock tfjs-backend-wasm kernel a fast kernel replaced, for benchmarks against it. */
 export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {

@@ -574,7 +574,12 @@ export function appendInputGradient(b: OnnxGraphBuilder, input: string, logits: 
   const axis = b.constant(constTensor('int', [1], [1]))
   const picked = emit('ReduceSum', [emit('Mul', [logProbabilities, labels], {}, zs), axis], { keepdims: 0 }, [zs[0]])
   const loss = emit('Neg', [picked], {}, [zs[0]])
-  const seed = emit('Sub', [emit('Exp', [logProbabilities], {}, zs), labels], {}, zs)
+  // softmax − onehot with the true class's entry written as −Σ_{j≠y} p_j: exact for confident
+  // predictions, where p_y − 1 rounds to 0 (the same seed as TF.js's crossEntropySeed).
+  const one = b.constant(constTensor('float', [1], [1]))
+  const others = emit('Mul', [emit('Exp', [logProbabilities], {}, zs), emit('Sub', [one, labels], {}, zs)], {}, zs)
+  const total = emit('ReduceSum', [others, axis], { keepdims: 1 }, [zs[0], 1])
+  const seed = emit('Sub', [others, emit('Mul', [labels, total], {}, zs)], {}, zs)
   const grad = backpropagate(b, forward, input, logits, seed)
   return { labels, loss: b.output(loss, 'loss'), grad: b.output(grad, 'grad') }
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
 import { median } from '../../../engine/median'
 import { mergeAttackRun } from '../../../engine/shard-merge'
-import type { AttackRun } from '../../../protocol/attacks'
+import { MARGIN_RULE, type AttackRun } from '../../../protocol/attacks'
 import { encodeNpy } from '../../../protocol/npy'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'
@@ -19,6 +19,7 @@ export function attackSummary(run: AttackRun) {
     defense: run.defense,
     n,
     successRate: n ? fooled / n : 0,
+    successRule: MARGIN_RULE,
     medianL2: medianWhere(run.l2, run.success),
     medianLinf: medianWhere(run.linf, run.success),
     queries: { total: run.queries.reduce((a, b) => a + b, 0), mean: n ? run.queries.reduce((a, b) => a + b, 0) / n : 0 },
@@ -36,6 +37,7 @@ export async function writeAttackOutputs(run: AttackRun, out: string, force: boo
     'adversarial_prediction',
     'confidence',
     'success',
+    'margin',
     'l2',
     'linf',
     'queries',
@@ -49,6 +51,7 @@ export async function writeAttackOutputs(run: AttackRun, out: string, force: boo
       run.predicted[k],
       run.confidence[k],
       run.success[k],
+      run.margin[k],
       run.l2[k],
       run.linf[k],
       run.queries[k],

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
 import { mergeCurveRun } from '../../../engine/shard-merge'
-import type { CurveRun } from '../../../protocol/attacks'
+import { MARGIN_RULE, type CurveRun } from '../../../protocol/attacks'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'
 
@@ -20,16 +20,16 @@ export function curveJson(result: CurveRun, norm: string) {
     grid: e.curve.grid,
     accuracy: e.curve.accuracy,
   }))
-  return { n: result.indices.length, norm, entries, envelopes: result.envelopes, skipped: result.skipped }
+  return { n: result.indices.length, norm, successRule: MARGIN_RULE, entries, envelopes: result.envelopes, skipped: result.skipped }
 }
 
-/** One line per sample: per curve, its distance, clean and adversarial correctness, success and queries. */
+/** One line per sample: per curve, its distance, clean and adversarial correctness, success, the attacked model's margin and queries. */
 export function curveSamplesCsv(result: CurveRun): string {
   const names = result.entries.map((e) => `${e.attack}.${e.defence}.${e.protocol}`)
   const header = [
     'index',
     'label',
-    ...names.flatMap((n) => ['distance', 'clean_correct', 'adversarial_correct', 'success', 'queries'].map((f) => `${n}.${f}`)),
+    ...names.flatMap((n) => ['distance', 'clean_correct', 'adversarial_correct', 'success', 'margin', 'queries'].map((f) => `${n}.${f}`)),
   ]
   const rows = Array.from(result.indices, (index, k) =>
     [
@@ -40,6 +40,7 @@ export function curveSamplesCsv(result: CurveRun): string {
         e.curve.cleanCorrect[k],
         e.curve.adversarialCorrect[k],
         e.success[k],
+        e.margin[k],
         e.queries[k],
       ]),
     ].join(','),

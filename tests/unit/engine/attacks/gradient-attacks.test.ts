@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, expect, it } from 'vitest'
 import { runAttack, type AttackResult } from '../../../../src-main/engine/attacks'
 import { crossEntropyGradient } from '../../../../src-main/engine/attacks/cross-entropy'
-import { misclassified } from '../../../../src-main/engine/eval/predict'
+import { isAdversarial, logitMargins, MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
@@ -17,7 +17,7 @@ let labels: Int32Array
 /** sign(∇ₓ CE) of the attacks' loss, checked against TF.js's own softmax cross-entropy below. */
 let gradientSign: Float32Array
 let clean: Float32Array
-/** Samples the model already gets wrong: attacks return them unchanged at distance 0. */
+/** Samples the model already gets wrong (past the margin rule): attacks return them unchanged at distance 0. */
 let cleanWrong: Uint8Array
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ beforeAll(async () => {
   ;({ images, labels } = mnistTestBatch(N, 100))
   clean = images.dataSync() as Float32Array
   gradientSign = tf.tidy(() => tf.sign(crossEntropyGradient(model, images, tf.tensor1d(labels, 'int32'))).dataSync() as Float32Array)
-  cleanWrong = await misclassified(model, images, labels)
+  cleanWrong = await isAdversarial(model, images, labels)
 })
 
 itWithData('the attacks’ loss gradient is the gradient of TF.js’s softmax cross-entropy', () => {
@@ -38,12 +38,12 @@ itWithData('the attacks’ loss gradient is the gradient of TF.js’s softmax cr
   for (let k = 0; k < ours.length; k++) expect(Math.abs(ours[k] - reference[k])).toBeLessThan(1e-5 * scale)
 })
 
-/** Whether clip(x_i + ε·sign(g_i)) fools the model. */
+/** Whether clip(x_i + ε·sign(g_i)) fools the model under the margin rule. */
 function fgsmFools(i: number, epsilon: number): boolean {
   const x = new Float32Array(784)
   for (let k = 0; k < 784; k++) x[k] = Math.min(1, Math.max(0, clean[i * 784 + k] + epsilon * gradientSign[i * 784 + k]))
-  const predicted = tf.tidy(() => tf.argMax(model.logits(tf.tensor4d(x, [1, 28, 28, 1])), 1).dataSync()[0])
-  return predicted !== labels[i]
+  const logits = tf.tidy(() => model.logits(tf.tensor4d(x, [1, 28, 28, 1])).dataSync())
+  return logitMargins(logits, [labels[i]])[0] < -MARGIN_TAU
 }
 
 function successes(r: AttackResult): number {

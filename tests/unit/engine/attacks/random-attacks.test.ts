@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, expect, it } from 'vitest'
 import { runAttack, runAttackBatched, type AttackResult } from '../../../../src-main/engine/attacks'
-import { misclassified } from '../../../../src-main/engine/eval/predict'
+import { isAdversarial } from '../../../../src-main/engine/attacks/margin'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
@@ -20,7 +20,7 @@ beforeAll(async () => {
   model = await trainedMnistClassifier()
   ;({ images, labels } = mnistTestBatch(N, 100))
   clean = images.dataSync() as Float32Array
-  cleanWrong = await misclassified(model, images, labels)
+  cleanWrong = await isAdversarial(model, images, labels)
 })
 
 function row(values: Float32Array, i: number): number[] {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { expect } from 'vitest'
 import type { AttackResult } from '../../../../src-main/engine/attacks'
+import { logitMargins, MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 
 /**
  * The contract every attack result keeps: images in [0, 1]; every success re-checked by a
- * fresh query of the model; failures return the clean image; distances measured on the
- * returned images.
+ * fresh query of the model and past the margin rule; failures return the clean image; distances
+ * and margins measured on the returned images.
  */
 export async function expectValidResult(model: Classifier, images: tf.Tensor4D, labels: Int32Array, result: AttackResult): Promise<void> {
   const n = images.shape[0]
@@ -17,12 +18,14 @@ export async function expectValidResult(model: Classifier, images: tf.Tensor4D, 
     expect(v).toBeGreaterThanOrEqual(0)
     expect(v).toBeLessThanOrEqual(1)
   }
-  const predicted = await tf.tidy(() => tf.argMax(model.logits(tf.tensor4d(result.adversarial, images.shape)), 1)).data()
+  const logits = await tf.tidy(() => model.logits(tf.tensor4d(result.adversarial, images.shape))).data()
+  const margins = logitMargins(logits, labels)
   for (let i = 0; i < n; i++) {
     const a = result.adversarial.subarray(i * size, (i + 1) * size)
     const x = clean.subarray(i * size, (i + 1) * size)
-    if (result.success[i]) expect(predicted[i]).not.toBe(labels[i])
+    if (result.success[i]) expect(margins[i]).toBeLessThan(-MARGIN_TAU)
     else expect(Array.from(a)).toEqual(Array.from(x))
+    expect(Math.abs(result.margin[i] - margins[i])).toBeLessThan(1e-4)
     let sq = 0
     let max = 0
     for (let k = 0; k < size; k++) {

@@ -12,6 +12,7 @@ function manifest(): GalleryManifest {
     started: '2026-11-25T00:00:00.000Z',
     updated: '2026-11-25T00:00:01.000Z',
     seed: 0,
+    success_rule: 'margin below −0.001',
     model: {
       name: 'cnn <"test">',
       format: 'tfjs-layers',
@@ -52,6 +53,7 @@ function manifest(): GalleryManifest {
             predicted_class: 'cat',
             confidence: 0.6,
             success: true,
+            margin: -2.5,
             l2: 1.5,
             linf: 0.25,
             queries: 4,
@@ -76,6 +78,13 @@ describe('gallery manifest files', () => {
     expect(line).toContain('"{""step"":1,""mask"":""circle""}"')
     expect(line).toContain(',"Cats, dogs",')
     expect(line).toContain(',false,')
+  })
+
+  it('records the logit margin of every adversarial next to its success', () => {
+    const [header, line] = manifestCsv(manifest()).trimEnd().split('\n')
+    const columns = header.split(',')
+    expect(columns.slice(columns.indexOf('success'), columns.indexOf('success') + 2)).toEqual(['success', 'margin'])
+    expect(line).toContain(',true,-2.5,')
   })
 
   it('escapes HTML and states how many adversarials the 8-bit PNG lost', () => {

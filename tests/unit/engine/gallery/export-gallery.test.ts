@@ -95,6 +95,7 @@ describe('exportGallery', () => {
     expect(manifest.app.version).toBe(APP_VERSION)
     expect(manifest.backend).toBe('wasm')
     expect(manifest.seed).toBe(3)
+    expect(manifest.success_rule).toMatch(/logit margin .* below −0\.001/)
     expect(manifest.model.file).toBe(fx.model.info.source)
     expect(manifest.model.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(manifest.model.sha256).toBe(fx.model.info.sha256)
@@ -121,6 +122,7 @@ describe('exportGallery', () => {
           prediction: a.label,
           confidence: a.confidence,
           success: a.success,
+          margin: a.margin,
           l2: a.l2,
           linf: a.linf,
           queries: a.queries,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
+import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { runGallery, type GalleryRowsPartial, type GallerySummary } from '../../../../src-main/engine/gallery'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import { radialEnergyProfile } from '../../../../src-main/engine/spectral'
@@ -48,11 +49,13 @@ describe('runGallery', () => {
     })
   })
 
-  it('captions every cell with predictions that agree with the attack verdicts', () => {
+  it('captions every cell with predictions and margins that agree with the attack verdicts', () => {
     for (const row of summary.rows) {
       expect(row.cleanCorrect).toBe(row.clean.label === row.label)
       for (const a of Object.values(row.attacks)) {
-        expect(a.success).toBe(a.label !== row.label)
+        expect(a.success).toBe(a.margin < -MARGIN_TAU)
+        if (a.success) expect(a.label).not.toBe(row.label)
+        else if (a.label !== row.label) expect(a.margin).toBeGreaterThanOrEqual(-MARGIN_TAU)
         expect(a.confidence).toBeGreaterThan(0)
         expect(a.confidence).toBeLessThanOrEqual(1)
         if (!a.success) expect(a.linf).toBe(0)
