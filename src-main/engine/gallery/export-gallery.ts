@@ -85,14 +85,15 @@ export async function exportGallery(request: GalleryExportRequest, ctx: JobConte
   if (!Number.isInteger(sheetRows) || sheetRows < 1)
     throw new RangeError(`sheetRows must be a whole number of at least 1, got ${sheetRows}`)
   const plan = prepareGallery(request)
-  // Before any attack runs: a folder that cannot take files fails now, not after minutes of work.
-  await ensureWritableFolder(request.out)
+  // Before any attack runs: an out that is a file, an earlier export, or a folder that cannot take
+  // files fails now, not after minutes of work.
   checkNoOverwrite(
     request.out,
     request.indices,
     plan.map((a) => a.key),
     request.force ?? false,
   )
+  await ensureWritableFolder(request.out)
   const manifest = initialManifest(request, plan, await fingerprint(request.dataset))
   const writer = new GalleryExportWriter(request.out, request.force ?? false, manifest, plan, request.model, request.dataset, sheetRows)
   await writer.writeIndexFiles('running')

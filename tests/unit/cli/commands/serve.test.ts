@@ -4,7 +4,9 @@ import { connectHost, waitForUrl } from '../../web/ws-client'
 
 describe('hfc-lab serve', () => {
   it('refuses a gallery export under /proc with OUT_NOT_WRITABLE, then stops cleanly on SIGTERM with a client connected', async () => {
-    const { child, done } = startCli(['serve', '--port', '0', '--workers', '1'])
+    // The out-root is /proc itself, so the trust model lets the export through to the engine, whose
+    // folder check must answer at once (a recursive mkdir there never returns).
+    const { child, done } = startCli(['serve', '--port', '0', '--workers', '1', '--out-root', '/proc'])
     const client = await connectHost(await waitForUrl(child))
     const model = await client.call<{ id: string }>('model.open', { defaultId: 'mnist' })
     const data = await client.call<{ id: string }>('data.open', { defaultId: 'mnist' })
