@@ -1,8 +1,8 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { openApp, screenshot } from './host'
+import { HAS_DATA, NEEDS_DATA, SHARED_DATA } from '../unit/paths'
 
 const canvasData = (page: Page, id: string) => page.getByTestId(id).evaluate((el) => (el as HTMLCanvasElement).toDataURL())
 
@@ -47,9 +47,10 @@ test('a path that is not a data set gives an error that names it, and the open s
   await expect(page.getByTestId('dataset-name')).toContainText('MNIST')
 })
 
-test('a corrupt JPEG in an image folder shows as a crossed tile and is listed; the other thumbnails still draw', async ({ page }) => {
-  const samples = join(process.cwd(), '..', 'shared', 'data', 'samples')
-  const dir = mkdtempSync(join(tmpdir(), 'hfc-e2e-broken-'))
+test(`a corrupt JPEG in an image folder shows as a crossed tile and is listed; the other thumbnails still draw${NEEDS_DATA}`, async ({ page }) => {
+  test.skip(!HAS_DATA, NEEDS_DATA)
+  const samples = join(SHARED_DATA, 'samples')
+  const dir = mkdtempSync(join(process.env.HFC_IN_ROOT!, 'broken-'))
   try {
     const pngs = readdirSync(samples).filter((f) => f.startsWith('cifar10_')).slice(0, 6)
     pngs.forEach((f, k) => copyFileSync(join(samples, f), join(dir, `img${k < 1 ? 'a' : 'c'}${k}_${f.split('_')[2]}`)))

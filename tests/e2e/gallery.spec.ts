@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { openApp, screenshot } from './host'
@@ -42,7 +42,7 @@ test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters,
   await expect(page.getByTestId('gallery-error')).toContainText('confirm overwriting')
 })
 
-test('an empty Appendix-C selection says why and what to change; an export under /proc fails at once naming the folder', async ({ page }) => {
+test('an empty Appendix-C selection says why and what to change; an export into a folder that cannot take files fails at once naming it', async ({ page }) => {
   await openApp(page, '#/gallery')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-current')).toContainText('mnist')
@@ -57,7 +57,11 @@ test('an empty Appendix-C selection says why and what to change; an export under
   await expect(page.getByTestId('gallery-empty-reason')).toContainText('No sample is fooled by every attack (fooled: High Frequency (HF) 0%')
   await expect(page.getByTestId('gallery-empty-reason')).toContainText('High Frequency (HF) fools fewest. HF gives up at its termination radius r_min (20)')
   await screenshot(page, 'gallery-empty-appendix-c')
-  await page.getByTestId('gallery-out').fill('/proc/hfc-e2e-gallery')
+  // Inside the host's out-root, but through a file: the engine's folder check answers before any attack runs
+  // (the unit and CLI tests cover /proc, which the browser host's trust model refuses earlier).
+  const blocker = join(mkdtempSync(join(process.env.HFC_OUT_ROOT!, 'blocked-')), 'a-file')
+  writeFileSync(blocker, 'not a folder')
+  await page.getByTestId('gallery-out').fill(join(blocker, 'gallery'))
   await page.getByTestId('gallery-export').click()
-  await expect(page.getByTestId('gallery-error')).toContainText('Cannot write to /proc/hfc-e2e-gallery: choose another folder')
+  await expect(page.getByTestId('gallery-error')).toContainText(`Cannot write to ${join(blocker, 'gallery')}: choose another folder`)
 })

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { openApp, screenshot } from './host'
+import { HAS_FIXTURES, NEEDS_FIXTURES, SHARED_FIXTURES } from '../unit/paths'
 
-const KERAS = join(process.cwd(), '..', 'shared', 'fixtures', 'keras')
+const KERAS = join(SHARED_FIXTURES, 'keras')
 const numbers = async (page: Page, id: string) => (await page.getByTestId(id).allTextContents()).map(Number)
 
 test('a curve run finishing while other views are shown is kept, with its AUCs, and a seeded rerun gives the same numbers', async ({
@@ -42,9 +43,10 @@ test('a curve run finishing while other views are shown is kept, with its AUCs, 
   expect(await numbers(page, 'auc-value')).toEqual(kept)
 })
 
-test("switching models in the Kernels view takes the new model's first layer and default radius; the Model view drops the old accuracy", async ({
+test(`switching models in the Kernels view takes the new model's first layer and default radius; the Model view drops the old accuracy${NEEDS_FIXTURES}`, async ({
   page,
 }) => {
+  test.skip(!HAS_FIXTURES, NEEDS_FIXTURES)
   await openApp(page, '#/kernels')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('kernel-pair')).toHaveCount(32)
