@@ -50,12 +50,23 @@ interface NodeTrace {
   params: Params
 }
 
+/**
+ * Operators that exporters write only from some opset on, and decompose into supported ops below it:
+ * the export setting that avoids each (torch.onnx.export's opset_version).
+ */
+const AVOIDED_BY_OPSET: Readonly<Record<string, string>> = {
+  GroupNormalization: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that group norm decomposes into InstanceNormalization, Reshape, Mul and Add',
+  Mish: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that Mish decomposes into Softplus, Tanh and Mul',
+  RMSNormalization: 'export with opset 22 or lower so that RMS norm decomposes into Pow, ReduceMean, Sqrt and Div',
+}
+
 function unsupportedOp(node: OnnxNode, source: string): LabError {
   const known = Object.keys(ONNX_OPS).sort().join(', ')
   const where = node.domain && node.domain !== 'ai.onnx' ? ` of the '${node.domain}' domain` : ''
+  const avoid = where === '' && AVOIDED_BY_OPSET[node.op] ? ` To avoid it, ${AVOIDED_BY_OPSET[node.op]}.` : ''
   return new LabError(
     'MODEL_UNSUPPORTED_OP',
-    `${source}: node '${node.name}' uses the operator ${node.op}${where}, which HFC Lab cannot convert. Replace it in the model (or export without it, e.g. rewrite the layer with standard ops) and export again. Supported operators: ${known}.`,
+    `${source}: node '${node.name}' uses the operator ${node.op}${where}, which HFC Lab cannot convert.${avoid} Replace it in the model (or export without it, e.g. rewrite the layer with standard ops) and export again. Supported operators: ${known}.`,
     node.op,
   )
 }
