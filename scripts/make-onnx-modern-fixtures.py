@@ -96,6 +96,15 @@ class SmallViT(nn.Module):
         self.layers = nn.Sequential(*[EncoderBlock(num_heads, hidden_dim, mlp_dim) for _ in range(num_layers)])
         self.ln = nn.LayerNorm(hidden_dim, eps=1e-6)
         self.head = nn.Linear(hidden_dim, num_classes)
+        with torch.no_grad():
+            # Away from torchvision's init (unit norms, zero attention biases) so every parameter shows in the test.
+            for m in self.modules():
+                if isinstance(m, nn.LayerNorm):
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.normal_(0, 0.1)
+                if isinstance(m, nn.MultiheadAttention):
+                    m.in_proj_bias.normal_(0, 0.1)
+                    m.out_proj.bias.normal_(0, 0.1)
 
     def forward(self, x):
         n = x.shape[0]

@@ -305,6 +305,36 @@ function powBackward(c: RuleContext): (string | undefined)[] {
   return out
 }
 
+/**
+ * Gather with load-time indices (a ViT's class-token read, x[:, 0]): dY goes back to the gathered
+ * positions, by padding for one index and by a product with the one-hot [indices, positions]
+ * matrix for several (which also sums repeated indices).
+ */
+function gatherBackward(c: RuleContext): (string | undefined)[] {
+  const x = c.node.inputs[0]
+  const xs = c.shape(x)
+  const axis = c.params.axis as number
+  const indices = c.params.indices as number[]
+  if (axis === 0) throw noGradient(c.node, 'indices along the batch axis')
+  const k = indices.length
+  const along = [...xs.slice(0, axis), k, ...xs.slice(axis + 1)]
+  // Reshape target 0 keeps the batch size, whatever it is at run time.
+  const g = c.emit('Reshape', [c.dy[0] as string, c.ints([0, ...along.slice(1)])], {}, along)
+  if (k === 1) {
+    const pads = Array(2 * xs.length).fill(0)
+    pads[axis] = indices[0]
+    pads[axis + xs.length] = xs[axis] - 1 - indices[0]
+    return [c.emit('Pad', [g, c.ints(pads)], { mode: 'constant' }, xs)]
+  }
+  const last = xs.length - 1
+  const perm = xs.map((_, i) => (i === axis ? last : i === last ? axis : i))
+  const moved = c.emit('Transpose', [g], { perm }, perm.map((p) => along[p]))
+  const oneHot = new Float32Array(k * xs[axis])
+  indices.forEach((index, row) => (oneHot[row * xs[axis] + index] = 1))
+  const spread = c.emit('MatMul', [moved, c.floats(oneHot, [k, xs[axis]])], {}, perm.map((p) => xs[p]))
+  return [c.emit('Transpose', [spread], { perm }, xs)]
+}
+
 function gemmBackward(c: RuleContext): (string | undefined)[] {
   const [a, b, bias] = c.node.inputs
   const g = c.dy[0] as string
@@ -585,6 +615,7 @@ const RULES: Record<string, Rule> = {
   Concat: concatBackward,
   Split: splitBackward,
   Slice: sliceBackward,
+  Gather: gatherBackward,
   Pad: padBackward,
   ReduceMean: reduceBackward(true),
   ReduceSum: reduceBackward(false),

@@ -29,9 +29,9 @@ describe('modern architectures (LayerNormalization, GELU, attention) against PyT
     const model = await openOnnxModel(join(ONNX_FIXTURES, `${name}.onnx`))
     const scorer = await createOrtClassifier(model)
     try {
-      expect(scorer.info.gradients).toBe(true)
       const { images, labels, logits, grad } = fixtureBatch(name)
       const n = labels.length
+      expect(scorer.info.gradients).toBe(true)
       expect(maxAbsDiff(await scorer.scoreBatch(images.data, n), logits.data)).toBeLessThan(1e-4)
       const g = await scorer.inputGradient!(images.data, labels)
       expect(maxAbsDiff(g.logits, logits.data)).toBeLessThan(1e-4)
