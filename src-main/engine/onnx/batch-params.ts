@@ -71,7 +71,7 @@ export function resolveBatch<T extends Json>(value: T, shape: readonly number[])
 /** The parameters with every batch-dependent number reading the batch from `axis` of the op's first input. */
 export function withBatchAxis<T extends Json>(value: T, axis: number, perSample: number): T {
   if (axis === 0 && perSample === 1) return value
-  if (isBatchLinear(value)) return { ...value, axis, perSample } as T
+  if (isBatchLinear(value)) return { perBatch: value.perBatch, offset: value.offset, axis, perSample } as Json as T
   if (Array.isArray(value)) return value.map((v) => withBatchAxis(v, axis, perSample)) as T
   if (value && typeof value === 'object') {
     const out: { [k: string]: Json } = {}
