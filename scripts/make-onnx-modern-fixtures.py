@@ -9,7 +9,8 @@ num_heads=2, hidden_dim=32, mlp_dim=64, num_classes=10), each exported at opset 
 ReduceMean/Sub/Pow/Sqrt/Div and Div/Erf/Add/Mul) and at opset 17 (LayerNormalization is one node).
 Random seeded weights, no downloads. Beside each model, as in make-onnx-fixtures.py: 4 CIFAR-10 test
 images (NHWC [0, 1]), their labels, PyTorch's logits and its gradient of the summed cross-entropy
-with respect to the input (NHWC).
+with respect to the input (NHWC). Also a small net that resizes the way F.interpolate exports
+(nearest, bilinear, align_corners), at both opsets.
 
     /usr/bin/python3 scripts/make-onnx-modern-fixtures.py
 """
@@ -115,6 +116,24 @@ class SmallViT(nn.Module):
         return self.head(x[:, 0])
 
 
+class ResizeNet(nn.Module):
+    """Resize as PyTorch exports F.interpolate: nearest x2 (asymmetric, floor), bilinear to a size
+    (half_pixel), bilinear x0.5 with align_corners (align_corners)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.conv3 = nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = F.interpolate(torch.tanh(self.conv1(x)), scale_factor=2, mode='nearest')
+        x = F.interpolate(torch.tanh(self.conv2(x)), size=(20, 20), mode='bilinear', align_corners=False)
+        x = F.interpolate(torch.tanh(self.conv3(x)), scale_factor=0.5, mode='bilinear', align_corners=True)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
 def export(name, model, images01, labels, opset):
     model.eval()
     x = torch.from_numpy(images01[:BATCH])
@@ -138,6 +157,8 @@ def main():
         export(f'convnext_small_op{opset}', SmallConvNeXt(torch.Generator().manual_seed(1)), cifar_x, cifar_y, opset)
         torch.manual_seed(0)
         export(f'vit_small_op{opset}', SmallViT(), cifar_x, cifar_y, opset)
+        torch.manual_seed(0)
+        export(f'resize_net_op{opset}', ResizeNet(), cifar_x, cifar_y, opset)
 
 
 if __name__ == '__main__':
