@@ -180,6 +180,8 @@ function setReason(entry: Attached, gradientWhy: string | undefined): void {
  * job that needs gradients awaits this first; opening a model never runs it.
  */
 export async function prepareGradients(model: Classifier): Promise<void> {
+  // A query-only model (one that declares no gradients) has nothing to decide.
+  if (!model.info.gradients) return
   let entry = attached.get(model)
   if (!entry) {
     entry = { assignment: TFJS_ONLY('not measured'), mode: 'tfjs', forwardReason: 'not measured' }
