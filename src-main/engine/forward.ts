@@ -28,6 +28,8 @@ interface Attached {
   forwardReason: string
   /** Set when the choice came from the engine-choice cache. */
   remembered?: boolean
+  /** Why onnxruntime has no gradient graph for this model, when it has none. */
+  ortGradientUnavailable?: string
   /** The engine-choice cache key, in `auto` mode. */
   key?: string
   gradients?: Promise<void>
@@ -152,13 +154,16 @@ async function assign(mode: ForwardEngine, model: Classifier, options: AttachOpt
     const remembered = key ? await rememberedChoice(key) : undefined
     const measured = remembered ?? { ...(await measureForward(model, scorer)), gradient }
     entry = { assignment: { forward: measured.forward, gradient, reason: '' }, scorer, mode, forwardReason: measured.reason, key, remembered: !!remembered }
-    if (remembered?.gradientReason && (remembered.gradient === 'tfjs' || ortGradients)) {
+    // A remembered decision stands when it needs no probe: onnxruntime's graph, or TF.js timed against it.
+    const standing = remembered?.gradient === 'onnxruntime' ? ortGradients : remembered?.gradientReason?.startsWith('input gradient of')
+    if (remembered?.gradientReason && standing) {
       entry.assignment.gradient = remembered.gradient
       entry.gradients = Promise.resolve()
     }
     if (key && !remembered) await rememberChoice(key, { forward: measured.forward, gradient, reason: measured.reason })
-    setReason(entry, remembered?.gradientReason)
+    setReason(entry, standing ? remembered?.gradientReason : undefined)
   }
+  entry.ortGradientUnavailable = scorer.gradientUnavailable
   if (mode === 'onnxruntime') setReason(entry, ortGradients ? '' : undefined)
   if (entry.assignment.forward === 'onnxruntime' || ortGradients) return entry
   await scorer.dispose()
@@ -204,7 +209,7 @@ async function decideGradients(model: Classifier, entry: Attached): Promise<void
     why = entry.mode === 'auto' ? `gradients on onnxruntime (${a.forward === 'onnxruntime' ? 'its forward pass measured faster' : 'TF.js cannot differentiate this model'})` : ''
   } else {
     a.gradient = 'tfjs'
-    const unavailable = entry.scorer?.gradientUnavailable
+    const unavailable = entry.ortGradientUnavailable
     if (tfjsGradientsWork(model)) why = `gradients on TF.js${unavailable ? ` (onnxruntime: ${unavailable})` : ''}`
     else {
       model.info.gradients = false
