@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../src-main/engine/attacks'
 import { gradientsOf } from '../../../src-main/engine/attacks/model-gradients'
@@ -9,6 +10,7 @@ import { assignmentOf, attachScorer, prepareGradients } from '../../../src-main/
 import { silentContext } from '../../../src-main/engine/job-context'
 import { LabError } from '../../../src-main/engine/errors'
 import { openDefaultModel, type Classifier, type LoadedModel } from '../../../src-main/engine/models'
+import { finishLoadedModel } from '../../../src-main/engine/models/build-loaded-model'
 import { tfjsGradientProbe } from '../../../src-main/engine/models/gradient-probe'
 import { mnistTestBatch } from './attacks/mnist-classifier'
 
@@ -94,6 +96,36 @@ describe('gradient engines are decided lazily, per engine', () => {
     }
     base.dispose()
     reference.dispose()
+  })
+
+  it('a DepthwiseConv2D model (MobileNet\'s layer), which TF.js on wasm cannot differentiate, runs FGSM on onnxruntime', async () => {
+    const build = () =>
+      finishLoadedModel(
+        tfl.sequential({
+          layers: [
+            tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+            tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+            tfl.layers.globalAveragePooling2d({}),
+            tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+          ],
+        }),
+        { format: 'tfjs-layers', source: '/nowhere/depthwise.json', files: [], outputSoftmaxRemoved: false },
+      )
+    const onTfjs = build()
+    await attachScorer('tfjs', onTfjs)
+    const refused = await runAttack('fgsm', onTfjs, images, labels, {}, silentContext()).catch((e: unknown) => e)
+    expect((refused as LabError).code).toBe('attack-needs-gradients')
+    expect(tfjsGradientProbe(onTfjs)).toBe(false)
+    const model = build()
+    await attachScorer('auto', model, { threads: 1 })
+    const result = await runAttack('fgsm', model, images, labels, {}, silentContext())
+    expect(result.success.length).toBe(N)
+    expect(assignmentOf(model).gradient).toBe('onnxruntime')
+    const grad = await gradientsOf(model).crossEntropy(images, tf.tensor1d(labels, 'int32'))
+    expect(tf.max(tf.abs(grad)).dataSync()[0]).toBeGreaterThan(0)
+    grad.dispose()
+    onTfjs.dispose()
+    model.dispose()
   })
 
   it('refuses gradient attacks with a named error when no engine can differentiate the model', async () => {
