@@ -9,6 +9,8 @@ export interface RememberedChoice {
   forward: 'tfjs' | 'onnxruntime'
   gradient: 'tfjs' | 'onnxruntime'
   reason: string
+  /** Why `gradient` was chosen, once a gradient job decided it (until then `gradient` is provisional). */
+  gradientReason?: string
 }
 
 /**
@@ -38,7 +40,7 @@ async function readAll(): Promise<Record<string, RememberedChoice>> {
 function valid(choice: unknown): choice is RememberedChoice {
   const c = choice as RememberedChoice
   const engine = (e: unknown) => e === 'tfjs' || e === 'onnxruntime'
-  return !!c && engine(c.forward) && engine(c.gradient) && typeof c.reason === 'string'
+  return !!c && engine(c.forward) && engine(c.gradient) && typeof c.reason === 'string' && (c.gradientReason === undefined || typeof c.gradientReason === 'string')
 }
 
 export async function rememberedChoice(key: string): Promise<RememberedChoice | undefined> {

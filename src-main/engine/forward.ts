@@ -5,6 +5,7 @@ import type { Classifier } from './models/classifier'
 import type { LoadedModel } from './models'
 import type { ForwardEngine } from './backend'
 import { choiceKey, rememberChoice, rememberedChoice } from './engine-choices'
+import { tfjsGradientsWork } from './models/gradient-probe'
 
 /** Which engine runs a model's forward passes and its input gradients, and why. */
 export interface EngineAssignment {
@@ -14,8 +15,29 @@ export interface EngineAssignment {
   reason: string
 }
 
-/** Each opened model's assignment, with the onnxruntime scorer when either job kind runs there. */
-const attached = new WeakMap<Classifier, { assignment: EngineAssignment; scorer?: BatchScorer }>()
+/**
+ * Each opened model's assignment, with the onnxruntime scorer when either job kind may run there.
+ * The gradient engine is provisional until the first job that needs gradients decides it
+ * (`gradients`), since finding out whether TF.js can differentiate a model costs a backward pass.
+ */
+interface Attached {
+  assignment: EngineAssignment
+  scorer?: BatchScorer
+  mode: ForwardEngine
+  /** Why the forward engine was chosen; the reason shown is this plus the gradient decision. */
+  forwardReason: string
+  /** Set when the choice came from the engine-choice cache. */
+  remembered?: boolean
+  /** Why onnxruntime has no gradient graph for this model, when it has none. */
+  ortGradientUnavailable?: string
+  /** The engine-choice cache key, in `auto` mode. */
+  key?: string
+  gradients?: Promise<void>
+}
+
+const attached = new WeakMap<Classifier, Attached>()
+
+const PENDING = 'gradient engine: decided by the first job that needs input gradients'
 
 /** Best of `repeats` timed runs after one warm-up, in ms. */
 async function fastestMs(run: () => Promise<unknown>, repeats = 2): Promise<number> {
@@ -29,53 +51,52 @@ async function fastestMs(run: () => Promise<unknown>, repeats = 2): Promise<numb
   return best
 }
 
-/**
- * Times both engines on a seeded probe batch of the model's input size: forward passes on up to
- * 32 images (about a megapixel-channel in all), input gradients on a quarter of that.
- */
-async function measure(model: Classifier, scorer: BatchScorer): Promise<EngineAssignment> {
+const ms = (v: number) => `${v.toFixed(1)} ms`
+
+/** A seeded probe batch of the model's input size: up to 32 images (about a megapixel-channel in all). */
+function probeSize(model: Classifier): number {
   const [h, w, c] = model.info.inputShape
-  const n = Math.max(1, Math.min(32, Math.floor(2 ** 20 / (h * w * c))))
-  const m = Math.max(1, Math.floor(n / 4))
-  const images = tf.randomUniform([n, h, w, c], 0, 1, 'float32', 7) as tf.Tensor4D
-  const pixels = (await images.data()) as Float32Array
-  const few = tf.slice(images, 0, m) as tf.Tensor4D
-  const fewPixels = pixels.subarray(0, m * h * w * c)
-  const labels = Int32Array.from({ length: m }, (_, i) => i % model.info.classes.length)
-  const labelsT = tf.tensor1d(labels, 'int32')
+  return Math.max(1, Math.min(32, Math.floor(2 ** 20 / (h * w * c))))
+}
+
+/** Times both engines' forward passes on a seeded probe batch. */
+async function measureForward(model: Classifier, scorer: BatchScorer): Promise<{ forward: EngineAssignment['forward']; reason: string }> {
+  const n = probeSize(model)
+  const images = tf.randomUniform([n, ...model.info.inputShape], 0, 1, 'float32', 7) as tf.Tensor4D
   try {
+    const pixels = (await images.data()) as Float32Array
     const tfjsForward = await fastestMs(async () => tf.tidy(() => model.logits(images)).data())
     const ortForward = await fastestMs(() => scorer.scoreBatch(pixels, n))
-    const ms = (v: number) => `${v.toFixed(1)} ms`
-    const forward = ortForward < tfjsForward ? 'onnxruntime' : 'tfjs'
-    let gradient: EngineAssignment['gradient'] = 'tfjs'
-    let gradientWhy = `gradients on TF.js (onnxruntime: ${scorer.gradientUnavailable ?? 'no gradient graph'})`
-    if (scorer.inputGradient && model.info.gradients) {
-      const tfjsGradient = await fastestMs(async () => {
-        const g = crossEntropyGradient(model, few, labelsT)
-        await g.data()
-        g.dispose()
-      })
-      const ortGradient = await fastestMs(() => scorer.inputGradient!(fewPixels, labels))
-      gradient = ortGradient < tfjsGradient ? 'onnxruntime' : 'tfjs'
-      gradientWhy = `input gradient of ${m}: onnxruntime ${ms(ortGradient)}, TF.js ${ms(tfjsGradient)}`
+    return {
+      forward: ortForward < tfjsForward ? 'onnxruntime' : 'tfjs',
+      reason: `measured: forward of ${n}: onnxruntime ${ms(ortForward)}, TF.js ${ms(tfjsForward)}`,
     }
-    return { forward, gradient, reason: `measured: forward of ${n}: onnxruntime ${ms(ortForward)}, TF.js ${ms(tfjsForward)}; ${gradientWhy}` }
   } finally {
-    tf.dispose([images, few, labelsT])
+    images.dispose()
   }
 }
 
-/** The remembered choice for this model on this machine, else a new measurement (then remembered). */
-async function measuredOrRemembered(model: Classifier, scorer: BatchScorer, threads: number): Promise<EngineAssignment> {
-  const { sha256, variant, inputShape } = model.info
-  if (!sha256) return measure(model, scorer)
-  const key = choiceKey({ sha256, variant, inputShape, tfjsBackend: tf.getBackend(), threads })
-  const known = await rememberedChoice(key)
-  if (known) return { ...known, reason: `${known.reason} (remembered from an earlier run on this machine)` }
-  const measured = await measure(model, scorer)
-  await rememberChoice(key, measured)
-  return measured
+/** Times both engines' input gradients on a quarter of the probe batch. */
+async function measureGradient(model: Classifier, scorer: BatchScorer): Promise<{ gradient: EngineAssignment['gradient']; reason: string }> {
+  const m = Math.max(1, Math.floor(probeSize(model) / 4))
+  const images = tf.randomUniform([m, ...model.info.inputShape], 0, 1, 'float32', 7) as tf.Tensor4D
+  const labels = Int32Array.from({ length: m }, (_, i) => i % model.info.classes.length)
+  const labelsT = tf.tensor1d(labels, 'int32')
+  try {
+    const pixels = (await images.data()) as Float32Array
+    const tfjsGradient = await fastestMs(async () => {
+      const g = crossEntropyGradient(model, images, labelsT)
+      await g.data()
+      g.dispose()
+    })
+    const ortGradient = await fastestMs(() => (scorer.inputGradient as NonNullable<BatchScorer['inputGradient']>)(pixels, labels))
+    return {
+      gradient: ortGradient < tfjsGradient ? 'onnxruntime' : 'tfjs',
+      reason: `input gradient of ${m}: onnxruntime ${ms(ortGradient)}, TF.js ${ms(tfjsGradient)}`,
+    }
+  } finally {
+    tf.dispose([images, labelsT])
+  }
 }
 
 const TFJS_ONLY = (reason: string): EngineAssignment => ({ forward: 'tfjs', gradient: 'tfjs', reason })
@@ -87,10 +108,11 @@ interface AttachOptions {
 }
 
 /**
- * Gives a model an onnxruntime scorer when the engine may use one, and decides per job kind
- * (forward passes, input gradients) which engine runs it: the faster one by measurement in
- * `auto` mode, onnxruntime wherever it can when the user forced it. `source` is the Layers model
- * the graph is written from (the model itself, or the one a D1 variant wraps, with its low pass).
+ * Gives a model an onnxruntime scorer when the engine may use one, and decides which engine runs
+ * its forward passes: the faster one by measurement in `auto` mode (remembered per machine),
+ * onnxruntime wherever it can when the user forced it. The gradient engine is left to
+ * prepareGradients. `source` is the Layers model the graph is written from (the model itself, or
+ * the one a D1 variant wraps, with its low pass).
  */
 export async function attachScorer(
   mode: ForwardEngine,
@@ -104,28 +126,98 @@ export async function attachScorer(
   return entry.assignment
 }
 
-async function assign(mode: ForwardEngine, model: Classifier, options: AttachOptions): Promise<{ assignment: EngineAssignment; scorer?: BatchScorer }> {
+function ortGradientsOf(scorer: BatchScorer | undefined): boolean {
+  return !!scorer?.inputGradient && !!scorer.vectorJacobian
+}
+
+async function assign(mode: ForwardEngine, model: Classifier, options: AttachOptions): Promise<Attached> {
+  const tfjsOnly = (why: string): Attached => ({ assignment: TFJS_ONLY(`${why}; ${PENDING}`), mode: 'tfjs', forwardReason: why })
   const source = options.source ?? (model as LoadedModel)
-  if (mode === 'tfjs') return { assignment: TFJS_ONLY('TF.js was chosen') }
-  if (!source.model) return { assignment: TFJS_ONLY('a TF.js graph model cannot be written as ONNX') }
+  if (mode === 'tfjs') return tfjsOnly('TF.js was chosen')
+  if (!source.model) return tfjsOnly('a TF.js graph model cannot be written as ONNX')
   let scorer: BatchScorer
   try {
     scorer = await createOrtClassifier(source, { lowPass: options.lowPass, threads: options.threads })
   } catch (e) {
     if (mode === 'onnxruntime') throw e
-    return { assignment: TFJS_ONLY(`onnxruntime cannot run this model (${(e as Error).message})`) }
+    return tfjsOnly(`onnxruntime cannot run this model (${(e as Error).message})`)
   }
-  const assignment: EngineAssignment =
-    mode === 'onnxruntime'
-      ? {
-          forward: 'onnxruntime',
-          gradient: scorer.inputGradient ? 'onnxruntime' : 'tfjs',
-          reason: `onnxruntime was chosen${scorer.inputGradient ? '' : `; gradients on TF.js (${scorer.gradientUnavailable})`}`,
-        }
-      : await measuredOrRemembered(model, scorer, options.threads ?? 2)
-  if (assignment.forward === 'onnxruntime' || assignment.gradient === 'onnxruntime') return { assignment, scorer }
+  const ortGradients = ortGradientsOf(scorer)
+  // Provisional until a gradient job decides: onnxruntime's graph needs no probe to be trusted.
+  const gradient: EngineAssignment['gradient'] = ortGradients ? 'onnxruntime' : 'tfjs'
+  let entry: Attached
+  if (mode === 'onnxruntime') {
+    entry = { assignment: { forward: 'onnxruntime', gradient, reason: '' }, scorer, mode, forwardReason: 'onnxruntime was chosen' }
+  } else {
+    const { sha256, variant, inputShape } = model.info
+    const key = sha256 ? choiceKey({ sha256, variant, inputShape, tfjsBackend: tf.getBackend(), threads: options.threads ?? 2 }) : undefined
+    const remembered = key ? await rememberedChoice(key) : undefined
+    const measured = remembered ?? { ...(await measureForward(model, scorer)), gradient }
+    entry = { assignment: { forward: measured.forward, gradient, reason: '' }, scorer, mode, forwardReason: measured.reason, key, remembered: !!remembered }
+    // A remembered decision stands when it needs no probe: onnxruntime's graph, or TF.js timed against it.
+    const standing = remembered?.gradient === 'onnxruntime' ? ortGradients : remembered?.gradientReason?.startsWith('input gradient of')
+    if (remembered?.gradientReason && standing) {
+      entry.assignment.gradient = remembered.gradient
+      entry.gradients = Promise.resolve()
+    }
+    if (key && !remembered) await rememberChoice(key, { forward: measured.forward, gradient, reason: measured.reason })
+    setReason(entry, standing ? remembered?.gradientReason : undefined)
+  }
+  entry.ortGradientUnavailable = scorer.gradientUnavailable
+  if (mode === 'onnxruntime') setReason(entry, ortGradients ? '' : undefined)
+  if (entry.assignment.forward === 'onnxruntime' || ortGradients) return entry
   await scorer.dispose()
-  return { assignment }
+  return { ...entry, scorer: undefined }
+}
+
+/** The reason shown: the forward choice, then the gradient decision ('' when the forward choice says it all). */
+function setReason(entry: Attached, gradientWhy: string | undefined): void {
+  const why = gradientWhy ?? PENDING
+  const remembered = entry.remembered ? ' (remembered from an earlier run on this machine)' : ''
+  entry.assignment.reason = `${why ? `${entry.forwardReason}; ${why}` : entry.forwardReason}${remembered}`
+}
+
+/**
+ * Decides, once per model, which engine takes its input gradients: onnxruntime's gradient graph
+ * when it has one (in `auto` mode, TF.js instead when it runs the forward passes faster and its
+ * gradient measures faster too), else TF.js when its gradient probe passes. When neither engine
+ * can differentiate the model, info.gradients becomes false, which gradient jobs refuse. Every
+ * job that needs gradients awaits this first; opening a model never runs it.
+ */
+export async function prepareGradients(model: Classifier): Promise<void> {
+  // A query-only model (one that declares no gradients) has nothing to decide.
+  if (!model.info.gradients) return
+  let entry = attached.get(model)
+  if (!entry) {
+    entry = { assignment: TFJS_ONLY('not measured'), mode: 'tfjs', forwardReason: 'not measured' }
+    attached.set(model, entry)
+  }
+  entry.gradients ??= decideGradients(model, entry)
+  await entry.gradients
+}
+
+async function decideGradients(model: Classifier, entry: Attached): Promise<void> {
+  const a = entry.assignment
+  const scorer = ortGradientsOf(entry.scorer) ? entry.scorer : undefined
+  let why: string
+  if (scorer && entry.mode === 'auto' && a.forward === 'tfjs' && tfjsGradientsWork(model)) {
+    const measured = await measureGradient(model, scorer)
+    a.gradient = measured.gradient
+    why = measured.reason
+  } else if (scorer) {
+    a.gradient = 'onnxruntime'
+    why = entry.mode === 'auto' ? `gradients on onnxruntime (${a.forward === 'onnxruntime' ? 'its forward pass measured faster' : 'TF.js cannot differentiate this model'})` : ''
+  } else {
+    a.gradient = 'tfjs'
+    const unavailable = entry.ortGradientUnavailable
+    if (tfjsGradientsWork(model)) why = `gradients on TF.js${unavailable ? ` (onnxruntime: ${unavailable})` : ''}`
+    else {
+      model.info.gradients = false
+      why = `no engine can take input gradients of this model (TF.js: its backward pass fails${unavailable ? `; onnxruntime: ${unavailable}` : ''})`
+    }
+  }
+  setReason(entry, why)
+  if (entry.key) await rememberChoice(entry.key, { forward: a.forward, gradient: a.gradient, reason: entry.forwardReason, gradientReason: why })
 }
 
 /** Releases the onnxruntime sessions of a model that is being closed. */

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import type { JobContext } from '../job-context'
 import { LabError } from '../errors'
+import { prepareGradients } from '../forward'
 import type { AttackResult } from './attack-result'
 import { describeParams, type ParamDescriptor } from './param-descriptors'
 import { ATTACKS, findAttack, type AttackEntry, type AttackId } from './registry'
@@ -62,6 +63,7 @@ export async function runAttack(
 ): Promise<AttackResult> {
   const attack = requireAttack(id)
   const options = resolveAttackParams(id, params)
+  if (attack.needsGradients) await prepareGradients(model)
   if (attack.needsGradients && !model.info.gradients) {
     throw new LabError(
       'attack-needs-gradients',

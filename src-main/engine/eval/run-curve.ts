@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
+import { prepareGradients } from '../forward'
 import { CancelledError, silentContext, throwIfCancelled, type JobContext } from '../job-context'
 import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
 import { d1Variant, withD1, type D1Options } from './defended'
@@ -167,6 +168,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
       const scored = await defendedModel(pair.defenceIndex)
       const onBase = defence.kind === 'none' || pair.protocol === 'transfer'
       const attacked = onBase ? model : scored
+      if (attack.needsGradients) await prepareGradients(attacked)
       if (attack.needsGradients && !attacked.info.gradients) {
         skipped.push({ attack: attack.id, defence: label, protocol: pair.protocol, reason: `The attacked model "${attacked.info.name}" has no input gradients.` })
         continue

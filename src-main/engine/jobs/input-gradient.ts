@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
 import { gradientsOf } from '../attacks/model-gradients'
+import { LabError } from '../errors'
+import { prepareGradients } from '../forward'
 import type { JobContext } from '../job-context'
 import type { Classifier } from '../models/classifier'
 import type { GradientMaps } from '../../protocol/models'
@@ -17,6 +19,8 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
   const size = shape[0] * shape[1] * shape[2]
   const gradient = new Float32Array(indices.length * size)
   const labels = new Int32Array(indices.length)
+  await prepareGradients(model)
+  if (!model.info.gradients) throw new LabError('MODEL_NO_GRADIENTS', `Neither TF.js nor onnxruntime can take input gradients of ${model.info.name}. Open it as ONNX (onnxruntime differentiates more operators) or choose another model.`)
   const gradients = gradientsOf(model)
   let gradSum: Float64Array | null = null
   let imageSum: Float64Array | null = null

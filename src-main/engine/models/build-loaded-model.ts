@@ -63,22 +63,6 @@ function digest(files: ModelFile[]): { records: NonNullable<ModelInfo['files']>;
   return { records, sha256 }
 }
 
-/** Whether an input gradient can be taken through the model (one image, on the current backend). */
-function gradientsWork(classifier: LayersClassifier, shape: [number, number, number]): boolean {
-  // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
-  if (tf.getBackend() === 'wasm') registerFastWasmKernels()
-  try {
-    tf.tidy(() =>
-      tf
-        .grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...shape]))
-        .dataSync(),
-    )
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The file name without extension, or the folder's name for a model.json. */
 function modelName(source: string): string {
   const file = basename(source)
@@ -145,9 +129,12 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     trainableParams: counts.trainable,
     outputSoftmaxRemoved: facts.outputSoftmaxRemoved,
   }
-  const classifier = new LayersClassifier(model, info)
-  info.gradients = gradientsWork(classifier, inputShape)
-  return classifier
+  // Whether an engine really differentiates it is decided lazily, by the first job that needs
+  // gradients (forward.ts prepareGradients); a Layers model is differentiable until then.
+  info.gradients = true
+  // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
+  if (tf.getBackend() === 'wasm') registerFastWasmKernels()
+  return new LayersClassifier(model, info)
 }
 
 /**

@@ -123,17 +123,9 @@ export const graphModelFormat: ModelFormat = {
       classifier.dispose()
       throw e
     }
+    // TF.js's gradient probe runs when a job first needs gradients (forward.ts prepareGradients).
+    info.gradients = true
     if (tf.getBackend() === 'wasm') registerFastWasmKernels()
-    try {
-      tf.tidy(() =>
-        tf
-          .grad((x: tf.Tensor) => tf.sum(classifier.logits(x as tf.Tensor4D)))(tf.zeros([1, ...inputShape]))
-          .dataSync(),
-      )
-      info.gradients = true
-    } catch {
-      info.gradients = false
-    }
     return classifier
   },
 }

@@ -7,6 +7,13 @@ import type { Json, Params } from './op-spec'
 export interface BatchLinear {
   perBatch: number
   offset: number
+  /**
+   * Where the batch is read when it is not axis 0 of the op's first input: that input's `axis`
+   * has `perSample`·N entries (attention layers reshape sequence-first tensors such as
+   * [tokens, N·heads, d] to [tokens·N, features]).
+   */
+  axis?: number
+  perSample?: number
 }
 
 export function isBatchLinear(v: unknown): v is BatchLinear {
@@ -49,13 +56,26 @@ export function mergeBatchParams(one: Params, two: Params, b1: number, b2: numbe
   return mergeBatchJson(one, two, b1, b2) as Params | undefined
 }
 
-/** The parameters at batch size n. */
-export function resolveBatch<T extends Json>(value: T, n: number): T {
-  if (isBatchLinear(value)) return (value.perBatch * n + value.offset) as T
-  if (Array.isArray(value)) return value.map((v) => resolveBatch(v, n)) as T
+/** The parameters for an op whose first input has the given shape (the batch read from its batch axis). */
+export function resolveBatch<T extends Json>(value: T, shape: readonly number[]): T {
+  if (isBatchLinear(value)) return (value.perBatch * (shape[value.axis ?? 0] / (value.perSample ?? 1)) + value.offset) as T
+  if (Array.isArray(value)) return value.map((v) => resolveBatch(v, shape)) as T
   if (value && typeof value === 'object') {
     const out: { [k: string]: Json } = {}
-    for (const [k, v] of Object.entries(value)) out[k] = resolveBatch(v, n)
+    for (const [k, v] of Object.entries(value)) out[k] = resolveBatch(v, shape)
+    return out as T
+  }
+  return value
+}
+
+/** The parameters with every batch-dependent number reading the batch from `axis` of the op's first input. */
+export function withBatchAxis<T extends Json>(value: T, axis: number, perSample: number): T {
+  if (axis === 0 && perSample === 1) return value
+  if (isBatchLinear(value)) return { perBatch: value.perBatch, offset: value.offset, axis, perSample } as Json as T
+  if (Array.isArray(value)) return value.map((v) => withBatchAxis(v, axis, perSample)) as T
+  if (value && typeof value === 'object') {
+    const out: { [k: string]: Json } = {}
+    for (const [k, v] of Object.entries(value)) out[k] = withBatchAxis(v, axis, perSample)
     return out as T
   }
   return value

@@ -261,6 +261,80 @@ function batchNormBackward(c: RuleContext): (string | undefined)[] {
   return [mul(c, c.dy[0] as string, c.floats(factor, dims))]
 }
 
+/**
+ * LayerNormalization's input gradient, with x̂ = (x - μ)/σ over the normalised axes and g' = dY·scale:
+ * dX = (g' - mean(g') - x̂·mean(g'·x̂)) / σ. The statistics are recomputed from x (they are not
+ * forward outputs onnxruntime keeps).
+ */
+function layerNormBackward(c: RuleContext): (string | undefined)[] {
+  const [x, scale] = c.node.inputs
+  if (c.needs(1) || (c.node.inputs[2] && c.needs(2))) throw noGradient(c.node, 'a computed scale or bias')
+  const xs = c.shape(x)
+  const first = c.params.axis as number
+  const axes = xs.flatMap((_, i) => (i >= first ? [i] : []))
+  const kept = xs.map((d, i) => (i >= first ? 1 : d))
+  const mean = (t: string) => c.emit('ReduceMean', [t], { axes, keepdims: 1 }, kept)
+  const centred = c.emit('Sub', [x, mean(x)], {}, xs)
+  const variance = mean(mul(c, centred, centred))
+  const inverse = c.emit('Reciprocal', [c.emit('Sqrt', [c.emit('Add', [variance, c.scalar(c.params.epsilon as number)], {}, kept)], {}, kept)], {}, kept)
+  const normalised = mul(c, centred, inverse)
+  const scaled = mul(c, c.dy[0] as string, scale)
+  const centredGrad = c.emit('Sub', [scaled, mean(scaled)], {}, xs)
+  const projection = mul(c, normalised, mean(mul(c, scaled, normalised)))
+  return [mul(c, inverse, c.emit('Sub', [centredGrad, projection], {}, xs))]
+}
+
+/** Pow: d(a^b)/da = b·a^(b-1) (a square, as decomposed layer norms use, is 2a); d/db = a^b·ln a. */
+function powBackward(c: RuleContext): (string | undefined)[] {
+  const [a, b] = c.node.inputs
+  const y = c.node.outputs[0]
+  const g = c.dy[0] as string
+  const out: (string | undefined)[] = []
+  if (c.needs(0)) {
+    const exponent = c.needs(1) ? undefined : c.constantOf(b)
+    let slope: string
+    if (exponent?.length === 1 && exponent[0] === 2) slope = mul(c, a, c.scalar(2))
+    else if (exponent?.length === 1) slope = mul(c, c.emit('Pow', [a, c.scalar(exponent[0] - 1)], {}, c.shape(a)), c.scalar(exponent[0]))
+    else {
+      const bf = c.emit('Cast', [b], { to: 1 }, c.shape(b))
+      slope = mul(c, c.emit('Pow', [a, c.emit('Sub', [bf, c.scalar(1)], {}, c.shape(b))], {}, c.shape(y)), bf)
+    }
+    out[0] = unbroadcast(c, mul(c, g, slope), a)
+  }
+  if (c.needs(1)) out[1] = unbroadcast(c, mul(c, g, mul(c, y, c.emit('Log', [a], {}, c.shape(a)))), b)
+  return out
+}
+
+/**
+ * Gather with load-time indices (a ViT's class-token read, x[:, 0]): dY goes back to the gathered
+ * positions, by padding for one index and by a product with the one-hot [indices, positions]
+ * matrix for several (which also sums repeated indices).
+ */
+function gatherBackward(c: RuleContext): (string | undefined)[] {
+  const x = c.node.inputs[0]
+  const xs = c.shape(x)
+  const axis = c.params.axis as number
+  const indices = c.params.indices as number[]
+  if (axis === 0) throw noGradient(c.node, 'indices along the batch axis')
+  const k = indices.length
+  const along = [...xs.slice(0, axis), k, ...xs.slice(axis + 1)]
+  // Reshape target 0 keeps the batch size, whatever it is at run time.
+  const g = c.emit('Reshape', [c.dy[0] as string, c.ints([0, ...along.slice(1)])], {}, along)
+  if (k === 1) {
+    const pads = Array(2 * xs.length).fill(0)
+    pads[axis] = indices[0]
+    pads[axis + xs.length] = xs[axis] - 1 - indices[0]
+    return [c.emit('Pad', [g, c.ints(pads)], { mode: 'constant' }, xs)]
+  }
+  const last = xs.length - 1
+  const perm = xs.map((_, i) => (i === axis ? last : i === last ? axis : i))
+  const moved = c.emit('Transpose', [g], { perm }, perm.map((p) => along[p]))
+  const oneHot = new Float32Array(k * xs[axis])
+  indices.forEach((index, row) => (oneHot[row * xs[axis] + index] = 1))
+  const spread = c.emit('MatMul', [moved, c.floats(oneHot, [k, xs[axis]])], {}, perm.map((p) => xs[p]))
+  return [c.emit('Transpose', [spread], { perm }, xs)]
+}
+
 function gemmBackward(c: RuleContext): (string | undefined)[] {
   const [a, b, bias] = c.node.inputs
   const g = c.dy[0] as string
@@ -524,6 +598,8 @@ const RULES: Record<string, Rule> = {
   GlobalAveragePool: globalAverageBackward,
   GlobalMaxPool: (c) => [toMaxima(c, c.node.inputs[0], c.node.outputs[0], c.dy[0] as string)],
   BatchNormalization: batchNormBackward,
+  LayerNormalization: layerNormBackward,
+  Pow: powBackward,
   Gemm: gemmBackward,
   MatMul: matMulBackward,
   Flatten: reshapeBack,
@@ -539,6 +615,7 @@ const RULES: Record<string, Rule> = {
   Concat: concatBackward,
   Split: splitBackward,
   Slice: sliceBackward,
+  Gather: gatherBackward,
   Pad: padBackward,
   ReduceMean: reduceBackward(true),
   ReduceSum: reduceBackward(false),

@@ -98,9 +98,11 @@ export class OnnxGraphBuilder implements OnnxEmitter {
   ints(values: Json[], batchOf?: string): string {
     if (!values.some(isBatchLinear)) return this.constant(constTensor('int', [values.length], values as number[]))
     if (!batchOf) throw new Error('internal error: batch-dependent ints need a tensor to read the batch from')
-    const batch = this.node('Gather', [this.node('Shape', [batchOf])[0], this.constant(constTensor('int', [1], [0]))], { axis: 0 })[0]
+    const shape = this.node('Shape', [batchOf])[0]
     const parts = values.map((v) => {
       if (!isBatchLinear(v)) return this.constant(constTensor('int', [1], [v as number]))
+      const size = this.node('Gather', [shape, this.constant(constTensor('int', [1], [v.axis ?? 0]))], { axis: 0 })[0]
+      const batch = (v.perSample ?? 1) === 1 ? size : this.node('Div', [size, this.constant(constTensor('int', [1], [v.perSample ?? 1]))])[0]
       const scaled = v.perBatch === 1 ? batch : this.node('Mul', [batch, this.constant(constTensor('int', [1], [v.perBatch]))])[0]
       return v.offset === 0 ? scaled : this.node('Add', [scaled, this.constant(constTensor('int', [1], [v.offset]))])[0]
     })

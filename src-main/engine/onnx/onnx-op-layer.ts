@@ -68,7 +68,7 @@ export class OnnxOpLayer extends tfl.layers.Layer {
     return tf.tidy(() => {
       const xs = Array.isArray(inputs) ? inputs : [inputs]
       const op = ONNX_OPS[this.spec.op]
-      const params = resolveBatch(this.spec.params, xs[0].shape[0])
+      const params = resolveBatch(this.spec.params, xs[0].shape)
       const { runTag, inTags } = this.spec
       const weights = this.weights.map((w) => w.read())
       const operands = this.spec.slots.map((slot, i) => {

@@ -2,8 +2,8 @@ import { basename } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../errors'
 import { applyOp, constToTensor, tensorToConst } from './apply-op'
-import { mergeBatchParams } from './batch-params'
-import { sameConst, type ConstTensor } from './const-tensor'
+import { mergeBatchParams, withBatchAxis } from './batch-params'
+import { constTensor, elementCount, sameConst, type ConstTensor } from './const-tensor'
 import type { OnnxNode } from './graph'
 import { NodeReader, type OpSpec, type Params, type PlanValue } from './op-spec'
 import { ONNX_OPS } from './ops'
@@ -50,12 +50,23 @@ interface NodeTrace {
   params: Params
 }
 
+/**
+ * Operators that exporters write only from some opset on, and decompose into supported ops below it:
+ * the export setting that avoids each (torch.onnx.export's opset_version).
+ */
+const AVOIDED_BY_OPSET: Readonly<Record<string, string>> = {
+  GroupNormalization: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that group norm decomposes into InstanceNormalization, Reshape, Mul and Add',
+  Mish: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that Mish decomposes into Softplus, Tanh and Mul',
+  RMSNormalization: 'export with opset 22 or lower so that RMS norm decomposes into Pow, ReduceMean, Sqrt and Div',
+}
+
 function unsupportedOp(node: OnnxNode, source: string): LabError {
   const known = Object.keys(ONNX_OPS).sort().join(', ')
   const where = node.domain && node.domain !== 'ai.onnx' ? ` of the '${node.domain}' domain` : ''
+  const avoid = where === '' && AVOIDED_BY_OPSET[node.op] ? ` To avoid it, ${AVOIDED_BY_OPSET[node.op]}.` : ''
   return new LabError(
     'MODEL_UNSUPPORTED_OP',
-    `${source}: node '${node.name}' uses the operator ${node.op}${where}, which HFC Lab cannot convert. Replace it in the model (or export without it, e.g. rewrite the layer with standard ops) and export again. Supported operators: ${known}.`,
+    `${source}: node '${node.name}' uses the operator ${node.op}${where}, which HFC Lab cannot convert.${avoid} Replace it in the model (or export without it, e.g. rewrite the layer with standard ops) and export again. Supported operators: ${known}.`,
     node.op,
   )
 }
@@ -113,6 +124,28 @@ function mergeShape(a: number[], b: number[]): (number | null)[] {
   return a.map((d, i) => (d === b[i] ? d : null))
 }
 
+/**
+ * Where a node's first data input carries the batch: the first axis whose size is proportional to
+ * the batch size in both traces, and its size per sample (axis 0 and 1 when none is).
+ */
+function batchAxis(node: OnnxNode, one: Map<string, Traced>, two: Map<string, Traced>, b1: number, b2: number): [number, number] {
+  const name = node.inputs.find((i) => i !== '' && one.get(i)?.tensor)
+  const [s1, s2] = name ? [one.get(name)?.shape ?? [], two.get(name)?.shape ?? []] : [[], []]
+  const axis = s1.findIndex((d, i) => d !== s2[i] && d * b2 === s2[i] * b1)
+  return axis < 0 ? [0, 1] : [axis, s1[axis] / b1]
+}
+
+/** The single row of a float value that is that row repeated b1 times in one trace and b2 times in the other. */
+function repeatedRow(one: ConstTensor, two: ConstTensor, b1: number, b2: number): ConstTensor | undefined {
+  const rest = one.dims.slice(1)
+  if (one.kind !== 'float' || two.kind !== 'float' || one.dims[0] !== b1 || two.dims[0] !== b2) return undefined
+  if (!rest.every((d, i) => d === two.dims[i + 1])) return undefined
+  const size = elementCount(rest)
+  const repeats = (c: ConstTensor) => c.values.every((v, i) => v === one.values[i % size])
+  if (!repeats(one) || !repeats(two)) return undefined
+  return constTensor('float', [1, ...rest], Array.from(one.values).slice(0, size))
+}
+
 /** The nodes the output depends on, in order (dead branches of the file are dropped). */
 function usedNodes(nodes: PlannedNode[], output: string): PlannedNode[] {
   const needed = new Set([output])
@@ -155,14 +188,24 @@ export function planModel(prepared: PreparedGraph, source: string): ModelPlan {
       )
       if (t1.folded !== t2.folded) throw batchBound
       if (t1.folded) return
-      const params = mergeBatchParams(t1.params, t2.params, b1, b2)
-      if (!params) throw batchBound
+      const merged = mergeBatchParams(t1.params, t2.params, b1, b2)
+      if (!merged) throw batchBound
+      const params = withBatchAxis(merged, ...batchAxis(node, one.values, two.values, b1, b2))
+      const batchRows: number[] = []
       const slots: Slot[] = node.inputs.map((input, i) => {
         if (input === '') return { kind: 'absent' }
         if (spec.paramInputs?.includes(i)) return { kind: 'param' }
         const [v1, v2] = [one.values.get(input), two.values.get(input)]
         if (!v1?.constant) return { kind: 'tensor', name: input }
-        if (!v2?.constant || !sameConst(v1.constant, v2.constant)) throw batchBound
+        if (!v2?.constant || !sameConst(v1.constant, v2.constant)) {
+          // A load-time row repeated over the batch (a ViT's class token, cls_token.expand(N, -1, -1))
+          // joined to the data: kept as one row, which Concat broadcasts to the data's batch.
+          const row = node.op === 'Concat' && v2?.constant ? repeatedRow(v1.constant, v2.constant, b1, b2) : undefined
+          if (!row) throw batchBound
+          weights.set(input, row)
+          batchRows.push(i)
+          return { kind: 'weight', name: input }
+        }
         if (v1.constant.kind !== 'float') return { kind: 'const', value: v1.constant }
         weights.set(input, v1.constant)
         return { kind: 'weight', name: input }
@@ -171,7 +214,7 @@ export function planModel(prepared: PreparedGraph, source: string): ModelPlan {
         const [v1, v2] = [one.values.get(o), two.values.get(o)]
         return v1 && v2 ? mergeShape(v1.shape, v2.shape) : []
       })
-      nodes.push({ node, spec, params, slots, outputShapes })
+      nodes.push({ node, spec, params: batchRows.length > 0 ? { ...params, batchRows } : params, slots, outputShapes })
     })
     const out1 = one.values.get(prepared.output)
     const out2 = two.values.get(prepared.output)

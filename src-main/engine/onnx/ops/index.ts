@@ -8,6 +8,7 @@ import { NORMALIZATION_OPS } from './normalization'
 import { POOL_OPS } from './pool'
 import { REDUCE_OPS } from './reduce'
 import { RESHAPE_OPS } from './reshape'
+import { RESIZE_OPS } from './resize'
 import { SLICING_OPS } from './slicing'
 import { SOFTMAX_OPS } from './softmax'
 
@@ -22,6 +23,7 @@ export const ONNX_OPS: Readonly<Record<string, OpSpec>> = {
   ...POOL_OPS,
   ...REDUCE_OPS,
   ...RESHAPE_OPS,
+  ...RESIZE_OPS,
   ...SLICING_OPS,
   ...SOFTMAX_OPS,
 }

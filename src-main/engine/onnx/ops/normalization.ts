@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Tag } from '../layout'
 import type { OpSpec } from '../op-spec'
-import { need, num } from './common'
+import { dropEmptyTail, need, normalizeAxis, num } from './common'
 
 /** A per-channel [C] parameter shaped to broadcast along the channel axis of x in `tag`. */
 function perChannel(v: tf.Tensor, rank: number, tag: Tag): tf.Tensor {
@@ -36,6 +36,23 @@ export const NORMALIZATION_OPS: Record<string, OpSpec> = {
       return [tf.add(tf.mul(normalized, perChannel(need(inputs, 1), x.rank, tag)), perChannel(need(inputs, 2), x.rank, tag))]
     },
     emit: (b, inputs, p) => b.node('InstanceNormalization', inputs.slice(0, 3), { epsilon: num(p, 'epsilon') }),
+  },
+  LayerNormalization: {
+    layout: 'plain',
+    canonical: (r) => {
+      if (r.node.outputs.slice(1).some((o) => o !== '')) throw r.unsupported('returns its mean or inverse deviation')
+      return { axis: normalizeAxis(r.int('axis', -1), r.shape(0).length), epsilon: r.float('epsilon', 1e-5) }
+    },
+    run: (inputs, p) => {
+      // Normalises over every axis from `axis` on, then scales and shifts by same-shaped parameters.
+      const x = need(inputs, 0)
+      const axes = Array.from({ length: x.rank - num(p, 'axis') }, (_, i) => i + num(p, 'axis'))
+      const { mean, variance } = tf.moments(x, axes, true)
+      const y = tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, num(p, 'epsilon')))), need(inputs, 1))
+      const bias = inputs[2]
+      return [bias ? tf.add(y, bias) : y]
+    },
+    emit: (b, inputs, p) => b.node('LayerNormalization', dropEmptyTail(inputs.slice(0, 3)), { axis: num(p, 'axis'), epsilon: num(p, 'epsilon') }),
   },
   LRN: {
     layout: 'spatial',

@@ -97,7 +97,11 @@ export const SLICING_OPS: Record<string, OpSpec> = {
     layout: 'follow',
     canonical: (r) => ({ axis: normalizeAxis(r.int('axis', 0), r.shape(0).length) }),
     run: (inputs, p, tag) => {
-      const xs = inputs.filter((x): x is tf.Tensor => x !== undefined)
+      const rows = Array.isArray(p.batchRows) ? (p.batchRows as number[]) : []
+      const batch = inputs.find((x, i) => x !== undefined && !rows.includes(i))?.shape[0]
+      const xs = inputs
+        .map((x, i) => (x && rows.includes(i) && batch !== undefined ? tf.broadcastTo(x, [batch, ...x.shape.slice(1)]) : x))
+        .filter((x): x is tf.Tensor => x !== undefined)
       const dtype = xs.some((x) => x.dtype === 'float32') ? 'float32' : xs[0].dtype
       return [
         tf.concat(
@@ -106,7 +110,17 @@ export const SLICING_OPS: Record<string, OpSpec> = {
         ),
       ]
     },
-    emit: (b, inputs, p) => b.node('Concat', inputs, { axis: num(p, 'axis') }),
+    emit: (b, inputs, p) => {
+      const rows = Array.isArray(p.batchRows) ? (p.batchRows as number[]) : []
+      const batchOf = inputs.find((_, i) => !rows.includes(i))
+      const parts = inputs.map((name, i) => {
+        if (!rows.includes(i) || batchOf === undefined) return name
+        const rest = b.node('Slice', [b.node('Shape', [name])[0], b.ints([1]), b.ints([2 ** 31 - 1]), b.ints([0])])[0]
+        const batch = b.node('Slice', [b.node('Shape', [batchOf])[0], b.ints([0]), b.ints([1]), b.ints([0])])[0]
+        return b.node('Expand', [name, b.node('Concat', [batch, rest], { axis: 0 })[0]])[0]
+      })
+      return b.node('Concat', parts, { axis: num(p, 'axis') })
+    },
   },
   Split: {
     paramInputs: [1],

@@ -252,6 +252,79 @@ const CASES: OpCase[] = [
     size: 32,
   },
   { title: 'Softmax over channels', nodes: [{ op: 'Softmax', inputs: ['h'], outputs: ['y'], ints: { axis: 1 } }], size: 4 * 32 * 32 },
+  {
+    title: 'LayerNormalization over channels and pixels, and over a row without bias',
+    nodes: [
+      { op: 'LayerNormalization', inputs: ['h', 'scale', 'bias'], outputs: ['n'], ints: { axis: 1 }, floats: { epsilon: 1e-3 } },
+      { op: 'LayerNormalization', inputs: ['n', 'rowScale'], outputs: ['y'], ints: { axis: -1 } },
+    ],
+    initializers: { scale: floats([4, 32, 32], 60), bias: floats([4, 32, 32], 61), rowScale: floats([32], 62) },
+    size: 4 * 32 * 32,
+  },
+  {
+    title: 'Pow: a square, a fractional power of a positive tensor, a constant to a tensor power',
+    nodes: [
+      { op: 'Pow', inputs: ['h', 'two'], outputs: ['sq'] },
+      { op: 'Sigmoid', inputs: ['h'], outputs: ['s'] },
+      { op: 'Pow', inputs: ['s', 'p'], outputs: ['f'] },
+      { op: 'Pow', inputs: ['base', 'h'], outputs: ['e'] },
+      { op: 'Sum', inputs: ['sq', 'f', 'e'], outputs: ['y'] },
+    ],
+    initializers: { two: constTensor('float', [], [2]), p: constTensor('float', [1], [1.5]), base: constTensor('float', [], [1.7]) },
+    size: 4 * 32 * 32,
+  },
+  {
+    title: 'Erf (GELU as exported at opset 13-17: Div, Erf, Add, Mul)',
+    nodes: [
+      { op: 'Div', inputs: ['h', 'sqrt2'], outputs: ['d'] },
+      { op: 'Erf', inputs: ['d'], outputs: ['e'] },
+      { op: 'Add', inputs: ['e', 'one'], outputs: ['a'] },
+      { op: 'Mul', inputs: ['h', 'a'], outputs: ['m'] },
+      { op: 'Mul', inputs: ['m', 'half'], outputs: ['y'] },
+    ],
+    initializers: { sqrt2: constTensor('float', [], [Math.SQRT2]), one: constTensor('float', [], [1]), half: constTensor('float', [], [0.5]) },
+    size: 4 * 32 * 32,
+  },
+  {
+    title: 'MatMul of the tensor with itself over batch dims (attention scores), Softmax on the last axis',
+    nodes: [
+      { op: 'Transpose', inputs: ['h'], outputs: ['t'], ints: { perm: [0, 1, 3, 2] } },
+      { op: 'MatMul', inputs: ['h', 't'], outputs: ['s'] },
+      { op: 'Softmax', inputs: ['s'], outputs: ['p'], ints: { axis: -1 } },
+      { op: 'MatMul', inputs: ['p', 'h'], outputs: ['y'] },
+    ],
+    size: 4 * 32 * 32,
+  },
+  {
+    title: 'Gather of one index and of several (repeated) indices',
+    nodes: [
+      { op: 'Gather', inputs: ['h', 'rows'], outputs: ['g'], ints: { axis: 2 } },
+      { op: 'Gather', inputs: ['g', 'channel'], outputs: ['y'], ints: { axis: 1 } },
+    ],
+    initializers: { rows: ints([0, 5, 5, 31]), channel: constTensor('int', [], [2]) },
+    size: 4 * 32,
+  },
+  {
+    title: 'Resize nearest x2 (half_pixel, round_prefer_ceil)',
+    nodes: [
+      {
+        op: 'Resize',
+        inputs: ['h', '', 'scales'],
+        outputs: ['y'],
+        strings: { mode: 'nearest', coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_ceil' },
+      },
+    ],
+    initializers: { scales: constTensor('float', [4], [1, 1, 2, 2]) },
+    size: 4 * 64 * 64,
+  },
+  {
+    title: 'Resize linear down to 16x24 (pytorch_half_pixel)',
+    nodes: [
+      { op: 'Resize', inputs: ['h', '', 'scales'], outputs: ['y'], strings: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' } },
+    ],
+    initializers: { scales: constTensor('float', [4], [1, 1, 0.5, 0.75]) },
+    size: 4 * 16 * 24,
+  },
   { title: 'LogSoftmax over a row', nodes: [{ op: 'LogSoftmax', inputs: ['h'], outputs: ['y'], ints: { axis: -1 } }], size: 4 * 32 * 32 },
 ]
 
