@@ -41,18 +41,14 @@ export const useModels = defineStore('models', () => {
     try {
       const opened = await lab.call('model.open', spec)
       const conv = await firstConvOf(opened)
-      // A model holds its weights and onnxruntime sessions in every worker: what the user replaces is closed.
-      const close = (model: OpenedModel | null) => {
-        if (model && model.id !== current.value?.id) void lab.call('model.close', { modelId: model.id }).catch(() => undefined)
-      }
-      if (ticket !== opens) {
-        close(opened)
-        return false
-      }
+      // A superseded open is not closed: the same file opens under the same id, so the later open may
+      // hold it too (the host's cap on open models bounds what such opens leave behind).
+      if (ticket !== opens) return false
       const replaced = current.value
       firstConv.value = conv
       current.value = opened
-      close(replaced)
+      // A model holds its weights and onnxruntime sessions in every worker: what the user replaces is closed.
+      if (replaced && replaced.id !== opened.id) void lab.call('model.close', { modelId: replaced.id }).catch(() => undefined)
       predictions.value = new Map()
       error.value = ''
       return true
