@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { FourierHeatmap } from '../../src-main/protocol/heatmap'
 import type { Defense } from '../../src-main/protocol/models'
 import { useJobs } from './jobs'
+import { errorText } from '../lib/error-text'
 
 /** The three variants a heat map is computed for: the model, its D1 and its D2 variant. */
 export type Variant = 'none' | 'd1' | 'd2'
@@ -63,7 +64,7 @@ export const useHeatmaps = defineStore('heatmaps', () => {
         run.value = { ...run.value!, maps: { ...run.value!.maps, [variant]: map } }
       }
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorText(e)
     } finally {
       running.value = false
     }
