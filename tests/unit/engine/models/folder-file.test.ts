@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
 import { join } from 'node:path'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
+import { labErrorOf } from '../lab-error-of'
 import { openModel, saveLayersModel } from '../../../../src-main/engine/models'
 import { readFolderFile } from '../../../../src-main/engine/models/folder-file'
 import { decodeModelProto, encodeModelProto } from '../../../../src-main/engine/onnx/onnx-proto'
@@ -36,17 +36,7 @@ function modelNaming(name: string, path: string, prepare: (dir: string) => void 
   return dir
 }
 
-async function failure(path: string): Promise<LabError> {
-  const error = await openModel(path).then(
-    (m) => {
-      m.dispose()
-      return undefined
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(LabError)
-  return error as LabError
-}
+const failure = (path: string) => labErrorOf(openModel(path))
 
 describe('TF.js weight paths are confined to the model folder', () => {
   it('refuses ../ paths, absolute paths, /dev/zero and links leading out, saying nothing about the file outside', async () => {

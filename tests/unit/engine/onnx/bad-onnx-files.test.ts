@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
+import { labErrorOf } from '../lab-error-of'
 import { openOnnxModel } from '../../../../src-main/engine/onnx'
 import { decodeModelProto, encodeModelProto } from '../../../../src-main/engine/onnx/onnx-proto'
 import { fixtureBatch, maxAbsDiff, ONNX_FIXTURES } from './fixtures'
@@ -19,17 +19,7 @@ function write(name: string, bytes: Uint8Array): string {
   return path
 }
 
-async function failure(path: string): Promise<LabError> {
-  const error = await openOnnxModel(path).then(
-    (m) => {
-      m.dispose()
-      return undefined
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(LabError)
-  return error as LabError
-}
+const failure = (path: string) => labErrorOf(openOnnxModel(path))
 
 describe('ONNX files HFC Lab cannot use fail with a LabError that says what to do', () => {
   it('a truncated file', async () => {
