@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers'
 import { expect, it } from 'vitest'
 import { crossEntropyGradient, crossEntropySeed } from '../../../../src-main/engine/attacks/cross-entropy'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
+import { linearClassifier } from './linear-classifier'
 
 /**
  * A confident two-class linear model, z = [u·x, w·x + b] with label 0 and z₀ − z₁ = 20: in float32
@@ -16,26 +17,7 @@ const GAP = 20
 
 function model(): Classifier {
   const b = -GAP + U.reduce((s, u, k) => s + (u - W[k]) * 0.5, 0)
-  return {
-    info: {
-      name: 'confident linear',
-      format: 'tfjs-layers',
-      source: 'test',
-      inputShape: [4, 4, 1],
-      inputRange: [0, 1],
-      classes: ['0', '1'],
-      layers: [],
-      totalParams: 33,
-      gradients: true,
-      sha256: '',
-      variant: '',
-    },
-    logits: (images) =>
-      tf.tidy(() => {
-        const flat = tf.reshape(images, [images.shape[0], 16])
-        return tf.concat([tf.matMul(flat, tf.tensor2d(U, [16, 1])), tf.add(tf.matMul(flat, tf.tensor2d(W, [16, 1])), b)], 1) as tf.Tensor2D
-      }),
-  }
+  return linearClassifier('confident linear', [U, W], [0, b])
 }
 
 it('softmax − onehot keeps the true class entry for confident predictions: −Σ of the others, not 0', () => {

@@ -4,6 +4,7 @@ import { runAttack } from '../../../../src-main/engine/attacks'
 import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { silentContext } from '../../../../src-main/engine/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
+import { linearClassifier } from './linear-classifier'
 
 /**
  * A linear two-class model on 4×4 images: z = [0, w·x + b]. DeepFool's linearisation is exact
@@ -15,26 +16,7 @@ const W = Float32Array.from({ length: 16 }, (_, k) => ((k % 5) - 2) * 0.25)
 const NORM = Math.hypot(...W)
 
 function linearModel(b: number): Classifier {
-  return {
-    info: {
-      name: 'linear two-class',
-      format: 'tfjs-layers',
-      source: 'test',
-      inputShape: [4, 4, 1],
-      inputRange: [0, 1],
-      classes: ['0', '1'],
-      layers: [],
-      totalParams: 17,
-      gradients: true,
-      sha256: '',
-      variant: '',
-    },
-    logits: (images) =>
-      tf.tidy(() => {
-        const score = tf.add(tf.matMul(tf.reshape(images, [images.shape[0], 16]), tf.tensor2d(W, [16, 1])), b)
-        return tf.concat([tf.zerosLike(score), score], 1) as tf.Tensor2D
-      }),
-  }
+  return linearClassifier('linear two-class', [new Float32Array(16), W], [0, b])
 }
 
 /** DeepFool's path on the linear model in float64: the steps taken and ‖1.02·p‖. */
