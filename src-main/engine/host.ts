@@ -47,6 +47,8 @@ export class EngineHost implements LabApi {
   private choice: BackendChoice | null = null
   /** What every worker has open (successful opens only), replayed into a restarted or new worker. */
   private journal = new OpenJournal()
+  /** Opens running now, by method and params, so identical ones share one run. */
+  private opening = new Map<string, Promise<{ id: string }>>()
   private closed = false
 
   private constructor(private readonly options: EngineHostOptions) {}
@@ -130,18 +132,42 @@ export class EngineHost implements LabApi {
     )
   }
 
+  /** Runs a close on every worker; the journal keeps how to open the id again. */
+  private async closeOnAll(method: MethodName, params: unknown, options: CallOptions): Promise<{ closed: boolean }> {
+    const id = (params as { datasetId?: string; modelId?: string }).datasetId ?? (params as { modelId: string }).modelId
+    this.journal.forget(id)
+    const results = await Promise.all(this.slots.map((slot, i) => (i === 0 || slot.worker ? this.send(i, method, params, i === 0 ? options : {}) : null)))
+    return { closed: results.some((r) => (r as { closed: boolean } | null)?.closed) }
+  }
+
   /**
-   * Runs an open or close on every worker. An open is journaled only when it succeeded on all of
-   * them (and undone where it did succeed otherwise), so a mistyped path is never replayed; what
-   * falls past the open limits is closed.
+   * Opens on every worker. Identical opens in flight share one run: two views (or two clients)
+   * opening the same file must not open it twice per worker, and one caller's cancel must not
+   * undo what the other is waiting for, so an open runs to its end and a cancelled caller just
+   * stops waiting (what it opened stays, as any open does, within OPEN_LIMITS).
    */
-  private async broadcast(method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
-    if (!opens(method)) {
-      const id = (params as { datasetId?: string; modelId?: string }).datasetId ?? (params as { modelId: string }).modelId
-      this.journal.forget(id)
-      const results = await Promise.all(this.slots.map((slot, i) => (i === 0 || slot.worker ? this.send(i, method, params, i === 0 ? options : {}) : null)))
-      return { closed: results.some((r) => (r as { closed: boolean } | null)?.closed) }
+  private open(method: MethodName, params: unknown, options: CallOptions): Promise<{ id: string }> {
+    const key = `${method} ${JSON.stringify(params)}`
+    let shared = this.opening.get(key)
+    if (!shared) {
+      shared = this.openOnAll(method, params, { onProgress: options.onProgress }).finally(() => this.opening.delete(key))
+      this.opening.set(key, shared)
     }
+    const signal = options.signal
+    if (!signal) return shared
+    return new Promise((resolve, reject) => {
+      const cancelled = () => reject(new LabCallError({ code: ERROR_CODES.cancelled, message: 'The job was cancelled.' }))
+      if (signal.aborted) return cancelled()
+      signal.addEventListener('abort', cancelled, { once: true })
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancelled))
+    })
+  }
+
+  /**
+   * An open is journaled only when it succeeded on all workers (and undone where it did succeed
+   * otherwise), so a mistyped path is never replayed; what falls past the open limits is closed.
+   */
+  private async openOnAll(method: MethodName, params: unknown, options: CallOptions): Promise<{ id: string }> {
     const settled = await Promise.allSettled(this.slots.map((_, i) => this.send(i, method, params, i === 0 ? options : {})))
     const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value as { id: string }] : []))
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -151,6 +177,23 @@ export class EngineHost implements LabApi {
     }
     if (opened.length && !this.journal.has(opened[0].id)) await this.closeOnLiveWorkers({ id: opened[0].id, kind: method === 'data.open' ? 'datasets' : 'models' })
     throw failed.reason
+  }
+
+  /**
+   * Opens again the data set and model a call names, when the journal knows how (a variant after
+   * the model it was made from). False when it knows none of them.
+   */
+  private async reopen(params: unknown): Promise<boolean> {
+    const { modelId, datasetId } = params as { modelId?: unknown; datasetId?: unknown }
+    let any = false
+    for (const id of [modelId, datasetId]) {
+      if (typeof id !== 'string') continue
+      const chain: JournalEntry[] = []
+      for (let entry = this.journal.recipe(id); entry; entry = entry.parent ? this.journal.recipe(entry.parent) : undefined) chain.unshift(entry)
+      for (const entry of chain) await this.open(entry.method, entry.params, {})
+      any ||= chain.length > 0
+    }
+    return any
   }
 
   private onCrash(index: number, error: Error): void {
@@ -241,17 +284,29 @@ export class EngineHost implements LabApi {
         message: `Invalid request for ${method}: ${describeZodError(parsed.error)}. Correct the values and try again.`,
       })
     }
+    try {
+      return await this.dispatch(method, parsed.data, options)
+    } catch (error) {
+      // Another client closed what this call names, or it fell past OPEN_LIMITS: ids stand for
+      // what was asked for, so it is opened again and the call runs once more.
+      const notOpen = error instanceof LabCallError && error.code === ERROR_CODES.notFound && method !== 'model.close' && method !== 'data.close'
+      if (!notOpen || options.signal?.aborted || !(await this.reopen(parsed.data))) throw error
+      return await this.dispatch(method, parsed.data, options)
+    }
+  }
+
+  private async dispatch<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
     const route = routeFor(method)
-    if (route.kind === 'broadcast') return (await this.broadcast(method, parsed.data, options)) as Result<M>
+    if (route.kind === 'broadcast') return (opens(method) ? await this.open(method, params, options) : await this.closeOnAll(method, params, options)) as Result<M>
     if (route.kind === 'shard' && this.slots.length > 1) {
       return (await route.run({
-        params: parsed.data,
+        params,
         workers: this.slots.length,
         options,
         callOn: (worker, shardParams, shardOptions) => this.send(worker, method, shardParams, shardOptions),
       })) as Result<M>
     }
-    const result = (await this.send(0, method, parsed.data, options)) as Result<M>
+    const result = (await this.send(0, method, params, options)) as Result<M>
     // A worker knows its own backend, but only the host knows how big the pool is.
     if (method === 'engine.info') (result as Result<'engine.info'>).workers = this.slots.length
     return result

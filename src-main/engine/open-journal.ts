@@ -8,6 +8,9 @@ import type { MethodName } from '../protocol/methods'
  */
 export const OPEN_LIMITS = { datasets: 8, models: 4, variants: 4 } as const
 
+/** How many closed ids the journal still knows how to open again (their params are a few hundred bytes each). */
+export const RECIPE_LIMIT = 256
+
 type OpenKind = keyof typeof OPEN_LIMITS
 
 /** The calls that open something on a worker, and what they open. */
@@ -37,9 +40,14 @@ export function opens(method: MethodName): boolean {
  * What every worker of the pool has open, so a restarted or newly started worker can be brought
  * to the same state: only opens that succeeded, each id once, least recently opened first, and
  * at most OPEN_LIMITS of each kind (the host closes what falls off).
+ *
+ * It also remembers how each id was opened after it was closed. Ids are derived from what was
+ * asked for, so a closed id can be opened again as the same thing: a client whose model another
+ * client closed, or that fell past OPEN_LIMITS, gets it back instead of NOT_FOUND.
  */
 export class OpenJournal {
   private entries = new Map<string, JournalEntry>()
+  private closed = new Map<string, JournalEntry>()
 
   has(id: string): boolean {
     return this.entries.has(id)
@@ -59,6 +67,7 @@ export class OpenJournal {
     if (!kind) throw new Error(`${method} opens nothing`)
     const parent = kind === 'variants' ? (params as { modelId: string }).modelId : undefined
     const moved = this.descendants(id)
+    this.closed.delete(id)
     this.entries.delete(id)
     this.entries.set(id, { id, kind, method, params, parent })
     for (const entry of moved) {
@@ -81,8 +90,20 @@ export class OpenJournal {
     const entry = this.entries.get(id)
     if (!entry) return []
     const removed = [entry, ...this.descendants(id)]
-    for (const e of removed) this.entries.delete(e.id)
+    for (const e of removed) {
+      this.entries.delete(e.id)
+      this.closed.set(e.id, e)
+    }
+    for (const oldest of this.closed.keys()) {
+      if (this.closed.size <= RECIPE_LIMIT) break
+      this.closed.delete(oldest)
+    }
     return removed
+  }
+
+  /** How an id, open or closed, was opened; undefined for an id this journal never recorded. */
+  recipe(id: string): JournalEntry | undefined {
+    return this.entries.get(id) ?? this.closed.get(id)
   }
 
   private descendants(id: string): JournalEntry[] {

@@ -58,14 +58,53 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
     const model = await host.call('model.open', { defaultId: 'mnist' })
     const mnist = await host.call('data.open', { defaultId: 'mnist' })
     expect((await host.call('model.evaluate', { modelId: model.id, datasetId: mnist.id, limit: 20 })).n).toBe(20)
-    await expect(host.call('data.labels', { datasetId: data.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    // A call that names it tries to open it again, and says which file is missing.
+    await expect(host.call('data.labels', { datasetId: data.id })).rejects.toMatchObject({ message: expect.stringContaining('vanishing') })
   })
 
-  it('closes what the user closes: a closed data set is gone on every worker', async () => {
+  it('closes what the user closes on every worker, and opens it again when a later call names it', async () => {
     const data = await host.call('data.open', { path: MNIST, split: 'test' })
+    const labels = (await host.call('data.labels', { datasetId: data.id })).labels
     expect(await host.call('data.close', { datasetId: data.id })).toEqual({ closed: true })
-    await expect(host.call('data.labels', { datasetId: data.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
     expect(await host.call('data.close', { datasetId: data.id })).toEqual({ closed: false })
+    expect(Array.from((await host.call('data.labels', { datasetId: data.id })).labels)).toEqual(Array.from(labels))
+    expect(await host.call('data.close', { datasetId: data.id })).toEqual({ closed: true })
+  })
+
+  it('gives a model closed by another client back to a client still using it, with the same kernels', async () => {
+    const model = await host.call('model.open', { defaultId: 'mnist' })
+    const before = await host.call('model.kernels', { modelId: model.id, radius: 1 })
+    await host.call('model.close', { modelId: model.id })
+    const after = await host.call('model.kernels', { modelId: model.id, radius: 1 })
+    expect(after.kernels.map((k) => k.after)).toEqual(before.kernels.map((k) => k.after))
+  })
+
+  it('remakes a defended variant whose model was closed, from the model', async () => {
+    const data = await host.call('data.open', { defaultId: 'mnist' })
+    const model = await host.call('model.open', { defaultId: 'mnist' })
+    const variant = await host.call('model.variant', { modelId: model.id, defense: { kind: 'd1', radius: 6 } })
+    const before = await host.call('model.evaluate', { modelId: variant.id, datasetId: data.id, limit: 64 })
+    await host.call('model.close', { modelId: model.id })
+    const after = await host.call('model.evaluate', { modelId: variant.id, datasetId: data.id, limit: 64 })
+    expect(after.confusion).toEqual(before.confusion)
+    // It is the variant that came back, not the plain model: D1 at r = 6 changes predictions.
+    const plain = await host.call('model.evaluate', { modelId: model.id, datasetId: data.id, limit: 64 })
+    expect(plain.confusion).not.toEqual(before.confusion)
+  })
+
+  it('runs two identical opens once, and one caller cancelling leaves the model open for the other', async () => {
+    await host.call('model.close', { modelId: (await host.call('model.open', { defaultId: 'mnist' })).id })
+    const controller = new AbortController()
+    const cancelled = host.call('model.open', { defaultId: 'mnist' }, { signal: controller.signal })
+    const kept = host.call('model.open', { defaultId: 'mnist' })
+    controller.abort()
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' })
+    const model = await kept
+    expect((await host.call('model.kernels', { modelId: model.id, radius: 1 })).kernels).toHaveLength(32)
+  })
+
+  it('still says NOT_FOUND, and what to do, for an id this host never opened', async () => {
+    await expect(host.call('model.kernels', { modelId: 'm-000000000000', radius: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Open the model again') })
   })
 
   it('keeps the open file descriptors bounded over 50 distinct data sets', async () => {
@@ -89,9 +128,11 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
     // Without limits this grows by one handle per data set per worker (98 here, measured).
     expect(grown).toBeLessThanOrEqual(OPEN_LIMITS.datasets * host.workerCount)
     expect(grown).toBeLessThan(folders.length)
-    // The most recent ones still answer; the first was closed on every worker.
+    // The most recent ones still answer; the first was closed on every worker, and a call that
+    // names it opens it again (closing the least recent one in its place).
     expect((await host.call('data.labels', { datasetId: ids.at(-1)! })).labels.length).toBe(6)
-    await expect(host.call('data.labels', { datasetId: ids[0] })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect(Array.from((await host.call('data.labels', { datasetId: ids[0] })).labels)).toEqual([0, 1, 2, 0, 1, 2])
+    expect(openFds() - baseline).toBeLessThanOrEqual(OPEN_LIMITS.datasets * host.workerCount)
   })
 
   it('keeps at most OPEN_LIMITS.variants defended variants in a worker', async () => {

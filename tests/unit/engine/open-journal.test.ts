@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { closeCallFor, OPEN_LIMITS, OpenJournal } from '../../../src-main/engine/open-journal'
+import { closeCallFor, OPEN_LIMITS, OpenJournal, RECIPE_LIMIT } from '../../../src-main/engine/open-journal'
 
 describe('OpenJournal', () => {
   it('records each id once, most recently opened last', () => {
@@ -38,5 +38,21 @@ describe('OpenJournal', () => {
     let evicted: string[] = []
     for (let k = 1; k <= OPEN_LIMITS.models; k++) evicted = [...evicted, ...journal.record('model.open', { path: `/m${k}` }, `m-${k}`).map((e) => e.id)]
     expect(evicted).toEqual(['m-0', 'mv-0'])
+  })
+
+  it('remembers how a closed id was opened, for the last RECIPE_LIMIT closed ids', () => {
+    const journal = new OpenJournal()
+    journal.record('model.open', { path: '/m' }, 'm-1')
+    journal.record('model.variant', { modelId: 'm-1', defense: { kind: 'd1', radius: 4 } }, 'mv-1')
+    journal.forget('m-1')
+    expect(journal.has('mv-1')).toBe(false)
+    expect(journal.recipe('mv-1')).toMatchObject({ method: 'model.variant', parent: 'm-1' })
+    expect(journal.recipe('m-1')).toMatchObject({ method: 'model.open', params: { path: '/m' } })
+    for (let k = 0; k < RECIPE_LIMIT; k++) {
+      journal.record('data.open', { path: `/d${k}` }, `ds-${k}`)
+      journal.forget(`ds-${k}`)
+    }
+    expect(journal.recipe('m-1')).toBeUndefined()
+    expect(journal.recipe(`ds-${RECIPE_LIMIT - 1}`)).toMatchObject({ params: { path: `/d${RECIPE_LIMIT - 1}` } })
   })
 })
