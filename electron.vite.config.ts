@@ -9,7 +9,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/main/index.ts'),
-          worker: resolve(__dirname, 'src-main/engine/worker.ts'),
+          worker: resolve(__dirname, 'src-main/engine/runtime/worker.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
           // The engine as a library: the package's "exports" entry.
           engine: resolve(__dirname, 'src-main/engine/index.ts'),

@@ -8,29 +8,31 @@ const engine = (...paths) => paths.map((p) => `src-main/engine/${p}`)
 
 // The engine's layers, lowest first: a layer imports only the layers below it.
 const ENGINE_LAYERS = [
-  // Small utilities every layer uses.
-  ['engine/base', engine('errors.ts', 'random.ts', 'typed-concat.ts', 'median.ts', 'cancel-flag.ts', 'job-context.ts', 'version.ts', 'spec-id.ts', 'resources-path.ts')],
-  ['engine/kernels', engine('kernels/')], // wasm compute kernels
+  // Small utilities every layer uses: the named error, seeded randomness, cancel flag, job context, input limits.
+  ['engine/base', engine('base/')],
+  // TF.js op implementations the engine registers on the wasm backend (tfjs-core calls them kernels;
+  // here "kernel" means a convolution filter).
+  ['engine/ops', engine('ops/')],
   ['engine/spectral', engine('spectral/')],
   ['engine/data', engine('data/')],
   ['engine/export', engine('export/')],
   ['engine/models', engine('models/')],
   ['engine/onnx', engine('onnx/')],
-  // The compute choice: TF.js backend, engine per model, kernel registration, forward passes.
-  ['engine/compute', engine('backend.ts', 'engine-choices.ts', 'kernels-setup.ts', 'forward.ts')],
+  // The compute choice: TF.js backend, engine per model, op registration, forward passes.
+  ['engine/compute', engine('compute/')],
   ['engine/attacks', engine('attacks/')],
   ['engine/eval', engine('eval/')],
-  ['engine/jobs', engine('jobs/', 'gallery/', 'shard-merge.ts')],
-  // What a worker holds open (data sets, models) and how handlers look it up.
-  ['engine/session', engine('state.ts', 'lookup.ts')],
+  ['engine/jobs', engine('jobs/', 'gallery/', 'heatmap/')],
+  // What a worker holds open (data sets, models), how handlers look it up, and the open journal.
+  ['engine/session', engine('session/')],
   ['engine/handlers', engine('handlers/')],
   // The worker runtime and the EngineHost, and the library surface over everything.
-  ['engine/runtime', engine('worker.ts', 'routing.ts', 'to-envelope.ts', 'worker-messages.ts', 'worker-url.ts', 'host.ts', 'index.ts')],
+  ['engine/runtime', engine('runtime/', 'index.ts')],
 ]
 
 // What a host process may use of the engine: the host itself, the backend list, versions, the named
 // error it raises (LabError), and where the embedded resources lie (a browser-host read root).
-const HOST_SURFACE = engine('host.ts', 'backend.ts', 'version.ts', 'errors.ts', 'resources-path.ts')
+const HOST_SURFACE = engine('runtime/host.ts', 'compute/backend.ts', 'base/version.ts', 'base/errors.ts', 'base/resources-path.ts')
 
 export const LAYERS = {
   root: ROOT,
@@ -62,7 +64,7 @@ export const LAYERS = {
     // models -> onnx: the model format registry lists the ONNX format, whose opener builds on models/.
     { from: 'src-main/engine/models/registry.ts', to: 'src-main/engine/onnx/open-onnx-model.ts' },
     // The compute layer's gradient scorer takes the attacks' loss.
-    { from: 'src-main/engine/forward.ts', to: 'src-main/engine/attacks/cross-entropy.ts' },
+    { from: 'src-main/engine/compute/forward.ts', to: 'src-main/engine/attacks/cross-entropy.ts' },
     // The CLI's shard jobs merge shard folders in the CLI process, with engine code: file writing,
     // the merge maths, the gallery files, and (local-dataset, run-shard) opening the data set to
     // draw the selection. They go once merge and selection are protocol methods.
@@ -71,9 +73,9 @@ export const LAYERS = {
     { from: 'src-main/cli/commands/gallery.ts', to: 'src-main/engine/gallery/index.ts' },
     { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/png.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/export/' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/shard-merge.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/median.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/typed-concat.ts' },
+    { from: 'src-main/cli/shard/', to: 'src-main/engine/jobs/shard-merge.ts' },
+    { from: 'src-main/cli/shard/', to: 'src-main/engine/base/median.ts' },
+    { from: 'src-main/cli/shard/', to: 'src-main/engine/base/typed-concat.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/data/' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/gallery/index.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/jobs/batches.ts' },

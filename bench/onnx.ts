@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
-import { chooseBackend } from '../src-main/engine/backend'
-import { registerFastWasmKernels, restoreStockWasmKernels } from '../src-main/engine/kernels'
+import { chooseBackend } from '../src-main/engine/compute/backend'
+import { registerFastWasmOps, restoreStockWasmOps } from '../src-main/engine/ops'
 import { defaultModels, openDefaultModel, paperCnn, type LoadedModel } from '../src-main/engine/models'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
 import { createOrtClassifier } from '../src-main/engine/onnx'
@@ -101,7 +101,7 @@ function pytorchMs(): { forward: number; grad: number } | null {
  */
 export async function benchOnnx(): Promise<BenchRow[]> {
   await chooseBackend('wasm')
-  registerFastWasmKernels()
+  registerFastWasmOps()
   const { model, which } = await mnistModel()
   const images = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D
   const pixels = images.dataSync() as Float32Array
@@ -116,9 +116,9 @@ export async function benchOnnx(): Promise<BenchRow[]> {
       tf.sum(tf.losses.softmaxCrossEntropy(oneHot, model.logits(x as tf.Tensor4D), undefined, 0, tf.Reduction.NONE)),
     )
     const wasmGrad = await medianMs(() => tf.tidy(() => inputGrad(images).dataSync()), 3)
-    restoreStockWasmKernels()
+    restoreStockWasmOps()
     const stockGrad = await medianMs(() => tf.tidy(() => inputGrad(images).dataSync()), 1)
-    registerFastWasmKernels()
+    registerFastWasmOps()
     const torch = pytorchMs()
     const what = `MNIST ${which}, batch ${BATCH}`
     return [

@@ -1,4 +1,4 @@
-import { EngineHost } from '../src-main/engine/host'
+import { EngineHost } from '../src-main/engine/runtime/host'
 import type { BenchRow } from './row'
 
 async function evaluateWith(workers: number): Promise<{ ms: number; accuracy: number }> {

@@ -1,4 +1,4 @@
-import { chooseBackend } from '../src-main/engine/backend'
+import { chooseBackend } from '../src-main/engine/compute/backend'
 import type { BenchRow } from './row'
 
 /**
@@ -7,7 +7,7 @@ import type { BenchRow } from './row'
  */
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   spectral: async () => (await import('./spectral')).benchSpectral(),
-  kernels: async () => (await import('./kernels')).benchKernels(),
+  ops: async () => (await import('./ops')).benchOps(),
   pool: async () => (await import('./pool')).benchPool(),
   attacks: async () => (await import('./attacks')).benchAttacks(),
   onnx: async () => (await import('./onnx')).benchOnnx(),

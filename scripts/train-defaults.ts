@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { chooseBackend } from '../src-main/engine/backend'
-import { registerFastWasmKernels } from '../src-main/engine/kernels'
+import { chooseBackend } from '../src-main/engine/compute/backend'
+import { registerFastWasmOps } from '../src-main/engine/ops'
 import { openDataset } from '../src-main/engine/data'
-import type { JobContext } from '../src-main/engine/job-context'
+import type { JobContext } from '../src-main/engine/base/job-context'
 import { DEFAULT_MODEL_RECIPES, type DataSource, type DefaultModelRecipe } from '../src-main/engine/models/default-recipes'
 import { evaluateAccuracy } from '../src-main/engine/models/evaluate'
 import { LayersClassifier } from '../src-main/engine/models/layers-classifier'
@@ -223,7 +223,7 @@ high-frequency changes.`
   const text = `# Default models
 
 Trained by \`npm run train:defaults\` (scripts/train-defaults.ts) with HFC Lab's own engine: the
-TF.js wasm backend with the project's fast gradient kernels (src-main/engine/kernels), one thread,
+TF.js wasm backend with the project's fast gradient kernels (src-main/engine/ops), one thread,
 on the project's 2-core build machine. Each folder holds a TF.js Layers model (\`model.json\` +
 \`weights.bin\`); \`userDefinedMetadata.hfcLab\` records the input range ([0, 1]), the class names,
 the data and every training setting. Weights are stored as float16 when that changes the test
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   const opts = program.opts<{ only?: string; epochs?: number; lr?: number; seed?: number; readmeOnly?: boolean }>()
   if (!opts.readmeOnly) {
     const choice = await chooseBackend('wasm')
-    registerFastWasmKernels()
+    registerFastWasmOps()
     log(`backend ${choice.backend}`)
     const recipes = opts.only ? DEFAULT_MODEL_RECIPES.filter((r) => r.id === opts.only) : DEFAULT_MODEL_RECIPES
     if (recipes.length === 0)

@@ -1,6 +1,6 @@
-import { EngineHost } from '../engine/host'
-import { parseBackendName } from '../engine/backend'
-import { LabError } from '../engine/errors'
+import { EngineHost } from '../engine/runtime/host'
+import { parseBackendName } from '../engine/compute/backend'
+import { LabError } from '../engine/base/errors'
 import { ERROR_CODES, LabCallError } from '../protocol/errors'
 import type { Progress } from '../protocol/messages'
 

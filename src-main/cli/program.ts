@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { APP_VERSION } from '../engine/version'
+import { APP_VERSION } from '../engine/base/version'
 import { registerAttacks } from './commands/attacks'
 import { registerData } from './commands/data'
 import { registerGallery } from './commands/gallery'

@@ -5,7 +5,7 @@
  * - in process: the functions below, on TF.js tensors. Call chooseBackend() once first.
  * The algorithms are described in docs/algorithms.md.
  */
-export { EngineHost, type EngineHostOptions } from './host'
+export { EngineHost, type EngineHostOptions } from './runtime/host'
 export {
   BACKEND_ORDER,
   chooseBackend,
@@ -14,10 +14,10 @@ export {
   type BackendName,
   type BackendRequest,
   type ForwardEngine,
-} from './backend'
-export { APP_VERSION } from './version'
-export { LabError } from './errors'
-export { CancelledError, silentContext, type JobContext } from './job-context'
+} from './compute/backend'
+export { APP_VERSION } from './base/version'
+export { LabError } from './base/errors'
+export { CancelledError, silentContext, type JobContext } from './base/job-context'
 
 export {
   listDefaultDatasets,

@@ -1,8 +1,8 @@
 import { app, BrowserWindow, dialog, Menu } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseBackendName } from '../engine/backend'
-import { EngineHost } from '../engine/host'
+import { parseBackendName } from '../engine/compute/backend'
+import { EngineHost } from '../engine/runtime/host'
 import { registerIpc } from './ipc'
 import { hardenSession, hardenWindow } from './security'
 

@@ -1,6 +1,6 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
 import { z } from 'zod'
-import type { EngineHost } from '../engine/host'
+import type { EngineHost } from '../engine/runtime/host'
 import { createDispatcher } from '../protocol/dispatch'
 import { clientMessageSchema, type ServerMessage } from '../protocol/messages'
 

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { resourcesDir } from '../engine/resources-path'
+import { resourcesDir } from '../engine/base/resources-path'
 import { ERROR_CODES, LabCallError } from '../protocol/errors'
 import type { CallOptions, LabApi } from '../protocol/lab-api'
 import { isMethodName, methods, type MethodName, type Params, type Result } from '../protocol/methods'

@@ -35,10 +35,10 @@ describe('the layers rule of eslint.config.js', () => {
   it('fails a renderer file that imports the engine, naming what the renderer may import', async () => {
     const errors = await layerErrors(
       'src-renderer/lib/probe.ts',
-      "import { EngineHost } from '../../src-main/engine/host'\nexport { EngineHost }\n",
+      "import { EngineHost } from '../../src-main/engine/runtime/host'\nexport { EngineHost }\n",
     )
     expect(errors).toEqual([
-      'hfc/layers: renderer may not import src-main/engine/host.ts (engine/runtime): renderer may import only protocol. See "Layers" in the README.',
+      'hfc/layers: renderer may not import src-main/engine/runtime/host.ts (engine/runtime): renderer may import only protocol. See "Layers" in the README.',
     ])
   })
 
@@ -55,7 +55,7 @@ describe('the layers rule of eslint.config.js', () => {
   })
 
   it('lets the CLI use the EngineHost but not the engine internals', async () => {
-    expect(await layerErrors('src-main/cli/probe.ts', "export { EngineHost } from '../engine/host'\n")).toEqual([])
+    expect(await layerErrors('src-main/cli/probe.ts', "export { EngineHost } from '../engine/runtime/host'\n")).toEqual([])
     expect(await layerErrors('src-main/cli/probe.ts', "export { runAttack } from '../engine/attacks'\n")).toHaveLength(1)
   })
 
@@ -67,6 +67,6 @@ describe('the layers rule of eslint.config.js', () => {
   })
 
   it('keeps the protocol free of any other folder', async () => {
-    expect(await layerErrors('src-main/protocol/probe.ts', "export { EngineHost } from '../engine/host'\n")).toHaveLength(1)
+    expect(await layerErrors('src-main/protocol/probe.ts', "export { EngineHost } from '../engine/runtime/host'\n")).toHaveLength(1)
   })
 })

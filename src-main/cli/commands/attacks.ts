@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import type { EngineHost } from '../../engine/host'
+import type { EngineHost } from '../../engine/runtime/host'
 import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../protocol/attacks'
 import { describeDefense, parseDefense } from '../../protocol/models'
 import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import type { EngineHost } from '../../engine/host'
+import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printGradients, runShardCommand, writeGradients } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'

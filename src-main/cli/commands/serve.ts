@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { EngineHost } from '../../engine/host'
-import { parseBackendName } from '../../engine/backend'
+import { EngineHost } from '../../engine/runtime/host'
+import { parseBackendName } from '../../engine/compute/backend'
 import { checkToken } from '../../web/security'
 import { startWebHost } from '../../web/server'
 

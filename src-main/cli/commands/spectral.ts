@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { MaskChoice } from '../../protocol/spectral'
-import type { EngineHost } from '../../engine/host'
+import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printFigure1, runShardCommand, writeFigure1 } from '../shard'
 import { datasetSpec, modelSpec } from '../specs'

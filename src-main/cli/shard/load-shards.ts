@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { LabError } from '../../engine/errors'
+import { LabError } from '../../engine/base/errors'
 import { batchName, listBatches, readBatch, type StoredBatch } from './journal'
 import { SHARD_JSON, identityDifference, readShardRecord, type ShardRecord } from './shard-record'
 

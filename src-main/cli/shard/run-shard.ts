@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import type { Dataset } from '../../engine/data'
-import { APP_VERSION } from '../../engine/version'
+import { APP_VERSION } from '../../engine/base/version'
 import type { Progress } from '../../protocol/messages'
 import type { ModelSummary } from '../../protocol/models'
 import { shardBounds, type Shard } from '../../protocol/selection'

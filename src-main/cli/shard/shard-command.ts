@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import type { EngineHost } from '../../engine/host'
+import type { EngineHost } from '../../engine/runtime/host'
 import type { Progress } from '../../protocol/messages'
 import type { ModelSummary } from '../../protocol/models'
 import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { throwIfCancelled, type JobContext } from '../job-context'
+import { throwIfCancelled, type JobContext } from '../base/job-context'
 import { isAdversarial, logitMargins, MARGIN_TAU, passesMargin } from './margin'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { finishAttack } from './finish'

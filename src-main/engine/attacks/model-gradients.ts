@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { gradientScorerOf } from '../forward'
+import { gradientScorerOf } from '../compute/forward'
 import type { BatchScorer } from '../onnx'
 import { crossEntropyGradient } from './cross-entropy'
 

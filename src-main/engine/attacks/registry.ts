@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { z } from 'zod'
 import type { Classifier } from '../models/classifier'
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { run as runCw } from './cw'
 import { run as runDeepfool } from './deepfool'

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import type { AttackResult } from './attack-result'
-import { concatTyped } from '../typed-concat'
+import { concatTyped } from '../base/typed-concat'
 import { resolveSampleIds } from './sample-rngs'
 
 type RunOne = (model: Classifier, images: tf.Tensor4D, labels: Int32Array, ctx: JobContext, sampleIds: Int32Array) => Promise<AttackResult>

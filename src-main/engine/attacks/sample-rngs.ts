@@ -1,4 +1,4 @@
-import { sampleRng, type Rng } from '../random'
+import { sampleRng, type Rng } from '../base/random'
 
 /** The global id of every sample of a batch: the given ids, or 0..n-1. */
 export function resolveSampleIds(n: number, sampleIds?: ArrayLike<number>): Int32Array {

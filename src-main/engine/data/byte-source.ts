@@ -4,8 +4,8 @@ import { constants as fsConstants } from 'node:fs'
 import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import { basename } from 'node:path'
-import { LabError } from '../errors'
-import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
+import { LabError } from '../base/errors'
+import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../base/input-limits'
 
 const gunzipAsync = promisify(gunzip)
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 /** Rejects indices that are not whole numbers inside [0, count). */
 export function checkIndices(indices: ArrayLike<number>, count: number, source: string): void {

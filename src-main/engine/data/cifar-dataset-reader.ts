@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { DatasetReader } from './dataset-reader'
 import type { DatasetProbe } from './probe'
 import { nameOf } from './probe'

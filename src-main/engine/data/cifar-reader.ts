@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { ImageShape } from './dataset'
 import { fileSource, type ByteSource } from './byte-source'
 import { concatSources } from './concat-source'

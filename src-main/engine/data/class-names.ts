@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { LabError } from '../errors'
-import { checkClassLabel, formatBytes, INPUT_LIMITS } from '../input-limits'
+import { LabError } from '../base/errors'
+import { checkClassLabel, formatBytes, INPUT_LIMITS } from '../base/input-limits'
 import { readRegularFile } from './byte-source'
 
 /** Files that name the classes of whatever data set sits beside them, in the order tried. */

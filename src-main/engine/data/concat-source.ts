@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { ByteSource } from './byte-source'
 
 /** Several byte sources read as one, end to end (CIFAR-10's five training batches). */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 /** IDX element types (the third magic byte), as published with MNIST. */
 export const IDX_TYPES: Record<number, string> = {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { chooseSplit } from './split-choice'
 
 export interface IdxPair {

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path'
-import { LabError } from '../errors'
-import { checkImageShape } from '../input-limits'
+import { LabError } from '../base/errors'
+import { checkImageShape } from '../base/input-limits'
 import type { ImageShape } from './dataset'
 import { openByteSource, readWholeFile } from './byte-source'
 import { parseIdxHeader } from './idx-format'

@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { Dataset, DatasetInfo } from './dataset'
 import { checkIndices } from './check-indices'
 import { decodeImage, type DecodeTarget } from './image-decode'

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { checkClassLabel } from '../input-limits'
+import { checkClassLabel } from '../base/input-limits'
 import { checkImageFile, isImageName } from './image-sniff'
 
 export interface ImageEntry {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // "\x93NUMPY"
 

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path'
-import { LabError } from '../errors'
-import { checkClassLabel, checkImageShape } from '../input-limits'
+import { LabError } from '../base/errors'
+import { checkClassLabel, checkImageShape } from '../base/input-limits'
 import type { ImageShape } from './dataset'
 import { RecordDataset } from './record-dataset'
 import type { PixelType, RecordLayout } from './record-layout'

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { gunzipSync, constants } from 'node:zlib'
 import { basename } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { isGzip, openRegularFile } from './byte-source'
 
 /** Bytes looked at to recognise a format: enough for every magic number and header we sniff. */

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path'
-import { LabError } from '../errors'
-import { asFormatError } from '../format-error'
+import { LabError } from '../base/errors'
+import { asFormatError } from '../base/format-error'
 import type { Dataset } from './dataset'
 import type { DatasetReader } from './dataset-reader'
 import type { OpenOptions } from './open-options'

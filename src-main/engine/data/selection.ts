@@ -1,5 +1,5 @@
-import { LabError } from '../errors'
-import { mulberry32 } from '../random'
+import { LabError } from '../base/errors'
+import { mulberry32 } from '../base/random'
 
 /**
  * Parses a CLI selection such as "0-99,120,200-210" into image indices, in the order written,

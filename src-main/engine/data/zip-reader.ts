@@ -1,8 +1,8 @@
 import { inflateRaw, inflateRawSync, constants } from 'node:zlib'
 import { promisify } from 'node:util'
 import { basename } from 'node:path'
-import { LabError } from '../errors'
-import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../input-limits'
+import { LabError } from '../base/errors'
+import { INFLATE_CHUNK_BYTES, INPUT_LIMITS, tooLargeForMemory } from '../base/input-limits'
 import { fileSource, isTooLarge, memorySource, openRegularFile, type ByteSource } from './byte-source'
 
 const inflateRawAsync = promisify(inflateRaw)

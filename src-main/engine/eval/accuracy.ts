@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
 import type { Classifier } from '../models/classifier'
-import { silentContext, throwIfCancelled, type JobContext } from '../job-context'
-import { LabError } from '../errors'
+import { silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
+import { LabError } from '../base/errors'
 import { predictLabels } from './predict'
 
 /** Images to score: a data set (optionally a subset of it) or tensors already in memory. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { scorerOf } from '../forward'
+import { scorerOf } from '../compute/forward'
 
 /** Index of the largest value of each of the n rows (the first one on ties, as tf.argMax). */
 export function argMaxRows(logits: Float32Array, n: number): Int32Array {

@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { prepareGradients } from '../forward'
-import { CancelledError, silentContext, throwIfCancelled, type JobContext } from '../job-context'
+import { prepareGradients } from '../compute/forward'
+import { CancelledError, silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
 import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
 import { d1Variant, withD1, type D1Options } from './defended'
 import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
-import { median } from '../median'
+import { median } from '../base/median'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's

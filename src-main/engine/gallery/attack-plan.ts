@@ -1,5 +1,5 @@
 import { findAttack, listAttacks, resolveAttackParams } from '../attacks'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { Classifier } from '../models/classifier'
 import type { GalleryAttack, PlannedAttack } from './types'
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 export const MANIFEST_JSON = 'manifest.json'
 export const MANIFEST_CSV = 'manifest.csv'

@@ -1,5 +1,5 @@
 import type { Dataset } from '../data/dataset'
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import { forEachBatch } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
 import type { Classifier } from '../models/classifier'

@@ -1,4 +1,4 @@
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import { displayPixels } from './display-pixels'
 import { runGalleryBatches, type GalleryBatch } from './gallery-batches'
 import type { GalleryRequest, GalleryRowWithPixels, GalleryRowsPartial, GallerySummary } from './types'

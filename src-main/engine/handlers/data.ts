@@ -1,13 +1,13 @@
 import { join } from 'node:path'
 import type { BrokenImage, DatasetSpec, DatasetSummary } from '../../protocol/data'
 import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodePng } from '../export/png'
-import { throwIfCancelled } from '../job-context'
-import { getDataset } from '../lookup'
-import { specId } from '../spec-id'
-import { closeDataset } from '../state'
+import { throwIfCancelled } from '../base/job-context'
+import { getDataset } from '../session/lookup'
+import { specId } from '../base/spec-id'
+import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
 function summary(dataset: Dataset): DatasetSummary {

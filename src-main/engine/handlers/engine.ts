@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { availableParallelism } from 'node:os'
-import { throwIfCancelled } from '../job-context'
-import { APP_VERSION } from '../version'
+import { throwIfCancelled } from '../base/job-context'
+import { APP_VERSION } from '../base/version'
 import type { HandlerTable } from './types'
 
 export const engineHandlers: HandlerTable = {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describeDefense } from '../../protocol/models'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { fourierBasisImage, fourierHeatmap, perturbationSigns, perturbInto } from '../heatmap'
 import { selectIndices } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
-import { checkCompatible, getDataset } from '../lookup'
+import { checkCompatible, getDataset } from '../session/lookup'
 import { defended } from './models'
 import type { HandlerTable } from './types'
 

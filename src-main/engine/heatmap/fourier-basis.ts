@@ -1,6 +1,6 @@
 import { conjugatePairKey } from '../../protocol/heatmap'
 import { centroid } from '../spectral'
-import { mixSeed, mulberry32 } from '../random'
+import { mixSeed, mulberry32 } from '../base/random'
 
 /**
  * The frequencies of a Fourier heat map (docs/algorithms.md §Fourier heat map): one (u, v) per

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Dataset } from '../data/dataset'
 import { shardBounds, type Selection } from '../../protocol/selection'
 import { parseIndices, selectSamples } from '../data/selection'
-import { throwIfCancelled, type JobContext } from '../job-context'
+import { throwIfCancelled, type JobContext } from '../base/job-context'
 
 /**
  * The images a batch job runs on: an explicit "0-99,120" list, else the first `limit`, else all;

@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset'
 import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodeNpy } from '../../protocol/npy'
 import { encodePng, toBytes } from '../export/png'
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import { decompose, type MaskOptions } from '../spectral'
 import { forEachBatch } from './batches'
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { SvdControlResult } from '../../protocol/spectral'
 import type { Dataset } from '../data/dataset'
-import type { JobContext } from '../job-context'
+import type { JobContext } from '../base/job-context'
 import type { Classifier } from '../models/classifier'
 import { decompose, svdSplitMany, type MaskOptions } from '../spectral'
 import { forEachBatch } from './batches'

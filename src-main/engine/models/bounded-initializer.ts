@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 const CLASS_NAME = 'HfcLabBoundedZeros'
 

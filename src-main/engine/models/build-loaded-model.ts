@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { LabError } from '../errors'
-import { checkModelInput } from '../input-limits'
-import { registerFastWasmKernels } from '../kernels'
+import { LabError } from '../base/errors'
+import { checkModelInput } from '../base/input-limits'
+import { registerFastWasmOps } from '../ops'
 import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
 import { layerSummaries, parameterCounts } from './model-summary'
@@ -133,7 +133,7 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
   // gradients (forward.ts prepareGradients); a Layers model is differentiable until then.
   info.gradients = true
   // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
-  if (tf.getBackend() === 'wasm') registerFastWasmKernels()
+  if (tf.getBackend() === 'wasm') registerFastWasmOps()
   return new LayersClassifier(model, info)
 }
 

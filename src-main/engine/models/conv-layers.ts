@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { LoadedModel } from './layers-classifier'
 
 /** Layers whose first weight is a [kh, kw, C_in, C_out] spatial kernel that D2 can filter. */

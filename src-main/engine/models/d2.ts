@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { cloneLayersModel } from './clone-model'
 import { convLayer, firstConvLayers, layersModelOf } from './conv-layers'
 import { lowPassKernel, type KernelFilterOptions } from './kernel-filter'

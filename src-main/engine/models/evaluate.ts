@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { silentContext, throwIfCancelled, type JobContext } from '../job-context'
+import { silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
 import type { Classifier } from './classifier'
 import { gatherImages, imageCount, type LabelledImages } from './labelled-images'
 

@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { KerasLayer, NormalizedTopology } from './keras-config'
 
 function isSoftmaxLayer(layer: KerasLayer): boolean {

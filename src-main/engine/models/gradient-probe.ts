@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { registerFastWasmKernels } from '../kernels'
+import { registerFastWasmOps } from '../ops'
 import type { Classifier } from './classifier'
 
 /** The TF.js answer per opened model; absent until a job first needs input gradients. */
@@ -14,7 +14,7 @@ export function tfjsGradientsWork(model: Classifier): boolean {
   const known = probed.get(model)
   if (known !== undefined) return known
   // Stock wasm cannot backpropagate through a conv layer (no Conv2DBackpropFilter kernel).
-  if (tf.getBackend() === 'wasm') registerFastWasmKernels()
+  if (tf.getBackend() === 'wasm') registerFastWasmOps()
   let works: boolean
   try {
     tf.tidy(() =>

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { LayerSummary, ModelInfo } from './classifier'
 import { NodeAttrs, type GraphNode } from './graph-attrs'
 import { GRAPH_OPS } from './graph-ops'

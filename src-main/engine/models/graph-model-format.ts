@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
-import { checkModelInput } from '../input-limits'
-import { registerFastWasmKernels } from '../kernels'
+import { LabError } from '../base/errors'
+import { checkModelInput } from '../base/input-limits'
+import { registerFastWasmOps } from '../ops'
 import type { ModelInfo } from './classifier'
 import { NodeAttrs, type GraphNode } from './graph-attrs'
 import { GraphClassifier } from './graph-classifier'
@@ -125,7 +125,7 @@ export const graphModelFormat: ModelFormat = {
     }
     // TF.js's gradient probe runs when a job first needs gradients (forward.ts prepareGradients).
     info.gradients = true
-    if (tf.getBackend() === 'wasm') registerFastWasmKernels()
+    if (tf.getBackend() === 'wasm') registerFastWasmOps()
     return classifier
   },
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import h5wasm, { Dataset, Group, type File } from 'h5wasm'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 

@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 type Json = Record<string, unknown>
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { kerasLoadedModel } from './build-loaded-model'
 import { withoutFinalSoftmax } from './final-softmax'
 import { isHdf5, stringAttr, withHdf5 } from './hdf5-file'

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { File } from 'h5wasm'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { childGroup, readWeight, stringListAttr, type WeightArray } from './hdf5-file'
 
 export type WeightsByLayer = Map<string, WeightArray[]>

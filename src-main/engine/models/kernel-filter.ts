@@ -1,5 +1,5 @@
 import { keptBinCount, lowPassPlane, type MaskOptions } from '../spectral'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 export type D2Mode = 'kernel' | 'padded'
 

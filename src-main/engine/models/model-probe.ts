@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises'
 import { constants, existsSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 /** What the registry knows about a path before choosing a loader. */
 export interface ModelProbe {

@@ -1,5 +1,5 @@
-import { LabError } from '../errors'
-import { asFormatError } from '../format-error'
+import { LabError } from '../base/errors'
+import { asFormatError } from '../base/format-error'
 import type { OpenModelOptions } from './build-loaded-model'
 import { graphModelFormat } from './graph-model-format'
 import { kerasArchiveFormat } from './keras-archive-format'

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { finishLoadedModel, modelFromTopology } from './build-loaded-model'
 import { boundInitializers } from './bounded-initializer'
 import { withoutFinalSoftmax } from './final-softmax'

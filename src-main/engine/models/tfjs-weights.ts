@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { ModelFile } from './build-loaded-model'
 import { readFolderFile } from './folder-file'
 

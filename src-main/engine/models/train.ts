@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { silentContext, throwIfCancelled, type JobContext } from '../job-context'
+import { silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
 import { gatherLabels, gatherPixels, imageCount, type LabelledImages } from './labelled-images'
-import { mulberry32, permutation } from '../random'
+import { mulberry32, permutation } from '../base/random'
 import { augmentBatch } from './augment'
 
 export interface TrainOptions {

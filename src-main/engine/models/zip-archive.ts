@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib'
-import { LabError } from '../errors'
-import { formatBytes, INFLATE_CHUNK_BYTES, INPUT_LIMITS } from '../input-limits'
+import { LabError } from '../base/errors'
+import { formatBytes, INFLATE_CHUNK_BYTES, INPUT_LIMITS } from '../base/input-limits'
 
 export const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]
 

@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { OnnxGraphBuilder } from './graph-builder'
 import { emitLayer, toTag, type Tagged } from './layers-export'
 import { lowPassNodes, type LowPassSpec } from './low-pass-graph'

@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { constTensor } from './const-tensor'
 import type { AttributeValue, OnnxNode } from './graph'
 import type { OnnxGraphBuilder } from './graph-builder'

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { constTensor } from './const-tensor'
 import type { OnnxGraphBuilder } from './graph-builder'
 import { TO_NCHW, TO_NHWC, type Tag } from './layout'

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { ConstTensor } from './const-tensor'
 import type { AttributeValue, OnnxNode } from './graph'
 import type { Tag } from './layout'

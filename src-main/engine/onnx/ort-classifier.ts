@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import type { ModelInfo } from '../models/classifier'
 import type { LoadedModel } from '../models/layers-classifier'
 import { buildForwardGraph, type ForwardGraphOptions } from './export-onnx'

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type * as ort from 'onnxruntime-node'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { keepOrtTelemetryOff } from './ort-telemetry'
 
 type Ort = typeof import('onnxruntime-node')

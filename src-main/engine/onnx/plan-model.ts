@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { applyOp, constToTensor, tensorToConst } from './apply-op'
 import { mergeBatchParams, withBatchAxis } from './batch-params'
 import { constTensor, elementCount, sameConst, type ConstTensor } from './const-tensor'

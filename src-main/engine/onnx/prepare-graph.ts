@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { constTensor } from './const-tensor'
 import type { OnnxGraph, OnnxNode } from './graph'
 

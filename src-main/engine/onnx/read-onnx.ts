@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { readFolderFile } from '../models/folder-file'
 import type { ConstTensor } from './const-tensor'
 import type { AttributeValue, OnnxGraph, OnnxNode, ValueInfo } from './graph'

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { throwIfCancelled, type JobContext } from '../job-context'
+import { throwIfCancelled, type JobContext } from '../base/job-context'
 import type { MaskOptions } from './mask-options'
 import { assertPixelBatch, type PixelBatch } from './pixel-batch'
 import { chunkImages } from './chunks'

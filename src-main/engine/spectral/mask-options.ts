@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 
 /** circle: Euclidean distance (the paper); square: Chebyshev distance; gaussian: exp(-d^2 / (2 r^2)). */
 export type MaskKind = 'circle' | 'square' | 'gaussian'

@@ -1,4 +1,4 @@
-import { LabError } from '../errors'
+import { LabError } from '../base/errors'
 import { jacobiSvd } from './jacobi-svd'
 
 export interface SvdSplit {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { reportError } from '../../../src-main/cli/engine'
-import { LabError } from '../../../src-main/engine/errors'
-import { toEnvelope } from '../../../src-main/engine/to-envelope'
+import { LabError } from '../../../src-main/engine/base/errors'
+import { toEnvelope } from '../../../src-main/engine/base/to-envelope'
 import { LabCallError } from '../../../src-main/protocol/errors'
 
 /** What reportError writes to stderr, and the exit code it asks for. */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { LabError } from '../../../src-main/engine/errors'
+import { LabError } from '../../../src-main/engine/base/errors'
 
 /** The LabError a model open rejects with; a model that opens after all is disposed and fails the test. */
 export async function labErrorOf(opening: Promise<{ dispose(): unknown }>): Promise<LabError> {

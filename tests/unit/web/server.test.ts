@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { EngineHost } from '../../../src-main/engine/host'
+import { EngineHost } from '../../../src-main/engine/runtime/host'
 import { startWebHost, type WebHost } from '../../../src-main/web/server'
 
 describe('browser host security', () => {

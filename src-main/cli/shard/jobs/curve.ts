@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { mergeCurveRun } from '../../../engine/shard-merge'
+import { mergeCurveRun } from '../../../engine/jobs/shard-merge'
 import { MARGIN_RULE, type CurveRun } from '../../../protocol/attacks'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'

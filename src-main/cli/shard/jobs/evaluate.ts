@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { mergeEvaluate } from '../../../engine/shard-merge'
+import { mergeEvaluate } from '../../../engine/jobs/shard-merge'
 import type { Evaluation } from '../../../protocol/models'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { mergeFigure1 } from '../../../engine/shard-merge'
+import { mergeFigure1 } from '../../../engine/jobs/shard-merge'
 import type { Figure1Result } from '../../../protocol/spectral'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'

@@ -23,7 +23,7 @@ import type { AttackSummary, GalleryExportSummary, GalleryRow, GallerySummary } 
 import type { StoredBatch } from '../journal'
 import type { GalleryRunOptions } from './gallery'
 import type { MergeContext } from './types'
-import { median } from '../../../engine/median'
+import { median } from '../../../engine/base/median'
 
 
 /** The export's filter (Appendix C): the rows the unsharded export would have written. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { concatTyped } from '../../../engine/typed-concat'
+import { concatTyped } from '../../../engine/base/typed-concat'
 import type { GradientMaps } from '../../../protocol/models'
 import { encodeNpy } from '../../../protocol/npy'
 import { printJson } from '../../engine'

@@ -4,8 +4,8 @@ import { runAttack, type AttackResult } from '../../../../src-main/engine/attack
 import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
-import { attachScorer } from '../../../../src-main/engine/forward'
-import { silentContext } from '../../../../src-main/engine/job-context'
+import { attachScorer } from '../../../../src-main/engine/compute/forward'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
-import { silentContext } from '../../../../src-main/engine/job-context'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { linearClassifier } from './linear-classifier'
 

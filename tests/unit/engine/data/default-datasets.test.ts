@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { DEFAULT_DATASET_ID, detectFormat, listDefaultDatasets, openDefaultDataset } from '../../../../src-main/engine/data'
 import { FASHION_MNIST_CLASSES } from '../../../../src-main/engine/models'
-import { resourcesDir } from '../../../../src-main/engine/resources-path'
+import { resourcesDir } from '../../../../src-main/engine/base/resources-path'
 import { RESOURCES } from '../../paths'
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16)

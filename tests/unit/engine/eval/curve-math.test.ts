@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { accuracyAt, closedFormAuc, curveFromOutcomes, epsilonGrid, worstCaseEnvelope } from '../../../../src-main/engine/eval'
-import { mulberry32 } from '../../../../src-main/engine/random'
+import { mulberry32 } from '../../../../src-main/engine/base/random'
 
 function randomOutcomes(n: number, seed: number, maxDistance: number) {
   const rng = mulberry32(seed)

@@ -4,9 +4,9 @@ import { defaultRMin, resolveAttackParams } from '../../../../src-main/engine/at
 import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { listCurvePresets, runCurve } from '../../../../src-main/engine/eval'
 import { attackHandlers } from '../../../../src-main/engine/handlers/attacks'
-import { silentContext } from '../../../../src-main/engine/job-context'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
-import type { EngineState } from '../../../../src-main/engine/state'
+import type { EngineState } from '../../../../src-main/engine/session/state'
 import { methods } from '../../../../src-main/protocol/methods'
 import { describeDefense } from '../../../../src-main/protocol/models'
 

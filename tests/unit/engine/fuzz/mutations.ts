@@ -1,4 +1,4 @@
-import type { Rng } from '../../../../src-main/engine/random'
+import type { Rng } from '../../../../src-main/engine/base/random'
 
 /** Values a lying header field gets: all ones, sign bit, 10^9, just under 2^32. */
 const HUGE_U32 = [0xffffffff, 0x7fffffff, 1_000_000_000, 0x80000000, 0xfffffff0]

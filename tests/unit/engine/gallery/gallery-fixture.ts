@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDefaultDataset, type Dataset } from '../../../../src-main/engine/data'
 import type { GalleryAttack, GalleryRowsPartial } from '../../../../src-main/engine/gallery'
-import type { JobContext } from '../../../../src-main/engine/job-context'
+import type { JobContext } from '../../../../src-main/engine/base/job-context'
 import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
 
 /**

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { runGallery, type GalleryRowsPartial, type GallerySummary } from '../../../../src-main/engine/gallery'
-import { silentContext } from '../../../../src-main/engine/job-context'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { radialEnergyProfile } from '../../../../src-main/engine/spectral'
 import { APPENDIX_C_ATTACKS, openFixture, recordingContext, type GalleryFixture } from './gallery-fixture'
 

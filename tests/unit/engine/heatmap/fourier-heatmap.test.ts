@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDefaultDataset } from '../../../../src-main/engine/data/default-datasets'
 import type { Dataset } from '../../../../src-main/engine/data/dataset'
-import { attachScorer } from '../../../../src-main/engine/forward'
+import { attachScorer } from '../../../../src-main/engine/compute/forward'
 import { fourierBasisImage, fourierHeatmap, heatmapFrequencies, perturbationSigns } from '../../../../src-main/engine/heatmap'
-import { CancelledError, silentContext } from '../../../../src-main/engine/job-context'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { CancelledError, silentContext } from '../../../../src-main/engine/base/job-context'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
 import { openDefaultModel } from '../../../../src-main/engine/models/default-models'
 import { fft2 } from '../../../../src-main/engine/spectral'
@@ -88,7 +88,7 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
   let ortModel: Classifier
   const ids = Int32Array.from({ length: reference.n }, (_, i) => i)
   beforeAll(async () => {
-    registerFastWasmKernels()
+    registerFastWasmOps()
     dataset = await openDefaultDataset('mnist')
     tfjsModel = await openDefaultModel('mnist')
     ortModel = await openDefaultModel('mnist')
@@ -182,7 +182,7 @@ describe('the heat map of the embedded CIFAR-10 and Fashion-MNIST models against
     ['cifar10', 8],
     ['fashion-mnist', 7],
   ])('%s: onnxruntime heat map = TF.js on images perturbed with the FFT-built basis (stride %i)', async (id, stride) => {
-    registerFastWasmKernels()
+    registerFastWasmOps()
     const dataset = await openDefaultDataset(id as string)
     const tfjsModel = await openDefaultModel(id as string)
     const ortModel = await openDefaultModel(id as string)

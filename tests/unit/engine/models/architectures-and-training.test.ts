@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { cifarCnn, firstConvLayers, paperCnn, trainClassifier } from '../../../../src-main/engine/models'
 import { augmentBatch } from '../../../../src-main/engine/models/augment'
 import { SHARED_DATA } from '../../paths'
@@ -63,7 +63,7 @@ describe('training augmentation', () => {
 
 describe('training on wasm', () => {
   beforeAll(() => {
-    registerFastWasmKernels()
+    registerFastWasmOps()
   })
 
   itWithData('lowers the loss of the paper CNN on 256 real MNIST digits within two epochs, without leaking tensors', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { lowPassKernels, openModel, paperCnn } from '../../../../src-main/engine/models'
 import { createOrtSession, exportOnnx, loadOnnxRuntime, openOnnxModel } from '../../../../src-main/engine/onnx'
 import { decodeModelProto } from '../../../../src-main/engine/onnx/onnx-proto'
@@ -12,7 +12,7 @@ import { fixtureBatch, maxAbsDiff, ONNX_FIXTURES, readNpy } from './fixtures'
 
 const scratch = mkdtempSync(join(tmpdir(), 'hfc-export-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 const KERAS = join(SHARED_FIXTURES, 'keras')
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { createOrtClassifier, openOnnxModel } from '../../../../src-main/engine/onnx'
 import { constTensor } from '../../../../src-main/engine/onnx/const-tensor'
 import { fixtureBatch, maxAbs, maxAbsDiff, tfInputGradient } from './fixtures'
@@ -11,7 +11,7 @@ import type { ConstTensor } from '../../../../src-main/engine/onnx/const-tensor'
 
 const scratch = mkdtempSync(join(tmpdir(), 'hfc-grad-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 interface OpCase {
   title: string

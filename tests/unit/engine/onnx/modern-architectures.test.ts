@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { LabError } from '../../../../src-main/engine/base/errors'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { constTensor } from '../../../../src-main/engine/onnx/const-tensor'
 import { createOrtClassifier, createOrtSession, loadOnnxRuntime, openOnnxModel } from '../../../../src-main/engine/onnx'
 import { fixtureBatch, maxAbs, maxAbsDiff, ONNX_FIXTURES, tfInputGradient } from './fixtures'
 import { floats, graphBytes, seededFloats } from './onnx-graphs'
 
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 /** scripts/make-onnx-modern-fixtures.py: a small ConvNeXt, a small ViT and a net that resizes as F.interpolate exports, each at opset 13 and 17. */
 const MODELS = ['convnext_small_op13', 'convnext_small_op17', 'vit_small_op13', 'vit_small_op17', 'resize_net_op13', 'resize_net_op17']

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { firstConvLayers, kernelReport, lowPassKernels } from '../../../../src-main/engine/models'
 import { openOnnxModel } from '../../../../src-main/engine/onnx'
 import { fixtureBatch, maxAbs, maxAbsDiff, ONNX_FIXTURES, tfInputGradient } from './fixtures'
@@ -14,7 +14,7 @@ const FIXTURES = [
   { name: 'reshape_zoo_mnist', shape: [28, 28, 1], range: [0, 255] as [number, number], softmax: true, params: 10_133 },
 ]
 
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 describe('openOnnxModel on PyTorch exports', () => {
   it.each(FIXTURES)(

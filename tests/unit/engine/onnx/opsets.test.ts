@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { createOrtSession, exportOnnx, loadOnnxRuntime, openOnnxModel } from '../../../../src-main/engine/onnx'
 import { constTensor } from '../../../../src-main/engine/onnx/const-tensor'
 import { fixtureBatch, maxAbsDiff } from './fixtures'
@@ -11,7 +11,7 @@ import { floats, graphBytes, ints, type TestGraph } from './onnx-graphs'
 
 const scratch = mkdtempSync(join(tmpdir(), 'hfc-opsets-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 const MNIST_IN = { name: 'x', dims: ['N', 1, 28, 28] as (number | string)[] }
 const head = (from: string, size: number, seed: number) => ({

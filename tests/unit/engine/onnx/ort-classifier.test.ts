@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
-import { registerFastWasmKernels } from '../../../../src-main/engine/kernels'
+import { LabError } from '../../../../src-main/engine/base/errors'
+import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { lowPassKernels } from '../../../../src-main/engine/models'
 import { createOrtClassifier, createOrtSession, loadOnnxRuntime, openOnnxModel } from '../../../../src-main/engine/onnx'
 import { lowPass } from '../../../../src-main/engine/spectral'
 import { fixtureBatch, maxAbs, maxAbsDiff, ONNX_FIXTURES, tfInputGradient } from './fixtures'
 
-beforeAll(() => registerFastWasmKernels())
+beforeAll(() => registerFastWasmOps())
 
 describe('onnxruntime backend', () => {
   it('loads onnxruntime-node and runs an InferenceSession on a PyTorch export', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { expect, it } from 'vitest'
-import { CancelledError, type JobContext } from '../../../../src-main/engine/job-context'
+import { CancelledError, type JobContext } from '../../../../src-main/engine/base/job-context'
 import { decompose, decomposeBatch } from '../../../../src-main/engine/spectral'
 import { mnistImages } from './real-images'
 import { HAS_DATA } from '../../paths'

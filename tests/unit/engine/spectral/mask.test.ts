@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
+import { LabError } from '../../../../src-main/engine/base/errors'
 import {
   centroid,
   halfDiagonal,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LabError } from '../../../../src-main/engine/errors'
+import { LabError } from '../../../../src-main/engine/base/errors'
 import { svdSplit, svdSplitMany } from '../../../../src-main/engine/spectral'
 import { jacobiSvd } from '../../../../src-main/engine/spectral/jacobi-svd'
 import { mnistImages, plane, sampleImage } from './real-images'

@@ -1,0 +1,124 @@
+import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../../protocol/attacks'
+import type { Evaluation } from '../../protocol/models'
+import { curveFromOutcomes } from '../eval/curve-from-outcomes'
+import { worstCaseEnvelope } from '../eval/envelope'
+import { concatTyped as concat } from '../base/typed-concat'
+import type { Result } from '../../protocol/methods'
+import type { Figure1Result, RadiusCurve } from '../../protocol/spectral'
+import { median } from '../base/median'
+
+/**
+ * Merges the results of one job run as contiguous shards (in shard order) into the result of the
+ * unsharded run. Each merge is exact: counts are summed, per-sample rows concatenated.
+ */
+export function mergePredict(parts: Result<'model.predict'>[]): Result<'model.predict'> {
+  return { indices: concat(parts.map((p) => p.indices)), labels: concat(parts.map((p) => p.labels)), confidences: concat(parts.map((p) => p.confidences)) }
+}
+
+/** Rebuilds accuracy and per-class rows from the summed confusion matrices. */
+export function evaluationFromConfusion(confusion: number[][], classes: string[], defense: string): Evaluation {
+  let n = 0
+  let correct = 0
+  const perClass = confusion.map((row, k) => {
+    const count = row.reduce((s, v) => s + v, 0)
+    n += count
+    correct += row[k]
+    return { class: classes[k] ?? String(k), n: count, accuracy: count ? row[k] / count : 0 }
+  })
+  return { n, accuracy: n ? correct / n : 0, classes, perClass, confusion, defense }
+}
+
+export function mergeEvaluate(parts: Evaluation[]): Evaluation {
+  const confusion = parts[0].confusion.map((row, i) => row.map((_, j) => parts.reduce((s, p) => s + p.confusion[i][j], 0)))
+  return evaluationFromConfusion(confusion, parts[0].classes, parts[0].defense)
+}
+
+export function mergeFigure1(parts: Figure1Result[]): Figure1Result {
+  const sum = (key: keyof Figure1Result['counts']) => parts.reduce((s, p) => s + p.counts[key], 0)
+  return {
+    radius: parts[0].radius,
+    total: parts.reduce((s, p) => s + p.total, 0),
+    highOnly: parts.flatMap((p) => p.highOnly),
+    lowOnly: parts.flatMap((p) => p.lowOnly),
+    counts: { clean: sum('clean'), low: sum('low'), high: sum('high'), highOnly: sum('highOnly'), lowOnly: sum('lowOnly') },
+  }
+}
+
+export function mergeRadiusCurve(parts: RadiusCurve[]): RadiusCurve {
+  const n = parts.reduce((s, p) => s + p.n, 0)
+  const weighted = (pick: (p: RadiusCurve) => number[]) => pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.n, 0) / Math.max(n, 1))
+  return {
+    radii: parts[0].radii,
+    low: weighted((p) => p.low),
+    high: weighted((p) => p.high),
+    clean: parts.reduce((s, p) => s + p.clean * p.n, 0) / Math.max(n, 1),
+    n,
+  }
+}
+
+export function mergeAttackRun(parts: AttackRun[]): AttackRun {
+  const first = parts[0]
+  const extra: AttackRun['extra'] = {}
+  for (const key of Object.keys(first.extra)) extra[key] = concat(parts.map((p) => p.extra[key]) as Float32Array[])
+  const adversarial = first.adversarial ? concat(parts.map((p) => p.adversarial!)) : undefined
+  return {
+    ...first,
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    cleanPredicted: concat(parts.map((p) => p.cleanPredicted)),
+    predicted: concat(parts.map((p) => p.predicted)),
+    confidence: concat(parts.map((p) => p.confidence)),
+    success: concat(parts.map((p) => p.success)),
+    margin: concat(parts.map((p) => p.margin)),
+    l2: concat(parts.map((p) => p.l2)),
+    linf: concat(parts.map((p) => p.linf)),
+    queries: concat(parts.map((p) => p.queries)),
+    extra,
+    ...(adversarial ? { adversarial } : {}),
+  }
+}
+
+
+/** One curve entry over all samples, recomputed from the shards' per-sample outcomes. */
+export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
+  const first = parts[0]
+  const distances = concat(parts.map((p) => p.curve.distances))
+  const success = concat(parts.map((p) => p.success))
+  const queries = concat(parts.map((p) => p.queries))
+  const margin = concat(parts.map((p) => p.margin))
+  const curve = curveFromOutcomes(distances, concat(parts.map((p) => p.curve.cleanCorrect)), concat(parts.map((p) => p.curve.adversarialCorrect)), {
+    norm: first.curve.norm,
+    points: first.curve.grid.length,
+    epsMax: first.curve.epsMax,
+  })
+  const fooled = Array.from(distances).filter((_, i) => success[i] === 1)
+  return {
+    ...first,
+    successRate: success.reduce((a, b) => a + b, 0) / Math.max(success.length, 1),
+    medianDistance: median(fooled) ?? NaN,
+    meanQueries: queries.reduce((a, b) => a + b, 0) / Math.max(queries.length, 1),
+    curve,
+    success,
+    margin,
+    queries,
+  }
+}
+
+export function mergeCurveRun(parts: CurveRun[]): CurveRun {
+  const entries = parts[0].entries.map((_, k) => mergeCurveEntry(parts.map((p) => p.entries[k])))
+  const defences = [...new Set(entries.map((e) => e.defence))]
+  return {
+    runId: parts[0].runId,
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    entries,
+    skipped: parts[0].skipped,
+    envelopes: defences.map((defence) => ({ defence, envelope: worstCaseEnvelope(entries.filter((e) => e.defence === defence).map((e) => e.curve)) })),
+    cancelled: parts.some((p) => p.cancelled),
+  }
+}
+
+export function mergeExamples(parts: CurveExamples[]): CurveExamples {
+  const withRows = parts.find((p) => p.rows.length) ?? parts[0]
+  return { eps: parts[0].eps, shape: withRows.shape, rows: parts.flatMap((p) => p.rows) }
+}

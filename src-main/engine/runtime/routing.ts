@@ -1,0 +1,68 @@
+import type { CallOptions } from '../../protocol/lab-api'
+import type { Progress } from '../../protocol/messages'
+import { mergeHeatmaps } from '../../protocol/heatmap'
+import type { MethodName } from '../../protocol/methods'
+import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from '../jobs/shard-merge'
+
+export interface ShardRun {
+  params: unknown
+  workers: number
+  options: CallOptions
+  callOn(worker: number, params: unknown, options: CallOptions): Promise<unknown>
+}
+
+/**
+ * How the host spreads a method over its worker pool:
+ * - single: worker 0 answers (interactive calls);
+ * - broadcast: every worker runs it (opening a data set or model, so any worker can serve a shard);
+ * - shard: a batch job split by sample over the workers and merged exactly.
+ */
+export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
+
+/** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
+function sharded<R>(merge: (parts: R[]) => R, split = true): Route {
+  return {
+    kind: 'shard',
+    async run({ params, workers, options, callOn }) {
+      const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
+      const report = (phase?: string) =>
+        options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
+      const parts = await Promise.all(
+        Array.from({ length: workers }, (_, j) =>
+          callOn(j, split ? { ...(params as object), subShard: { index: j, count: workers } } : params, {
+            signal: options.signal,
+            onProgress: (p) => {
+              progress[j] = p
+              report(p.phase)
+            },
+            onPartial: (data) => options.onPartial?.({ worker: j, workers, data }),
+          }),
+        ),
+      )
+      return merge(parts as R[])
+    },
+  }
+}
+
+const broadcast: Route = { kind: 'broadcast' }
+
+const routes: Partial<Record<MethodName, Route>> = {
+  'data.open': broadcast,
+  'data.close': broadcast,
+  'model.open': broadcast,
+  'model.close': broadcast,
+  'model.variant': broadcast,
+  'model.predict': sharded(mergePredict),
+  'model.evaluate': sharded(mergeEvaluate),
+  'spectral.figure1': sharded(mergeFigure1),
+  'spectral.radiusCurve': sharded(mergeRadiusCurve),
+  'spectral.heatmap': sharded(mergeHeatmaps),
+  'attack.run': sharded(mergeAttackRun),
+  'attack.curve': sharded(mergeCurveRun),
+  // Every worker keeps the examples of its own shard: ask them all and put the rows together.
+  'attack.examples': sharded(mergeExamples, false),
+}
+
+export function routeFor(method: MethodName): Route {
+  return routes[method] ?? { kind: 'single' }
+}

@@ -1,0 +1,19 @@
+import type { BackendChoice, BackendRequest, ForwardEngine } from '../compute/backend'
+import type { ServerMessage } from '../../protocol/messages'
+
+export interface WorkerInit {
+  backend?: BackendRequest
+  /** The engine mode of the pool's first worker, for the ones started after it. */
+  forward?: ForwardEngine
+  workerIndex: number
+  workerCount: number
+}
+
+export type HostToWorker =
+  | { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer }
+  | { type: 'cancel'; id: string }
+
+export type WorkerToHost =
+  | ServerMessage
+  | { type: 'ready'; backend: BackendChoice }
+  | { type: 'fatal'; error: { code: string; message: string; detail?: string } }

@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runAttack } from '../../../../src-main/engine/attacks'
+import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
+import { assignmentOf, attachScorer, prepareGradients } from '../../../../src-main/engine/compute/forward'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
+import { LabError } from '../../../../src-main/engine/base/errors'
+import { openDefaultModel, type Classifier, type LoadedModel } from '../../../../src-main/engine/models'
+import { finishLoadedModel } from '../../../../src-main/engine/models/build-loaded-model'
+import { tfjsGradientProbe } from '../../../../src-main/engine/models/gradient-probe'
+import { mnistTestBatch } from '../attacks/mnist-classifier'
+
+let images: tf.Tensor4D
+let labels: Int32Array
+let previousCache: string | undefined
+const N = 8
+
+beforeAll(() => {
+  previousCache = process.env.HFC_CACHE_DIR
+  process.env.HFC_CACHE_DIR = mkdtempSync(join(tmpdir(), 'hfc-forward-'))
+  ;({ images, labels } = mnistTestBatch(N, 40))
+})
+
+afterAll(() => {
+  images.dispose()
+  if (previousCache === undefined) delete process.env.HFC_CACHE_DIR
+  else process.env.HFC_CACHE_DIR = previousCache
+})
+
+/**
+ * The model as TF.js sees a network whose backward pass it lacks a kernel for (DepthwiseConv2D input
+ * gradients on wasm, for one): the same logits, but tf.grad through them throws.
+ */
+function withoutTfjsGradient(base: LoadedModel): Classifier {
+  const blocked = tf.customGrad(((z: tf.Tensor) => ({
+    value: tf.clone(z),
+    gradFunc: () => {
+      throw new Error("Kernel 'DepthwiseConv2dNativeBackpropInput' not registered for backend 'wasm'")
+    },
+  })) as never) as (z: tf.Tensor) => tf.Tensor
+  return { info: { ...base.info }, logits: (x) => blocked(base.logits(x)) as tf.Tensor2D }
+}
+
+describe('gradient engines are decided lazily, per engine', () => {
+  it('opening a model runs no gradient probe; the first gradient job does', async () => {
+    const model = await openDefaultModel('mnist')
+    const assignment = await attachScorer('tfjs', model)
+    expect(tfjsGradientProbe(model)).toBeUndefined()
+    expect(model.info.gradients).toBe(true)
+    expect(assignment.reason).toMatch(/decided by the first job that needs input gradients/)
+    const result = await runAttack('fgsm', model, images, labels, {}, silentContext())
+    expect(result.success.some((s) => s === 1)).toBe(true)
+    expect(tfjsGradientProbe(model)).toBe(true)
+    expect(assignmentOf(model)).toMatchObject({ gradient: 'tfjs', reason: 'TF.js was chosen; gradients on TF.js' })
+    model.dispose()
+  })
+
+  it('auto mode measures forward passes only when a model opens', async () => {
+    const model = await openDefaultModel('mnist')
+    const assignment = await attachScorer('auto', model, { threads: 1 })
+    expect(assignment.reason).toMatch(/^measured: forward of 32: onnxruntime [\d.]+ ms, TF\.js [\d.]+ ms; gradient engine: decided by/)
+    expect(tfjsGradientProbe(model)).toBeUndefined()
+    await prepareGradients(model)
+    expect(gradientsOf(model).engine).toBe(assignmentOf(model).gradient)
+    expect(assignmentOf(model).reason).not.toMatch(/decided by/)
+    // The decision is remembered with the engine choice: a second open of the same file reuses it.
+    const again = await openDefaultModel('mnist')
+    const remembered = await attachScorer('auto', again, { threads: 1 })
+    expect(remembered).toMatchObject({ forward: assignmentOf(model).forward, gradient: assignmentOf(model).gradient })
+    expect(remembered.reason).toMatch(/remembered from an earlier run on this machine/)
+    expect(remembered.reason).not.toMatch(/decided by/)
+    model.dispose()
+    again.dispose()
+  })
+
+  it('a model whose TF.js gradient fails still runs FGSM, on onnxruntime, with the same result', async () => {
+    const base = await openDefaultModel('mnist')
+    const reference = await openDefaultModel('mnist')
+    const broken = withoutTfjsGradient(base)
+    for (const mode of ['auto', 'onnxruntime'] as const) {
+      const model = mode === 'auto' ? broken : withoutTfjsGradient(base)
+      await attachScorer(mode, model, { source: base, threads: 1 })
+      const [ours, theirs] = await Promise.all([
+        runAttack('fgsm', model, images, labels, {}, silentContext()),
+        runAttack('fgsm', reference, images, labels, {}, silentContext()),
+      ])
+      expect(assignmentOf(model).gradient).toBe('onnxruntime')
+      expect(gradientsOf(model).engine).toBe('onnxruntime')
+      expect(model.info.gradients).toBe(true)
+      expect(Array.from(ours.success)).toEqual(Array.from(theirs.success))
+      for (let i = 0; i < N; i++) expect(Math.abs(ours.distanceL2[i] - theirs.distanceL2[i])).toBeLessThan(1e-2 * Math.max(theirs.distanceL2[i], 1e-3))
+    }
+    base.dispose()
+    reference.dispose()
+  })
+
+  it('a DepthwiseConv2D model (MobileNet\'s layer), which TF.js on wasm cannot differentiate, runs FGSM on onnxruntime', async () => {
+    const build = () =>
+      finishLoadedModel(
+        tfl.sequential({
+          layers: [
+            tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+            tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+            tfl.layers.globalAveragePooling2d({}),
+            tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+          ],
+        }),
+        { format: 'tfjs-layers', source: '/nowhere/depthwise.json', files: [], outputSoftmaxRemoved: false },
+      )
+    const onTfjs = build()
+    await attachScorer('tfjs', onTfjs)
+    const refused = await runAttack('fgsm', onTfjs, images, labels, {}, silentContext()).catch((e: unknown) => e)
+    expect((refused as LabError).code).toBe('attack-needs-gradients')
+    expect(tfjsGradientProbe(onTfjs)).toBe(false)
+    const model = build()
+    await attachScorer('auto', model, { threads: 1 })
+    const result = await runAttack('fgsm', model, images, labels, {}, silentContext())
+    expect(result.success.length).toBe(N)
+    expect(assignmentOf(model).gradient).toBe('onnxruntime')
+    const grad = await gradientsOf(model).crossEntropy(images, tf.tensor1d(labels, 'int32'))
+    expect(tf.max(tf.abs(grad)).dataSync()[0]).toBeGreaterThan(0)
+    grad.dispose()
+    onTfjs.dispose()
+    model.dispose()
+  })
+
+  it('refuses gradient attacks with a named error when no engine can differentiate the model', async () => {
+    const base = await openDefaultModel('mnist')
+    const model = withoutTfjsGradient(base)
+    await attachScorer('tfjs', model)
+    const failure = await runAttack('fgsm', model, images, labels, {}, silentContext()).catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(LabError)
+    expect((failure as LabError).code).toBe('attack-needs-gradients')
+    expect(model.info.gradients).toBe(false)
+    expect(assignmentOf(model).reason).toMatch(/no engine can take input gradients/)
+    base.dispose()
+  })
+})
