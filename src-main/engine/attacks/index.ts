@@ -35,7 +35,7 @@ export function resolveAttackParams(id: string, params: Record<string, unknown> 
   const parsed = attack.params.strict().safeParse(params)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')
-    throw new LabError('attack-params', `Invalid parameters for ${attack.label}: ${problems}. Fix them and run the attack again.`)
+    throw new LabError('ATTACK_PARAMS', `Invalid parameters for ${attack.label}: ${problems}. Fix them and run the attack again.`)
   }
   return parsed.data
 }
@@ -43,7 +43,7 @@ export function resolveAttackParams(id: string, params: Record<string, unknown> 
 function requireAttack(id: string): AttackEntry {
   const attack = findAttack(id)
   if (!attack) {
-    throw new LabError('attack-unknown', `There is no attack "${id}". Choose one of: ${ATTACKS.map((a) => a.id).join(', ')}.`)
+    throw new LabError('ATTACK_UNKNOWN', `There is no attack "${id}". Choose one of: ${ATTACKS.map((a) => a.id).join(', ')}.`)
   }
   return attack
 }
@@ -66,12 +66,12 @@ export async function runAttack(
   if (attack.needsGradients) await prepareGradients(model)
   if (attack.needsGradients && !model.info.gradients) {
     throw new LabError(
-      'attack-needs-gradients',
+      'ATTACK_NEEDS_GRADIENTS',
       `${attack.label} needs input gradients, which the model "${model.info.name}" does not provide. Choose a query-only attack (HF, single pixel, salt & pepper) or load a model with gradients.`,
     )
   }
   if (images.shape[0] !== labels.length) {
-    throw new LabError('attack-labels', `The batch has ${images.shape[0]} images but ${labels.length} labels; pass one label per image.`)
+    throw new LabError('ATTACK_LABELS', `The batch has ${images.shape[0]} images but ${labels.length} labels; pass one label per image.`)
   }
   return attack.run(model, images, labels, { ...options, ...(sampleIds ? { sampleIds } : {}) }, ctx)
 }

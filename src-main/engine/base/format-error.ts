@@ -12,7 +12,7 @@ const REASON_CHARS = 160
  * `<prefix>_UNREADABLE`, with the original error as its cause and its stack in the detail, so a
  * real bug is named rather than hidden.
  */
-export function asFormatError(error: unknown, file: string, format: string, code: string): unknown {
+export function asFormatError(error: unknown, file: string, format: string, code: 'MODEL_CORRUPT' | 'DATA_CORRUPT'): unknown {
   if (error instanceof LabError || error instanceof CancelledError) return error
   const e = error instanceof Error ? error : new Error(String(error))
   const name = basename(file)
@@ -21,7 +21,7 @@ export function asFormatError(error: unknown, file: string, format: string, code
   if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) {
     const why = errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno
     return new LabError(
-      `${code.split('_')[0]}_UNREADABLE`,
+      code === 'MODEL_CORRUPT' ? 'MODEL_UNREADABLE' : 'DATA_UNREADABLE',
       `${name} (or a file it needs) cannot be read: ${why}. Check that it exists and that you may read it.`,
       detail,
       { cause: e },

@@ -35,7 +35,7 @@ export interface AccuracyOptions {
 async function predictAll(model: Classifier, source: AccuracySource, batchSize: number, ctx: JobContext): Promise<{ predictions: Int32Array; labels: Int32Array }> {
   if ('images' in source) {
     const n = source.images.shape[0]
-    if (source.labels.length !== n) throw new LabError('accuracy-labels', `${n} images but ${source.labels.length} labels: pass one label per image.`)
+    if (source.labels.length !== n) throw new LabError('ACCURACY_LABELS', `${n} images but ${source.labels.length} labels: pass one label per image.`)
     const predictions = new Int32Array(n)
     for (let start = 0; start < n; start += batchSize) {
       throwIfCancelled(ctx.signal)

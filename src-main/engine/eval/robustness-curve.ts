@@ -27,10 +27,10 @@ export interface CurveInput extends CurveOptions {
 export async function robustnessCurve(input: CurveInput, ctx: JobContext = silentContext()): Promise<RobustnessCurve> {
   const { clean, labels, model } = input
   const n = clean.shape[0]
-  if (labels.length !== n) throw new LabError('curve-labels', `${n} clean images but ${labels.length} labels: pass one label per image.`)
+  if (labels.length !== n) throw new LabError('CURVE_LABELS', `${n} clean images but ${labels.length} labels: pass one label per image.`)
   const norm = input.norm ?? 'linf'
   const adversarial = input.adversarial instanceof Float32Array ? tf.tensor4d(input.adversarial, clean.shape) : input.adversarial
-  if (adversarial.size !== clean.size) throw new LabError('curve-shapes', 'The adversarial images do not match the clean ones in number or size; pass the attack’s output for these images.')
+  if (adversarial.size !== clean.size) throw new LabError('CURVE_SHAPES', 'The adversarial images do not match the clean ones in number or size; pass the attack’s output for these images.')
   try {
     throwIfCancelled(ctx.signal)
     const batchSize = input.batchSize ?? 256

@@ -13,7 +13,7 @@ const RESERVED_KEY = 'original'
  * none, and gradients where an attack needs them.
  */
 export function planAttacks(attacks: GalleryAttack[], model: Classifier, seed: number): PlannedAttack[] {
-  if (attacks.length === 0) throw new LabError('gallery-no-attacks', 'Choose at least one attack for the gallery.')
+  if (attacks.length === 0) throw new LabError('GALLERY_NO_ATTACKS', 'Choose at least one attack for the gallery.')
   const seeded = new Set<string>(
     listAttacks()
       .filter((a) => a.params.some((p) => p.name === 'seed'))
@@ -24,7 +24,7 @@ export function planAttacks(attacks: GalleryAttack[], model: Classifier, seed: n
     const entry = findAttack(a.id)
     if (!entry) {
       throw new LabError(
-        'attack-unknown',
+        'ATTACK_UNKNOWN',
         `There is no attack "${a.id}". Choose one of: ${listAttacks()
           .map((d) => d.id)
           .join(', ')}.`,
@@ -33,26 +33,26 @@ export function planAttacks(attacks: GalleryAttack[], model: Classifier, seed: n
     const key = a.key ?? a.id
     if (!KEY_PATTERN.test(key)) {
       throw new LabError(
-        'gallery-attack-key',
+        'GALLERY_ATTACK_KEY',
         `The column name "${key}" is not usable in file names. Use lower-case letters, digits and '-' (at most 40).`,
       )
     }
     if (key === RESERVED_KEY) {
       throw new LabError(
-        'gallery-attack-key',
+        'GALLERY_ATTACK_KEY',
         `The column name "${RESERVED_KEY}" is reserved for the clean images. Give the attack another key.`,
       )
     }
     if (keys.has(key)) {
       throw new LabError(
-        'gallery-attack-key',
+        'GALLERY_ATTACK_KEY',
         `Two attacks share the column name "${key}". Give each a distinct key to run an attack twice.`,
       )
     }
     keys.add(key)
     if (entry.needsGradients && !model.info.gradients) {
       throw new LabError(
-        'attack-needs-gradients',
+        'ATTACK_NEEDS_GRADIENTS',
         `${entry.label} needs input gradients, which the model "${model.info.name}" does not provide. Choose a query-only attack (HF, single pixel, salt & pepper) or load a model with gradients.`,
       )
     }

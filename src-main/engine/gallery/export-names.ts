@@ -29,7 +29,7 @@ export function contactSheetName(page: number): string {
  */
 export function checkNoOverwrite(out: string, indices: Int32Array, keys: string[], force: boolean): void {
   if (!existsSync(out)) return
-  if (!statSync(out).isDirectory()) throw new LabError('gallery-out', `${out} is a file. Choose a folder to export the gallery into.`, out)
+  if (!statSync(out).isDirectory()) throw new LabError('GALLERY_OUT', `${out} is a file. Choose a folder to export the gallery into.`, out)
   if (force) return
   const present = new Set(readdirSync(out))
   const clashes: string[] = [MANIFEST_JSON, MANIFEST_CSV, INDEX_HTML].filter((f) => present.has(f))

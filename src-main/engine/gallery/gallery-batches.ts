@@ -55,19 +55,19 @@ export function prepareGallery(request: GalleryRequest): PlannedAttack[] {
   const model = request.model.info.inputShape
   if (data.some((d, i) => d !== model[i])) {
     throw new LabError(
-      'gallery-shape',
+      'GALLERY_SHAPE',
       `The data set's images are ${data.join('×')} but the model "${request.model.info.name}" takes ${model.join('×')}. Choose a matching data set, or open image folders resized to the model's input.`,
     )
   }
   if (request.onlyFooledBy !== undefined && !plan.some((a) => a.key === request.onlyFooledBy)) {
     throw new LabError(
-      'gallery-filter',
+      'GALLERY_FILTER',
       `The filter names the attack "${request.onlyFooledBy}", which is not in this gallery. Choose one of: ${plan.map((a) => a.key).join(', ')}.`,
     )
   }
   const size = request.batchSize ?? DEFAULT_GALLERY_BATCH
   if (!Number.isInteger(size) || size < 1)
-    throw new LabError('gallery-batch', `The batch size ${size} must be a whole number of at least 1.`)
+    throw new LabError('GALLERY_BATCH', `The batch size ${size} must be a whole number of at least 1.`)
   return plan
 }
 

@@ -33,7 +33,7 @@ function concatInto(parts: Float32Array[], total: number): Float32Array {
   return out
 }
 
-export const attackHandlers: HandlerTable = {
+export const attackHandlers = {
   async 'attack.list'() {
     return listAttacks()
   },
@@ -164,4 +164,4 @@ export const attackHandlers: HandlerTable = {
       })),
     }
   },
-}
+} satisfies HandlerTable

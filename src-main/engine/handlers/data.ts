@@ -20,7 +20,7 @@ async function open(spec: DatasetSpec): Promise<Dataset> {
   return defaultId ? openDefaultDataset(defaultId) : openDataset(path!, options)
 }
 
-export const dataHandlers: HandlerTable = {
+export const dataHandlers = {
   async 'data.defaults'() {
     return listDefaultDatasets().map(({ id, name, description }) => ({ id, name, description }))
   },
@@ -89,4 +89,4 @@ export const dataHandlers: HandlerTable = {
     }
     return { written: files.length, out, files }
   },
-}
+} satisfies HandlerTable

@@ -4,7 +4,7 @@ import { throwIfCancelled } from '../base/job-context'
 import { APP_VERSION } from '../base/version'
 import type { HandlerTable } from './types'
 
-export const engineHandlers: HandlerTable = {
+export const engineHandlers = {
   async 'engine.info'(_params, _ctx, state) {
     const mem = tf.memory()
     const native = state.backend.singleWorker
@@ -43,4 +43,4 @@ export const engineHandlers: HandlerTable = {
     }
     return { iterations, size, checksum, millis: performance.now() - start, backend: state.backend.backend }
   },
-}
+} satisfies HandlerTable

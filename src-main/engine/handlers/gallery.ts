@@ -17,7 +17,7 @@ async function galleryRequest(params: ParsedParams<'gallery.run'>, ctx: JobConte
   return { model, dataset, indices, attacks, seed: selection.seed ?? 0, batchSize, onlyAllFooled, onlyFooledBy }
 }
 
-export const galleryHandlers: HandlerTable = {
+export const galleryHandlers = {
   async 'gallery.run'(params, ctx, state) {
     return runGallery(await galleryRequest(params, ctx, state), ctx)
   },
@@ -28,4 +28,4 @@ export const galleryHandlers: HandlerTable = {
     const selection = { limit, indices, n, seed, classIndex, shard, misclassifiedOnly, defense }
     return exportGallery({ ...request, out, force, sheetRows, backend: state.backend.backend, selection }, ctx)
   },
-}
+} satisfies HandlerTable

@@ -8,7 +8,7 @@ import { checkCompatible, getDataset } from '../session/lookup'
 import { defended } from './models'
 import type { HandlerTable } from './types'
 
-export const heatmapHandlers: HandlerTable = {
+export const heatmapHandlers = {
   async 'spectral.heatmap'({ datasetId, modelId, defense, eps, stride, ...selection }, ctx, state) {
     const dataset = getDataset(state, datasetId)
     const { model } = await defended(state, modelId, defense)
@@ -56,4 +56,4 @@ export const heatmapHandlers: HandlerTable = {
       prediction: { label: p.labels[1], confidence: p.confidences[1] },
     }
   },
-}
+} satisfies HandlerTable

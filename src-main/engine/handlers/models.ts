@@ -95,7 +95,7 @@ async function open(spec: ModelSpec): Promise<Classifier> {
   return openModel(spec.path!, { inputRange: spec.inputRange })
 }
 
-export const modelHandlers: HandlerTable = {
+export const modelHandlers = {
   async 'model.defaults'() {
     const present = new Set(defaultModels().map((m) => m.id))
     return DEFAULT_MODEL_RECIPES.map((r) => ({ id: r.id, name: `${r.id} (${r.architectureName})`, description: r.description, available: present.has(r.id) }))
@@ -181,5 +181,4 @@ export const modelHandlers: HandlerTable = {
     checkCompatible(model, dataset)
     return theorem1Check(model, await dataset.read([index]), dataset.info.shape, radius, layer)
   },
-}
-
+} satisfies HandlerTable

@@ -10,7 +10,7 @@ import { checkCompatible, getDataset, getModel } from '../session/lookup'
 import { decompose, halfDiagonal, logMagnitudeSpectrum } from '../spectral'
 import type { HandlerTable } from './types'
 
-export const spectralHandlers: HandlerTable = {
+export const spectralHandlers = {
   async 'spectral.decompose'({ datasetId, index, radius, mask, modelId }, _ctx, state) {
     const dataset = getDataset(state, datasetId)
     if (index >= dataset.info.count) throw new LabError('DATA_SELECTION', `Image ${index} does not exist: the data set has ${dataset.info.count} images.`)
@@ -69,4 +69,4 @@ export const spectralHandlers: HandlerTable = {
     checkCompatible(model, dataset)
     return svdControl(model, dataset, selectIndices(dataset, selection), ks, radius, mask, ctx)
   },
-}
+} satisfies HandlerTable

@@ -4,4 +4,8 @@ import type { EngineState } from '../session/state'
 
 export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: JobContext, state: EngineState) => Promise<Result<M>>
 
+/** One domain's handlers. */
 export type HandlerTable = { [M in MethodName]?: Handler<M> }
+
+/** The worker's table: one handler for every method of the protocol. */
+export type CompleteHandlerTable = { [M in MethodName]: Handler<M> }

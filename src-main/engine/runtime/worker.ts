@@ -41,11 +41,7 @@ async function handleCall(state: EngineState, message: Extract<HostToWorker, { t
     post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}". Update the app so client and engine match.` } })
     return
   }
-  const handler = handlers[method] as Handler<typeof method> | undefined
-  if (!handler) {
-    post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `The engine has no handler for "${method}".` } })
-    return
-  }
+  const handler = handlers[method] as Handler<typeof method>
   const ctx = contextFor(id, message.flag)
   try {
     const params = methods[method].params.parse(message.params)

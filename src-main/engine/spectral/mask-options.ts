@@ -23,10 +23,10 @@ const RULES: readonly BoundaryRule[] = ['strict', 'inclusive']
 export function resolveMask(r: number, options: MaskOptions = {}): ResolvedMask {
   const kind = options.kind ?? 'circle'
   const rule = options.rule ?? 'strict'
-  if (!KINDS.includes(kind)) throw new LabError('spectral-mask-kind', `Unknown mask kind "${kind}": use ${KINDS.join(', ')}.`)
-  if (!RULES.includes(rule)) throw new LabError('spectral-boundary-rule', `Unknown boundary rule "${rule}": use strict or inclusive.`)
+  if (!KINDS.includes(kind)) throw new LabError('SPECTRAL_MASK_KIND', `Unknown mask kind "${kind}": use ${KINDS.join(', ')}.`)
+  if (!RULES.includes(rule)) throw new LabError('SPECTRAL_BOUNDARY_RULE', `Unknown boundary rule "${rule}": use strict or inclusive.`)
   if (!Number.isFinite(r) || r < 0) {
-    throw new LabError('spectral-radius', `The radius must be a number >= 0 (frequency bins), got ${r}.`)
+    throw new LabError('SPECTRAL_RADIUS', `The radius must be a number >= 0 (frequency bins), got ${r}.`)
   }
   return { kind, rule, r }
 }

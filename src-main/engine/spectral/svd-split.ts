@@ -16,7 +16,7 @@ function assertShape(images: Float32Array, n: number, h: number, w: number, c: n
 
 function assertTrailing(k: number, p: number): void {
   if (!Number.isInteger(k) || k < 0 || k > p) {
-    throw new LabError('svd-trailing-count', `The number of trailing singular values must be an integer from 0 to ${p}, got ${k}.`)
+    throw new LabError('SVD_TRAILING_COUNT', `The number of trailing singular values must be an integer from 0 to ${p}, got ${k}.`)
   }
 }
 

@@ -51,9 +51,9 @@ describe('attack registry', () => {
 
   it('validates parameters with the schema and says what is wrong', async () => {
     expect(resolveAttackParams('cw', { maxIterations: 50 })).toMatchObject({ maxIterations: 50, binarySearchSteps: 5 })
-    expect(await labErrorCode(() => resolveAttackParams('cw', { maxIterations: 0 }))).toBe('attack-params')
-    expect(await labErrorCode(() => resolveAttackParams('fgsm', { epsilonz: 3 }))).toBe('attack-params')
-    expect(await labErrorCode(() => resolveAttackParams('jsma', {}))).toBe('attack-unknown')
+    expect(await labErrorCode(() => resolveAttackParams('cw', { maxIterations: 0 }))).toBe('ATTACK_PARAMS')
+    expect(await labErrorCode(() => resolveAttackParams('fgsm', { epsilonz: 3 }))).toBe('ATTACK_PARAMS')
+    expect(await labErrorCode(() => resolveAttackParams('jsma', {}))).toBe('ATTACK_UNKNOWN')
   })
 })
 
@@ -69,7 +69,7 @@ describeWithData('runAttack', () => {
   it('refuses gradient attacks on a model without gradients but runs the query-only ones', async () => {
     const blackBox: Classifier = { info: { ...model.info, gradients: false }, logits: (x) => model.logits(x) }
     for (const id of ['fgsm', 'pgd', 'deepfool', 'cw']) {
-      expect(await labErrorCode(() => runAttack(id, blackBox, images, labels, {}, silentContext()))).toBe('attack-needs-gradients')
+      expect(await labErrorCode(() => runAttack(id, blackBox, images, labels, {}, silentContext()))).toBe('ATTACK_NEEDS_GRADIENTS')
     }
     const hf = await runAttack('hf', blackBox, images, labels, {}, silentContext())
     expect(hf.success.length).toBe(4)
@@ -96,7 +96,7 @@ describeWithData('runAttack', () => {
   })
 
   it('refuses a batch whose labels do not match its images', async () => {
-    expect(await labErrorCode(() => runAttack('hf', model, images, labels.subarray(0, 3), {}, silentContext()))).toBe('attack-labels')
+    expect(await labErrorCode(() => runAttack('hf', model, images, labels.subarray(0, 3), {}, silentContext()))).toBe('ATTACK_LABELS')
   })
 
   it('stops at the next batch boundary once the job is cancelled', async () => {

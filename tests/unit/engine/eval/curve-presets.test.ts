@@ -4,6 +4,7 @@ import { defaultRMin, resolveAttackParams } from '../../../../src-main/engine/at
 import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { listCurvePresets, runCurve } from '../../../../src-main/engine/eval'
 import { attackHandlers } from '../../../../src-main/engine/handlers/attacks'
+import type { Handler } from '../../../../src-main/engine/handlers/types'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
 import type { EngineState } from '../../../../src-main/engine/session/state'
@@ -65,7 +66,7 @@ describe('curve preset registry', () => {
   })
 
   it('answers attack.presets with the registry, resolved for the size asked for (what the CLI and the UI list)', async () => {
-    const handler = attackHandlers['attack.presets'] as NonNullable<(typeof attackHandlers)['attack.presets']>
+    const handler: Handler<'attack.presets'> = attackHandlers['attack.presets']
     const params = methods['attack.presets'].params.parse({ height: 32, width: 32 })
     expect(await handler(params, silentContext(), {} as EngineState)).toEqual(listCurvePresets(32, 32))
     expect(methods['attack.presets'].params.parse({})).toEqual({ height: 28, width: 28 })

@@ -242,7 +242,7 @@ describe('exportGallery', () => {
     }
     await expect(exportGallery(request, silentContext())).rejects.toMatchObject({ code: 'EXISTS' })
     await expect(exportGallery({ ...request, out: join(out, 'manifest.json'), force: true }, silentContext())).rejects.toMatchObject({
-      code: 'gallery-out',
+      code: 'GALLERY_OUT',
     })
     expect(statSync(join(out, 'manifest.json')).mtimeMs).toBe(before)
     const forced = await exportGallery({ ...request, force: true }, silentContext())

@@ -135,15 +135,15 @@ describe('runGallery', () => {
 
   it('refuses bad requests before attacking', async () => {
     const base = { model: fx.model, dataset: fx.dataset, indices: fx.indices }
-    await expect(runGallery({ ...base, attacks: [] }, silentContext())).rejects.toMatchObject({ code: 'gallery-no-attacks' })
+    await expect(runGallery({ ...base, attacks: [] }, silentContext())).rejects.toMatchObject({ code: 'GALLERY_NO_ATTACKS' })
     await expect(runGallery({ ...base, attacks: [{ id: 'hf' }, { id: 'hf' }] }, silentContext())).rejects.toMatchObject({
-      code: 'gallery-attack-key',
+      code: 'GALLERY_ATTACK_KEY',
     })
     await expect(runGallery({ ...base, attacks: [{ id: 'hf', params: { step: 0 } }] }, silentContext())).rejects.toMatchObject({
-      code: 'attack-params',
+      code: 'ATTACK_PARAMS',
     })
     await expect(runGallery({ ...base, attacks: [{ id: 'hf' }], onlyFooledBy: 'fgsm' }, silentContext())).rejects.toMatchObject({
-      code: 'gallery-filter',
+      code: 'GALLERY_FILTER',
     })
   })
 })
