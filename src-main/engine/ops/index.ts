@@ -6,6 +6,7 @@ import { explicitTransposeMatMul } from './batch-mat-mul'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
 import { registerExactWasmOps } from './exact-wasm'
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input'
+import { depthwiseBackpropInputConfig } from './depthwise-backprop-input'
 import { identityConfig } from './identity'
 import { maxPoolGradConfig } from './max-pool-grad'
 
@@ -42,14 +43,14 @@ export function registerFastWasmOps(): void {
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')
   if (!matMul) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing.')
   if (!isOurs(matMul)) install(explicitTransposeMatMul(matMul))
-  for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, maxPoolGradConfig, identityConfig]) {
+  for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, identityConfig]) {
     if (!isOurs(tf.getKernel(config.kernelName, config.backendName))) install(config)
   }
 }
 
 /** Whether registerFastWasmOps has replaced every kernel it owns. */
 export function fastWasmKernelsRegistered(): boolean {
-  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.MaxPoolGrad, tf.Identity].every((name) =>
+  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, tf.MaxPoolGrad, tf.Identity].every((name) =>
     isOurs(tf.getKernel(name, 'wasm')),
   )
 }

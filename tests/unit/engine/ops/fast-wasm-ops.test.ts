@@ -75,7 +75,7 @@ describe('fast wasm kernels', () => {
     registerFastWasmOps()
   })
 
-  it('replaces BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad, idempotently', () => {
+  it('replaces BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput and MaxPoolGrad, idempotently', () => {
     registerFastWasmOps()
     registerFastWasmOps()
     expect(fastWasmKernelsRegistered()).toBe(true)
@@ -234,6 +234,50 @@ describe('fast wasm kernels', () => {
       } as unknown as tf.NamedAttrMap),
     ).toThrow(/NHWC/)
     tf.dispose([dy, filter])
+  })
+})
+
+const DEPTHWISE_CASES: { name: string; x: Shape4; k: [number, number]; multiplier: number; strides: number; dilations: number; pad: 'same' | 'valid' }[] = [
+  { name: 'MobileNet 3x3 same stride 1', x: [2, 9, 9, 4], k: [3, 3], multiplier: 1, strides: 1, dilations: 1, pad: 'same' },
+  { name: 'MobileNet 3x3 same stride 2, odd size', x: [2, 9, 7, 3], k: [3, 3], multiplier: 1, strides: 2, dilations: 1, pad: 'same' },
+  { name: 'channel multiplier 2, valid', x: [1, 8, 8, 3], k: [3, 3], multiplier: 2, strides: 1, dilations: 1, pad: 'valid' },
+  // No dilated case: tfjs-core's gradient refuses dilations > 1, and the cpu kernel ignores them.
+  { name: 'non-square 3x5 kernel, stride 2, valid', x: [2, 11, 10, 2], k: [3, 5], multiplier: 3, strides: 2, dilations: 1, pad: 'valid' },
+]
+
+describe('DepthwiseConv2dNativeBackpropInput on wasm (missing from tfjs-backend-wasm)', () => {
+  beforeAll(() => {
+    registerFastWasmOps()
+  })
+
+  it.each(DEPTHWISE_CASES)('$name: equals the cpu kernel to 1e-5, directly and as tf.grad of depthwiseConv2d', async ({ x: xShape, k, multiplier, strides, dilations, pad }) => {
+    const wShape: Shape4 = [k[0], k[1], xShape[3], multiplier]
+    const x = noise(xShape.reduce((a, b) => a * b), 5)
+    const w = noise(wShape.reduce((a, b) => a * b), 6)
+    const yShape = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad, 'NHWC', dilations).shape)
+    const dy = noise(yShape.reduce((a, b) => a * b), 7)
+    const direct = await onBothBackends(
+      () =>
+        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor(dy, yShape), filter: tf.tensor(w, wShape) }, {
+          strides,
+          dilations,
+          pad,
+          dimRoundingMode: undefined,
+          inputShape: xShape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    )
+    expect(direct.shape).toEqual(xShape)
+    expect(maxAbsDiff(direct.cpu, direct.wasm)).toBeLessThan(1e-5)
+    const viaGrad = await onBothBackends(() =>
+      tf.tidy(() => {
+        const filter = tf.tensor(w, wShape) as tf.Tensor4D
+        const seed = tf.tensor(dy, yShape)
+        return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(input as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations), seed)))(tf.tensor(x, xShape))
+      }),
+    )
+    expect(maxAbsDiff(viaGrad.cpu, viaGrad.wasm)).toBeLessThan(1e-5)
+    // Not all zero: the kernel really ran.
+    expect(Math.max(...viaGrad.wasm.map(Math.abs))).toBeGreaterThan(0.01)
   })
 })
 
