@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
 import sharp from 'sharp'
 import { openApp, screenshot } from './host'
@@ -82,6 +83,7 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   const download = page.waitForEvent('download')
   await page.getByTestId('curves-png').click()
   const png = await (await download).path()
+  copyFileSync(png, 'tests/e2e/__screenshots__/attacks-export.png')
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
   expect(info.width).toBe(1440)
   expect(info.channels).toBe(4)

@@ -13,7 +13,9 @@ const DASHES: Record<'none' | 'd1' | 'd2', string[]> = {
 
 export type Marker = 'none' | 'circle' | 'square'
 
-export const markerFor = (protocol: string): Marker => (protocol === 'direct' ? 'circle' : protocol === 'adaptive' ? 'square' : 'none')
+/** Undefended curves are the same under every protocol, so only a defended curve carries its protocol's marker. */
+export const markerFor = (protocol: string, defenceKind: 'none' | 'd1' | 'd2'): Marker =>
+  defenceKind === 'none' ? 'none' : protocol === 'direct' ? 'circle' : protocol === 'adaptive' ? 'square' : 'none'
 
 /** The SVG dash array of each defence label, in the order given ('none', 'd1:8', 'd2:2', ...). */
 export function defenceDashes(defences: { label: string; kind: 'none' | 'd1' | 'd2' }[]): Map<string, string> {

@@ -21,6 +21,7 @@ describe('robustness line styles', () => {
     const colours = attackColours(['hf', 'fgsm', 'hf'])
     expect(colours.size).toBe(2)
     expect(colours.get('hf')).not.toBe(colours.get('fgsm'))
-    expect(new Set(['transfer', 'direct', 'adaptive'].map(markerFor)).size).toBe(3)
+    expect(new Set(['transfer', 'direct', 'adaptive'].map((p) => markerFor(p, 'd1'))).size).toBe(3)
+    expect(markerFor('direct', 'none')).toBe('none')
   })
 })
