@@ -73,6 +73,18 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   expect((await page.getByTestId('chart-panel-title').allTextContents()).sort()).toEqual(['FGSM', 'High Frequency (HF)', 'worst case'])
   await page.getByTestId('chart-layout').selectOption('overlay')
 
+  // Zoom by dragging across the plot: the axis then spans what was dragged over.
+  const overlay = (await page.getByTestId('curve-plot').first().boundingBox())!
+  await page.mouse.move(overlay.x + overlay.width * 0.3, overlay.y + overlay.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(overlay.x + overlay.width * 0.5, overlay.y + overlay.height / 2, { steps: 5 })
+  await page.mouse.up()
+  const [from, to] = [Number(await page.getByTestId('chart-xmin').inputValue()), Number(await page.getByTestId('chart-xmax').inputValue())]
+  expect(from).toBeGreaterThan(0)
+  expect(to).toBeGreaterThan(from)
+  expect(to).toBeLessThan(0.8)
+  await page.getByTestId('chart-reset').click()
+
   // Zoom by range inputs, log axis, and a PNG with a title on an opaque white background.
   await page.getByTestId('chart-xmax').fill('0.05')
   await page.getByTestId('chart-xmax').press('Enter')

@@ -44,7 +44,8 @@ export function ticks(kind: ScaleKind, lo: number, hi: number, target = 5): numb
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v)
     }
   }
-  return out
+  // A range zoomed inside one decade (0.26 to 0.5) holds at most one such value: label it linearly.
+  return out.length >= 2 ? out : ticks('linear', lo, hi, target)
 }
 
 /** A tick label as short as the step allows: 0.05, 0.1, 1e-3. */

@@ -20,6 +20,10 @@ describe('tick choice', () => {
     expect(ticks('log', 1e-5, 10)).toEqual([1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10])
   })
 
+  it('falls back to linear ticks on a log axis zoomed inside a decade', () => {
+    expect(ticks('log', 0.26, 0.49)).toEqual([0.3, 0.35, 0.4, 0.45])
+  })
+
   it('rounds an axis end up to a nice number just above the data', () => {
     expect(niceCeil(0.0312)).toBeCloseTo(0.035, 12)
     expect(niceCeil(0.063)).toBeCloseTo(0.07, 12)
