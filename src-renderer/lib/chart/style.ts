@@ -3,7 +3,7 @@
  * (solid for none, long dashes for D1 radii, dots for D2 radii), a marker by protocol. Worst-case
  * lines take their defence's dash, so two of them never look alike either.
  */
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf']
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf']
 
 const DASHES: Record<'none' | 'd1' | 'd2', string[]> = {
   none: ['', '14 3 3 3', '14 3 3 3 3 3'],
