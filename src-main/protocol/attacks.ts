@@ -55,6 +55,8 @@ export interface CurveData {
   distances: Float32Array
   cleanCorrect: Uint8Array
   adversarialCorrect: Uint8Array
+  /** Per sample: the scored model's label on the adversarial (curves scored by a model; absent when built from outcomes alone). */
+  adversarialPredicted?: Int32Array
 }
 
 export interface CurveEntryData {
@@ -115,7 +117,16 @@ export interface AttackRun {
 
 export interface CurveExamples {
   eps: number
-  rows: { index: number; label: number; distance: number; adversarialCorrect: boolean; original: Float32Array; adversarial: Float32Array }[]
+  rows: {
+    index: number
+    label: number
+    /** The scored model's label on the adversarial: what the defence (or the undefended model) now says. */
+    predicted: number
+    distance: number
+    adversarialCorrect: boolean
+    original: Float32Array
+    adversarial: Float32Array
+  }[]
   shape: [number, number, number]
 }
 

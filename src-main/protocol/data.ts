@@ -28,6 +28,13 @@ export interface DatasetSummary {
   classCounts: number[]
   skipped: { file: string; reason: string }[]
   resize?: string
+  /** The split opened, where the folder holds train and test as separate files (default: test). */
+  split?: 'train' | 'test'
+  /** Every split the folder holds, test first: open another with DatasetSpec.split. */
+  splits?: ('train' | 'test')[]
+  /** Image folders: the sizes found among up to sizesSampled images spread over the folder, most frequent first. */
+  originalSizes?: { height: number; width: number; count: number }[]
+  sizesSampled?: number
 }
 
 /** An image of an opened data set that cannot be decoded when read (a corrupt JPEG, a file changed on disk). */

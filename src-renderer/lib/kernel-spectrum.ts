@@ -1,3 +1,6 @@
+/** The grid a kernel's spectrum is shown on. */
+export const SPECTRUM_N = 16
+
 /**
  * |DFT| of a k x k kernel zero-padded to n x n (centred), for display only: at k x k the spectrum
  * has just k x k bins, too coarse to read, so the view states the padding it uses.

@@ -1,7 +1,11 @@
+import { copyFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
+import sharp from 'sharp'
 import { openApp, screenshot } from './host'
 
 test('the Attacks view runs HF and FGSM against the default MNIST model with D1 and D2, plots the curves and shows examples', async ({ page }) => {
+  // The sweep takes most of the default 3 minutes on two cores; the chart checks after it need a little more.
+  test.setTimeout(300_000)
   await openApp(page, '#/attacks')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-current')).toContainText('mnist')
@@ -19,6 +23,88 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   await screenshot(page, 'attacks')
   const box = await page.getByTestId('line-chart').boundingBox()
   expect(box).not.toBeNull()
+
+  await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
+  await screenshot(page, 'attacks-chart')
+  // One line per curve plus a worst case per defence (two attacks each): 6 + 3, each in the legend.
+  const lines = page.getByTestId('series-line')
+  await expect(lines).toHaveCount(9)
+  await expect(page.getByTestId('legend-entry')).toHaveCount(9)
+  const first = page.getByTestId('legend-entry').first()
+  const firstId = await first.getAttribute('data-series')
+  await first.click()
+  await expect(lines).toHaveCount(8)
+  await expect(page.locator(`[data-testid="series-line"][data-series="${firstId}"]`)).toHaveCount(0)
+  await first.click()
+  await expect(lines).toHaveCount(9)
+
+  // The read-out at the left edge of the axis (ε = 0) shows each curve's clean accuracy, as the table does.
+  const plot = page.getByTestId('curve-plot').first()
+  const plotBox = (await plot.boundingBox())!
+  const unit = plotBox.width / 720
+  await page.mouse.move(plotBox.x + 47 * unit, plotBox.y + plotBox.height / 2)
+  await expect(page.getByTestId('chart-readout')).toBeVisible()
+  await expect(page.getByTestId('readout-x')).toHaveText('0.00')
+  const readout = await page.getByTestId('readout-value').allTextContents()
+  const clean = await page.getByTestId('clean-value').allTextContents()
+  expect(readout.slice(0, 6)).toEqual(clean)
+
+  // A click a few pixels off a point of the FGSM / none curve opens the examples behind it, each with the model's prediction.
+  const fgsm = await page.getByTestId('legend-entry').filter({ hasText: 'FGSM · none' }).getAttribute('data-series')
+  const path = (await page.locator(`[data-testid="series-line"][data-series="${fgsm}"]`).getAttribute('d'))!
+  const points = [...path.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])])
+  const [px, py] = points[Math.floor(points.length * 0.6)]
+  await page.mouse.click(plotBox.x + px * unit + 4, plotBox.y + py * unit + 3)
+  await expect(page.getByTestId('examples')).toContainText('FGSM · none')
+  for (const caption of await page.getByTestId('example-pair').locator('figcaption').allTextContents()) {
+    const m = /: (\S+) → (\S+),/.exec(caption)
+    expect(m).not.toBeNull()
+    expect(m![2]).not.toBe(m![1])
+  }
+
+  // Small multiples: a panel per defence, then per attack (HF, FGSM and the worst cases).
+  await page.getByTestId('chart-layout').selectOption('defence')
+  await expect(page.getByTestId('chart-panel')).toHaveCount(3)
+  await expect(lines).toHaveCount(9)
+  await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
+  await screenshot(page, 'attacks-panels')
+  await page.getByTestId('chart-layout').selectOption('attack')
+  await expect(page.getByTestId('chart-panel-title')).toHaveCount(3)
+  expect((await page.getByTestId('chart-panel-title').allTextContents()).sort()).toEqual(['FGSM', 'High Frequency (HF)', 'worst case'])
+  await page.getByTestId('chart-layout').selectOption('overlay')
+
+  // Zoom by dragging across the plot: the axis then spans what was dragged over.
+  const overlay = (await page.getByTestId('curve-plot').first().boundingBox())!
+  await page.mouse.move(overlay.x + overlay.width * 0.3, overlay.y + overlay.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(overlay.x + overlay.width * 0.5, overlay.y + overlay.height / 2, { steps: 5 })
+  await page.mouse.up()
+  const [from, to] = [Number(await page.getByTestId('chart-xmin').inputValue()), Number(await page.getByTestId('chart-xmax').inputValue())]
+  expect(from).toBeGreaterThan(0)
+  expect(to).toBeGreaterThan(from)
+  expect(to).toBeLessThan(0.8)
+  await page.getByTestId('chart-reset').click()
+
+  // Zoom by range inputs, log axis, and a PNG with a title on an opaque white background.
+  await page.getByTestId('chart-xmax').fill('0.05')
+  await page.getByTestId('chart-xmax').press('Enter')
+  await expect(page.getByTestId('chart-xmax')).toHaveValue('0.05')
+  await page.getByTestId('chart-xscale').selectOption('log')
+  await expect(page.getByTestId('x-tick').first()).toHaveText(/e-|0\.0/)
+  await page.getByTestId('chart-reset').click()
+  const download = page.waitForEvent('download')
+  await page.getByTestId('curves-png').click()
+  const png = await (await download).path()
+  copyFileSync(png, 'tests/e2e/__screenshots__/attacks-export.png')
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+  expect(info.width).toBe(1440)
+  expect(info.channels).toBe(4)
+  expect(Array.from(data.subarray(0, 4))).toEqual([255, 255, 255, 255])
+  let opaque = 0
+  for (let i = 3; i < data.length; i += 4) opaque += data[i] === 255 ? 1 : 0
+  expect(opaque).toBe(info.width * info.height)
+  await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
+  await screenshot(page, 'attacks-chart-tools')
 })
 
 test('a preset button fills the Attacks form with the paper’s settings and says what it set; the direct-attack preset sets PGD at ε = 0.3', async ({ page }) => {

@@ -53,6 +53,19 @@ test('the Kernels view shows every first-layer kernel before and after D2 and up
   await page.getByTestId('kernels-accuracy').click()
   await expect(page.getByTestId('kernels-accuracy-result')).toContainText('D2', { timeout: 90_000 })
   await screenshot(page, 'kernels')
+
+  // Enlarge one kernel: its energy removed is the tile's, and both colour scales are shown.
+  const tile = page.getByTestId('kernel-pair').nth(2)
+  const tileEnergy = await tile.getByTestId('kernel-energy').textContent()
+  expect(parseFloat(tileEnergy!)).toBeGreaterThan(0)
+  await tile.click()
+  await expect(page.getByTestId('kernel-detail')).toBeVisible()
+  await expect(page.getByTestId('kernel-detail-energy')).toHaveText(tileEnergy!)
+  await expect(page.getByTestId('kernel-detail-legend')).toBeVisible()
+  expect(Number(await page.getByTestId('kernel-detail-diffmax').textContent())).toBeGreaterThan(0)
+  await screenshot(page, 'kernel-enlarged')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('kernel-detail')).toHaveCount(0)
 })
 
 test('the Spectrum view finds Figure-1 samples and plots accuracy versus radius', async ({ page }) => {

@@ -5,7 +5,7 @@ import type { DatasetProbe } from './probe'
 import { nameOf } from './probe'
 import { cifarKindOf, isCifar100Name, isCifar10Name } from './cifar-format'
 import { openCifar } from './cifar-reader'
-import { chooseSplit } from './split-choice'
+import { chooseSplit, splitsIn } from './split-choice'
 
 function isBin(probe: DatasetProbe): boolean {
   return !probe.isFolder && nameOf(probe).endsWith('.bin')
@@ -34,6 +34,9 @@ export const cifar10Reader: DatasetReader = {
   open(probe, options) {
     return openCifar(probe.isFolder ? cifar10Files(probe, options.split) : [probe.path], 10, options)
   },
+  splits(probe) {
+    return probe.isFolder ? splitsIn(probe.entries.filter(isCifar10Name)) : []
+  },
 }
 
 export const cifar100Reader: DatasetReader = {
@@ -54,5 +57,8 @@ export const cifar100Reader: DatasetReader = {
       )
     }
     return openCifar([join(probe.path, file)], 100, options)
+  },
+  splits(probe) {
+    return probe.isFolder ? splitsIn(probe.entries.filter(isCifar100Name)) : []
   },
 }

@@ -10,4 +10,6 @@ export interface DatasetReader {
   description: string
   matches(probe: DatasetProbe): boolean
   open(probe: DatasetProbe, options: OpenOptions): Promise<Dataset>
+  /** The splits a folder holds (train, test), for formats that keep them as separate files. */
+  splits?(probe: DatasetProbe): ('train' | 'test')[]
 }

@@ -18,6 +18,13 @@ export interface DatasetInfo {
   skipped: { file: string; reason: string }[]
   /** How images of other sizes were brought to `shape` (image folders), if at all. */
   resize?: string
+  /** The split opened, where the folder holds train and test as separate files. */
+  split?: 'train' | 'test'
+  /** Every split the folder holds (test first), for formats that keep them as separate files. */
+  splits?: ('train' | 'test')[]
+  /** Image folders: the sizes found among up to `sizesSampled` images spread over the folder, most frequent first. */
+  originalSizes?: { height: number; width: number; count: number }[]
+  sizesSampled?: number
 }
 
 /**

@@ -3,6 +3,7 @@ import { looksLikeIdx } from './idx-format'
 import { findIdxPair, isIdxImagesName, isIdxLabelsName } from './idx-pair'
 import { openIdxPair } from './idx-reader'
 import { nameOf } from './probe'
+import { splitsIn } from './split-choice'
 
 export const idxReader: DatasetReader = {
   format: 'idx',
@@ -15,5 +16,8 @@ export const idxReader: DatasetReader = {
   open(probe, options) {
     const isLabels = looksLikeIdx(probe.head) ? probe.head[3] === 1 : isIdxLabelsName(nameOf(probe))
     return openIdxPair(findIdxPair(probe.path, probe.isFolder, isLabels ? 'labels' : 'images', options.split), options)
+  },
+  splits(probe) {
+    return probe.isFolder ? splitsIn(probe.entries.filter(isIdxImagesName)) : []
   },
 }

@@ -27,6 +27,7 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
   const labels = Int32Array.from(listing.entries, (e) => e.label)
   const classes = resolveClassNames(await readClassNameFile(isFolder ? path : dirname(path)), listing.classNames, labels, path)
   const { height, width, channels, resize } = target
+  const sampled = await sampleSizes(listing.entries.map((e) => e.file))
   return new ImageFolderDataset(
     {
       name: options.name ?? basename(path),
@@ -39,10 +40,37 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
       classCounts: countClasses(labels, classes.length),
       skipped: listing.skipped,
       resize: `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`,
+      originalSizes: sampled.sizes,
+      sizesSampled: sampled.count,
     },
     listing.entries,
     target,
   )
+}
+
+/** Headers read to tell the user which sizes a folder mixes: enough to see a mix, cheap to read at open. */
+const SIZE_SAMPLE = 48
+
+/**
+ * The sizes among up to SIZE_SAMPLE images spread evenly over the folder, most frequent first:
+ * a folder that mixes sizes is resized to one, and the user should see which sizes it held.
+ * Headers that do not read are left out here; decoding lists them when the image is shown.
+ */
+async function sampleSizes(files: string[]): Promise<{ sizes: { height: number; width: number; count: number }[]; count: number }> {
+  const step = Math.max(1, files.length / SIZE_SAMPLE)
+  const picked = Array.from({ length: Math.min(SIZE_SAMPLE, files.length) }, (_, k) => files[Math.floor(k * step)])
+  const tally = new Map<string, { height: number; width: number; count: number }>()
+  let count = 0
+  for (const file of picked) {
+    const header = await readImageHeader(file).catch(() => null)
+    if (!header) continue
+    count++
+    const key = `${header.height}x${header.width}`
+    const entry = tally.get(key) ?? { height: header.height, width: header.width, count: 0 }
+    entry.count++
+    tally.set(key, entry)
+  }
+  return { sizes: [...tally.values()].sort((a, b) => b.count - a.count), count }
 }
 
 /**

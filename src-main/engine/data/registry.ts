@@ -43,7 +43,11 @@ export async function openDataset(path: string, options: OpenOptions = {}): Prom
   })
   const reader = readerFor(probe)
   try {
-    return await reader.open(probe, options)
+    const dataset = await reader.open(probe, options)
+    const splits = reader.splits?.(probe) ?? []
+    // Which half opened, and what else the folder holds, so the UI can say so and offer the rest.
+    if (splits.length) Object.assign(dataset.info, { splits, split: options.split ?? splits[0] })
+    return dataset
   } catch (e) {
     throw asFormatError(e, full, reader.format, 'DATA_CORRUPT')
   }

@@ -15,3 +15,10 @@ export function chooseSplit<T>(candidates: T[], nameOf: (c: T) => string, split?
   if (split === 'train') return train
   return test.length > 0 ? test : train.length > 0 ? train : candidates
 }
+
+/** The splits a folder's candidate files hold, test first: what the user can switch between. */
+export function splitsIn(names: string[]): ('train' | 'test')[] {
+  const test = names.some((n) => TEST_NAME.test(basename(n)))
+  const train = names.some((n) => TRAIN_NAME.test(basename(n)) && !TEST_NAME.test(basename(n)))
+  return [...(test ? (['test'] as const) : []), ...(train ? (['train'] as const) : [])]
+}

@@ -43,7 +43,7 @@ export async function robustnessCurve(input: CurveInput, ctx: JobContext = silen
       input.distances ?? perSampleDistance((await clean.data()) as Float32Array, (await adversarial.data()) as Float32Array, n, norm)
     const cleanCorrect = Uint8Array.from(cleanPred, (p, i) => (p === labels[i] ? 1 : 0))
     const adversarialCorrect = Uint8Array.from(advPred, (p, i) => (p === labels[i] ? 1 : 0))
-    return curveFromOutcomes(distances, cleanCorrect, adversarialCorrect, { ...input, norm })
+    return { ...curveFromOutcomes(distances, cleanCorrect, adversarialCorrect, { ...input, norm }), adversarialPredicted: advPred }
   } finally {
     if (adversarial !== input.adversarial) adversarial.dispose()
   }

@@ -124,7 +124,12 @@ export const attackHandlers = {
         indices,
         labels,
         shape: dataset.info.shape,
-        entries: result.entries.map((e) => ({ distances: e.curve.distances, adversarialCorrect: e.curve.adversarialCorrect, adversarial: e.adversarial! })),
+        entries: result.entries.map((e) => ({
+          distances: e.curve.distances,
+          adversarialCorrect: e.curve.adversarialCorrect,
+          adversarialPredicted: e.curve.adversarialPredicted!,
+          adversarial: e.adversarial!,
+        })),
       })
       while (state.runs.size > MAX_STORED_RUNS) state.runs.delete(state.runs.keys().next().value!)
       const entries = result.entries.map(({ adversarial: _adversarial, ...entry }) => entry)
@@ -157,6 +162,7 @@ export const attackHandlers = {
       rows: picked.map((k, j) => ({
         index: run.indices[k],
         label: run.labels[k],
+        predicted: stored.adversarialPredicted[k],
         distance: stored.distances[k],
         adversarialCorrect: false,
         original: originals.slice(j * size, (j + 1) * size),

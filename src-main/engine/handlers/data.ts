@@ -11,8 +11,8 @@ import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
 function summary(dataset: Dataset): DatasetSummary {
-  const { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize } = dataset.info
-  return { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize }
+  const { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled } = dataset.info
+  return { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled }
 }
 
 async function open(spec: DatasetSpec): Promise<Dataset> {

@@ -91,6 +91,7 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
     points: first.curve.grid.length,
     epsMax: first.curve.epsMax,
   })
+  if (parts.every((p) => p.curve.adversarialPredicted)) curve.adversarialPredicted = concat(parts.map((p) => p.curve.adversarialPredicted!))
   const fooled = Array.from(distances).filter((_, i) => success[i] === 1)
   return {
     ...first,

@@ -26,7 +26,7 @@ export interface StoredRun {
   indices: Int32Array
   labels: Int32Array
   shape: [number, number, number]
-  entries: { distances: Float32Array; adversarialCorrect: Uint8Array; adversarial: Float32Array }[]
+  entries: { distances: Float32Array; adversarialCorrect: Uint8Array; adversarialPredicted: Int32Array; adversarial: Float32Array }[]
 }
 
 export function createState(backend: BackendChoice, workerIndex: number, workerCount: number): EngineState {

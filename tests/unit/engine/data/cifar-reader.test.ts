@@ -54,6 +54,9 @@ describe('CIFAR binary reader on written and damaged batches', () => {
     expect(Buffer.from(await train.readBytes([499, 500, 999]))).toEqual(Buffer.from(await whole.readBytes([499, 500, 999])))
     const test = await openDataset(dir)
     expect(test.info.count).toBe(10)
+    expect(train.info).toMatchObject({ split: 'train', splits: ['test', 'train'] })
+    expect(test.info).toMatchObject({ split: 'test', splits: ['test', 'train'] })
+    expect(whole.info.splits).toBeUndefined()
     await Promise.all([train.close?.(), whole.close?.(), test.close?.()])
   })
 

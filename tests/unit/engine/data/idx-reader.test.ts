@@ -47,6 +47,8 @@ describeWithData('IDX reader on the real MNIST and Fashion-MNIST files', () => {
   it('opens the test split of a folder by default and the train split on request', async () => {
     const test = await openDataset(FASHION)
     expect(test.info.count).toBe(10000)
+    // What was chosen, and what else the folder holds, for the UI to say and offer.
+    expect(test.info).toMatchObject({ split: 'test', splits: ['test', 'train'] })
     expect(test.info.classCounts).toEqual(new Array(10).fill(1000))
     expect(Array.from(test.labels().subarray(0, 4))).toEqual([3, 8, 1, 0])
     await test.close?.()
@@ -55,6 +57,7 @@ describeWithData('IDX reader on the real MNIST and Fashion-MNIST files', () => {
   it('opens the 60,000-image Fashion-MNIST train file lazily and reads its last image', async () => {
     const d = await openDataset(FASHION, { split: 'train' })
     expect(d.info.count).toBe(60000)
+    expect(d.info).toMatchObject({ split: 'train', splits: ['test', 'train'] })
     expect(d.info.classCounts).toEqual(new Array(10).fill(6000))
     const last = await d.readBytes([59999])
     expect(d.labels()[59999]).toBe(9)

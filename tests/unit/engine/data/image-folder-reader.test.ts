@@ -83,6 +83,22 @@ describeWithData('image folder reader on bad files', () => {
   const t = tempFolder()
   afterAll(() => t.remove())
 
+  itWithData('says which sizes a mixed folder held before it was brought to one size', async () => {
+    // The shared samples folder mixes 32x32 CIFAR, 28x28 (Fashion-)MNIST and large ImageNet JPEGs.
+    // Reference: PIL's Image.open(f).size on the same 48 evenly spaced files gave
+    // 32x32: 20, 28x28: 18, 512x512: 9, 683x1024: 1.
+    const d = await openDataset(SAMPLES)
+    expect(d.info.shape).toEqual([32, 32, 3])
+    expect(d.info.sizesSampled).toBe(48)
+    expect(d.info.originalSizes).toEqual([
+      { height: 32, width: 32, count: 20 },
+      { height: 28, width: 28, count: 18 },
+      { height: 512, width: 512, count: 9 },
+      { height: 683, width: 1024, count: 1 },
+    ])
+    expect(d.info.split).toBeUndefined()
+  })
+
   it('skips and lists unreadable images instead of failing, and reads the rest', async () => {
     const dir = join(t.dir, 'digits')
     for (const c of ['seven', 'zero']) mkdirSync(join(dir, c), { recursive: true })

@@ -1,0 +1,5 @@
+export { makeScale, toPixel, fromPixel, type Scale, type ScaleKind } from './scale'
+export { niceStep, niceCeil, ticks, tickLabel } from './ticks'
+export { fittedXRange, fittedYMax, type Point } from './fit'
+export { nearestPoint, nearestIndexByX, type Hit } from './hit'
+export { defenceDashes, attackColours, markerFor, type Marker } from './style'
