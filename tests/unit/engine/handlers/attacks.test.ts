@@ -4,9 +4,9 @@ import { predictLabels, withD1 } from '../../../../src-main/engine/eval'
 import { attackHandlers } from '../../../../src-main/engine/handlers/attacks'
 import { dataHandlers } from '../../../../src-main/engine/handlers/data'
 import { modelHandlers } from '../../../../src-main/engine/handlers/models'
-import { silentContext } from '../../../../src-main/engine/job-context'
-import { getModel } from '../../../../src-main/engine/lookup'
-import { createState } from '../../../../src-main/engine/state'
+import { silentContext } from '../../../../src-main/engine/base/job-context'
+import { getModel } from '../../../../src-main/engine/session/lookup'
+import { createState } from '../../../../src-main/engine/session/state'
 import type { ParsedParams } from '../../../../src-main/protocol/methods'
 
 describe('attack.examples', () => {
