@@ -159,6 +159,7 @@ test('curve runs land in History with their AUCs, re-open in the Attacks view, a
   expect(await numbers(page, 'auc-value')).toEqual(first)
   await expect(page.getByTestId('attack-seed')).toHaveValue('0')
   await expect(page.getByTestId('attack-defenses')).toHaveValue('none, d1:8')
+  await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
   await screenshot(page, 'history-reopened')
 })
 
@@ -178,6 +179,7 @@ test('a cancelled sweep keeps the curves that finished, marked partial, also in 
   await expect(page.getByTestId('attack-run')).toBeEnabled()
   expect(await numbers(page, 'auc-value')).toEqual(streamed)
   expect(streamed[0]).toBeGreaterThan(0)
+  await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
   await screenshot(page, 'curves-cancelled')
   await page.getByTestId('nav-history').click()
   const row = page.locator('[data-testid="history-row"][data-kind="curves"]')
@@ -201,6 +203,7 @@ test('accuracy versus radius shows real progress and a cancelled run is kept, ma
   expect(n).toBeGreaterThan(0)
   expect(n).toBeLessThan(1000)
   await expect(page.getByTestId('curve-cancelled')).toContainText(`${n} of 1000 images`)
+  await page.getByTestId('curve-result').scrollIntoViewIfNeeded()
   await screenshot(page, 'radius-curve-cancelled')
   await page.getByTestId('nav-history').click()
   const row = page.locator('[data-testid="history-row"][data-kind="radius-curve"]')
