@@ -241,6 +241,11 @@ test(`a recent data set re-opens with one click; a recent one that is gone gives
   const goneChip = recent.filter({ hasText: basename(gone) })
   await keptChip.getByTestId('recent-open').click()
   await expect(page.getByTestId('dataset-count')).toHaveText('5')
+  // The open MNIST model does not fit 32x32x3 images: the split of the new image #0 shows (its label is 3,
+  // MNIST's first is 7), without predictions, and the panel says why.
+  await expect(page.getByTestId('decomposition')).toContainText('x (label 3)')
+  await expect(page.getByTestId('decomposition')).toContainText('[SHAPE_MISMATCH]')
+  await expect(page.getByTestId('pred-low')).toHaveCount(0)
   await expect(recent.nth(0)).toContainText(basename(kept))
   await goneChip.getByTestId('recent-open').click()
   await expect(page.getByTestId('dataset-error')).toContainText(gone)
