@@ -4,6 +4,7 @@ import DataView from './views/DataView.vue'
 import EngineView from './views/EngineView.vue'
 import FourierView from './views/FourierView.vue'
 import GalleryView from './views/GalleryView.vue'
+import HistoryView from './views/HistoryView.vue'
 import KernelsView from './views/KernelsView.vue'
 import ModelView from './views/ModelView.vue'
 import SpectrumView from './views/SpectrumView.vue'
@@ -18,6 +19,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
   { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },
   { path: '/gallery', name: 'gallery', component: GalleryView, meta: { label: 'Gallery' } },
+  { path: '/history', name: 'history', component: HistoryView, meta: { label: 'History' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -26,6 +26,8 @@ export const useAttackRun = defineStore('attack-run', () => {
   const protocols = ref<Record<EvalProtocol, boolean>>({ transfer: true, direct: false, adaptive: false })
   const norm = ref<Norm>('linf')
   const live = ref<CurveEntryData[]>([])
+  /** The streamed curves are all there is: the sweep was cancelled before it ended. */
+  const liveCancelled = ref(false)
   const run = ref<CurveRun | null>(null)
   const examples = ref<(CurveExamples & { title: string }) | null>(null)
   const error = ref('')
@@ -34,10 +36,11 @@ export const useAttackRun = defineStore('attack-run', () => {
   const scope = useResultScope()
   watch(scope, () => {
     live.value = []
+    liveCancelled.value = false
     run.value = null
     examples.value = null
     error.value = ''
   })
 
-  return { enabled, params, n, seed, classIndex, defenses, protocols, norm, live, run, examples, error, running, scope }
+  return { enabled, params, n, seed, classIndex, defenses, protocols, norm, live, liveCancelled, run, examples, error, running, scope }
 })

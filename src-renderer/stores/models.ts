@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { defaultD2Radius, type ModelSpec, type OpenedModel } from '../../src-main/protocol/models'
+import { defaultD2Radius, modelSpecSchema, type ModelSpec, type OpenedModel } from '../../src-main/protocol/models'
 import { lab } from '../lab-client'
 import { errorText } from '../lib/error-text'
+import { loadRecent, saveRecent, withoutRecent, withRecent } from '../lib/recent'
 import { useJobs } from './jobs'
 
 async function firstConvOf(model: OpenedModel): Promise<{ layer: string; kernelSize: number } | null> {
@@ -16,9 +17,18 @@ async function firstConvOf(model: OpenedModel): Promise<{ layer: string; kernelS
   }
 }
 
+const RECENT_KEY = 'hfc-lab.recent-models'
+const parseSpec = (value: unknown) => {
+  const parsed = modelSpecSchema.safeParse(value)
+  return parsed.success ? parsed.data : null
+}
+
 /** The model the analyst works with, and its predictions per data set (for grid overlays and filters). */
 export const useModels = defineStore('models', () => {
   const current = ref<OpenedModel | null>(null)
+  /** How the open model was opened, so a run in the history can open it again. */
+  const currentSpec = ref<ModelSpec | null>(null)
+  const recent = ref<ModelSpec[]>(loadRecent(localStorage, RECENT_KEY, parseSpec))
   const error = ref('')
   const predictions = shallowRef(new Map<string, Int32Array>())
   /** Kernel size and name of the first conv layer (null: the model has none), for D2's default radius. */
@@ -47,6 +57,11 @@ export const useModels = defineStore('models', () => {
       const replaced = current.value
       firstConv.value = conv
       current.value = opened
+      currentSpec.value = spec
+      if (spec.path) {
+        recent.value = withRecent(recent.value, spec)
+        saveRecent(localStorage, RECENT_KEY, recent.value)
+      }
       // A model holds its weights and onnxruntime sessions in every worker: what the user replaces is closed.
       if (replaced && replaced.id !== opened.id) void lab.call('model.close', { modelId: replaced.id }).catch(() => undefined)
       predictions.value = new Map()
@@ -79,5 +94,10 @@ export const useModels = defineStore('models', () => {
     return predictions.value.get(datasetId)
   }
 
-  return { current, error, firstConv, d2Default, d2Note, open, ensureDefault, predict, predictionsFor }
+  function removeRecent(path: string): void {
+    recent.value = withoutRecent(recent.value, path)
+    saveRecent(localStorage, RECENT_KEY, recent.value)
+  }
+
+  return { current, currentSpec, recent, error, firstConv, d2Default, d2Note, open, ensureDefault, predict, predictionsFor, removeRecent }
 })

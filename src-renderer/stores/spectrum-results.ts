@@ -14,6 +14,10 @@ export const useSpectrumResults = defineStore('spectrum-results', () => {
   const figure1 = ref<Figure1Result | null>(null)
   const figure1Live = ref<{ total: number; counts: Figure1Result['counts'] } | null>(null)
   const curve = ref<RadiusCurve | null>(null)
+  /** The curve covers only the images done when the analyst cancelled it. */
+  const curveCancelled = ref(false)
+  /** How many images the accuracy-versus-radius run was asked for, to say how far a cancelled one got. */
+  const curveTarget = ref(0)
   const svd = ref<SvdControlResult | null>(null)
   const error = ref('')
 
@@ -22,9 +26,10 @@ export const useSpectrumResults = defineStore('spectrum-results', () => {
     figure1.value = null
     figure1Live.value = null
     curve.value = null
+    curveCancelled.value = false
     svd.value = null
     error.value = ''
   })
 
-  return { selected, viewRadius, viewMask, radius, limit, figure1, figure1Live, curve, svd, error, scope }
+  return { selected, viewRadius, viewMask, radius, limit, figure1, figure1Live, curve, curveCancelled, curveTarget, svd, error, scope }
 })

@@ -1,19 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { DatasetSpec, OpenedDataset } from '../../src-main/protocol/data'
+import { datasetSpecSchema, type DatasetSpec, type OpenedDataset } from '../../src-main/protocol/data'
 import { lab } from '../lab-client'
 import { errorText } from '../lib/error-text'
+import { loadRecent, saveRecent, withoutRecent, withRecent } from '../lib/recent'
 
 const RECENT_KEY = 'hfc-lab.recent-datasets'
-const MAX_RECENT = 8
-
-function loadRecent(): DatasetSpec[] {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown
-    return Array.isArray(parsed) ? (parsed as DatasetSpec[]).filter((s) => typeof s === 'object' && s !== null) : []
-  } catch {
-    return []
-  }
+const parseSpec = (value: unknown) => {
+  const parsed = datasetSpecSchema.safeParse(value)
+  return parsed.success ? parsed.data : null
 }
 
 /** What the analyst has open: the current data set (and its labels); models live in the model store. */
@@ -21,7 +16,7 @@ export const useWorkspace = defineStore('workspace', () => {
   const dataset = ref<OpenedDataset | null>(null)
   const datasetSpec = ref<DatasetSpec | null>(null)
   const labels = ref<Int32Array>(new Int32Array(0))
-  const recent = ref<DatasetSpec[]>(loadRecent())
+  const recent = ref<DatasetSpec[]>(loadRecent(localStorage, RECENT_KEY, parseSpec))
   const error = ref('')
   const opening = ref(false)
 
@@ -38,8 +33,8 @@ export const useWorkspace = defineStore('workspace', () => {
       labels.value = all
       error.value = ''
       if (spec.path) {
-        recent.value = [spec, ...recent.value.filter((r) => r.path !== spec.path)].slice(0, MAX_RECENT)
-        localStorage.setItem(RECENT_KEY, JSON.stringify(recent.value))
+        recent.value = withRecent(recent.value, spec)
+        saveRecent(localStorage, RECENT_KEY, recent.value)
       }
       return true
     } catch (e) {
@@ -54,5 +49,10 @@ export const useWorkspace = defineStore('workspace', () => {
     if (!dataset.value && !opening.value) await openDataset({ defaultId: 'mnist' })
   }
 
-  return { dataset, datasetSpec, labels, recent, error, opening, openDataset, ensureDefault }
+  function removeRecent(path: string): void {
+    recent.value = withoutRecent(recent.value, path)
+    saveRecent(localStorage, RECENT_KEY, recent.value)
+  }
+
+  return { dataset, datasetSpec, labels, recent, error, opening, openDataset, ensureDefault, removeRecent }
 })

@@ -46,6 +46,8 @@ export async function forEachBatch(
 ): Promise<void> {
   const all = dataset.labels()
   const [h, w, c] = dataset.info.shape
+  // Said before the first batch, so a sharded job's total is known at once (not 0/1 until a batch ends).
+  ctx.progress(0, indices.length, phase)
   for (let offset = 0; offset < indices.length; offset += batchSize) {
     throwIfCancelled(ctx.signal)
     const chunk = indices.subarray(offset, Math.min(offset + batchSize, indices.length))

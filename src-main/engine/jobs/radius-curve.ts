@@ -25,7 +25,8 @@ export async function radiusCurve(
   const high = new Array<number>(radii.length).fill(0)
   let clean = 0
   let seen = 0
-  await forEachBatch(dataset, indices, 256, ctx, 'accuracy versus radius', async ({ labels, images }) => {
+  const phase = 'accuracy versus radius'
+  await forEachBatch(dataset, indices, 256, ctx, phase, async ({ offset, labels, images }) => {
     const count = (labelsOut: Int32Array) => labelsOut.reduce((s, v, k) => s + (v === labels[k] ? 1 : 0), 0)
     clean += count((await predictBatch(model, images)).labels)
     for (let j = 0; j < radii.length; j++) {
@@ -33,6 +34,8 @@ export async function radiusCurve(
       low[j] += count((await predictBatch(model, parts.low)).labels)
       high[j] += count((await predictBatch(model, parts.high)).labels)
       tf.dispose([parts.low, parts.high])
+      // A batch costs two predictions per radius: progress moves per radius, not once per batch.
+      ctx.progress(offset + (labels.length * (j + 1)) / radii.length, indices.length, phase)
     }
     seen += labels.length
     ctx.partial({ radii, low: low.map((v) => v / seen), high: high.map((v) => v / seen), clean: clean / seen, n: seen })

@@ -2,7 +2,8 @@ import type { CallOptions } from '../../protocol/lab-api'
 import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
 import type { MethodName } from '../../protocol/methods'
-import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from '../jobs/shard-merge'
+import type { CurveEntryData } from '../../protocol/attacks'
+import { mergeAttackRun, mergeCurveEntry, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from '../jobs/shard-merge'
 
 export interface ShardRun {
   params: unknown
@@ -19,12 +20,38 @@ export interface ShardRun {
  */
 export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
 
+/** How a sharded job's partials reach the caller: by default each worker's own, wrapped as {worker, workers, data}. */
+type PartialStream = (workers: number, emit: (data: unknown) => void) => (worker: number, data: unknown) => void
+
+const wrapPartials: PartialStream = (workers, emit) => (worker, data) => emit({ worker, workers, data })
+
+/**
+ * Curve entries of a sharded sweep: every worker runs the same (attack, defence, protocol) pairs in
+ * the same order on its own samples, so entry k is complete once every worker has streamed its k-th;
+ * it is then merged and passed on unwrapped. A sharded sweep thus streams whole curves as each
+ * attack finishes, as a single worker does, and what a cancel cuts short keeps the finished ones.
+ */
+export const curveEntryStream: PartialStream = (workers, emit) => {
+  const received: CurveEntryData[][] = Array.from({ length: workers }, () => [])
+  let sent = 0
+  return (worker, data) => {
+    const partial = data as { type?: unknown; entry?: CurveEntryData } | null
+    if (partial?.type !== 'curve-entry' || !partial.entry || !received[worker]) return
+    received[worker].push(partial.entry)
+    while (received.every((entries) => entries.length > sent)) {
+      emit({ type: 'curve-entry', entry: mergeCurveEntry(received.map((entries) => entries[sent])) })
+      sent++
+    }
+  }
+}
+
 /** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
-function sharded<R>(merge: (parts: R[]) => R, split = true): Route {
+function sharded<R>(merge: (parts: R[]) => R, split = true, stream: PartialStream = wrapPartials): Route {
   return {
     kind: 'shard',
     async run({ params, workers, options, callOn }) {
       const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
+      const partial = stream(workers, (data) => options.onPartial?.(data))
       const report = (phase?: string) =>
         options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
       const parts = await Promise.all(
@@ -35,7 +62,7 @@ function sharded<R>(merge: (parts: R[]) => R, split = true): Route {
               progress[j] = p
               report(p.phase)
             },
-            onPartial: (data) => options.onPartial?.({ worker: j, workers, data }),
+            onPartial: (data) => partial(j, data),
           }),
         ),
       )
@@ -58,7 +85,7 @@ const routes: Partial<Record<MethodName, Route>> = {
   'spectral.radiusCurve': sharded(mergeRadiusCurve),
   'spectral.heatmap': sharded(mergeHeatmaps),
   'attack.run': sharded(mergeAttackRun),
-  'attack.curve': sharded(mergeCurveRun),
+  'attack.curve': sharded(mergeCurveRun, true, curveEntryStream),
   // Every worker keeps the examples of its own shard: ask them all and put the rows together.
   'attack.examples': sharded(mergeExamples, false),
 }

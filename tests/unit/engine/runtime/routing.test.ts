@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CurveEntryData } from '../../../../src-main/protocol/attacks'
+import type { Progress } from '../../../../src-main/protocol/messages'
+import { EngineHost } from '../../../../src-main/engine/runtime/host'
+
+/** What a sharded job tells its caller while it runs: progress and streamed partials. */
+describe('sharded job routing', () => {
+  let one: EngineHost
+  let two: EngineHost
+  const ids: Record<string, { datasetId: string; modelId: string }> = {}
+
+  beforeAll(async () => {
+    one = await EngineHost.start({ backend: 'wasm', workers: 1 })
+    two = await EngineHost.start({ backend: 'wasm', workers: 2 })
+    for (const [name, host] of [['one', one], ['two', two]] as const) {
+      const { id: datasetId } = await host.call('data.open', { defaultId: 'mnist' })
+      const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
+      ids[name] = { datasetId, modelId }
+    }
+  })
+  afterAll(async () => {
+    await one.close()
+    await two.close()
+  })
+
+  it('streams each curve of a two-worker sweep whole, merged over the workers, equal to the single-worker curve', async () => {
+    const request = {
+      attacks: [{ id: 'fgsm', params: {} }],
+      defenses: [{ kind: 'none' as const }, { kind: 'd1' as const, radius: 8 }],
+      protocols: ['transfer' as const],
+      norm: 'linf' as const,
+      n: 10,
+      seed: 0,
+    }
+    const streamed: CurveEntryData[] = []
+    const onPartial = (data: unknown) => {
+      const p = data as { type?: string; entry?: CurveEntryData }
+      expect(p.type).toBe('curve-entry')
+      if (p.entry) streamed.push(p.entry)
+    }
+    const sharded = await two.call('attack.curve', { ...ids.two, ...request }, { onPartial })
+    const single = await one.call('attack.curve', { ...ids.one, ...request })
+    expect(streamed.map((e) => e.defence)).toEqual(['none', single.entries[1].defence])
+    expect(streamed.map((e) => e.curve.auc)).toEqual(single.entries.map((e) => e.curve.auc))
+    expect(streamed.map((e) => e.curve.auc)).toEqual(sharded.entries.map((e) => e.curve.auc))
+    expect(streamed[0].success.length).toBe(10)
+  })
+
+  it('reports accuracy-versus-radius progress over every image from the start, moving within a batch', async () => {
+    const events: Progress[] = []
+    const curve = await two.call('spectral.radiusCurve', { ...ids.two, limit: 300 }, { onProgress: (p) => events.push(p) })
+    expect(curve.n).toBe(300)
+    // Both shards' totals are known before any batch ends, so the bar never reads 0/1 or a shard's half.
+    expect(events.some((p) => p.total === 300 && p.done < 150)).toBe(true)
+    expect(events.every((p) => p.done <= p.total)).toBe(true)
+    // 150 images per worker fit one batch: progress still moves per radius within it.
+    expect(new Set(events.map((p) => p.done)).size).toBeGreaterThan(3)
+    expect(events.at(-1)).toMatchObject({ done: 300, total: 300 })
+  })
+})
