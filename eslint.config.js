@@ -110,8 +110,8 @@ export default tseslint.config(
   },
   {
     // Promises the code forgets: an unhandled rejection ends a Node process (the CLI, the web host).
-    files: ['src-main/**/*.ts', 'src-renderer/**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT, extraFileExtensions: ['.vue'] } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
