@@ -4,6 +4,7 @@ import { engineHandlers } from './engine'
 import { galleryHandlers } from './gallery'
 import { heatmapHandlers } from './heatmap'
 import { modelHandlers } from './models'
+import { reportHandlers } from './report'
 import { spectralHandlers } from './spectral'
 import type { HandlerTable } from './types'
 
@@ -15,4 +16,5 @@ export const handlers: HandlerTable = {
   ...attackHandlers,
   ...galleryHandlers,
   ...heatmapHandlers,
+  ...reportHandlers,
 }
