@@ -6,6 +6,7 @@ import FourierView from './views/FourierView.vue'
 import GalleryView from './views/GalleryView.vue'
 import KernelsView from './views/KernelsView.vue'
 import ModelView from './views/ModelView.vue'
+import ReportView from './views/ReportView.vue'
 import SpectrumView from './views/SpectrumView.vue'
 
 /** Views in navigation order; meta.label puts a view in the navigation. */
@@ -18,6 +19,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/kernels', name: 'kernels', component: KernelsView, meta: { label: 'Kernels (D2)' } },
   { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },
   { path: '/gallery', name: 'gallery', component: GalleryView, meta: { label: 'Gallery' } },
+  { path: '/report', name: 'report', component: ReportView, meta: { label: 'Report' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -118,7 +118,7 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
       r.direct.entries.map((e) => [e.defence, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), pct(e.cleanAccuracy), f3(e.auc)]),
     ),
   )
-  say(`<h3>Example adversarials against ${esc(r.direct.examples.defence)} (direct, within ε = ${r.direct.examples.eps})</h3>`)
+  say(`<h3>Example adversarials against ${esc(r.direct.examples.defence)} (direct: adversarials that fool it, with their L∞ distance)</h3>`)
   say(
     files.appendixBExamples
       .map((p) => {

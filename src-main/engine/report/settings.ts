@@ -69,7 +69,7 @@ export function reportSettings({ preset, shape, kernelSize, limit, seed }: Repor
       n: attackSelection.n ?? attackN,
       seed,
       points: 101,
-      exampleEps: 0.3,
+      exampleEps: 1,
       examples: 8,
     },
     gallery: { attacks: paper.attacks.filter((a) => ['hf', 'single-pixel', 'salt-pepper'].includes(a.id)), shown: 8 },
