@@ -138,7 +138,8 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
       const entry = run.entries.findIndex((e) => e.defenceKind === 'd2' && e.protocol === 'direct')
       const shown = entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
       const curves = curvesOf(run)
-      const rows = shown?.rows ?? []
+      // Every worker answers for its own shard of the run: keep the first `examples` of their rows.
+      const rows = (shown?.rows ?? []).slice(0, examples)
       return {
         results: {
           direct: {
