@@ -70,6 +70,8 @@ export interface ReportCurve {
   medianDistance: number
   grid: number[]
   accuracy: number[]
+  /** Data-set indices of the samples the scored model gets right that the attack fooled. */
+  fooled: number[]
 }
 
 export interface ReportCurves {
@@ -121,10 +123,13 @@ export interface ReportResults {
   curves: ReportCurves
   direct: ReportCurves & { examples: { defence: string; protocol: EvalProtocol; eps: number; rows: Omit<ReportExample, 'original' | 'adversarial'>[] } }
   gallery: {
+    /** The attack selection; the attacks' rates are those of their Figure-4 curves. */
     n: number
     cleanCorrect: number
+    /** Samples every attack's curve fooled, run again through gallery.run for the pictures. */
+    candidates: number[]
     allFooledCount: number
-    perAttack: Record<string, { label: string; successRate: number; fooled: number; medianL2: number | null; medianLinf: number | null }>
+    perAttack: Record<string, { label: string; successRate: number; fooled: number }>
     rows: { index: number; label: number; attacks: Record<string, { label: number; confidence: number; l2: number; linf: number }> }[]
   }
   kernels: {

@@ -52,6 +52,7 @@ function curvesOf(run: CurveRun): ReportCurves {
       medianDistance: e.medianDistance,
       grid: e.curve.grid,
       accuracy: e.curve.accuracy,
+      fooled: Array.from(run.indices).filter((_, k) => e.success[k] === 1 && e.curve.cleanCorrect[k] === 1),
     })),
     skipped: run.skipped,
   }
@@ -166,36 +167,44 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
       }
     },
     async gallery() {
+      // Appendix C from the Figure-4 curves: the samples all three attacks fooled there are run again
+      // through gallery.run (attacks are seeded per sample, so each outcome is the same) for the pictures.
       const { attacks, shown } = settings.gallery
+      const curves = results.curves!
+      const entries = attacks.map((a) => curves.entries.find((e) => e.attack === a.id && e.defence === 'none'))
+      const first = entries[0]
+      const candidates = entries.reduce<number[]>((kept, e) => kept.filter((i) => e?.fooled.includes(i)), first ? [...first.fooled] : [])
       const rows: ReportPictures['gallery'] = []
-      const summary = await api.call(
-        'gallery.run',
-        { modelId, datasetId, attacks: attacks.map((a) => ({ ...a, key: a.id })), onlyAllFooled: true, ...attackSel },
-        {
-          ...progressOf('gallery'),
-          onPartial: (data) => {
-            // A pooled job wraps each worker's partial; a single worker's arrives as it is.
-            const partial = ((data as { data?: unknown }).data ?? data) as GalleryRowsPartial
-            if (partial.type !== 'gallery-rows') return
-            for (const row of partial.rows) {
-              if (rows.length >= shown || !row.allFooled) continue
-              const adversarials = Object.fromEntries(Object.entries(row.pixels.attacks).map(([k, p]) => [k, imageOf(p.adversarial)]))
-              rows.push({ index: row.index, label: row.label, original: imageOf(row.pixels.original), attacks: adversarials })
-            }
-          },
-        },
-      )
+      const summary = candidates.length
+        ? await api.call(
+            'gallery.run',
+            { modelId, datasetId, attacks: attacks.map((a) => ({ ...a, key: a.id })), onlyAllFooled: true, indices: candidates.join(',') },
+            {
+              ...progressOf('gallery'),
+              onPartial: (data) => {
+                // A pooled job wraps each worker's partial; a single worker's arrives as it is.
+                const partial = ((data as { data?: unknown }).data ?? data) as GalleryRowsPartial
+                if (partial.type !== 'gallery-rows') return
+                for (const row of partial.rows) {
+                  if (rows.length >= shown || !row.allFooled) continue
+                  const adversarials = Object.fromEntries(Object.entries(row.pixels.attacks).map(([k, p]) => [k, imageOf(p.adversarial)]))
+                  rows.push({ index: row.index, label: row.label, original: imageOf(row.pixels.original), attacks: adversarials })
+                }
+              },
+            },
+          )
+        : null
       rows.sort((a, b) => a.index - b.index)
+      const allFooled = summary?.rows.filter((r) => r.allFooled) ?? []
       return {
         results: {
           gallery: {
-            n: summary.n,
-            cleanCorrect: summary.cleanCorrect,
-            allFooledCount: summary.allFooledCount,
-            perAttack: Object.fromEntries(
-              Object.entries(summary.perAttack).map(([k, a]) => [k, { label: a.label, successRate: a.successRate, fooled: a.fooled, medianL2: a.medianL2, medianLinf: a.medianLinf }]),
-            ),
-            rows: summary.rows.map((r) => ({
+            n: curves.n,
+            cleanCorrect: Math.round((first?.cleanAccuracy ?? 0) * curves.n),
+            candidates,
+            allFooledCount: allFooled.length,
+            perAttack: Object.fromEntries(entries.flatMap((e) => (e ? [[e.attack, { label: e.attackLabel, successRate: e.successRate, fooled: e.fooled.length }]] : []))),
+            rows: allFooled.map((r) => ({
               index: r.index,
               label: r.label,
               attacks: Object.fromEntries(Object.entries(r.attacks).map(([k, a]) => [k, { label: a.label, confidence: a.confidence, l2: a.l2, linf: a.linf }])),
@@ -203,7 +212,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
           },
         },
         pictures: { gallery: rows },
-        summary: `${summary.allFooledCount} of ${summary.n} samples fooled by all three`,
+        summary: `${allFooled.length} of ${curves.n} samples fooled by all three`,
       }
     },
     async kernels() {

@@ -80,6 +80,15 @@ describe('report.run', () => {
     expect(none.successRate).toBe(single.success.reduce((s, v) => s + v, 0) / single.success.length)
   })
 
+  it('has the Appendix-C samples of gallery.run over the whole attack selection', async () => {
+    const attacks = results.settings.gallery.attacks.map((a) => ({ ...a, key: a.id }))
+    const gallery = await host.call('gallery.run', { ...ids, attacks, onlyAllFooled: true, ...results.settings.attackSelection })
+    expect(results.gallery.allFooledCount).toBe(gallery.allFooledCount)
+    expect(results.gallery.rows.map((r) => r.index)).toEqual(gallery.rows.map((r) => r.index))
+    expect(results.gallery.cleanCorrect).toBe(gallery.cleanCorrect)
+    for (const [key, a] of Object.entries(gallery.perAttack)) expect(results.gallery.perAttack[key]).toMatchObject({ successRate: a.successRate, fooled: a.fooled })
+  })
+
   it('has the kernel energy, the D2 accuracy cost and the heat map of the individual calls', async () => {
     const { radius } = results.settings.kernels
     const kernels = await host.call('model.kernels', { modelId: ids.modelId, radius })
