@@ -172,7 +172,7 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
 
   const hm = r.heatmap
   say(`<section id="heatmap"><h2>Fourier heat map</h2>`)
-  say(`<p>Error rate under a Fourier basis perturbation of L2 norm ${hm.eps} per channel at each frequency (every ${hm.stride === 1 ? '' : `${hm.stride}-th `}frequency), over ${hm.n} images; the centre is the zero frequency. Mean error rate ${pct(hm.meanErrorRate)}, largest ${pct(hm.maxErrorRate)}; ${hm.cleanErrors} images are wrong unperturbed.</p>`)
+  say(`<p>Error rate under a Fourier basis perturbation of L2 norm ${hm.eps} per channel at ${hm.stride === 1 ? 'every frequency' : `the frequency offsets that are multiples of ${hm.stride}`}, over ${hm.n} images; the centre is the zero frequency. Mean error rate ${pct(hm.meanErrorRate)}, largest ${pct(hm.maxErrorRate)}; ${hm.cleanErrors} images are wrong unperturbed.</p>`)
   say(`<figure>${img(files.heatmap, 'Fourier heat map of the error rate')}</figure>`)
   say(table(['ring radius', ...hm.radialError.map((_, i) => String(i))], [['mean error rate', ...hm.radialError.map((v) => pct(v))]]))
   say(`</section>`)
