@@ -217,8 +217,17 @@ export const reportMethods = {
     'Renders a report folder from finished results: index.html, one PNG per figure, results.json, and report.pdf through a headless Chromium when one is found.',
   ).returns<Omit<ReportSummary, 'data'>>(),
   'report.checkpoint': method(
-    z.object({ out: writeFolderPath(), key: z.string().min(1).max(128), section: z.enum(REPORT_SECTIONS), value: z.unknown().optional() }).strict(),
-    'Saves (with value) or loads (without) one finished section of a report run, so a re-run of the same run resumes.',
+    z
+      .object({
+        out: writeFolderPath(),
+        key: z.string().min(1).max(128),
+        section: z.enum(REPORT_SECTIONS),
+        value: z.unknown().optional(),
+        /** Loading for a run that replaces the folder: only check that it can take files. */
+        force: z.boolean().default(false),
+      })
+      .strict(),
+    'Saves (with value) or loads (without) one finished section of a report run, so a re-run of the same run resumes; loading checks the folder first.',
   ).returns<{ value: unknown | null }>(),
   'report.describe': method(
     z.object({ modelId: id, datasetId: id }).strict(),

@@ -12,8 +12,8 @@ export const reportHandlers: HandlerTable = {
     return { model: summarize(getModel(state, modelId)), dataset: summary(dataset), fingerprint: await fingerprint(dataset) }
   },
 
-  async 'report.checkpoint'({ out, key, section, value }) {
-    if (value === undefined) return { value: await loadSection(out, key, section) }
+  async 'report.checkpoint'({ out, key, section, value, force }) {
+    if (value === undefined) return { value: await loadSection(out, key, section, force) }
     await saveSection(out, key, section, value)
     return { value: null }
   },

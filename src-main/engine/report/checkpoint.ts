@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { decodeFromJson, encodeForJson } from '../../protocol/codec'
 import type { ReportSectionId } from '../../protocol/report'
 import { LabError } from '../base/errors'
-import { writeFileAtomic } from '../export/atomic-write'
+import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { REPORT_INDEX, REPORT_RESULTS } from './write-report'
 
 /** Finished sections of a run, kept inside the report folder until the run is replaced. */
@@ -17,12 +17,14 @@ interface Saved {
 }
 
 /**
- * Loads a finished section of the same run, or null. A folder that holds a report of another run
- * (or other files named like a report's) is refused, so nothing the user has is overwritten
- * without asking.
+ * Loads a finished section of the same run, or null. The folder must take files (OUT_NOT_WRITABLE
+ * at once, before any work). Unless `force`, a folder that holds a report of another run (or files
+ * named like a report's) is refused, so nothing the user has is overwritten without asking.
  */
-export async function loadSection(out: string, key: string, section: ReportSectionId): Promise<unknown> {
+export async function loadSection(out: string, key: string, section: ReportSectionId, force = false): Promise<unknown> {
   const folder = resolve(out)
+  await ensureWritableFolder(folder)
+  if (force) return null
   const file = join(folder, CHECKPOINTS, `${section}.json`)
   if (existsSync(file)) {
     const saved = JSON.parse(await readFile(file, 'utf8')) as Saved

@@ -99,6 +99,8 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     .digest('hex')
   const wide = settings.wideSelection
   const attackSel = settings.attackSelection
+  // The folder first: one that cannot take files, or holds another run's report, fails before any work.
+  await api.call('report.checkpoint', { out, key, section: 'setup', force }, { signal })
   const evaluation = await api.call('model.evaluate', { modelId, datasetId, ...wide }, progressOf('setup'))
   const timings: Partial<Record<ReportSectionId, number>> = { setup: (performance.now() - t0) / 1000 }
   emit({ type: 'report-section', section: 'setup', status: 'done', seconds: timings.setup ?? 0, summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`, resumed: false })
@@ -268,7 +270,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
   for (const section of order) {
     begin(section)
     t0 = performance.now()
-    const saved = force ? null : ((await api.call('report.checkpoint', { out, key, section }, { signal })).value as (AnySection & { seconds: number }) | null)
+    const saved = (await api.call('report.checkpoint', { out, key, section, force }, { signal })).value as (AnySection & { seconds: number }) | null
     const output: AnySection = saved ?? (await sections[section]())
     Object.assign(results, output.results)
     Object.assign(pictures, output.pictures)
