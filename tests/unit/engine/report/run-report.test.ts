@@ -87,7 +87,7 @@ describe('report.run', () => {
     expect(results.gallery.rows.map((r) => r.index)).toEqual(gallery.rows.map((r) => r.index))
     expect(results.gallery.cleanCorrect).toBe(gallery.cleanCorrect)
     for (const [key, a] of Object.entries(gallery.perAttack)) expect(results.gallery.perAttack[key]).toMatchObject({ successRate: a.successRate, fooled: a.fooled })
-  })
+  }, 600_000)
 
   it('has the kernel energy, the D2 accuracy cost and the heat map of the individual calls', async () => {
     const { radius } = results.settings.kernels
