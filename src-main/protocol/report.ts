@@ -164,10 +164,19 @@ export interface ReportDecomposition {
   high: ReportImage
 }
 
-/** What report.run streams through onPartial: a section started or finished, with its results. */
+/** What report.run streams through onPartial: a section started, or finished with its results. */
 export type ReportPartial =
   | { type: 'report-section'; section: ReportSectionId; status: 'running' }
-  | { type: 'report-section'; section: ReportSectionId; status: 'done'; seconds: number; summary: string; resumed: boolean }
+  | {
+      type: 'report-section'
+      section: ReportSectionId
+      status: 'done'
+      seconds: number
+      summary: string
+      resumed: boolean
+      /** What the section added to results.json (empty for setup and write, whose numbers are in the summary). */
+      results: Partial<Omit<ReportResults, 'version' | 'settings' | 'methods'>>
+    }
 
 export interface ReportSummary {
   out: string

@@ -103,7 +103,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
   await api.call('report.checkpoint', { out, key, section: 'setup', force }, { signal })
   const evaluation = await api.call('model.evaluate', { modelId, datasetId, ...wide }, progressOf('setup'))
   const timings: Partial<Record<ReportSectionId, number>> = { setup: (performance.now() - t0) / 1000 }
-  emit({ type: 'report-section', section: 'setup', status: 'done', seconds: timings.setup ?? 0, summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`, resumed: false })
+  emit({ type: 'report-section', section: 'setup', status: 'done', seconds: timings.setup ?? 0, summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`, resumed: false, results: { evaluation: { n: evaluation.n, accuracy: evaluation.accuracy } } })
 
   const mask = settings.figure1.mask
   const sections: { [K in keyof Sections]: () => Promise<SectionOutput<K>> } = {
@@ -277,7 +277,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     const seconds = saved ? saved.seconds : (performance.now() - t0) / 1000
     timings[section] = seconds
     if (!saved) await api.call('report.checkpoint', { out, key, section, value: { ...output, seconds } }, { signal })
-    emit({ type: 'report-section', section, status: 'done', seconds, summary: output.summary, resumed: saved !== null })
+    emit({ type: 'report-section', section, status: 'done', seconds, summary: output.summary, resumed: saved !== null, results: output.results })
   }
 
   begin('write')
@@ -299,6 +299,6 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
   // The folder was checked for this run by the checkpoints: rewriting its own files is safe.
   const written = await api.call('report.write', { out, results: data, pictures: pictures as ReportPictures, pdf, force: true }, progressOf('write'))
   timings.write = (performance.now() - t0) / 1000
-  emit({ type: 'report-section', section: 'write', status: 'done', seconds: timings.write, summary: written.pdf ? 'index.html, results.json and report.pdf' : 'index.html and results.json', resumed: false })
+  emit({ type: 'report-section', section: 'write', status: 'done', seconds: timings.write, summary: written.pdf ? 'index.html, results.json and report.pdf' : 'index.html and results.json', resumed: false, results: {} })
   return { ...written, data }
 }

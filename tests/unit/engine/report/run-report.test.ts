@@ -36,9 +36,11 @@ describe('report.run', () => {
     await rm(out, { recursive: true, force: true })
   })
 
-  it('reports every section done, in order', () => {
+  it('reports every section done, in order, each with its results', () => {
     const done = partials.filter((p) => p.status === 'done').map((p) => p.section)
     expect(done).toEqual(['setup', 'figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap', 'write'])
+    const curves = partials.find((p) => p.status === 'done' && p.section === 'curves')
+    expect(curves?.status === 'done' && curves.results.curves?.entries.map((e) => e.auc)).toEqual(results.curves.entries.map((e) => e.auc))
     expect(summary.pdf).toBeNull()
     expect(summary.pdfNote).toMatch(/print/)
   })
