@@ -23,6 +23,9 @@ const ENGINE_LAYERS = [
   ['engine/attacks', engine('attacks/')],
   ['engine/eval', engine('eval/')],
   ['engine/jobs', engine('jobs/', 'gallery/', 'heatmap/')],
+  // The one-command report: its settings, the orchestration over the other jobs (run by the host),
+  // and the writer of the report folder (run in a worker).
+  ['engine/report', engine('report/')],
   // What a worker holds open (data sets, models), how handlers look it up, and the open journal.
   ['engine/session', engine('session/')],
   ['engine/handlers', engine('handlers/')],
@@ -72,6 +75,7 @@ export const LAYERS = {
     // After Ctrl+C the gallery command reads the manifest the engine wrote, to say what was kept.
     { from: 'src-main/cli/commands/gallery.ts', to: 'src-main/engine/gallery/index.ts' },
     { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/png.ts' },
+    { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/kernel-grid.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/export/' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/jobs/shard-merge.ts' },
     { from: 'src-main/cli/shard/', to: 'src-main/engine/base/median.ts' },

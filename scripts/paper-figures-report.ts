@@ -1,13 +1,12 @@
 /**
  * Dev script (run by scripts/paper-figures.sh): reads the curve.json files the figure runs wrote,
  * prints the README's tables of "The paper's figures, reproduced" with a verdict per claim, and
- * draws one PNG chart per figure and data set with the engine's PNG encoder and bitmap font.
+ * draws one PNG chart per figure and data set with the engine's chart renderer (the report's).
  * Usage: node --import tsx scripts/paper-figures-report.ts <run folder> [png folder]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { encodePng } from '../src-main/engine/export/png'
-import { drawText, type Canvas } from '../src-main/engine/export/bitmap-font'
+import { lineChartPng } from '../src-main/engine/export/line-chart'
 
 interface Entry {
   attack: string
@@ -50,16 +49,6 @@ function table(header: string[], rows: string[][]): string {
 }
 
 // ---- charts --------------------------------------------------------------------------------
-const PALETTE = [
-  [31, 119, 180],
-  [214, 39, 40],
-  [44, 160, 44],
-  [148, 103, 189],
-  [255, 127, 14],
-  [140, 86, 75],
-  [227, 119, 194],
-  [23, 190, 207],
-]
 interface Series {
   name: string
   entry: Entry
@@ -69,48 +58,13 @@ interface Series {
 }
 
 async function chart(file: string, title: string, xLabel: string, series: Series[]): Promise<void> {
-  const W = 720
-  const plot = { left: 60, top: 40, width: 400, height: 300 }
-  const H = Math.max(plot.top + plot.height + 50, 50 + series.length * 14)
-  const canvas: Canvas = { data: new Uint8Array(W * H * 3).fill(255), width: W, height: H, channels: 3 }
-  const put = (x: number, y: number, c: number[]) => {
-    const px = Math.round(x)
-    const py = Math.round(y)
-    if (px < 0 || py < 0 || px >= W || py >= H) return
-    canvas.data.set(c, (py * W + px) * 3)
-  }
-  const line = (x0: number, y0: number, x1: number, y1: number, c: number[], dashed = false) => {
-    const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0), 1)
-    for (let k = 0; k <= steps; k++) {
-      if (dashed && Math.floor(k / 4) % 2 === 1) continue
-      const x = x0 + ((x1 - x0) * k) / steps
-      const y = y0 + ((y1 - y0) * k) / steps
-      put(x, y, c)
-      put(x, y + 1, c)
-    }
-  }
-  const X = (eps: number) => plot.left + eps * plot.width
-  const Y = (acc: number) => plot.top + (1 - acc) * plot.height
-  const grey = [200, 200, 200]
-  for (let t = 0; t <= 10; t += 2) {
-    line(X(t / 10), plot.top, X(t / 10), plot.top + plot.height, grey)
-    line(plot.left, Y(t / 10), plot.left + plot.width, Y(t / 10), grey)
-    // drawText indexes pixels directly: positions must be integers.
-    drawText(canvas, Math.round(X(t / 10)) - 8, plot.top + plot.height + 6, (t / 10).toFixed(1), [0, 0, 0])
-    drawText(canvas, plot.left - 26, Math.round(Y(t / 10)) - 3, (t / 10).toFixed(1), [0, 0, 0])
-  }
-  drawText(canvas, plot.left, 10, title, [0, 0, 0], 2)
-  drawText(canvas, plot.left + 80, plot.top + plot.height + 22, xLabel, [0, 0, 0])
-  drawText(canvas, 4, plot.top - 14, 'ACCURACY', [0, 0, 0])
-  series.forEach((s, i) => {
-    const c = PALETTE[(s.color ?? i) % PALETTE.length]
-    const { grid, accuracy } = s.entry
-    for (let k = 1; k < grid.length; k++) line(X(grid[k - 1]), Y(accuracy[k - 1]), X(grid[k]), Y(accuracy[k]), c, s.dashed)
-    const ly = plot.top + i * 14
-    line(plot.left + plot.width + 16, ly + 3, plot.left + plot.width + 36, ly + 3, c, s.dashed)
-    drawText(canvas, plot.left + plot.width + 42, ly, `${s.name} AUC ${f3(s.entry.auc)}`, [0, 0, 0])
+  const png = await lineChartPng({
+    title,
+    xLabel,
+    xMax: 1,
+    series: series.map((s) => ({ name: `${s.name} AUC ${f3(s.entry.auc)}`, x: s.entry.grid, y: s.entry.accuracy, dashed: s.dashed, color: s.color })),
   })
-  writeFileSync(join(pngDir, file), await encodePng(canvas.data, H, W, 3))
+  writeFileSync(join(pngDir, file), png)
 }
 
 // ---- figures ---------------------------------------------------------------------------------

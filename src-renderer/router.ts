@@ -7,6 +7,7 @@ import GalleryView from './views/GalleryView.vue'
 import HistoryView from './views/HistoryView.vue'
 import KernelsView from './views/KernelsView.vue'
 import ModelView from './views/ModelView.vue'
+import ReportView from './views/ReportView.vue'
 import SpectrumView from './views/SpectrumView.vue'
 
 /** Views in navigation order; meta.label puts a view in the navigation. */
@@ -20,6 +21,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/attacks', name: 'attacks', component: AttacksView, meta: { label: 'Attacks' } },
   { path: '/gallery', name: 'gallery', component: GalleryView, meta: { label: 'Gallery' } },
   { path: '/history', name: 'history', component: HistoryView, meta: { label: 'History' } },
+  { path: '/report', name: 'report', component: ReportView, meta: { label: 'Report' } },
   { path: '/engine', name: 'engine', component: EngineView, meta: { label: 'Engine' } },
 ]
 

@@ -9,6 +9,7 @@ import { registerInfo } from './commands/info'
 import { registerMerge } from './commands/merge'
 import { registerModelExport } from './commands/model-export'
 import { registerModels } from './commands/models'
+import { registerReport } from './commands/report'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerGrad(program)
   registerHeatmap(program)
   registerMerge(program)
+  registerReport(program)
   program.addHelpText(
     'after',
     '\nScaling out: eval, curve, attack, gallery, figure1, grad and heatmap take --shard I/N (or auto/N, auto: the index from\n' +

@@ -6,6 +6,7 @@ import { engineMethods } from './engine'
 import { galleryMethods } from './gallery'
 import { heatmapMethods } from './heatmap'
 import { modelMethods } from './models'
+import { reportMethods } from './report'
 import { spectralMethods } from './spectral'
 
 /** Every method the engine answers, in one table: the API is defined once, here. */
@@ -17,6 +18,7 @@ export const methods = {
   ...attackMethods,
   ...galleryMethods,
   ...heatmapMethods,
+  ...reportMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods
@@ -24,6 +26,13 @@ export type MethodName = keyof Methods
 export type Params<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParsedParams<M extends MethodName> = z.output<Methods[M]['params']>
 export type Result<M extends MethodName> = Methods[M]['result']
+
+/**
+ * Methods the engine host runs itself, over its own API, as a job made of other jobs (so each of
+ * their batch jobs is still spread over the worker pool); no worker has a handler for them.
+ */
+export const HOST_METHODS = ['report.run'] as const satisfies readonly MethodName[]
+export type HostMethodName = (typeof HOST_METHODS)[number]
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name)

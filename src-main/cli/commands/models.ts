@@ -7,7 +7,7 @@ import { encodeNpy } from '../../protocol/npy'
 import type { EngineHost } from '../../engine/runtime/host'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printEvaluation, runShardCommand, writeEvaluation } from '../shard'
-import { kernelGridPixels } from '../kernel-grid'
+import { kernelGridPixels } from '../../engine/export/kernel-grid'
 import { datasetSpec, modelSpec } from '../specs'
 
 export function registerModels(program: Command): void {

@@ -10,7 +10,7 @@ import { specId } from '../base/spec-id'
 import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
-function summary(dataset: Dataset): DatasetSummary {
+export function summary(dataset: Dataset): DatasetSummary {
   const { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled } = dataset.info
   return { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled }
 }

@@ -4,10 +4,12 @@ import { engineHandlers } from './engine'
 import { galleryHandlers } from './gallery'
 import { heatmapHandlers } from './heatmap'
 import { modelHandlers } from './models'
+import { reportHandlers } from './report'
 import { spectralHandlers } from './spectral'
-import type { HandlerTable } from './types'
+import type { CompleteHandlerTable } from './types'
 
-export const handlers: HandlerTable = {
+/** Every protocol method has its handler: a method added without one fails to compile here. */
+export const handlers = {
   ...engineHandlers,
   ...dataHandlers,
   ...spectralHandlers,
@@ -15,4 +17,5 @@ export const handlers: HandlerTable = {
   ...attackHandlers,
   ...galleryHandlers,
   ...heatmapHandlers,
-}
+  ...reportHandlers,
+} satisfies CompleteHandlerTable

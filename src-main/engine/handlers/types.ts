@@ -1,4 +1,4 @@
-import type { MethodName, ParsedParams, Result } from '../../protocol/methods'
+import type { HostMethodName, MethodName, ParsedParams, Result } from '../../protocol/methods'
 import type { JobContext } from '../base/job-context'
 import type { EngineState } from '../session/state'
 
@@ -7,5 +7,5 @@ export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: JobCo
 /** One domain's handlers. */
 export type HandlerTable = { [M in MethodName]?: Handler<M> }
 
-/** The worker's table: one handler for every method of the protocol. */
-export type CompleteHandlerTable = { [M in MethodName]: Handler<M> }
+/** The worker's table: one handler for every method of the protocol that the host does not run itself. */
+export type CompleteHandlerTable = { [M in Exclude<MethodName, HostMethodName>]: Handler<M> }

@@ -297,6 +297,7 @@ export class EngineHost implements LabApi {
 
   private async dispatch<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
     const route = routeFor(method)
+    if (route.kind === 'host') return (await route.run(this, params, options)) as Result<M>
     if (route.kind === 'broadcast') return (opens(method) ? await this.open(method, params, options) : await this.closeOnAll(method, params, options)) as Result<M>
     if (route.kind === 'shard' && this.slots.length > 1) {
       return (await route.run({

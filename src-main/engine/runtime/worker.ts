@@ -37,11 +37,12 @@ function contextFor(id: string, flag: SharedArrayBuffer): JobContext {
 
 async function handleCall(state: EngineState, message: Extract<HostToWorker, { type: 'call' }>): Promise<void> {
   const { id, method } = message
-  if (!isMethodName(method)) {
+  if (!isMethodName(method) || !Object.prototype.hasOwnProperty.call(handlers, method)) {
+    // A method the host runs itself (HOST_METHODS) never reaches a worker through the host.
     post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}". Update the app so client and engine match.` } })
     return
   }
-  const handler = handlers[method] as Handler<typeof method>
+  const handler = (handlers as Record<string, unknown>)[method] as Handler<typeof method>
   const ctx = contextFor(id, message.flag)
   try {
     const params = methods[method].params.parse(message.params)

@@ -26,6 +26,9 @@ describe('path-bearing parameters come from the method table', () => {
       'gallery.export.out:write-folder',
       'model.export.out:write-file',
       'model.open.path:read',
+      'report.checkpoint.out:write-folder',
+      'report.run.out:write-folder',
+      'report.write.out:write-folder',
       'spectral.export.out:write-folder',
     ])
     for (const { fields } of table) for (const f of fields) expect(f.key).toHaveLength(1)

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { handlers } from '../../../../src-main/engine/handlers'
-import { methods } from '../../../../src-main/protocol/methods'
+import { routeFor } from '../../../../src-main/engine/runtime/routing'
+import { HOST_METHODS, methods } from '../../../../src-main/protocol/methods'
 
 describe('the worker handler table', () => {
-  it('has a handler for every protocol method and none for a method the protocol lacks', () => {
-    expect(Object.keys(handlers).sort()).toEqual(Object.keys(methods).sort())
+  it('has a handler for every protocol method the host does not run itself, and none for a method the protocol lacks', () => {
+    const workerMethods = Object.keys(methods).filter((m) => !(HOST_METHODS as readonly string[]).includes(m))
+    expect(Object.keys(handlers).sort()).toEqual(workerMethods.sort())
     for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function')
+    for (const method of HOST_METHODS) expect(routeFor(method).kind).toBe('host')
   })
 })

@@ -1,0 +1,65 @@
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import { REPORT_SECTION_LABELS, type ReportPartial } from '../../protocol/report'
+import { printJson, progressBar, withEngine } from '../engine'
+import { datasetSpec, modelSpec } from '../specs'
+
+interface ReportFlags {
+  model: string
+  data: string
+  out: string
+  preset: string
+  limit?: number
+  seed: number
+  force?: boolean
+  pdf: boolean
+  json?: boolean
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      "the paper's study for one model in one step: Figure 1 with the SVD control, accuracy versus radius, Figures 2-4 with AUC tables, " +
+        'Appendix B and C, the D2 kernels and the Fourier heat map, written as an offline folder (index.html + PNGs, results.json, report.pdf)',
+    )
+    .requiredOption('--model <path>', 'model path or default id')
+    .requiredOption('--data <path>', 'data set path or default id')
+    .requiredOption('--out <dir>', 'report folder (a re-run of the same command resumes after its last finished section)')
+    .option('--preset <name>', 'quick (minutes on a laptop) | paper (the settings of docs/algorithms.md)', 'quick')
+    .option('--limit <n>', 'only the first N images, for every section', Number)
+    .option('--seed <s>', 'seed of the sample draws, the random attacks and the heat map signs', Number, 0)
+    .option('--force', 'replace a report already in the folder (else finished sections of the same run are kept)')
+    .option('--no-pdf', 'skip report.pdf')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: ReportFlags) => {
+      if (opts.preset !== 'quick' && opts.preset !== 'paper') throw new Error(`--preset must be quick or paper, got "${opts.preset}"`)
+      if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new Error(`--limit must be a whole number of at least 1, got ${opts.limit}`)
+      if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`--seed must be a whole number of at least 0, got ${opts.seed}`)
+      const out = resolve(opts.out)
+      const started = performance.now()
+      const summary = await withEngine(
+        program.opts(),
+        async (host) => {
+          const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
+          const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+          return host.call(
+            'report.run',
+            { modelId, datasetId, out, preset: opts.preset as 'quick' | 'paper', limit: opts.limit, seed: opts.seed, force: !!opts.force, pdf: opts.pdf },
+            {
+              onProgress: progressBar('report'),
+              onPartial: (data) => {
+                const p = data as ReportPartial
+                if (p.type === 'report-section' && p.status === 'done' && !opts.json)
+                  process.stderr.write(`${REPORT_SECTION_LABELS[p.section]}: ${p.summary} (${p.resumed ? 'kept from the last run' : `${p.seconds.toFixed(1)} s`})\n`)
+              },
+            },
+          )
+        },
+        () => `Finished sections are kept in ${out}; run the same command again to resume.`,
+      )
+      if (opts.json) return printJson({ ...summary, data: undefined, seconds: (performance.now() - started) / 1000 })
+      console.log(`wrote ${summary.index} (${summary.files.length} files) in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+      console.log(summary.pdf ? `PDF: ${summary.pdf}` : `No PDF: ${summary.pdfNote}`)
+    })
+}
