@@ -11,6 +11,7 @@ import { registerModelExport } from './commands/model-export'
 import { registerModels } from './commands/models'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
+import { addSpecFlags } from './specs'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerGrad(program)
   registerHeatmap(program)
   registerMerge(program)
+  addSpecFlags(program)
   program.addHelpText(
     'after',
     '\nScaling out: eval, curve, attack, gallery, figure1, grad and heatmap take --shard I/N (or auto/N, auto: the index from\n' +

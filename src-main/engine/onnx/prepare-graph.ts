@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
 import { LabError } from '../base/errors'
+import { detectImageLayout } from '../models/preprocessing'
 import { constTensor } from './const-tensor'
 import type { OnnxGraph, OnnxNode } from './graph'
 
@@ -25,8 +26,6 @@ export interface PreparedGraph {
   inGraphMean?: number[]
 }
 
-const CHANNEL_COUNTS = [1, 3]
-
 function fixedDims(dims: (number | string)[], source: string): number[] {
   return dims.map((d, i) => {
     if (i === 0) return typeof d === 'number' && d > 0 ? d : 1
@@ -38,12 +37,6 @@ function fixedDims(dims: (number | string)[], source: string): number[] {
     }
     return d
   })
-}
-
-function detectLayout(dims: number[]): ImageLayout {
-  const cFirst = CHANNEL_COUNTS.includes(dims[1])
-  const cLast = CHANNEL_COUNTS.includes(dims[3])
-  return cLast && !cFirst ? 'nhwc' : 'nchw'
 }
 
 function squareSide(n: number): number | undefined {
@@ -77,7 +70,7 @@ export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareO
   const fixedBatch = typeof original.dims[0] === 'number' && original.dims[0] > 0 ? original.dims[0] : undefined
   let image: { name: string; dims: number[]; layout: ImageLayout }
   if (dims.length === 4) {
-    image = { name: original.name, dims, layout: options.layout ?? detectLayout(dims) }
+    image = { name: original.name, dims, layout: options.layout ?? detectImageLayout(dims) }
   } else if (dims.length === 3 || dims.length === 2) {
     const size = dims.length === 3 ? dims[1] * dims[2] : dims[1]
     const side = squareSide(size) ?? squareSide(size / 3)
