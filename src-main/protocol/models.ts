@@ -120,18 +120,22 @@ export function describePreprocessing(range: [number, number], p: AppliedPreproc
   return parts.join(', ')
 }
 
+/** Whether nobody said what the model takes: the range assumed and no mean/std given anywhere. */
+export function preprocessingAssumed(rangeSource: PreprocessingSource | undefined, p: AppliedPreprocessing | undefined): boolean {
+  return rangeSource === 'assumed' && (p === undefined || p.normalizationSource === 'assumed')
+}
+
 /**
- * The guard next to an accuracy (issue: near-chance scores are mostly wrong preprocessing): a
+ * The guard next to an accuracy (near-chance scores mostly come from a wrong preprocessing): a
  * sentence when `accuracy` on n labelled images is near chance for `classes` classes, or when the
- * range was assumed; undefined otherwise. Near chance: at most 3x chance and below 50 %, on at
- * least 20 images.
+ * preprocessing was assumed; undefined otherwise. Near chance: at most 3x chance and below 50 %,
+ * on at least 20 images.
  */
-export function accuracyWarning(accuracy: number, n: number, classes: number, rangeSource: PreprocessingSource): string | undefined {
+export function accuracyWarning(accuracy: number, n: number, classes: number, assumed: boolean): string | undefined {
   const chance = 1 / Math.max(classes, 1)
   const nearChance = n >= 20 && classes >= 2 && accuracy <= Math.min(0.5, 3 * chance)
-  const assumed = rangeSource === 'assumed'
   if (nearChance) {
-    return `Accuracy ${(accuracy * 100).toFixed(1)} % is near chance (${(chance * 100).toFixed(1)} %)${assumed ? ' and the input range was assumed' : ''}: the preprocessing is likely wrong. Check the input range (--input-range 0,255 for raw pixels), the per-channel --mean/--std the model was trained with, the channel order (--channel-order bgr) and the layout (--layout nchw).`
+    return `Accuracy ${(accuracy * 100).toFixed(1)} % is near chance (${(chance * 100).toFixed(1)} %)${assumed ? ' and the input range was assumed' : ''}: the preprocessing is likely wrong. Check the input range (--input-range 0,255 for raw pixels), the per-channel --mean/--std the model was trained with, the channel order (--channel-order bgr) and the input layout (--input-layout nchw).`
   }
   if (assumed) return 'The input range [0, 1] was assumed (the model file does not say); if the model was trained on 0-255 pixels or with a mean/std, set --input-range and --mean/--std.'
   return undefined
@@ -176,9 +180,9 @@ export interface Evaluation {
   /** confusion[true][predicted] counts. */
   confusion: number[][]
   defense: string
-  /** describePreprocessing of the model evaluated, and where its range came from. */
+  /** describePreprocessing of the model evaluated, and whether it was assumed (preprocessingAssumed). */
   preprocessing?: string
-  inputRangeSource?: PreprocessingSource
+  preprocessingAssumed?: boolean
   /** accuracyWarning's sentence: near chance, or the input range assumed. */
   warning?: string
 }

@@ -1,5 +1,5 @@
 import type { Defense, ModelSpec, ModelSummary } from '../../protocol/models'
-import { accuracyWarning, describeDefense, describePreprocessing } from '../../protocol/models'
+import { accuracyWarning, describeDefense, describePreprocessing, preprocessingAssumed } from '../../protocol/models'
 import { createHash } from 'node:crypto'
 import { LabError } from '../base/errors'
 import { writeFileAtomic } from '../export/atomic-write'
@@ -149,9 +149,14 @@ export const modelHandlers: HandlerTable = {
       labels.forEach((y, i) => confusion[y][predicted[i]]++)
     })
     const evaluation = evaluationFromConfusion(confusion, dataset.info.classes, describeDefense(defense))
-    const inputRangeSource = model.info.inputRangeSource ?? 'metadata'
-    const warning = accuracyWarning(evaluation.accuracy, evaluation.n, model.info.classes.length, inputRangeSource)
-    return { ...evaluation, preprocessing: describePreprocessing(model.info.inputRange, model.info.preprocessing), inputRangeSource, ...(warning ? { warning } : {}) }
+    const assumed = preprocessingAssumed(model.info.inputRangeSource, model.info.preprocessing)
+    const warning = accuracyWarning(evaluation.accuracy, evaluation.n, model.info.classes.length, assumed)
+    return {
+      ...evaluation,
+      preprocessing: describePreprocessing(model.info.inputRange, model.info.preprocessing),
+      preprocessingAssumed: assumed,
+      ...(warning ? { warning } : {}),
+    }
   },
 
   async 'model.kernels'({ modelId, layer, radius, mask, mode }, _ctx, state) {

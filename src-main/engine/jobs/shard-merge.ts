@@ -31,11 +31,11 @@ export function evaluationFromConfusion(confusion: number[][], classes: string[]
 export function mergeEvaluate(parts: Evaluation[]): Evaluation {
   const confusion = parts[0].confusion.map((row, i) => row.map((_, j) => parts.reduce((s, p) => s + p.confusion[i][j], 0)))
   const merged = evaluationFromConfusion(confusion, parts[0].classes, parts[0].defense)
-  const { preprocessing, inputRangeSource } = parts[0]
-  if (!inputRangeSource) return merged
+  const { preprocessing, preprocessingAssumed } = parts[0]
+  if (preprocessingAssumed === undefined) return merged
   // The guard judges the whole selection, as one run would.
-  const warning = accuracyWarning(merged.accuracy, merged.n, merged.classes.length, inputRangeSource)
-  return { ...merged, preprocessing, inputRangeSource, ...(warning ? { warning } : {}) }
+  const warning = accuracyWarning(merged.accuracy, merged.n, merged.classes.length, preprocessingAssumed)
+  return { ...merged, preprocessing, preprocessingAssumed, ...(warning ? { warning } : {}) }
 }
 
 export function mergeFigure1(parts: Figure1Result[]): Figure1Result {
