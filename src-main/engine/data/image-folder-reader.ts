@@ -7,7 +7,8 @@ import { readImageHeader, type DecodeTarget } from './image-decode'
 import { imageKindOf, isImageName } from './image-sniff'
 import { classFoldersIn, listImages, listSingleImage, type ImageListing } from './image-listing'
 import { countClasses, readClassNameFile, resolveClassNames } from './class-names'
-import type { OpenOptions } from './open-options'
+import type { OpenOptions, ResizeMode } from './open-options'
+import { torchvisionResizeSide } from './torchvision-resize'
 import { nameOf } from './probe'
 
 /**
@@ -38,11 +39,16 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
       classes,
       classCounts: countClasses(labels, classes.length),
       skipped: listing.skipped,
-      resize: `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`,
+      resize: describeResize(resize, height, width),
     },
     listing.entries,
     target,
   )
+}
+
+function describeResize(resize: ResizeMode, height: number, width: number): string {
+  if (resize !== 'torchvision') return `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`
+  return `torchvision: shorter side to ${torchvisionResizeSide(height, width)} (bilinear with antialias, as Pillow), centre crop ${height}x${width}`
 }
 
 /**

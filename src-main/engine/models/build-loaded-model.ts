@@ -8,7 +8,7 @@ import { checkModelInput } from '../base/input-limits'
 import { registerFastWasmOps } from '../ops'
 import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
-import { metadataPreprocessing } from './preprocessing'
+import { metadataPreprocessing, settlePreprocessing } from './preprocessing'
 import { layerSummaries, parameterCounts } from './model-summary'
 import type { NormalizedTopology } from './keras-config'
 import { applyLayerWeights, type WeightsByLayer } from './keras-weights'
@@ -110,7 +110,7 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
   const classes = fileClasses ?? options.classes ?? Array.from({ length: classCount }, (_, i) => String(i))
   const classesSource = fileClasses ? 'metadata' : options.classes ? 'option' : 'indices'
 
-  // The caller's range (and the sidecar's) are settled over this one in registry.ts.
+  // The file's range, over which the caller's is settled below (and the sidecar's in registry.ts).
   const metaRange = facts.metadata?.inputRange
   const inputRange: [number, number] = isRange(metaRange) ? metaRange : [0, 1]
   const inputRangeSource = isRange(metaRange) ? 'metadata' : 'assumed'
@@ -137,6 +137,12 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     files: records,
     trainableParams: counts.trainable,
     outputSoftmaxRemoved: facts.outputSoftmaxRemoved,
+  }
+  try {
+    settlePreprocessing(info, options)
+  } catch (e) {
+    model.dispose()
+    throw e
   }
   // Whether an engine really differentiates it is decided lazily, by the first job that needs
   // gradients (forward.ts prepareGradients); a Layers model is differentiable until then.

@@ -92,6 +92,7 @@ function perChannel(values: number[], channels: number, what: string, name: stri
  * Settles a freshly loaded model's preprocessing: each value from the caller's option, else the
  * sidecar, else what the file says (the loader filled info), else the default it already holds.
  * The layout the loader used must be the one asked for: it decides how the graph was read.
+ * Settling again with the same option (loader, then registry with the sidecar) changes nothing.
  */
 export function settlePreprocessing(info: ModelInfo, option: Preprocessing = {}, sidecar?: { path: string; preprocessing: Preprocessing }): void {
   const side = sidecar?.preprocessing ?? {}
