@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../protocol/attacks'
-import { describeDefense, parseDefense } from '../../protocol/models'
+import { describeDefense, describePreprocessing, parseDefense } from '../../protocol/models'
 import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printAttack, printCurve, runShardCommand, writeAttackOutputs, writeCurveOutputs } from '../shard'
@@ -123,14 +123,16 @@ export function registerAttacks(program: Command): void {
           }
         })
       }
-      const run = await withEngine(program.opts(), async (host) => {
+      const { run, model } = await withEngine(program.opts(), async (host) => {
         const info = await attackInfo(host, opts.attack)
-        const { datasetId, modelId, shape } = await openPair(host, opts)
+        const { datasetId, modelId, shape, info: model } = await openPair(host, opts)
         const params = await paramsFor(host, info, shape)
-        return host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
+        const run = await host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
+        return { run, model }
       })
       const out = opts.out ? resolve(opts.out) : undefined
-      if (out) await writeAttackOutputs(run, out, !!opts.force, { model: opts.model, data: opts.data, seed: opts.seed })
+      const preprocessing = describePreprocessing(model.inputRange, model.preprocessing)
+      if (out) await writeAttackOutputs(run, out, !!opts.force, { model: opts.model, data: opts.data, seed: opts.seed, preprocessing })
       printAttack(run, !!opts.json, out)
     },
   )
