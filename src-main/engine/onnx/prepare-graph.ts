@@ -9,8 +9,6 @@ export type ImageLayout = 'nchw' | 'nhwc'
 export interface PrepareOptions {
   /** How the model's 4-D input is laid out; default: from where the 1- or 3-channel axis is. */
   layout?: ImageLayout
-  /** Per-channel normalisation the model expects but does not contain: x' = (x - mean) / std. */
-  normalization?: { mean: number[]; std: number[] }
 }
 
 /** A graph with one 4-D image input and one [batch, classes] output, ready to plan. */
@@ -46,7 +44,8 @@ function squareSide(n: number): number | undefined {
 
 /**
  * Brings a model's graph into the one shape HFC Lab plans: a 4-D image input (flattened [N, D] and
- * [N, H, W] inputs get an adapter node in front), optional normalisation nodes, and the logits as
+ * [N, H, W] inputs get an adapter node in front; normalisation is the classifier's preprocessing,
+ * models/preprocessing.ts), and the logits as
  * output (a final Softmax is removed, since attacks and defences need logits).
  */
 export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareOptions = {}): PreparedGraph {
@@ -97,25 +96,6 @@ export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareO
       'MODEL_NOT_IMAGE_CLASSIFIER',
       `${name}: its input has ${dims.length} dimensions; HFC Lab needs images ([batch, channels, height, width] or [batch, height, width, channels]).`,
     )
-  }
-  if (options.normalization) {
-    const { mean, std } = options.normalization
-    const channels = image.layout === 'nchw' ? image.dims[1] : image.dims[3]
-    if (mean.length !== channels || std.length !== channels || std.some((s) => !(s > 0))) {
-      throw new LabError(
-        'MODEL_BAD_NORMALIZATION',
-        `The normalisation needs ${channels} means and ${channels} positive standard deviations for ${name}, got mean [${mean}] and std [${std}].`,
-      )
-    }
-    const constShape = image.layout === 'nchw' ? [1, channels, 1, 1] : [1, 1, 1, channels]
-    initializers.set('hfc_norm_mean', constTensor('float', constShape, mean))
-    initializers.set('hfc_norm_std', constTensor('float', constShape, std))
-    const raw = 'hfc_raw_image'
-    nodes.unshift(
-      { op: 'Sub', domain: '', name: 'hfc_normalize_sub', inputs: [raw, 'hfc_norm_mean'], outputs: ['hfc_centred'], attributes: {} },
-      { op: 'Div', domain: '', name: 'hfc_normalize_div', inputs: ['hfc_centred', 'hfc_norm_std'], outputs: [image.name], attributes: {} },
-    )
-    image = { ...image, name: raw }
   }
   nodes.push(...graph.nodes)
 

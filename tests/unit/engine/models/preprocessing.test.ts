@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { openDefaultModel, openModel } from '../../../../src-main/engine/models'
-import { createOrtClassifier } from '../../../../src-main/engine/onnx'
+import { createOrtClassifier, exportOnnx } from '../../../../src-main/engine/onnx'
 import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { EngineHost } from '../../../../src-main/engine/runtime/host'
 import { accuracyWarning, type Preprocessing } from '../../../../src-main/protocol/models'
@@ -88,6 +88,26 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     } finally {
       fromSidecar.dispose()
       overridden.dispose()
+    }
+  })
+
+  it('an exported model records its preprocessing, and reopens with it', async () => {
+    const model = await openModel(CAFFE_OUT, CAFFE)
+    const path = join(dir, 'exported.onnx')
+    try {
+      const p = model.info.preprocessing!
+      writeFileSync(path, exportOnnx(model.model!, { inputRange: model.info.inputRange, preprocessing: { mean: p.mean, std: p.std, channelOrder: p.channelOrder } }))
+    } finally {
+      model.dispose()
+    }
+    const reopened = await openModel(path)
+    try {
+      expect(reopened.info).toMatchObject({ inputRange: [0, 255], inputRangeSource: 'metadata' })
+      expect(reopened.info.preprocessing).toMatchObject({ mean: CAFFE.mean, normalizationSource: 'metadata', channelOrder: 'bgr', channelOrderSource: 'metadata' })
+      const logits = tf.tidy(() => reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
+    } finally {
+      reopened.dispose()
     }
   })
 
