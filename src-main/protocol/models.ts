@@ -141,6 +141,20 @@ export function accuracyWarning(accuracy: number, n: number, classes: number, as
   return undefined
 }
 
+/**
+ * The sidecar that reproduces what a model was opened with: every value someone stated (option,
+ * sidecar or the file), none that HFC Lab assumed or detected.
+ */
+export function sidecarOf(info: Pick<ModelSummary, 'inputRange' | 'inputRangeSource' | 'preprocessing'>): ModelSidecar {
+  const p = info.preprocessing
+  const stated: Preprocessing = {}
+  if (info.inputRangeSource !== 'assumed') stated.inputRange = [...info.inputRange]
+  if (p.normalizationSource !== 'assumed') Object.assign(stated, { mean: [...p.mean], std: [...p.std] })
+  if (p.channelOrderSource !== 'assumed') stated.channelOrder = p.channelOrder
+  if (p.layoutSource === 'option' || p.layoutSource === 'sidecar') stated.layout = p.layout
+  return { preprocessing: stated }
+}
+
 export interface ModelSummary {
   name: string
   format: string

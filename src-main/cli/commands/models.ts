@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../../engine/export/atomic-write'
 import { encodePng } from '../../engine/export/png'
-import { describePreprocessing, parseDefense } from '../../protocol/models'
+import { describePreprocessing, parseDefense, sidecarOf, SIDECAR_SUFFIX } from '../../protocol/models'
 import { encodeNpy } from '../../protocol/npy'
 import type { EngineHost } from '../../engine/runtime/host'
 import { printJson, progressBar, withEngine } from '../engine'
@@ -16,8 +17,16 @@ export function registerModels(program: Command): void {
     .command('info <path>')
     .description('layers, output shapes, parameters, input shape and range, gradients, SHA-256 (path or default id)')
     .option('--json', 'print one JSON object')
-    .action(async (path: string, opts: { json?: boolean } & ModelFlags) => {
+    .option('--save-sidecar', `remember the preprocessing given (and the file's) in <model file>${SIDECAR_SUFFIX} beside the model`)
+    .option('--force', 'with --save-sidecar: replace an existing sidecar')
+    .action(async (path: string, opts: { json?: boolean; saveSidecar?: boolean; force?: boolean } & ModelFlags) => {
       const { info } = await withEngine(program.opts(), (host) => host.call('model.open', modelSpec(path, opts)))
+      if (opts.saveSidecar) {
+        if (!existsSync(info.source)) throw new Error(`${path} is an embedded model; a sidecar goes beside a model file`)
+        const sidecar = info.source + SIDECAR_SUFFIX
+        await writeFileAtomic(sidecar, `${JSON.stringify(sidecarOf(info), null, 2)}\n`, { force: !!opts.force })
+        console.error(`wrote ${sidecar}`)
+      }
       if (opts.json) return printJson(info)
       const p = info.preprocessing
       console.log(`${info.name} (${info.format}) ${info.variant}`)

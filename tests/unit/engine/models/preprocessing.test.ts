@@ -8,7 +8,7 @@ import { openDefaultModel, openModel } from '../../../../src-main/engine/models'
 import { createOrtClassifier, exportOnnx } from '../../../../src-main/engine/onnx'
 import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import { EngineHost } from '../../../../src-main/engine/runtime/host'
-import { accuracyWarning, type Preprocessing } from '../../../../src-main/protocol/models'
+import { accuracyWarning, sidecarOf, type Preprocessing } from '../../../../src-main/protocol/models'
 import { labErrorOf } from '../lab-error-of'
 import { fixtureBatch, maxAbs, maxAbsDiff, ONNX_FIXTURES, readNpy, tfInputGradient } from '../onnx/fixtures'
 
@@ -104,6 +104,24 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     try {
       expect(reopened.info).toMatchObject({ inputRange: [0, 255], inputRangeSource: 'metadata' })
       expect(reopened.info.preprocessing).toMatchObject({ mean: CAFFE.mean, normalizationSource: 'metadata', channelOrder: 'bgr', channelOrderSource: 'metadata' })
+      const logits = tf.tidy(() => reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
+    } finally {
+      reopened.dispose()
+    }
+  })
+
+  it('sidecarOf remembers what was stated, not what was assumed, and the sidecar it writes reopens the same model', async () => {
+    const model = await openModel(CAFFE_OUT, CAFFE)
+    const info = { inputRange: model.info.inputRange, inputRangeSource: model.info.inputRangeSource!, preprocessing: model.info.preprocessing! }
+    model.dispose()
+    const sidecar = sidecarOf(info)
+    expect(sidecar).toEqual({ preprocessing: { inputRange: [0, 255], mean: CAFFE.mean, std: [1, 1, 1], channelOrder: 'bgr' } })
+    const path = join(dir, 'remembered.onnx')
+    copyFileSync(CAFFE_OUT, path)
+    writeFileSync(`${path}.hfc.json`, JSON.stringify(sidecar))
+    const reopened = await openModel(path)
+    try {
       const logits = tf.tidy(() => reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
       expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
     } finally {
