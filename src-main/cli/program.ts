@@ -12,6 +12,7 @@ import { registerModels } from './commands/models'
 import { registerReport } from './commands/report'
 import { registerServe } from './commands/serve'
 import { registerSpectral } from './commands/spectral'
+import { addSpecFlags } from './specs'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerHeatmap(program)
   registerMerge(program)
   registerReport(program)
+  addSpecFlags(program)
   program.addHelpText(
     'after',
     '\nScaling out: eval, curve, attack, gallery, figure1, grad and heatmap take --shard I/N (or auto/N, auto: the index from\n' +

@@ -9,7 +9,7 @@ export const datasetSpecSchema = z
     defaultId: z.string().min(1).max(64).optional(),
     size: z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)]).optional(),
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
-    resize: z.enum(['fill', 'contain', 'cover']).optional(),
+    resize: z.enum(['fill', 'contain', 'cover', 'torchvision']).optional(),
     split: z.enum(['train', 'test']).optional(),
     labelSet: z.enum(['fine', 'coarse']).optional(),
   })

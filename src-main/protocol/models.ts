@@ -4,11 +4,39 @@ import { readPath, writeFilePath } from './paths'
 import { selectionFields } from './selection'
 import { maskSchema } from './spectral'
 
+const channelValues = z.array(z.number().finite()).min(1).max(4)
+
+/**
+ * What a model expects of its input besides the pixels themselves (docs/algorithms.md
+ * §Preprocessing): images stay in [0, 1] RGB NHWC everywhere in HFC Lab, and the classifier maps
+ * them to the model's input inside its forward pass (and gradient): channel order first, then the
+ * range [lo, hi], then (x - mean) / std per channel, mean and std in the range's units and in the
+ * model's channel order. `layout` says how the model's own input tensor is laid out.
+ */
+export const preprocessingSchema = z
+  .object({
+    inputRange: z
+      .tuple([z.number().finite(), z.number().finite()])
+      .refine(([lo, hi]) => lo < hi, { message: 'the input range needs low < high' })
+      .optional(),
+    mean: channelValues.optional(),
+    std: channelValues.refine((s) => s.every((v) => v > 0), { message: 'every std must be positive' }).optional(),
+    channelOrder: z.enum(['rgb', 'bgr']).optional(),
+    layout: z.enum(['nhwc', 'nchw']).optional(),
+  })
+  .strict()
+export type Preprocessing = z.infer<typeof preprocessingSchema>
+
+/** The sidecar file `<model file>.hfc.json` beside a model: its preprocessing, committed with it. */
+export const modelSidecarSchema = z.object({ preprocessing: preprocessingSchema }).strict()
+export type ModelSidecar = z.infer<typeof modelSidecarSchema>
+export const SIDECAR_SUFFIX = '.hfc.json'
+
 export const modelSpecSchema = z
   .object({
     path: readPath().optional(),
     defaultId: z.string().min(1).max(64).optional(),
-    inputRange: z.tuple([z.number(), z.number()]).optional(),
+    preprocessing: preprocessingSchema.optional(),
   })
   .strict()
   .refine((s) => (s.path ? 1 : 0) + (s.defaultId ? 1 : 0) === 1, { message: 'give exactly one of path or defaultId' })
@@ -63,13 +91,78 @@ export interface LayerRow {
   params: number
 }
 
+/** Where a preprocessing value came from: the model file, its sidecar, the caller, or a default HFC Lab assumed. */
+export type PreprocessingSource = 'metadata' | 'sidecar' | 'option' | 'assumed'
+
+/** The preprocessing a model runs with besides its input range (see preprocessingSchema). */
+export interface AppliedPreprocessing {
+  /** One value per model channel, in the model's channel order; mean 0 and std 1 when none is set. */
+  mean: number[]
+  std: number[]
+  normalizationSource: PreprocessingSource
+  channelOrder: 'rgb' | 'bgr'
+  channelOrderSource: PreprocessingSource
+  /** The layout of the model's own input tensor; 'detected' when read from which axis has 1 or 3 entries. */
+  layout: 'nhwc' | 'nchw'
+  layoutSource: 'metadata' | 'detected' | 'sidecar' | 'option'
+  /** The sidecar file that was read, when there was one. */
+  sidecar?: string
+}
+
+/** "range 0..255, mean 0.485,0.456,0.406, std ..., BGR, NCHW": what a result was computed with. */
+export function describePreprocessing(range: [number, number], p: AppliedPreprocessing | undefined): string {
+  const parts = [`range ${range.join('..')}`]
+  if (p) {
+    if (p.mean.some((m) => m !== 0) || p.std.some((s) => s !== 1)) parts.push(`mean ${p.mean.join(',')}`, `std ${p.std.join(',')}`)
+    if (p.channelOrder === 'bgr') parts.push('BGR')
+    parts.push(p.layout.toUpperCase())
+  }
+  return parts.join(', ')
+}
+
+/** Whether nobody said what the model takes: the range assumed and no mean/std given anywhere. */
+export function preprocessingAssumed(rangeSource: PreprocessingSource | undefined, p: AppliedPreprocessing | undefined): boolean {
+  return rangeSource === 'assumed' && (p === undefined || p.normalizationSource === 'assumed')
+}
+
+/**
+ * The guard next to an accuracy (near-chance scores mostly come from a wrong preprocessing): a
+ * sentence when `accuracy` on n labelled images is near chance for `classes` classes, or when the
+ * preprocessing was assumed; undefined otherwise. Near chance: at most 3x chance and below 50 %,
+ * on at least 20 images.
+ */
+export function accuracyWarning(accuracy: number, n: number, classes: number, assumed: boolean): string | undefined {
+  const chance = 1 / Math.max(classes, 1)
+  const nearChance = n >= 20 && classes >= 2 && accuracy <= Math.min(0.5, 3 * chance)
+  if (nearChance) {
+    return `Accuracy ${(accuracy * 100).toFixed(1)} % is near chance (${(chance * 100).toFixed(1)} %)${assumed ? ' and the input range was assumed' : ''}: the preprocessing is likely wrong. Check the input range (--input-range 0,255 for raw pixels), the per-channel --mean/--std the model was trained with, the channel order (--channel-order bgr) and the input layout (--input-layout nchw).`
+  }
+  if (assumed) return 'The input range [0, 1] was assumed (the model file does not say); if the model was trained on 0-255 pixels or with a mean/std, set --input-range and --mean/--std.'
+  return undefined
+}
+
+/**
+ * The sidecar that reproduces what a model was opened with: every value someone stated (option,
+ * sidecar or the file), none that HFC Lab assumed or detected.
+ */
+export function sidecarOf(info: Pick<ModelSummary, 'inputRange' | 'inputRangeSource' | 'preprocessing'>): ModelSidecar {
+  const p = info.preprocessing
+  const stated: Preprocessing = {}
+  if (info.inputRangeSource !== 'assumed') stated.inputRange = [...info.inputRange]
+  if (p.normalizationSource !== 'assumed') Object.assign(stated, { mean: [...p.mean], std: [...p.std] })
+  if (p.channelOrderSource !== 'assumed') stated.channelOrder = p.channelOrder
+  if (p.layoutSource === 'option' || p.layoutSource === 'sidecar') stated.layout = p.layout
+  return { preprocessing: stated }
+}
+
 export interface ModelSummary {
   name: string
   format: string
   source: string
   inputShape: [number, number, number]
   inputRange: [number, number]
-  inputRangeSource: 'metadata' | 'option' | 'assumed'
+  inputRangeSource: PreprocessingSource
+  preprocessing: AppliedPreprocessing
   classes: string[]
   layers: LayerRow[]
   totalParams: number
@@ -101,6 +194,11 @@ export interface Evaluation {
   /** confusion[true][predicted] counts. */
   confusion: number[][]
   defense: string
+  /** describePreprocessing of the model evaluated, and whether it was assumed (preprocessingAssumed). */
+  preprocessing?: string
+  preprocessingAssumed?: boolean
+  /** accuracyWarning's sentence: near chance, or the input range assumed. */
+  warning?: string
 }
 
 export interface KernelEntry {

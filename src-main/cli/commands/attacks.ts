@@ -2,11 +2,11 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../protocol/attacks'
-import { describeDefense, parseDefense } from '../../protocol/models'
+import { describeDefense, describePreprocessing, parseDefense } from '../../protocol/models'
 import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printAttack, printCurve, runShardCommand, writeAttackOutputs, writeCurveOutputs } from '../shard'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
@@ -69,9 +69,9 @@ function announcePreset(preset: CurvePresetInfo, applied: string[]): void {
   process.stderr.write(`preset ${preset.id} (${preset.label}) set: ${applied.join('; ')}\n`)
 }
 
-async function openPair(host: EngineHost, data: string, model: string) {
-  const { id: datasetId, info: dataset } = await host.call('data.open', datasetSpec(data))
-  const { id: modelId, info } = await host.call('model.open', modelSpec(model))
+async function openPair(host: EngineHost, opts: { data: string; model: string } & SpecFlags) {
+  const { id: datasetId, info: dataset } = await host.call('data.open', datasetSpec(opts.data, opts))
+  const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
   return { datasetId, modelId, info, shape: dataset.shape }
 }
 
@@ -94,7 +94,7 @@ export function registerAttacks(program: Command): void {
     .option('--force', 'overwrite existing files')
     .option('--json', 'print a JSON summary')
   addShardOptions(attack, 64).action(
-    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; band?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; band?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       /** The attack's parameters: the preset's (for this data set's image size), then --param, then --band. */
@@ -113,7 +113,7 @@ export function registerAttacks(program: Command): void {
       if (opts.shard) {
         return runShardCommand(program.opts(), 'attack', opts, selection, 64, async (host) => {
           const info = await attackInfo(host, opts.attack)
-          const { datasetId, modelId, info: model, shape } = await openPair(host, opts.data, opts.model)
+          const { datasetId, modelId, info: model, shape } = await openPair(host, opts)
           const params = await paramsFor(host, info, shape)
           return {
             run: { attack: info.id, params, defense },
@@ -123,14 +123,16 @@ export function registerAttacks(program: Command): void {
           }
         })
       }
-      const run = await withEngine(program.opts(), async (host) => {
+      const { run, model } = await withEngine(program.opts(), async (host) => {
         const info = await attackInfo(host, opts.attack)
-        const { datasetId, modelId, shape } = await openPair(host, opts.data, opts.model)
+        const { datasetId, modelId, shape, info: model } = await openPair(host, opts)
         const params = await paramsFor(host, info, shape)
-        return host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
+        const run = await host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
+        return { run, model }
       })
       const out = opts.out ? resolve(opts.out) : undefined
-      if (out) await writeAttackOutputs(run, out, !!opts.force, { model: opts.model, data: opts.data, seed: opts.seed })
+      const preprocessing = describePreprocessing(model.inputRange, model.preprocessing)
+      if (out) await writeAttackOutputs(run, out, !!opts.force, { model: opts.model, data: opts.data, seed: opts.seed, preprocessing })
       printAttack(run, !!opts.json, out)
     },
   )
@@ -177,7 +179,7 @@ export function registerAttacks(program: Command): void {
     .option('--out <dir>', "write curve.json and samples.csv (per-sample outcomes) here (with --shard: this shard's folder)")
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the curves as JSON')
-  type CurveOpts = {
+  type CurveOpts = SpecFlags & {
     model: string
     data: string
     attacks?: string
@@ -228,7 +230,7 @@ export function registerAttacks(program: Command): void {
     const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
     if (opts.shard) {
       return runShardCommand(program.opts(), 'curve', opts, selection, 64, async (host) => {
-        const { datasetId, modelId, info: model, shape } = await openPair(host, opts.data, opts.model)
+        const { datasetId, modelId, info: model, shape } = await openPair(host, opts)
         const { attacks, defenses, protocols, norm } = await curveSettings(host, opts, shape, true)
         return {
           run: { attacks, defenses, protocols, norm },
@@ -239,7 +241,7 @@ export function registerAttacks(program: Command): void {
     }
     let norm: Norm = opts.norm as Norm
     const result = await withEngine(program.opts(), async (host) => {
-      const { datasetId, modelId, shape } = await openPair(host, opts.data, opts.model)
+      const { datasetId, modelId, shape } = await openPair(host, opts)
       const settings = await curveSettings(host, opts, shape)
       norm = settings.norm
       const { attacks, defenses, protocols } = settings

@@ -6,7 +6,7 @@ import type { EngineHost } from '../../engine/runtime/host'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, galleryBatchResult, printGallery, runShardCommand, type GalleryRunOptions } from '../shard'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 import { attackChoices } from './attacks'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -41,12 +41,12 @@ export function registerGallery(program: Command): void {
     .option('--force', 'overwrite an earlier export in --out')
     .option('--json', 'print a JSON summary on stdout')
   addShardOptions(gallery, 32).action(
-    async (opts: { model: string; data: string; out: string; attacks: string; param: string[]; n?: number; seed: number; limit?: number; indices?: string; class?: number; misclassified?: boolean; onlyAllFooled?: boolean; defense: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; out: string; attacks: string; param: string[]; n?: number; seed: number; limit?: number; indices?: string; class?: number; misclassified?: boolean; onlyAllFooled?: boolean; defense: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed, classIndex: opts.class }
       const open = async (host: EngineHost) => {
-        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
         return { datasetId, modelId, info }
       }
       if (opts.shard) {

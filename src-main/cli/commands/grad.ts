@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printGradients, runShardCommand, writeGradients } from '../shard'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 export function registerGrad(program: Command): void {
   const grad = program
@@ -15,10 +15,10 @@ export function registerGrad(program: Command): void {
     .option('--indices <list>', 'images, e.g. 0-15', '0-15')
     .option('--force', 'overwrite the output')
     .option('--json', 'print the radial energy profiles as JSON')
-  addShardOptions(grad, 64).action(async (opts: { model: string; data: string; out: string; indices: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+  addShardOptions(grad, 64).action(async (opts: { model: string; data: string; out: string; indices: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
     const open = async (host: EngineHost) => {
-      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-      const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+      const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
       return { datasetId, modelId, info }
     }
     if (opts.shard) {

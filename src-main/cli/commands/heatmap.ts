@@ -4,9 +4,9 @@ import type { EngineHost } from '../../engine/runtime/host'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printHeatmap, runShardCommand, writeHeatmapOutputs } from '../shard'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
-interface HeatmapFlags {
+interface HeatmapFlags extends SpecFlags {
   model: string
   data: string
   eps: number
@@ -49,8 +49,8 @@ export function registerHeatmap(program: Command): void {
     const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
     const params = { eps: opts.eps, stride: opts.stride, defense }
     const open = async (host: EngineHost) => {
-      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-      const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+      const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
       return { datasetId, modelId, info }
     }
     if (opts.shard) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { parseDefense } from '../../protocol/models'
 import { printJson, withEngine } from '../engine'
-import { modelSpec } from '../specs'
+import { modelSpec, type SpecFlags } from '../specs'
 
 /** `hfc-lab model export`: any model the loaders read (or its D2 variant) as ONNX. */
 export function registerModelExport(program: Command): void {
@@ -18,10 +18,10 @@ export function registerModelExport(program: Command): void {
     .option('--layout <layout>', 'input layout of the written graph: nchw (PyTorch) | nhwc', 'nchw')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print a JSON summary')
-    .action(async (opts: { model: string; out: string; format: string; defense: string; layout: string; force?: boolean; json?: boolean }) => {
+    .action(async (opts: { model: string; out: string; format: string; defense: string; layout: string; force?: boolean; json?: boolean } & SpecFlags) => {
       if (opts.format !== 'onnx') throw new Error(`--format ${opts.format} is not supported; use onnx`)
       const result = await withEngine(program.opts(), async (host) => {
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+        const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
         return host.call('model.export', { modelId, defense: parseDefense(opts.defense), format: 'onnx', out: resolve(opts.out), layout: opts.layout as 'nchw' | 'nhwc', force: !!opts.force })
       })
       if (opts.json) return printJson(result)

@@ -1,27 +1,37 @@
 import type { Command } from 'commander'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../../engine/export/atomic-write'
 import { encodePng } from '../../engine/export/png'
-import { parseDefense } from '../../protocol/models'
+import { describePreprocessing, parseDefense, sidecarOf, SIDECAR_SUFFIX } from '../../protocol/models'
 import { encodeNpy } from '../../protocol/npy'
 import type { EngineHost } from '../../engine/runtime/host'
 import { printJson, progressBar, withEngine } from '../engine'
 import { addShardOptions, printEvaluation, runShardCommand, writeEvaluation } from '../shard'
 import { kernelGridPixels } from '../../engine/export/kernel-grid'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type ModelFlags, type SpecFlags } from '../specs'
 
 export function registerModels(program: Command): void {
   const model = program.command('model').description('inspect models (TF.js Layers/graph, Keras .h5/.keras, ONNX)')
   model
     .command('info <path>')
     .description('layers, output shapes, parameters, input shape and range, gradients, SHA-256 (path or default id)')
-    .option('--input-range <lo,hi>', 'pixel range the model expects when the file does not say, e.g. 0,255')
     .option('--json', 'print one JSON object')
-    .action(async (path: string, opts: { inputRange?: string; json?: boolean }) => {
-      const { info } = await withEngine(program.opts(), (host) => host.call('model.open', modelSpec(path, opts.inputRange)))
+    .option('--save-sidecar', `remember the preprocessing given (and the file's) in <model file>${SIDECAR_SUFFIX} beside the model`)
+    .option('--force', 'with --save-sidecar: replace an existing sidecar')
+    .action(async (path: string, opts: { json?: boolean; saveSidecar?: boolean; force?: boolean } & ModelFlags) => {
+      const { info } = await withEngine(program.opts(), (host) => host.call('model.open', modelSpec(path, opts)))
+      if (opts.saveSidecar) {
+        if (!existsSync(info.source)) throw new Error(`${path} is an embedded model; a sidecar goes beside a model file`)
+        const sidecar = info.source + SIDECAR_SUFFIX
+        await writeFileAtomic(sidecar, `${JSON.stringify(sidecarOf(info), null, 2)}\n`, { force: !!opts.force })
+        console.error(`wrote ${sidecar}`)
+      }
       if (opts.json) return printJson(info)
+      const p = info.preprocessing
       console.log(`${info.name} (${info.format}) ${info.variant}`)
       console.log(`  input ${info.inputShape.join('x')}, range ${info.inputRange.join('..')} (${info.inputRangeSource}), ${info.classes.length} classes`)
+      console.log(`  preprocessing: ${describePreprocessing(info.inputRange, p)}; layout ${p.layoutSource}, mean/std ${p.normalizationSource}, channels ${p.channelOrderSource}${p.sidecar ? `; sidecar ${p.sidecar}` : ''}`)
       console.log(`  ${info.totalParams.toLocaleString()} parameters, gradients ${info.gradients ? 'available' : 'not available'}, sha256 ${info.sha256}`)
       console.log(`  forward passes on ${info.engine.forward}, input gradients on ${info.engine.gradient} (${info.engine.reason})`)
       for (const l of info.layers) console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
@@ -41,12 +51,12 @@ export function registerModels(program: Command): void {
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
   addShardOptions(evaluate, 1000).action(
-    async (opts: { model: string; data: string; limit?: number; indices?: string; n?: number; seed: number; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; limit?: number; indices?: string; n?: number; seed: number; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       const open = async (host: EngineHost) => {
-        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
         return { datasetId, modelId, info }
       }
       if (opts.shard) {
@@ -79,9 +89,9 @@ export function registerModels(program: Command): void {
     .option('--rule <rule>', 'strict | inclusive', 'strict')
     .option('--mode <mode>', 'kernel (k x k grid) | padded', 'kernel')
     .option('--force', 'overwrite existing files')
-    .action(async (opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean }) => {
+    .action(async (opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean } & SpecFlags) => {
       const report = await withEngine(program.opts(), async (host) => {
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+        const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
         return host.call('model.kernels', {
           modelId,
           layer: opts.layer,

@@ -4,7 +4,7 @@ import type { MaskChoice } from '../../protocol/spectral'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printFigure1, runShardCommand, writeFigure1 } from '../shard'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
   return { kind: (opts.mask ?? 'circle') as MaskChoice['kind'], rule: (opts.rule ?? 'strict') as MaskChoice['rule'] }
@@ -23,12 +23,12 @@ export function registerSpectral(program: Command): void {
     .option('--mask <kind>', 'circle (paper) | square | gaussian', 'circle')
     .option('--rule <rule>', "strict: d < r (authors' code) | inclusive: d <= r (paper text)", 'strict')
     .option('--force', 'overwrite existing files')
-    .action(async (opts: { data: string; radius: number; out: string; indices: string; npy?: boolean; format?: string; mask?: string; rule?: string; force?: boolean }) => {
+    .action(async (opts: { data: string; radius: number; out: string; indices: string; npy?: boolean; format?: string; mask?: string; rule?: string; force?: boolean } & SpecFlags) => {
       const format = opts.format ?? (opts.npy ? 'both' : 'png')
       if (!['png', 'npy', 'both'].includes(format)) throw new Error(`--format must be png, npy or both, got "${opts.format}"`)
       if (opts.npy && format === 'png') throw new Error('--npy asks for arrays but --format png for pictures only: use --format both')
       const result = await withEngine(program.opts(), async (host) => {
-        const { id } = await host.call('data.open', datasetSpec(opts.data))
+        const { id } = await host.call('data.open', datasetSpec(opts.data, opts))
         return host.call(
           'spectral.export',
           { datasetId: id, indices: opts.indices, radius: opts.radius, mask: maskFrom(opts), out: resolve(opts.out), npy: format !== 'png', png: format !== 'npy', force: !!opts.force },
@@ -54,12 +54,12 @@ export function registerSpectral(program: Command): void {
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
   addShardOptions(figure1, 500).action(
-    async (opts: { model: string; data: string; radius: number; limit?: number; indices?: string; n?: number; seed: number; mask?: string; rule?: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number }) => {
+    async (opts: { model: string; data: string; radius: number; limit?: number; indices?: string; n?: number; seed: number; mask?: string; rule?: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       const mask = maskFrom(opts)
       const open = async (host: EngineHost) => {
-        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
+        const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+        const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))
         return { datasetId, modelId, info }
       }
       if (opts.shard) {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import type { Dataset } from '../../engine/data'
 import { APP_VERSION } from '../../engine/base/version'
 import type { Progress } from '../../protocol/messages'
-import type { ModelSummary } from '../../protocol/models'
+import { describePreprocessing, type ModelSummary } from '../../protocol/models'
 import { shardBounds, type Shard } from '../../protocol/selection'
 import { clearBatches, commitBatch, listBatches, planBatches, removeDamagedBatches, removePartialBatches } from './journal'
 import { datasetFingerprint, selectionSha256, wholeSelection } from './local-dataset'
@@ -60,7 +60,7 @@ async function describeRun<R>(request: ShardRequest<R>, all: Int32Array): Promis
     selection: request.selection,
     selected: { count: all.length, sha256: selectionSha256(all) },
     shard: { index: request.shard.index, count: request.shard.count, start, end },
-    model: { spec: request.model.spec, name: info.name, sha256: info.sha256 },
+    model: { spec: request.model.spec, name: info.name, sha256: info.sha256, preprocessing: describePreprocessing(info.inputRange, info.preprocessing) },
     dataset: { spec: request.dataset.spec, name: local.info.name, count: local.info.count, fingerprint: await datasetFingerprint(local) },
     app: { version: APP_VERSION },
     backend: request.backend,

@@ -4,7 +4,7 @@ import type { EngineHost } from '../../engine/runtime/host'
 import type { Progress } from '../../protocol/messages'
 import type { ModelSummary } from '../../protocol/models'
 import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'
-import { datasetSpec } from '../specs'
+import { datasetSpec, type DataFlags } from '../specs'
 import type { Shard } from '../../protocol/selection'
 import { listBatches } from './journal'
 import { openLocalDataset } from './local-dataset'
@@ -51,7 +51,7 @@ async function shardKept(out: string, shard: Shard): Promise<string> {
 export async function runShardCommand<R>(
   engine: EngineOptions,
   command: ShardCommand,
-  flags: ShardFlags & { data: string },
+  flags: ShardFlags & DataFlags & { data: string },
   selection: SelectionOptions,
   defaultBatchSize: number,
   prepare: (host: EngineHost) => Promise<PreparedShard<R>>,
@@ -63,7 +63,7 @@ export async function runShardCommand<R>(
     throw new Error(`--batch-size must be a whole number of at least 1, got ${flags.batchSize}`)
   const out = resolve(flags.out)
   const outcome = await withEngine(engine, async (host) => {
-    const local = await openLocalDataset(datasetSpec(flags.data))
+    const local = await openLocalDataset(datasetSpec(flags.data, flags))
     const prepared = await prepare(host)
     return runShard({
       command,

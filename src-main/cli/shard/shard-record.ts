@@ -44,7 +44,7 @@ export interface ShardRecord {
   /** This shard, and the positions [start, end) of the selection it covers. */
   shard: { index: number; count: number; start: number; end: number }
   /** As given on the command line (path or default id), with what identifies the content. */
-  model: { spec: string; name: string; sha256: string }
+  model: { spec: string; name: string; sha256: string; /** describePreprocessing of what the model ran with. */ preprocessing?: string }
   dataset: { spec: string; name: string; count: number; fingerprint: string }
   app: { version: string }
   backend: string
@@ -65,6 +65,7 @@ export function runIdentity(record: ShardRecord): Record<string, unknown> {
     selected: record.selected,
     'shard count': record.shard.count,
     'model SHA-256': record.model.sha256,
+    'model preprocessing': record.model.preprocessing ?? null,
     'data set fingerprint': record.dataset.fingerprint,
     'app version': record.app.version,
   }

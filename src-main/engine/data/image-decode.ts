@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { decodeBmp, isBmp } from './bmp-decoder'
 import type { ResizeMode } from './open-options'
+import { torchvisionResizeCrop } from './torchvision-resize'
 
 /** Size and colour an image is decoded to. */
 export interface DecodeTarget {
@@ -35,12 +36,35 @@ export async function readImageHeader(file: string): Promise<ImageHeader> {
   return { width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, channels: gray ? 1 : 3 }
 }
 
+/** Pillow's convert('L') of RGB pixels: ITU-R 601-2 luma in 16-bit fixed point. */
+function pilLuma(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length / 3)
+  for (let i = 0; i < out.length; i++) out[i] = (rgb[3 * i] * 19595 + rgb[3 * i + 1] * 38470 + rgb[3 * i + 2] * 7471 + 0x8000) >> 16
+  return out
+}
+
+/**
+ * 'torchvision': decoded at its own size (EXIF orientation applied, alpha flattened onto black,
+ * sRGB, gray as Pillow's convert('L')), then Resize + CenterCrop exactly as torchvision does on a
+ * PIL image (torchvision-resize.ts).
+ */
+async function decodeTorchvision(file: string, target: DecodeTarget): Promise<Uint8Array> {
+  const image = await sharpInput(file)
+  const { data, info } = await image.rotate().flatten({ background: '#000000' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  if (info.channels !== 3) throw new Error(`it decoded to ${info.channels} channels, not RGB`)
+  let pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (target.channels === 1) pixels = pilLuma(pixels)
+  return torchvisionResizeCrop(pixels, info.height, info.width, target.channels, target.height, target.width)
+}
+
 /**
  * Decodes one image to `target` as HWC uint8: EXIF orientation applied, alpha flattened onto
  * black, converted to gray (luminance) or sRGB, then resized with lanczos3 if its size differs:
- * 'fill' stretches, 'contain' letterboxes on black, 'cover' crops the centre.
+ * 'fill' stretches, 'contain' letterboxes on black, 'cover' crops the centre; 'torchvision' as
+ * decodeTorchvision.
  */
 export async function decodeImage(file: string, target: DecodeTarget): Promise<Uint8Array> {
+  if (target.resize === 'torchvision') return decodeTorchvision(file, target)
   const image = await sharpInput(file)
   const { data, info } = await image
     .rotate()

@@ -7,7 +7,8 @@ import { readImageHeader, type DecodeTarget } from './image-decode'
 import { imageKindOf, isImageName } from './image-sniff'
 import { classFoldersIn, listImages, listSingleImage, type ImageListing } from './image-listing'
 import { countClasses, readClassNameFile, resolveClassNames } from './class-names'
-import type { OpenOptions } from './open-options'
+import type { OpenOptions, ResizeMode } from './open-options'
+import { torchvisionResizeSide } from './torchvision-resize'
 import { nameOf } from './probe'
 
 /**
@@ -39,7 +40,7 @@ export async function openImages(path: string, isFolder: boolean, options: OpenO
       classes,
       classCounts: countClasses(labels, classes.length),
       skipped: listing.skipped,
-      resize: `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`,
+      resize: describeResize(resize, height, width),
       originalSizes: sampled.sizes,
       sizesSampled: sampled.count,
     },
@@ -71,6 +72,11 @@ async function sampleSizes(files: string[]): Promise<{ sizes: { height: number; 
     tally.set(key, entry)
   }
   return { sizes: [...tally.values()].sort((a, b) => b.count - a.count), count }
+}
+
+function describeResize(resize: ResizeMode, height: number, width: number): string {
+  if (resize !== 'torchvision') return `${resize} to ${height}x${width} (lanczos3; images already that size are unchanged)`
+  return `torchvision: shorter side to ${torchvisionResizeSide(height, width)} (bilinear with antialias, as Pillow), centre crop ${height}x${width}`
 }
 
 /**

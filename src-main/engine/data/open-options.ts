@@ -1,4 +1,4 @@
-export type ResizeMode = 'fill' | 'contain' | 'cover'
+export type ResizeMode = 'fill' | 'contain' | 'cover' | 'torchvision'
 
 /** Options for opening a data set; the image options only matter for image folders and single images. */
 export interface OpenOptions {
@@ -6,7 +6,10 @@ export interface OpenOptions {
   size?: [number, number]
   /** 1 (gray) or 3 (RGB) channels (image folders); default: the first readable image's. */
   channels?: 1 | 3
-  /** How an image of another aspect is fitted: stretch ('fill', default), letterbox ('contain') or crop ('cover'). */
+  /**
+   * How an image of another size is fitted: stretch ('fill', default), letterbox ('contain'), crop
+   * ('cover'), or torchvision's Resize(size·256/224) + CenterCrop(size) ('torchvision').
+   */
   resize?: ResizeMode
   /** Which half to open when a folder holds both (IDX pairs, CIFAR batches); default 'test' when present. */
   split?: 'train' | 'test'

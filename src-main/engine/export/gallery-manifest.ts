@@ -70,6 +70,8 @@ export interface GalleryManifest {
     variant: string
     input_shape: number[]
     input_range: number[]
+    /** The model's preprocessing besides the range (README "Preprocessing"): applied inside the model. */
+    preprocessing?: { mean: number[]; std: number[]; channel_order: 'rgb' | 'bgr'; layout: 'nhwc' | 'nchw'; sidecar: string | null }
     files: { path: string; bytes: number; sha256: string }[]
   }
   dataset: { name: string; format: string; source: string; count: number; shape: number[]; fingerprint: string; classes: string[] }

@@ -51,6 +51,15 @@ function initialManifest(request: GalleryExportRequest, plan: PlannedAttack[], d
       variant: model.info.variant,
       input_shape: [...model.info.inputShape],
       input_range: [...model.info.inputRange],
+      ...(model.info.preprocessing && {
+        preprocessing: {
+          mean: model.info.preprocessing.mean,
+          std: model.info.preprocessing.std,
+          channel_order: model.info.preprocessing.channelOrder,
+          layout: model.info.preprocessing.layout,
+          sidecar: model.info.preprocessing.sidecar ?? null,
+        },
+      }),
       files: model.info.files ?? [],
     },
     dataset: {

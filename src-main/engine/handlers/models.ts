@@ -1,5 +1,5 @@
 import type { Defense, ModelSpec, ModelSummary } from '../../protocol/models'
-import { describeDefense } from '../../protocol/models'
+import { accuracyWarning, describeDefense, describePreprocessing, preprocessingAssumed } from '../../protocol/models'
 import { createHash } from 'node:crypto'
 import { LabError } from '../base/errors'
 import { writeFileAtomic } from '../export/atomic-write'
@@ -15,6 +15,7 @@ import { theorem1Check } from '../jobs/theorem1'
 import { checkCompatible, getDataset, getModel } from '../session/lookup'
 import { DEFAULT_MODEL_RECIPES, defaultModels, firstConvLayers, kernelReport, lowPassKernels, openDefaultModel, openModel, type LoadedModel } from '../models'
 import type { Classifier } from '../models/classifier'
+import { identityPreprocessing } from '../models/preprocessing'
 import { evaluationFromConfusion } from '../jobs/shard-merge'
 import { specId } from '../base/spec-id'
 import { closeModel, keepVariant, touchVariant, type EngineState } from '../session/state'
@@ -38,6 +39,7 @@ export function summarize(model: Classifier): ModelSummary {
     inputShape: info.inputShape,
     inputRange: info.inputRange,
     inputRangeSource: info.inputRangeSource ?? 'metadata',
+    preprocessing: info.preprocessing ?? identityPreprocessing(info.inputShape[2]),
     classes: info.classes,
     layers: info.layers,
     totalParams: info.totalParams,
@@ -91,8 +93,8 @@ export async function defended(state: EngineState, modelId: string, defense: Def
 }
 
 async function open(spec: ModelSpec): Promise<Classifier> {
-  if (spec.defaultId) return openDefaultModel(spec.defaultId)
-  return openModel(spec.path!, { inputRange: spec.inputRange })
+  if (spec.defaultId) return openDefaultModel(spec.defaultId, spec.preprocessing)
+  return openModel(spec.path!, spec.preprocessing)
 }
 
 export const modelHandlers = {
@@ -146,7 +148,15 @@ export const modelHandlers = {
       const predicted = (await predictBatch(model, images)).labels
       labels.forEach((y, i) => confusion[y][predicted[i]]++)
     })
-    return evaluationFromConfusion(confusion, dataset.info.classes, describeDefense(defense))
+    const evaluation = evaluationFromConfusion(confusion, dataset.info.classes, describeDefense(defense))
+    const assumed = preprocessingAssumed(model.info.inputRangeSource, model.info.preprocessing)
+    const warning = accuracyWarning(evaluation.accuracy, evaluation.n, model.info.classes.length, assumed)
+    return {
+      ...evaluation,
+      preprocessing: describePreprocessing(model.info.inputRange, model.info.preprocessing),
+      preprocessingAssumed: assumed,
+      ...(warning ? { warning } : {}),
+    }
   },
 
   async 'model.kernels'({ modelId, layer, radius, mask, mode }, _ctx, state) {
@@ -170,7 +180,14 @@ export const modelHandlers = {
   async 'model.export'({ modelId, defense, out, layout, force }, _ctx, state) {
     const { model } = await defended(state, modelId, defense)
     const loaded = layersModel(model, 'ONNX export')
-    const bytes = exportOnnx(layersModelOf(loaded, 'ONNX export'), { inputLayout: layout, inputRange: model.info.inputRange, classes: model.info.classes, name: model.info.name })
+    const p = model.info.preprocessing
+    const bytes = exportOnnx(layersModelOf(loaded, 'ONNX export'), {
+      inputLayout: layout,
+      inputRange: model.info.inputRange,
+      preprocessing: p && { mean: p.mean, std: p.std, channelOrder: p.channelOrder },
+      classes: model.info.classes,
+      name: model.info.name,
+    })
     await writeFileAtomic(out, bytes, { force })
     return { out, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
   },

@@ -1,5 +1,5 @@
 import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../../protocol/attacks'
-import type { Evaluation } from '../../protocol/models'
+import { accuracyWarning, type Evaluation } from '../../protocol/models'
 import { curveFromOutcomes } from '../eval/curve-from-outcomes'
 import { worstCaseEnvelope } from '../eval/envelope'
 import { concatTyped as concat } from '../base/typed-concat'
@@ -30,7 +30,12 @@ export function evaluationFromConfusion(confusion: number[][], classes: string[]
 
 export function mergeEvaluate(parts: Evaluation[]): Evaluation {
   const confusion = parts[0].confusion.map((row, i) => row.map((_, j) => parts.reduce((s, p) => s + p.confusion[i][j], 0)))
-  return evaluationFromConfusion(confusion, parts[0].classes, parts[0].defense)
+  const merged = evaluationFromConfusion(confusion, parts[0].classes, parts[0].defense)
+  const { preprocessing, preprocessingAssumed } = parts[0]
+  if (preprocessingAssumed === undefined) return merged
+  // The guard judges the whole selection, as one run would.
+  const warning = accuracyWarning(merged.accuracy, merged.n, merged.classes.length, preprocessingAssumed)
+  return { ...merged, preprocessing, preprocessingAssumed, ...(warning ? { warning } : {}) }
 }
 
 export function mergeFigure1(parts: Figure1Result[]): Figure1Result {

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto'
 import { basename, dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import type { AppliedPreprocessing, Preprocessing } from '../../protocol/models'
 import { LabError } from '../base/errors'
 import { checkModelInput } from '../base/input-limits'
 import { registerFastWasmOps } from '../ops'
 import type { ModelInfo } from './classifier'
 import { LayersClassifier, type LoadedModel } from './layers-classifier'
+import { metadataPreprocessing, settlePreprocessing } from './preprocessing'
 import { layerSummaries, parameterCounts } from './model-summary'
 import type { NormalizedTopology } from './keras-config'
 import { applyLayerWeights, type WeightsByLayer } from './keras-weights'
@@ -17,9 +19,11 @@ export interface ModelFile {
   bytes: Uint8Array
 }
 
-export interface OpenModelOptions {
-  /** The pixel range the model expects, when the file does not say (e.g. [0, 255]). */
-  inputRange?: [number, number]
+/**
+ * The caller's preprocessing (it overrides the sidecar and the file: registry.ts settles it after
+ * loading; loaders read only `layout`, which decides how a graph's input is read) and class names.
+ */
+export interface OpenModelOptions extends Preprocessing {
   /** Class names, when the file does not give them. */
   classes?: string[]
 }
@@ -29,8 +33,10 @@ export interface LoadFacts {
   format: string
   source: string
   files: ModelFile[]
-  metadata?: { inputRange?: unknown; classes?: unknown }
+  metadata?: { inputRange?: unknown; classes?: unknown; preprocessing?: unknown }
   outputSoftmaxRemoved: boolean
+  /** How the file's input tensor is laid out (ONNX: NCHW or NHWC); default NHWC, as Keras and TF.js Layers are. */
+  layout?: { layout: AppliedPreprocessing['layout']; source: AppliedPreprocessing['layoutSource'] }
 }
 
 /** Builds an (untrained) Layers model from a normalized topology; the caller sets the weights. */
@@ -104,10 +110,12 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
   const classes = fileClasses ?? options.classes ?? Array.from({ length: classCount }, (_, i) => String(i))
   const classesSource = fileClasses ? 'metadata' : options.classes ? 'option' : 'indices'
 
+  // The file's range, over which the caller's is settled below (and the sidecar's in registry.ts).
   const metaRange = facts.metadata?.inputRange
-  const inputRange: [number, number] = isRange(metaRange) ? metaRange : (options.inputRange ?? [0, 1])
-  const inputRangeSource = isRange(metaRange) ? 'metadata' : options.inputRange ? 'option' : 'assumed'
+  const inputRange: [number, number] = isRange(metaRange) ? metaRange : [0, 1]
+  const inputRangeSource = isRange(metaRange) ? 'metadata' : 'assumed'
   if (options.inputRange && !isRange(options.inputRange)) fail(`the input range [${options.inputRange}] is not a valid [low, high] pair.`)
+  const preprocessing = metadataPreprocessing(inputShape[2], facts.metadata?.preprocessing, facts.layout)
 
   const { records, sha256 } = digest(facts.files)
   const counts = parameterCounts(model)
@@ -124,10 +132,17 @@ export function finishLoadedModel(model: tfl.LayersModel, facts: LoadFacts, opti
     sha256,
     variant: '',
     inputRangeSource,
+    preprocessing,
     classesSource,
     files: records,
     trainableParams: counts.trainable,
     outputSoftmaxRemoved: facts.outputSoftmaxRemoved,
+  }
+  try {
+    settlePreprocessing(info, options)
+  } catch (e) {
+    model.dispose()
+    throw e
   }
   // Whether an engine really differentiates it is decided lazily, by the first job that needs
   // gradients (forward.ts prepareGradients); a Layers model is differentiable until then.

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core'
+import type { AppliedPreprocessing, PreprocessingSource } from '../../protocol/models'
 
 export interface LayerSummary {
   name: string
@@ -13,7 +14,7 @@ export interface ModelInfo {
   source: string
   /** [h, w, c] the model takes. */
   inputShape: [number, number, number]
-  /** Pixel range the model expects; the classifier converts from [0, 1] internally. */
+  /** Pixel range the model expects; the classifier converts from [0, 1] internally (preprocessing.ts). */
   inputRange: [number, number]
   classes: string[]
   layers: LayerSummary[]
@@ -23,8 +24,10 @@ export interface ModelInfo {
   sha256: string
   /** How the model was changed from the file (e.g. "D2 conv2d_1:r=2"), empty for the original. */
   variant: string
-  /** Where inputRange came from: the file's hfcLab metadata, the caller's option, or a [0, 1] guess the UI should confirm. */
-  inputRangeSource?: 'metadata' | 'option' | 'assumed'
+  /** Where inputRange came from: the file's hfcLab metadata, the sidecar, the caller's option, or a [0, 1] guess the UI should confirm. */
+  inputRangeSource?: PreprocessingSource
+  /** Normalisation, channel order and layout applied with the range; absent: identity, RGB, NHWC. */
+  preprocessing?: AppliedPreprocessing
   /** Where the class names came from; 'indices' means the file named none. */
   classesSource?: 'metadata' | 'option' | 'indices'
   /** Every file the model was read from, with its size and SHA-256 (sha256 above digests them all). */

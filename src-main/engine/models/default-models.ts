@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { LabError } from '../base/errors'
 import { resourcesDir } from '../base/resources-path'
+import type { OpenModelOptions } from './build-loaded-model'
 import { DEFAULT_MODEL_RECIPES } from './default-recipes'
 import type { LoadedModel } from './layers-classifier'
 import { openModel } from './registry'
@@ -26,7 +27,7 @@ export function defaultModels(): DefaultModelEntry[] {
   }))
 }
 
-export async function openDefaultModel(id: string): Promise<LoadedModel> {
+export async function openDefaultModel(id: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
   const entry = defaultModels().find((m) => m.id === id)
   if (!entry) {
     const ids = defaultModels().map((m) => m.id)
@@ -35,5 +36,5 @@ export async function openDefaultModel(id: string): Promise<LoadedModel> {
       `There is no embedded default model '${id}'. Available: ${ids.join(', ') || 'none (run npm run train:defaults)'}.`,
     )
   }
-  return openModel(entry.path)
+  return openModel(entry.path, options)
 }

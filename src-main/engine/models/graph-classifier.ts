@@ -4,6 +4,7 @@ import type { LayerSummary, ModelInfo } from './classifier'
 import { NodeAttrs, type GraphNode } from './graph-attrs'
 import { GRAPH_OPS } from './graph-ops'
 import type { LoadedModel } from './layers-classifier'
+import { toModelInput } from './preprocessing'
 
 /** "name:1" → [name, 1]; "^name" (a control dependency) → null. */
 function parseRef(ref: string): [string, number] | null {
@@ -110,19 +111,21 @@ export class GraphClassifier implements LoadedModel {
     return values.get(this.outputRef[0])![this.outputRef[1]]
   }
 
+  /** [0, 1] NHWC images as the graph's input: preprocessed, and NCHW when the graph was converted so. */
+  private feed(images: tf.Tensor4D): tf.Tensor {
+    const x = toModelInput(images, this.info)
+    return this.info.preprocessing?.layout === 'nchw' ? tf.transpose(x, [0, 3, 1, 2]) : x
+  }
+
   logits(images: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const [lo, hi] = this.info.inputRange
-      const x = lo === 0 && hi === 1 ? images : tf.add(tf.mul(images, hi - lo), lo)
-      return tf.reshape(this.run(x), [images.shape[0], -1]) as tf.Tensor2D
-    })
+    return tf.tidy(() => tf.reshape(this.run(this.feed(images)), [images.shape[0], -1]) as tf.Tensor2D)
   }
 
   /** One summary row per computing node, with output shapes from a one-image run. */
   summarize(): LayerSummary[] {
     const rows: LayerSummary[] = []
     tf.tidy(() => {
-      this.run(tf.zeros([1, ...this.info.inputShape]), (node, out) => {
+      this.run(this.feed(tf.zeros([1, ...this.info.inputShape])), (node, out) => {
         const params = (node.input ?? [])
           .map(parseRef)
           .filter((r): r is [string, number] => r !== null && this.nodes.get(r[0])?.op === 'Const')

@@ -10,6 +10,7 @@ import { NodeAttrs, type GraphNode } from './graph-attrs'
 import { GraphClassifier } from './graph-classifier'
 import { hfcLabMetadata } from './hfc-lab-metadata'
 import type { ModelFormat } from './model-format'
+import { detectImageLayout, metadataPreprocessing } from './preprocessing'
 import { readWeightShards } from './tfjs-weights'
 
 interface GraphModelJson {
@@ -72,7 +73,11 @@ export const graphModelFormat: ModelFormat = {
         `${probe.name}: its input has the shape [${shape ?? '?'}]; HFC Lab needs images of a fixed [batch, height, width, channels] shape.`,
       )
     }
-    checkModelInput(shape.slice(1), probe.path)
+    // A graph converted from PyTorch keeps its NCHW input: read the layout from where the 1- or
+    // 3-channel axis is, unless the caller says it.
+    const layout = options.layout ?? detectImageLayout(shape)
+    const inputShape = (layout === 'nchw' ? [shape[2], shape[3], shape[1]] : shape.slice(1)) as [number, number, number]
+    checkModelInput(inputShape, probe.path)
     const byName = new Map(nodes.map((n) => [n.name, n]))
     const { ref, removed } = logitsRef(byName, outputRef(json, nodes, probe.name))
     const shards = await readWeightShards(probe.path, json.weightsManifest)
@@ -81,14 +86,14 @@ export const graphModelFormat: ModelFormat = {
     const records = files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex') }))
     const meta = hfcLabMetadata(json.userDefinedMetadata)
     const range = Array.isArray(meta?.inputRange) && meta.inputRange.length === 2 ? (meta.inputRange as [number, number]) : undefined
-    const inputShape = shape.slice(1) as [number, number, number]
     const info: ModelInfo = {
       name: basename(probe.name).toLowerCase() === 'model.json' ? basename(dirname(probe.path)) : probe.name.replace(/\.[^.]+$/, ''),
       format: 'tfjs-graph',
       source: probe.path,
       inputShape,
-      inputRange: range ?? options.inputRange ?? [0, 1],
-      inputRangeSource: range ? 'metadata' : options.inputRange ? 'option' : 'assumed',
+      inputRange: range ?? [0, 1],
+      inputRangeSource: range ? 'metadata' : 'assumed',
+      preprocessing: metadataPreprocessing(inputShape[2], meta?.preprocessing, { layout, source: options.layout ? 'option' : 'detected' }),
       classes: [],
       layers: [],
       totalParams: Object.values(weights).reduce((sum, t) => sum + (t.dtype === 'float32' ? t.size : 0), 0),

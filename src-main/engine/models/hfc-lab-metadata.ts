@@ -2,6 +2,8 @@
 export interface HfcLabMetadata {
   inputRange?: unknown
   classes?: unknown
+  /** Mean, std and channel order (protocol preprocessingSchema), as HFC Lab's exports record them. */
+  preprocessing?: unknown
 }
 
 export function hfcLabMetadata(userDefined: unknown): HfcLabMetadata | undefined {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { Classifier, ModelInfo } from './classifier'
+import { toModelInput } from './preprocessing'
 
 /** A classifier backed by a TF.js Layers model, exposed for weight surgery (D2). */
 export interface LoadedModel extends Classifier {
@@ -18,8 +19,7 @@ export class LayersClassifier implements LoadedModel {
 
   logits(images: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const [lo, hi] = this.info.inputRange
-      const x = lo === 0 && hi === 1 ? images : tf.add(tf.mul(images, hi - lo), lo)
+      const x = toModelInput(images, this.info)
       const out = this.model.apply(x, { training: false })
       if (Array.isArray(out)) throw new Error(`${this.info.name} has ${out.length} outputs; HFC Lab needs one class-score output.`)
       return tf.reshape(out as tf.Tensor, [images.shape[0], -1]) as tf.Tensor2D

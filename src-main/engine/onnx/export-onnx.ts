@@ -1,5 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
+import type { Preprocessing } from '../../protocol/models'
 import { LabError } from '../base/errors'
+import type { PreprocessingAffine } from '../models/preprocessing'
+import { constTensor } from './const-tensor'
 import { OnnxGraphBuilder } from './graph-builder'
 import { emitLayer, toTag, type Tagged } from './layers-export'
 import { lowPassNodes, type LowPassSpec } from './low-pass-graph'
@@ -10,10 +13,11 @@ export interface ForwardGraphOptions {
   /** Layout of the written input: 'nchw' (PyTorch's, default) or 'nhwc' (TF.js's). */
   inputLayout?: 'nchw' | 'nhwc'
   /**
-   * The model's pixel range: when given, the graph takes [0, 1] images and scales them itself;
-   * otherwise it takes pixels in the model's own range.
+   * The model's preprocessing (models/preprocessing.ts preprocessingAffine): when given, the graph
+   * takes [0, 1] RGB images and maps them to the model's input itself, inside the gradient;
+   * otherwise it takes the model's own input values.
    */
-  scaleFromUnit?: [number, number]
+  fromUnit?: PreprocessingAffine
   /** Defence D1 inside the graph: every input image is low-passed first (on the [0, 1] image). */
   lowPass?: LowPassSpec
 }
@@ -43,11 +47,7 @@ export function buildForwardGraph(model: tfl.LayersModel, options: ForwardGraphO
     const input = b.input('input', layout === 'nchw' ? [null, c, h, w] : [null, h, w, c])
     let x: Tagged = { name: input, tag: layout === 'nchw' ? 'nhwc' : 'plain' }
     if (options.lowPass) x = { name: lowPassNodes(b, toTag(b, x, 'nhwc'), options.lowPass), tag: 'nhwc' }
-    const range = options.scaleFromUnit
-    if (range && (range[0] !== 0 || range[1] !== 1)) {
-      const scaled = b.node('Mul', [x.name, b.floatScalar(range[1] - range[0])])[0]
-      x = { name: range[0] === 0 ? scaled : b.node('Add', [scaled, b.floatScalar(range[0])])[0], tag: x.tag }
-    }
+    if (options.fromUnit) x = { name: preprocessingNodes(b, x, options.fromUnit), tag: x.tag }
     const tensors = new Map<number, Tagged>([[model.inputs[0].id, x]])
     for (const layer of model.layers) {
       if (layer.getClassName() === 'InputLayer') continue
@@ -70,9 +70,30 @@ export function buildForwardGraph(model: tfl.LayersModel, options: ForwardGraphO
   }
 }
 
+/**
+ * toModelInput (models/preprocessing.ts) as ONNX nodes: a Gather that reverses the channels for
+ * BGR models, then x·a + b per channel, on the channel axis of the tensor's tag.
+ */
+function preprocessingNodes(b: OnnxGraphBuilder, x: Tagged, affine: PreprocessingAffine): string {
+  const channels = affine.scale.length
+  // Tag 'nhwc' holds an NCHW ONNX tensor (layout.ts); 'plain' here is the NHWC graph input.
+  const axis = x.tag === 'nhwc' ? 1 : 3
+  const dims = x.tag === 'nhwc' ? [1, channels, 1, 1] : [1, 1, 1, channels]
+  let y = x.name
+  if (affine.reverse) {
+    const order = Array.from({ length: channels }, (_, c) => channels - 1 - c)
+    y = b.node('Gather', [y, b.constant(constTensor('int', [channels], order))], { axis })[0]
+  }
+  if (affine.scale.some((a) => a !== 1)) y = b.node('Mul', [y, b.floatConstant(affine.scale, dims)])[0]
+  if (affine.shift.some((s) => s !== 0)) y = b.node('Add', [y, b.floatConstant(affine.shift, dims)])[0]
+  return y
+}
+
 export interface ExportOnnxOptions extends ForwardGraphOptions {
   /** Recorded in the file's metadata so HFC Lab reads it back: the pixel range the input takes. */
   inputRange?: [number, number]
+  /** Recorded in the file's metadata: the normalisation and channel order the input still needs. */
+  preprocessing?: Pick<Preprocessing, 'mean' | 'std' | 'channelOrder'>
   /** Recorded in the file's metadata: the class names. */
   classes?: string[]
   name?: string
@@ -86,8 +107,9 @@ export function exportOnnx(model: tfl.LayersModel, options: ExportOnnxOptions = 
   const { builder } = buildForwardGraph(model, options)
   try {
     const metadata: Record<string, string> = {}
-    const range = options.scaleFromUnit ? [0, 1] : options.inputRange
+    const range = options.fromUnit ? [0, 1] : options.inputRange
     if (range) metadata[ONNX_METADATA.inputRange] = JSON.stringify(range)
+    if (options.preprocessing && !options.fromUnit) metadata[ONNX_METADATA.preprocessing] = JSON.stringify(options.preprocessing)
     if (options.classes) metadata[ONNX_METADATA.classes] = JSON.stringify(options.classes)
     return writeOnnx(builder, { graphName: options.name ?? model.name, metadata })
   } finally {

@@ -10,7 +10,7 @@ import { readOnnxFile } from './read-onnx'
 export interface OnnxOpenOptions extends OpenModelOptions, PrepareOptions {}
 
 /** Metadata keys HFC Lab writes into exported .onnx files (metadata_props), read back here. */
-export const ONNX_METADATA = { inputRange: 'hfc_lab.input_range', classes: 'hfc_lab.classes' } as const
+export const ONNX_METADATA = { inputRange: 'hfc_lab.input_range', classes: 'hfc_lab.classes', preprocessing: 'hfc_lab.preprocessing' } as const
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined
@@ -41,8 +41,10 @@ export async function openOnnxModel(path: string, options: OnnxOpenOptions = {})
       metadata: {
         inputRange: parseJson(graph.metadata[ONNX_METADATA.inputRange]),
         classes: parseJson(graph.metadata[ONNX_METADATA.classes]),
+        preprocessing: parseJson(graph.metadata[ONNX_METADATA.preprocessing]),
       },
       outputSoftmaxRemoved: prepared.outputSoftmaxRemoved,
+      layout: { layout: prepared.input.layout, source: options.layout ? 'option' : 'detected' },
     },
     options,
   )

@@ -2,6 +2,7 @@ import type * as ort from 'onnxruntime-node'
 import { LabError } from '../base/errors'
 import type { ModelInfo } from '../models/classifier'
 import type { LoadedModel } from '../models/layers-classifier'
+import { preprocessingAffine } from '../models/preprocessing'
 import { buildForwardGraph, type ForwardGraphOptions } from './export-onnx'
 import { appendInputGradient, appendVectorJacobianProduct } from './gradient-graph'
 import type { LowPassSpec } from './low-pass-graph'
@@ -132,12 +133,12 @@ class OrtClassifier implements BatchScorer {
 
 /**
  * Runs a loaded model (TF.js, Keras or ONNX; D2-filtered ones included, as their weights are
- * written into the graph) on onnxruntime. The graph takes [0, 1] NHWC images and scales them to the
- * model's range itself; with `lowPass`, D1 is part of the graph and of its input gradient.
+ * written into the graph) on onnxruntime. The graph takes [0, 1] NHWC images and maps them to the
+ * model's input itself (range, mean/std, channel order); with `lowPass`, D1 is part of the graph and of its input gradient.
  */
 export async function createOrtClassifier(model: LoadedModel, options: OrtClassifierOptions = {}): Promise<BatchScorer> {
   const runtime = await loadOnnxRuntime()
-  const graphOptions: ForwardGraphOptions = { inputLayout: 'nhwc', scaleFromUnit: model.info.inputRange, lowPass: options.lowPass }
+  const graphOptions: ForwardGraphOptions = { inputLayout: 'nhwc', fromUnit: preprocessingAffine(model.info), lowPass: options.lowPass }
   const forward = await createOrtSession(graphBytes(model, graphOptions, 'forward'), { threads: options.threads })
   let gradientGraph: Uint8Array | undefined
   let unavailable: string | undefined

@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
 import { LabError } from '../base/errors'
+import { detectImageLayout } from '../models/preprocessing'
 import { constTensor } from './const-tensor'
 import type { OnnxGraph, OnnxNode } from './graph'
 
@@ -8,8 +9,6 @@ export type ImageLayout = 'nchw' | 'nhwc'
 export interface PrepareOptions {
   /** How the model's 4-D input is laid out; default: from where the 1- or 3-channel axis is. */
   layout?: ImageLayout
-  /** Per-channel normalisation the model expects but does not contain: x' = (x - mean) / std. */
-  normalization?: { mean: number[]; std: number[] }
 }
 
 /** A graph with one 4-D image input and one [batch, classes] output, ready to plan. */
@@ -25,8 +24,6 @@ export interface PreparedGraph {
   inGraphMean?: number[]
 }
 
-const CHANNEL_COUNTS = [1, 3]
-
 function fixedDims(dims: (number | string)[], source: string): number[] {
   return dims.map((d, i) => {
     if (i === 0) return typeof d === 'number' && d > 0 ? d : 1
@@ -40,12 +37,6 @@ function fixedDims(dims: (number | string)[], source: string): number[] {
   })
 }
 
-function detectLayout(dims: number[]): ImageLayout {
-  const cFirst = CHANNEL_COUNTS.includes(dims[1])
-  const cLast = CHANNEL_COUNTS.includes(dims[3])
-  return cLast && !cFirst ? 'nhwc' : 'nchw'
-}
-
 function squareSide(n: number): number | undefined {
   const s = Math.round(Math.sqrt(n))
   return s * s === n ? s : undefined
@@ -53,7 +44,8 @@ function squareSide(n: number): number | undefined {
 
 /**
  * Brings a model's graph into the one shape HFC Lab plans: a 4-D image input (flattened [N, D] and
- * [N, H, W] inputs get an adapter node in front), optional normalisation nodes, and the logits as
+ * [N, H, W] inputs get an adapter node in front; normalisation is the classifier's preprocessing,
+ * models/preprocessing.ts), and the logits as
  * output (a final Softmax is removed, since attacks and defences need logits).
  */
 export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareOptions = {}): PreparedGraph {
@@ -77,7 +69,7 @@ export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareO
   const fixedBatch = typeof original.dims[0] === 'number' && original.dims[0] > 0 ? original.dims[0] : undefined
   let image: { name: string; dims: number[]; layout: ImageLayout }
   if (dims.length === 4) {
-    image = { name: original.name, dims, layout: options.layout ?? detectLayout(dims) }
+    image = { name: original.name, dims, layout: options.layout ?? detectImageLayout(dims) }
   } else if (dims.length === 3 || dims.length === 2) {
     const size = dims.length === 3 ? dims[1] * dims[2] : dims[1]
     const side = squareSide(size) ?? squareSide(size / 3)
@@ -104,25 +96,6 @@ export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareO
       'MODEL_NOT_IMAGE_CLASSIFIER',
       `${name}: its input has ${dims.length} dimensions; HFC Lab needs images ([batch, channels, height, width] or [batch, height, width, channels]).`,
     )
-  }
-  if (options.normalization) {
-    const { mean, std } = options.normalization
-    const channels = image.layout === 'nchw' ? image.dims[1] : image.dims[3]
-    if (mean.length !== channels || std.length !== channels || std.some((s) => !(s > 0))) {
-      throw new LabError(
-        'MODEL_BAD_NORMALIZATION',
-        `The normalisation needs ${channels} means and ${channels} positive standard deviations for ${name}, got mean [${mean}] and std [${std}].`,
-      )
-    }
-    const constShape = image.layout === 'nchw' ? [1, channels, 1, 1] : [1, 1, 1, channels]
-    initializers.set('hfc_norm_mean', constTensor('float', constShape, mean))
-    initializers.set('hfc_norm_std', constTensor('float', constShape, std))
-    const raw = 'hfc_raw_image'
-    nodes.unshift(
-      { op: 'Sub', domain: '', name: 'hfc_normalize_sub', inputs: [raw, 'hfc_norm_mean'], outputs: ['hfc_centred'], attributes: {} },
-      { op: 'Div', domain: '', name: 'hfc_normalize_div', inputs: ['hfc_centred', 'hfc_norm_std'], outputs: [image.name], attributes: {} },
-    )
-    image = { ...image, name: raw }
   }
   nodes.push(...graph.nodes)
 

@@ -77,7 +77,7 @@ export function printAttack(run: AttackRun, json: boolean, out?: string): void {
 export const attackOutputs: CommandOutputs<AttackRun> = {
   async merge(batches, { out, force, record }) {
     const run = mergeAttackRun(batches.map((b) => b.result))
-    await writeAttackOutputs(run, out, force, { model: record.model.spec, data: record.dataset.spec, seed: record.selection.seed ?? 0 })
+    await writeAttackOutputs(run, out, force, { model: record.model.spec, data: record.dataset.spec, seed: record.selection.seed ?? 0, preprocessing: record.model.preprocessing })
     return run
   },
   print: (run, { json, out }) => printAttack(run, json, out),

@@ -30,10 +30,19 @@ function nearestIndex(rule: string, x: number): number {
   return Math.round(x)
 }
 
+/** The four cubic convolution weights of the taps floor(x) - 1 .. floor(x) + 2 at t = x - floor(x) (Keys, coefficient a). */
+function cubicWeights(t: number, a: number): number[] {
+  const outer = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+  const inner = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1
+  return [outer(t + 1), inner(t), inner(1 - t), outer(2 - t)]
+}
+
 /**
  * The [out, in] matrix of a 1-D resize: one-hot rows for 'nearest', two taps for 'linear' (the
- * coordinate clamped to the edge, as PyTorch and onnxruntime do). A separable resize is then
- * y = A_h · x · A_wᵀ, and its input gradient A_hᵀ · dY · A_w.
+ * coordinate clamped to the edge, as PyTorch and onnxruntime do), four for 'cubic' (taps beyond
+ * the edge read the edge pixel, or with exclude_outside are dropped and the rest renormalised,
+ * as onnxruntime does). A separable resize is then y = A_h · x · A_wᵀ, and its input gradient
+ * A_hᵀ · dY · A_w.
  */
 export function resizeMatrix(p: Params, axis: 'h' | 'w'): Float32Array {
   const inSize = num(p, `${axis}In`)
@@ -44,6 +53,15 @@ export function resizeMatrix(p: Params, axis: 'h' | 'w'): Float32Array {
     const x = sourceCoordinate(p.coordinates as string, o, scale, inSize, outSize)
     if (p.mode === 'nearest') {
       m[o * inSize + Math.min(Math.max(nearestIndex(p.nearest as string, x), 0), inSize - 1)] = 1
+      continue
+    }
+    if (p.mode === 'cubic') {
+      const base = Math.floor(x)
+      const weights = cubicWeights(x - base, num(p, 'cubicA'))
+      const inside = weights.map((_, k) => base - 1 + k >= 0 && base - 1 + k < inSize)
+      const kept = p.excludeOutside ? weights.map((w, k) => (inside[k] ? w : 0)) : weights
+      const total = p.excludeOutside ? kept.reduce((sum, w) => sum + w, 0) : 1
+      kept.forEach((w, k) => (m[o * inSize + Math.min(Math.max(base - 1 + k, 0), inSize - 1)] += w / total))
       continue
     }
     const clamped = Math.min(Math.max(x, 0), inSize - 1)
@@ -60,12 +78,13 @@ function canonicalResize(r: NodeReader): Params {
   const shape = r.shape(0)
   if (shape.length !== 4) throw r.unsupported('resizes data that is not a batch of images')
   const mode = r.string('mode', 'nearest')
-  if (mode !== 'nearest' && mode !== 'linear') throw r.unsupported(`uses '${mode}' interpolation (nearest and linear are supported)`)
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw r.unsupported(`uses '${mode}' interpolation (nearest, linear and cubic are supported)`)
   const coordinates = r.opset < 11 ? 'asymmetric' : r.string('coordinate_transformation_mode', 'half_pixel')
   if (!(COORDINATES as readonly string[]).includes(coordinates)) throw r.unsupported(`maps coordinates by '${coordinates}'`)
   const nearest = r.string('nearest_mode', 'round_prefer_floor')
   if (!(NEAREST as readonly string[]).includes(nearest)) throw r.unsupported(`rounds by '${nearest}'`)
-  if (r.opset >= 11 && r.int('exclude_outside', 0) !== 0) throw r.unsupported('excludes outside pixels')
+  const excludeOutside = r.opset >= 11 && r.int('exclude_outside', 0) !== 0
+  if (excludeOutside && mode !== 'cubic') throw r.unsupported('excludes outside pixels, which only cubic interpolation does')
   if (r.opset >= 18 && (r.int('antialias', 0) !== 0 || r.has('axes'))) throw r.unsupported('antialiases or names its axes')
   // Opset 10: (X, scales); 11+: (X, roi, scales, sizes), scales or sizes given.
   const scalesInput = r.opset < 11 ? 1 : 2
@@ -80,6 +99,8 @@ function canonicalResize(r: NodeReader): Params {
     mode,
     coordinates,
     nearest,
+    cubicA: r.opset >= 11 ? r.float('cubic_coeff_a', -0.75) : -0.75,
+    excludeOutside,
     hIn: shape[2],
     wIn: shape[3],
     hOut: out[2],

@@ -11,13 +11,16 @@ const intList = (xs: number[]): object => ({ list: { i: xs.map(String) } })
 const strList = (xs: string[]): object => ({ list: { s: xs.map(b64) } })
 
 /** The layers model below, written by hand as the GraphDef the TF.js converter produces for it. */
-function graphNodes(outputOp = 'Softmax'): object[] {
+function graphNodes(outputOp = 'Softmax', nchw = false): object[] {
+  const dims = nchw ? ['-1', '1', '8', '8'] : ['-1', '8', '8', '1']
   return [
     {
       name: 'x',
       op: 'Placeholder',
-      attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '8' }, { size: '8' }, { size: '1' }] } } },
+      attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: dims.map((size) => ({ size })) } } },
     },
+    // A graph converted from PyTorch keeps its NCHW input and transposes it for TF's NHWC convolution.
+    ...(nchw ? [{ name: 'perm', op: 'Const' }, { name: 'x_nhwc', op: 'Transpose', input: ['x', 'perm'] }] : []),
     ...['c1/kernel', 'c1/bias', 'flat/begin', 'flat/end', 'flat/strides', 'flat/minus1', 'd/kernel', 'd/bias'].map((name) => ({
       name,
       op: 'Const',
@@ -25,7 +28,7 @@ function graphNodes(outputOp = 'Softmax'): object[] {
     {
       name: 'conv',
       op: '_FusedConv2D',
-      input: ['x', 'c1/kernel', 'c1/bias'],
+      input: [nchw ? 'x_nhwc' : 'x', 'c1/kernel', 'c1/bias'],
       attr: {
         strides: intList([1, 1, 1, 1]),
         dilations: intList([1, 1, 1, 1]),
@@ -59,7 +62,7 @@ describe('TF.js graph model loader', () => {
   let dir: string
   let layers: tfl.Sequential
 
-  const writeGraph = async (folder: string, outputOp?: string): Promise<string> => {
+  const writeGraph = async (folder: string, outputOp?: string, nchw = false): Promise<string> => {
     const [kernel, bias] = layers.getLayer('c1').getWeights()
     const [dk, db] = layers.getLayer('d').getWeights()
     const { data, specs } = await tf.io.encodeWeights({
@@ -71,6 +74,7 @@ describe('TF.js graph model loader', () => {
       'flat/end': tf.tensor1d([1], 'int32'),
       'flat/strides': tf.tensor1d([1], 'int32'),
       'flat/minus1': tf.scalar(-1, 'int32'),
+      ...(nchw ? { perm: tf.tensor1d([0, 2, 3, 1], 'int32') } : {}),
     })
     const path = join(dir, folder)
     await rm(path, { recursive: true, force: true })
@@ -80,7 +84,7 @@ describe('TF.js graph model loader', () => {
       join(path, 'model.json'),
       JSON.stringify({
         format: 'graph-model',
-        modelTopology: { node: graphNodes(outputOp), library: {}, versions: {} },
+        modelTopology: { node: graphNodes(outputOp, nchw), library: {}, versions: {} },
         signature: { inputs: { 'x:0': { name: 'x:0' } }, outputs: { 'Identity:0': { name: 'Identity:0' } } },
         weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: specs }],
       }),
@@ -138,6 +142,29 @@ describe('TF.js graph model loader', () => {
       for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - theirs[i])).toBeLessThan(1e-5)
     } finally {
       model.dispose()
+    }
+  })
+
+  it('reads an NCHW input (a graph converted from PyTorch) as the image it is, says so, and differentiates through it', async () => {
+    const path = await writeGraph('nchw', 'Softmax', true)
+    const model = await openModel(path)
+    const named = await openModel(path, { layout: 'nchw' })
+    try {
+      expect(model.info.inputShape).toEqual([8, 8, 1])
+      expect(model.info.preprocessing).toMatchObject({ layout: 'nchw', layoutSource: 'detected' })
+      expect(named.info.preprocessing).toMatchObject({ layout: 'nchw', layoutSource: 'option' })
+      const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 5) as tf.Tensor4D
+      const ours = tf.tidy(() => model.logits(x).dataSync())
+      const theirs = tf.tidy(() => (layers.predict(x) as tf.Tensor).dataSync())
+      const loss = (f: (t: tf.Tensor4D) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.square(f(t as tf.Tensor4D)))
+      const gOurs = tf.tidy(() => tf.grad(loss((t) => model.logits(t)))(x).dataSync())
+      const gTheirs = tf.tidy(() => tf.grad(loss((t) => layers.apply(t) as tf.Tensor))(x).dataSync())
+      x.dispose()
+      for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - theirs[i])).toBeLessThan(1e-5)
+      for (let i = 0; i < gOurs.length; i++) expect(Math.abs(gOurs[i] - gTheirs[i])).toBeLessThan(1e-4)
+    } finally {
+      model.dispose()
+      named.dispose()
     }
   })
 

@@ -54,25 +54,37 @@ describe('Resize', () => {
     ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'].map((rounding) => ({ mode: 'nearest', coordinates, rounding })),
   )
   const linear = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners'].map((coordinates) => ({ mode: 'linear', coordinates, rounding: 'floor' }))
-  const cases = [...nearest, ...linear].flatMap((c) => [
+  // PyTorch's bicubic exports a = -0.75 (the default); TF's tf_half_pixel/half_pixel bicubic -0.5, often with exclude_outside.
+  const cubic = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners'].flatMap((coordinates) => [
+    { mode: 'cubic', coordinates, rounding: 'floor' },
+    { mode: 'cubic', coordinates, rounding: 'floor', cubicA: -0.5, excludeOutside: 1 },
+  ])
+  const cases = [...nearest, ...linear, ...cubic].flatMap((c: { mode: string; coordinates: string; rounding: string; cubicA?: number; excludeOutside?: number }) => [
     { ...c, scales: [1, 1, 2, 2] },
     { ...c, scales: [1, 1, 0.75, 0.5] },
   ])
 
-  it.each(cases)("$mode $coordinates $rounding x$scales: TF.js matches onnxruntime's own Resize kernel", async ({ mode, coordinates, rounding, scales }) => {
+  it.each(cases)("$mode $coordinates $rounding a=$cubicA exclude=$excludeOutside x$scales: TF.js matches onnxruntime's own Resize kernel", async ({ mode, coordinates, rounding, scales, cubicA, excludeOutside }) => {
     const [oh, ow] = [Math.floor(12 * scales[2]), Math.floor(12 * scales[3])]
     const bytes = graphBytes({
       opset: 13,
       input: { name: 'x', dims: ['N', 2, 12, 12] },
       output: 'logits',
       nodes: [
-        { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], strings: { mode, coordinate_transformation_mode: coordinates, nearest_mode: rounding } },
+        {
+          op: 'Resize',
+          inputs: ['x', '', 'scales'],
+          outputs: ['y'],
+          strings: { mode, coordinate_transformation_mode: coordinates, nearest_mode: rounding },
+          ...(cubicA !== undefined ? { floats: { cubic_coeff_a: cubicA } } : {}),
+          ...(excludeOutside !== undefined ? { ints: { exclude_outside: excludeOutside } } : {}),
+        },
         { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
         { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
       ],
       initializers: { scales: constTensor('float', [4], scales), w: floats([2 * oh * ow, 3], 70) },
     })
-    const path = join(scratch, `${mode}-${coordinates}-${rounding}-${scales.join('_')}.onnx`)
+    const path = join(scratch, `${mode}-${coordinates}-${rounding}-${cubicA}-${excludeOutside}-${scales.join('_')}.onnx`)
     writeFileSync(path, bytes)
     const model = await openOnnxModel(path)
     const session = await createOrtSession(bytes)
@@ -81,31 +93,61 @@ describe('Resize', () => {
       const ort = await loadOnnxRuntime()
       const expected = (await session.run({ x: new ort.Tensor('float32', nchw, [2, 2, 12, 12]) })).logits.data as Float32Array
       const got = tf.tidy(() => model.logits(tf.transpose(tf.tensor4d(nchw, [2, 2, 12, 12]), [0, 2, 3, 1]) as tf.Tensor4D).dataSync())
-      expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5)
+      // onnxruntime computes the cubic coordinates and weights in float32, HFC Lab in float64.
+      expect(maxAbsDiff(got, expected)).toBeLessThan(mode === 'cubic' ? 5e-5 : 1e-5)
     } finally {
       await session.release()
       model.dispose()
     }
   })
 
-  it('refuses cubic interpolation by name', async () => {
+  it('refuses exclude_outside on a linear resize by name', async () => {
     const bytes = graphBytes({
       opset: 13,
       input: { name: 'x', dims: ['N', 2, 12, 12] },
       output: 'logits',
       nodes: [
-        { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], strings: { mode: 'cubic' } },
+        { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], strings: { mode: 'linear' }, ints: { exclude_outside: 1 } },
         { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
         { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
       ],
       initializers: { scales: constTensor('float', [4], [1, 1, 2, 2]), w: floats([2 * 24 * 24, 3], 70) },
     })
-    const path = join(scratch, 'cubic.onnx')
+    const path = join(scratch, 'linear-exclude.onnx')
     writeFileSync(path, bytes)
     const failure = await openOnnxModel(path).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(LabError)
     expect((failure as LabError).code).toBe('MODEL_UNSUPPORTED_OP')
-    expect((failure as LabError).message).toMatch(/'cubic' interpolation/)
+    expect((failure as LabError).message).toMatch(/excludes outside pixels/)
+  })
+
+  it('cubic: the onnxruntime gradient graph of the resize matches TF.js autodiff', async () => {
+    const bytes = graphBytes({
+      opset: 13,
+      input: { name: 'x', dims: ['N', 2, 12, 12] },
+      output: 'logits',
+      nodes: [
+        { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], strings: { mode: 'cubic', coordinate_transformation_mode: 'pytorch_half_pixel' } },
+        { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
+        { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
+      ],
+      initializers: { scales: constTensor('float', [4], [1, 1, 0.75, 1.5]), w: floats([2 * 9 * 18, 3], 72) },
+    })
+    const path = join(scratch, 'cubic-grad.onnx')
+    writeFileSync(path, bytes)
+    const model = await openOnnxModel(path)
+    const scorer = await createOrtClassifier(model)
+    try {
+      const images = { shape: [2, 12, 12, 2], data: seededFloats(2 * 12 * 12 * 2, 73).map((v) => v + 0.5) }
+      const labels = [0, 2]
+      const g = await scorer.inputGradient!(images.data, labels)
+      const expected = tfInputGradient((t) => model.logits(t), images, labels)
+      expect(maxAbs(expected)).toBeGreaterThan(1e-4)
+      expect(maxAbsDiff(g.grad, expected) / maxAbs(expected)).toBeLessThan(1e-4)
+    } finally {
+      await scorer.dispose()
+      model.dispose()
+    }
   })
 })
 

@@ -57,9 +57,9 @@ describe('openOnnxModel on PyTorch exports', () => {
     }
   })
 
-  it('takes an explicit NCHW layout and user-stated normalisation', async () => {
+  it('takes an explicit NCHW layout and user-stated normalisation (the preprocessing mean and std)', async () => {
     const plain = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'), { layout: 'nchw' })
-    const normalised = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'), { normalization: { mean: [0.5], std: [2] } })
+    const normalised = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'), { mean: [0.5], std: [2] })
     try {
       const { images } = fixtureBatch('mnist_cnn_narrow')
       const x = tf.tensor4d(images.data, images.shape as [number, number, number, number])
