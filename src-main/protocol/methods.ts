@@ -6,6 +6,7 @@ import { engineMethods } from './engine'
 import { galleryMethods } from './gallery'
 import { heatmapMethods } from './heatmap'
 import { modelMethods } from './models'
+import { shardMethods } from './shards'
 import { spectralMethods } from './spectral'
 
 /** Every method the engine answers, in one table: the API is defined once, here. */
@@ -17,6 +18,7 @@ export const methods = {
   ...attackMethods,
   ...galleryMethods,
   ...heatmapMethods,
+  ...shardMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods

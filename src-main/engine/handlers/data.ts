@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import type { BrokenImage, DatasetSpec, DatasetSummary } from '../../protocol/data'
-import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
+import { fingerprint, listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
 import { LabError } from '../base/errors'
 import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodePng } from '../export/png'
 import { throwIfCancelled } from '../base/job-context'
+import { selectIndices } from '../jobs/batches'
 import { getDataset } from '../session/lookup'
 import { specId } from '../base/spec-id'
 import { closeDataset } from '../session/state'
@@ -41,6 +42,11 @@ export const dataHandlers: HandlerTable = {
 
   async 'data.labels'({ datasetId }, _ctx, state) {
     return { labels: getDataset(state, datasetId).labels() }
+  },
+
+  async 'data.selection'({ datasetId, ...selection }, _ctx, state) {
+    const dataset = getDataset(state, datasetId)
+    return { indices: selectIndices(dataset, selection), name: dataset.info.name, count: dataset.info.count, fingerprint: await fingerprint(dataset) }
   },
 
   async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {

@@ -1,4 +1,4 @@
-import type { KernelReport } from '../protocol/models'
+import type { KernelReport } from '../../protocol/models'
 
 /** The kernel inspector's picture for files: before | after pairs, 8 per row, at one diverging colour scale. */
 export function kernelGridPixels(report: KernelReport, cell = 8): { pixels: Uint8Array; height: number; width: number } {
