@@ -26,6 +26,11 @@ describe('path-bearing parameters come from the method table', () => {
       'gallery.export.out:write-folder',
       'model.export.out:write-file',
       'model.open.path:read',
+      'results.save.file:write-file',
+      'results.save.out:write-folder',
+      'shard.merge.dirs:read',
+      'shard.run.out:write-folder',
+      'shard.status.out:read',
       'spectral.export.out:write-folder',
     ])
     for (const { fields } of table) for (const f of fields) expect(f.key).toHaveLength(1)
