@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { AttackRun, CurveRun } from '../../protocol/attacks'
+import type { CurveRun } from '../../protocol/attacks'
 import { describeDefense, type Defense } from '../../protocol/models'
-import { listAttacks, runAttackBatched } from '../attacks'
+import { listAttacks } from '../attacks'
 import { LabError } from '../base/errors'
 import { listCurvePresets, runCurve, type DefenceSpec } from '../eval'
-import { forEachBatch, selectIndices } from '../jobs/batches'
-import { predictBatch } from '../jobs/predict'
+import { attackSelection } from '../jobs/attack-run'
+import { selectIndices } from '../jobs/batches'
 import { checkCompatible, getDataset, getModel } from '../session/lookup'
 import { specId } from '../base/spec-id'
 import type { EngineState } from '../session/state'
-import { defended } from './models'
+import { defended } from '../session/defended'
 import type { HandlerTable } from './types'
 
 /** Curve runs kept for the examples view; older ones are dropped to bound memory. */
@@ -21,16 +21,6 @@ function defenceSpec(state: EngineState, modelId: string, defense: Defense): Def
   const model = async () => (await defended(state, modelId, defense)).model
   if (defense.kind === 'd1') return { kind: 'd1', r: defense.radius, options: defense.mask, label, model }
   return { kind: 'd2', label, model }
-}
-
-function concatInto(parts: Float32Array[], total: number): Float32Array {
-  const out = new Float32Array(total)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
 }
 
 export const attackHandlers: HandlerTable = {
@@ -46,49 +36,7 @@ export const attackHandlers: HandlerTable = {
     const dataset = getDataset(state, datasetId)
     const { model } = await defended(state, modelId, defense)
     checkCompatible(model, dataset)
-    const indices = selectIndices(dataset, selection)
-    const n = indices.length
-    const run: AttackRun = {
-      attack: attack.id,
-      params: attack.params ?? {},
-      defense: describeDefense(defense),
-      shape: dataset.info.shape,
-      indices,
-      labels: new Int32Array(n),
-      cleanPredicted: new Int32Array(n),
-      predicted: new Int32Array(n),
-      confidence: new Float32Array(n),
-      success: new Uint8Array(n),
-      margin: new Float32Array(n),
-      l2: new Float32Array(n),
-      linf: new Float32Array(n),
-      queries: new Int32Array(n),
-      extra: {},
-    }
-    const adversarials: Float32Array[] = []
-    await forEachBatch(dataset, indices, batchSize, ctx, attack.id, async ({ offset, indices: ids, labels, images }) => {
-      const batchCtx = { ...ctx, progress: (done: number, total: number, phase?: string) => ctx.progress(offset + (total ? (done / total) * ids.length : 0), n, phase) }
-      const result = await runAttackBatched(attack.id, model, images, labels, attack.params ?? {}, batchCtx, { batchSize, sampleIds: ids })
-      const adv = tf.tensor4d(result.adversarial, images.shape)
-      const [clean, after] = [await predictBatch(model, images), await predictBatch(model, adv)]
-      adv.dispose()
-      run.labels.set(labels, offset)
-      run.cleanPredicted.set(clean.labels, offset)
-      run.predicted.set(after.labels, offset)
-      run.confidence.set(after.confidences, offset)
-      run.success.set(result.success, offset)
-      run.margin.set(result.margin, offset)
-      run.l2.set(result.distanceL2, offset)
-      run.linf.set(result.distanceLinf, offset)
-      run.queries.set(result.queries, offset)
-      for (const [key, values] of Object.entries(result.extra ?? {})) {
-        run.extra[key] ??= values instanceof Int32Array ? new Int32Array(n) : new Float32Array(n)
-        run.extra[key].set(values, offset)
-      }
-      if (returnAdversarials) adversarials.push(result.adversarial)
-    })
-    if (returnAdversarials) run.adversarial = concatInto(adversarials, n * dataset.info.shape.reduce((a, b) => a * b, 1))
-    return run
+    return attackSelection(model, dataset, selectIndices(dataset, selection), attack, { defense: describeDefense(defense), batchSize, returnAdversarials }, ctx)
   },
 
   async 'attack.curve'({ modelId, datasetId, attacks, defenses, protocols, norm, points, batchSize, ...selection }, ctx, state) {

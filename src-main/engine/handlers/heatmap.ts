@@ -5,7 +5,7 @@ import { fourierBasisImage, fourierHeatmap, perturbationSigns, perturbInto } fro
 import { selectIndices } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
 import { checkCompatible, getDataset } from '../session/lookup'
-import { defended } from './models'
+import { defended } from '../session/defended'
 import type { HandlerTable } from './types'
 
 export const heatmapHandlers: HandlerTable = {
