@@ -29,6 +29,7 @@ describe('path-bearing parameters come from the method table', () => {
       'results.save.file:write-file',
       'results.save.out:write-folder',
       'shard.merge.dirs:read',
+      'shard.merge.out:write-folder',
       'shard.run.out:write-folder',
       'shard.status.out:read',
       'spectral.export.out:write-folder',
