@@ -13,5 +13,5 @@ export async function runShardBatch(api: LabApi, job: ShardJob, ids: Int32Array,
     const { n, cleanCorrect, perAttack, allFooledCount, rows } = await api.call(job.method, { ...job.params, indices, out: dir }, options)
     return { n, cleanCorrect, perAttack, allFooledCount, rows } satisfies GallerySummary
   }
-  return api.call(job.method, { ...job.params, indices } as never, options)
+  return api.call(job.method, { ...job.params, indices }, options)
 }
