@@ -65,7 +65,15 @@ export type ShardMethod = (typeof SHARD_METHODS)[ShardCommand]
 
 /** The jobs whose outputs `results.save` writes (a gallery export writes its own folder). */
 export type SaveMethod = Exclude<BatchMethod, 'gallery.export'>
-export const SAVE_METHODS = ['model.evaluate', 'model.gradient', 'model.kernels', 'attack.run', 'attack.curve', 'spectral.figure1', 'spectral.heatmap'] as const satisfies readonly SaveMethod[]
+export const SAVE_METHODS = [
+  'model.evaluate',
+  'model.gradient',
+  'model.kernels',
+  'attack.run',
+  'attack.curve',
+  'spectral.figure1',
+  'spectral.heatmap',
+] as const satisfies readonly SaveMethod[]
 
 /** Checked shape only: the engine validates the params with the named method's own schema when it runs the job. */
 const jobSchema = <J extends { method: BatchMethod }>(allowed: readonly J['method'][]) =>
@@ -84,7 +92,12 @@ export const selectionOptionsSchema = z
     limit: z.number().int().min(1).max(10_000_000).optional(),
     indices: z.string().max(1_000_000).optional(),
     n: z.number().int().min(1).max(10_000_000).optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     classIndex: z.number().int().min(0).optional(),
   })
   .strict()
@@ -189,7 +202,7 @@ export const shardMethods = {
         dataset: z.object({ spec, id }).strict(),
       })
       .strict()
-      .refine((p) => SHARD_METHODS[p.command] === p.job.method, { message: 'the job must be the command\'s method' }),
+      .refine((p) => SHARD_METHODS[p.command] === p.job.method, { message: "the job must be the command's method" }),
     'Runs one shard of a batch job into its folder, batch by batch; resumes from the batches an earlier attempt saved.',
   ).returns<ShardOutcome>(),
   'shard.status': method(

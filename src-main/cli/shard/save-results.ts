@@ -9,7 +9,12 @@ export type SaveTarget = { out: string; force: boolean; meta?: Record<string, un
  * Runs a batch job in the engine, which writes the files of the command's --out; the job's result.
  * Without a target the job just runs.
  */
-export async function saveResults<M extends SaveMethod>(host: EngineHost, job: BatchJob<M>, target: SaveTarget | undefined, options: CallOptions): Promise<BatchResults[M]> {
+export async function saveResults<M extends SaveMethod>(
+  host: EngineHost,
+  job: BatchJob<M>,
+  target: SaveTarget | undefined,
+  options: CallOptions,
+): Promise<BatchResults[M]> {
   if (!target) return (await host.call(job.method, job.params, options)) as BatchResults[M]
   const saved = await host.call('results.save', { job: job as BatchJob<SaveMethod>, ...target }, options)
   return saved.result as BatchResults[M]

@@ -7,7 +7,10 @@ import type { Dataset } from './dataset'
  * blank a whole page: the page is then read image by image (the good ones are cached by now), the
  * broken ones left black and reported beside the pixels.
  */
-export async function readThumbnails(dataset: Dataset, indices: number[]): Promise<{ shape: [number, number, number]; bytes: Uint8Array; broken: BrokenImage[] }> {
+export async function readThumbnails(
+  dataset: Dataset,
+  indices: number[],
+): Promise<{ shape: [number, number, number]; bytes: Uint8Array; broken: BrokenImage[] }> {
   const shape = dataset.info.shape
   try {
     return { shape, bytes: await dataset.readBytes(indices), broken: [] }

@@ -17,14 +17,22 @@ export interface HeatmapCell {
 }
 
 /** One image of a heat map cell: the image perturbed by the basis of (u, v), with both predictions. */
-export async function heatmapExample(model: Classifier, dataset: Dataset, { index, u, v, eps, seed }: HeatmapCell): Promise<HeatmapExample> {
-  if (index >= dataset.info.count) throw new LabError('DATA_SELECTION', `Image ${index} does not exist: the data set has ${dataset.info.count} images.`)
+export async function heatmapExample(
+  model: Classifier,
+  dataset: Dataset,
+  { index, u, v, eps, seed }: HeatmapCell,
+): Promise<HeatmapExample> {
+  if (index >= dataset.info.count)
+    throw new LabError('DATA_SELECTION', `Image ${index} does not exist: the data set has ${dataset.info.count} images.`)
   const shape = dataset.info.shape
   const [h, w, c] = shape
   const cy = Math.floor(h / 2)
   const cx = Math.floor(w / 2)
   if (u < -cy || u >= h - cy || v < -cx || v >= w - cx) {
-    throw new LabError('HEATMAP_FREQUENCY', `(${u}, ${v}) is not a frequency of ${h}x${w} images: u runs from ${-cy} to ${h - 1 - cy}, v from ${-cx} to ${w - 1 - cx}.`)
+    throw new LabError(
+      'HEATMAP_FREQUENCY',
+      `(${u}, ${v}) is not a frequency of ${h}x${w} images: u runs from ${-cy} to ${h - 1 - cy}, v from ${-cx} to ${w - 1 - cx}.`,
+    )
   }
   const original = await dataset.read([index])
   const basis = Float32Array.from(fourierBasisImage(u, v, h, w))

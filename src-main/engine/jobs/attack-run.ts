@@ -29,7 +29,14 @@ export interface AttackJobOptions {
  * One attack on every selected image, batch by batch: per sample the clean and adversarial
  * predictions, the attack's verdict and margin, distances, queries and its extra values.
  */
-export async function attackSelection(model: Classifier, dataset: Dataset, indices: Int32Array, attack: AttackChoice, options: AttackJobOptions, ctx: JobContext): Promise<AttackRun> {
+export async function attackSelection(
+  model: Classifier,
+  dataset: Dataset,
+  indices: Int32Array,
+  attack: AttackChoice,
+  options: AttackJobOptions,
+  ctx: JobContext,
+): Promise<AttackRun> {
   const { batchSize, returnAdversarials } = options
   const n = indices.length
   const params = attack.params ?? {}
@@ -52,7 +59,10 @@ export async function attackSelection(model: Classifier, dataset: Dataset, indic
   }
   const adversarials: Float32Array[] = []
   await forEachBatch(dataset, indices, batchSize, ctx, attack.id, async ({ offset, indices: ids, labels, images }) => {
-    const batchCtx = { ...ctx, progress: (done: number, total: number, phase?: string) => ctx.progress(offset + (total ? (done / total) * ids.length : 0), n, phase) }
+    const batchCtx = {
+      ...ctx,
+      progress: (done: number, total: number, phase?: string) => ctx.progress(offset + (total ? (done / total) * ids.length : 0), n, phase),
+    }
     const result = await runAttackBatched(attack.id, model, images, labels, params, batchCtx, { batchSize, sampleIds: ids })
     const adv = tf.tensor4d(result.adversarial, images.shape)
     const [clean, after] = [await predictBatch(model, images), await predictBatch(model, adv)]

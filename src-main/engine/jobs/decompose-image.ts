@@ -10,8 +10,15 @@ import { predictBatch } from './predict'
  * x, x_l and x_h of one image at radius r with its channel-mean log spectrum (docs/algorithms.md
  * §Frequency split), and, given a model, its prediction on each of the three.
  */
-export async function decomposeImage(dataset: Dataset, index: number, radius: number, mask: MaskOptions, model?: Classifier): Promise<Decomposition> {
-  if (index >= dataset.info.count) throw new LabError('DATA_SELECTION', `Image ${index} does not exist: the data set has ${dataset.info.count} images.`)
+export async function decomposeImage(
+  dataset: Dataset,
+  index: number,
+  radius: number,
+  mask: MaskOptions,
+  model?: Classifier,
+): Promise<Decomposition> {
+  if (index >= dataset.info.count)
+    throw new LabError('DATA_SELECTION', `Image ${index} does not exist: the data set has ${dataset.info.count} images.`)
   const [h, w, c] = dataset.info.shape
   const x = tf.tensor4d(await dataset.read([index]), [1, h, w, c])
   const { low, high } = decompose(x, radius, mask)

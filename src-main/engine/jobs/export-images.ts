@@ -5,7 +5,13 @@ import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
 import { encodePng } from '../export/png'
 
 /** Writes the chosen images as PNG files named <index>_<label>.png into `out`. */
-export async function exportImages(dataset: Dataset, indices: Int32Array, out: string, force: boolean, ctx: JobContext): Promise<{ written: number; out: string; files: string[] }> {
+export async function exportImages(
+  dataset: Dataset,
+  indices: Int32Array,
+  out: string,
+  force: boolean,
+  ctx: JobContext,
+): Promise<{ written: number; out: string; files: string[] }> {
   const [h, w, c] = dataset.info.shape
   const labels = dataset.labels()
   await ensureWritableFolder(out)

@@ -1,6 +1,17 @@
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import { methods, type ParsedParams, type Result } from '../../protocol/methods'
-import { listBatches, mergeShards, runShard, writeAttackOutputs, writeCurveOutputs, writeEvaluation, writeFigure1, writeGradients, writeHeatmapOutputs, writeKernelOutputs } from '../shards'
+import {
+  listBatches,
+  mergeShards,
+  runShard,
+  writeAttackOutputs,
+  writeCurveOutputs,
+  writeEvaluation,
+  writeFigure1,
+  writeGradients,
+  writeHeatmapOutputs,
+  writeKernelOutputs,
+} from '../shards'
 import { runShardBatch } from '../shards/batch-job'
 
 /**

@@ -60,7 +60,11 @@ export async function runKeptCurve(state: EngineState, params: ParsedParams<'att
       indices,
       labels,
       shape: dataset.info.shape,
-      entries: result.entries.map((e) => ({ distances: e.curve.distances, adversarialCorrect: e.curve.adversarialCorrect, adversarial: e.adversarial! })),
+      entries: result.entries.map((e) => ({
+        distances: e.curve.distances,
+        adversarialCorrect: e.curve.adversarialCorrect,
+        adversarial: e.adversarial!,
+      })),
     })
     while (state.runs.size > MAX_STORED_RUNS) state.runs.delete(state.runs.keys().next().value!)
     const entries = result.entries.map(({ adversarial: _adversarial, ...entry }) => entry)
@@ -71,7 +75,10 @@ export async function runKeptCurve(state: EngineState, params: ParsedParams<'att
 }
 
 /** The samples behind a point of a kept curve: those whose adversarial lies within eps, with both images. */
-export async function curveExamples(state: EngineState, { runId, entry, eps, max }: ParsedParams<'attack.examples'>): Promise<CurveExamples> {
+export async function curveExamples(
+  state: EngineState,
+  { runId, entry, eps, max }: ParsedParams<'attack.examples'>,
+): Promise<CurveExamples> {
   const run = state.runs.get(runId)
   if (!run) {
     // With a worker pool every worker answers for its own shard; one that did not run it has nothing to add.

@@ -15,7 +15,11 @@ export function isLayers(model: Classifier): model is LoadedModel {
 }
 
 export function layersModel(model: Classifier, what: string): LoadedModel {
-  if (!isLayers(model)) throw new LabError('MODEL_NO_LAYERS', `${what} needs a model whose weights HFC Lab can edit; "${model.info.name}" (${model.info.variant || model.info.format}) is not one. Use the original model.`)
+  if (!isLayers(model))
+    throw new LabError(
+      'MODEL_NO_LAYERS',
+      `${what} needs a model whose weights HFC Lab can edit; "${model.info.name}" (${model.info.variant || model.info.format}) is not one. Use the original model.`,
+    )
   return model
 }
 
@@ -45,15 +49,26 @@ export async function defended(state: EngineState, modelId: string, defense: Def
     model = withD1(base, defense.radius, mask)
     // The low pass becomes part of onnxruntime's graph, and of its gradient.
     if (isLayers(base)) {
-      await attachScorer(state.backend.forward, model, { source: base, lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule }, threads: ortThreads(state) })
+      await attachScorer(state.backend.forward, model, {
+        source: base,
+        lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule },
+        threads: ortThreads(state),
+      })
     }
   } else {
     const loaded = layersModel(base, 'D2')
     const convs = firstConvLayers(loaded)
     if (defense.radii.length > convs.length) {
-      throw new LabError('D2_LAYERS', `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`)
+      throw new LabError(
+        'D2_LAYERS',
+        `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`,
+      )
     }
-    model = await lowPassKernels(loaded, defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })), { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' })
+    model = await lowPassKernels(
+      loaded,
+      defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })),
+      { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' },
+    )
     await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
   }
   keepVariant(state, id, modelId, model)

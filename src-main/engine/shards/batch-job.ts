@@ -7,7 +7,13 @@ import type { BatchResults, ShardJob } from '../../protocol/shards'
  * call): the batch's data-set indices, and for a gallery the batch folder its files go into.
  * A gallery batch keeps its exported files in its folder and the summary of all its samples.
  */
-export async function runShardBatch(api: LabApi, job: ShardJob, ids: Int32Array, dir: string, options: CallOptions): Promise<BatchResults[ShardJob['method']]> {
+export async function runShardBatch(
+  api: LabApi,
+  job: ShardJob,
+  ids: Int32Array,
+  dir: string,
+  options: CallOptions,
+): Promise<BatchResults[ShardJob['method']]> {
   const indices = ids.join(',')
   if (job.method === 'gallery.export') {
     const { n, cleanCorrect, perAttack, allFooledCount, rows } = await api.call(job.method, { ...job.params, indices, out: dir }, options)

@@ -7,4 +7,12 @@
 export { runShard, type ShardRequest } from './run-shard'
 export { mergeShards } from './merge-shards'
 export { listBatches } from './journal'
-export { writeAttackOutputs, writeCurveOutputs, writeEvaluation, writeFigure1, writeGradients, writeHeatmapOutputs, writeKernelOutputs } from './outputs'
+export {
+  writeAttackOutputs,
+  writeCurveOutputs,
+  writeEvaluation,
+  writeFigure1,
+  writeGradients,
+  writeHeatmapOutputs,
+  writeKernelOutputs,
+} from './outputs'

@@ -19,7 +19,11 @@ async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeConte
   switch (record.command) {
     case 'attack': {
       const result = mergeAttackRun(results<AttackRun>())
-      await writeAttackOutputs(result, out, force, { model: record.model.spec, data: record.dataset.spec, seed: record.selection.seed ?? 0 })
+      await writeAttackOutputs(result, out, force, {
+        model: record.model.spec,
+        data: record.dataset.spec,
+        seed: record.selection.seed ?? 0,
+      })
       return { command: 'attack', result }
     }
     case 'curve': {
@@ -56,7 +60,11 @@ async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeConte
  * `hfc-lab merge`: reads the shard folders of one run (checked to belong together and to cover
  * the selection exactly once), and writes the unsharded command's outputs from their batches.
  */
-export async function mergeShards(dirs: string[], out: string, force: boolean): Promise<{ record: ShardRecord; backends: string[]; merged: MergedResult }> {
+export async function mergeShards(
+  dirs: string[],
+  out: string,
+  force: boolean,
+): Promise<{ record: ShardRecord; backends: string[]; merged: MergedResult }> {
   const { shards, batches } = await loadShards<unknown>(dirs)
   const record = shards[0].record
   if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')

@@ -145,7 +145,11 @@ export async function writeKernelOutputs(report: KernelReport, out: string, forc
   const { kernels, ...summary } = report
   await writeFileAtomic(
     join(out, `${report.layer}_report.json`),
-    JSON.stringify({ ...summary, kernels: kernels.map((k) => ({ outChannel: k.outChannel, inChannel: k.inChannel, energyRemoved: k.energyRemoved })) }, null, 2),
+    JSON.stringify(
+      { ...summary, kernels: kernels.map((k) => ({ outChannel: k.outChannel, inChannel: k.inChannel, energyRemoved: k.energyRemoved })) },
+      null,
+      2,
+    ),
     { force },
   )
 }

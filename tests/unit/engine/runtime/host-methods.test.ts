@@ -72,22 +72,40 @@ describe('shard and results methods of the EngineHost', () => {
     expect(merged.result).toEqual(whole)
     expect(JSON.parse(readFileSync(join(work, 'merged', 'evaluation.json'), 'utf8'))).toEqual(whole)
 
-    const saved = await host.call('results.save', { job: { method: 'model.evaluate', params: { modelId, datasetId, ...selection } }, out: join(work, 'unsharded') })
+    const saved = await host.call('results.save', {
+      job: { method: 'model.evaluate', params: { modelId, datasetId, ...selection } },
+      out: join(work, 'unsharded'),
+    })
     expect(saved.result).toEqual(whole)
-    expect(readFileSync(join(work, 'unsharded', 'evaluation.json'), 'utf8')).toBe(readFileSync(join(work, 'merged', 'evaluation.json'), 'utf8'))
+    expect(readFileSync(join(work, 'unsharded', 'evaluation.json'), 'utf8')).toBe(
+      readFileSync(join(work, 'merged', 'evaluation.json'), 'utf8'),
+    )
   }, 300_000)
 
   it('reaches the caller with the named error of the shard folder, as a worker error would', async () => {
     const file = join(work, 'shards', 's0', 'batches', '00000005-00000010', 'result.json')
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10))
-    const refused = await host.call('shard.merge', { dirs: [join(work, 'shards')], out: join(work, 'merged-again') }).catch((e: unknown) => e)
+    const refused = await host
+      .call('shard.merge', { dirs: [join(work, 'shards')], out: join(work, 'merged-again') })
+      .catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(LabCallError)
     expect(refused).toMatchObject({ code: 'SHARD_BATCH_DAMAGED' })
     expect(readdirSync(work)).not.toContain('merged-again')
   })
 
-  it('refuses a job that is not the command\'s method before running anything', async () => {
-    const wrong = { command: 'attack' as const, job: job(), out: join(work, 'wrong'), shard: { index: 0, count: 1 }, batchSize: 5, run: {}, selection, argv: [], model, dataset: { spec: 'mnist', id: datasetId } }
+  it("refuses a job that is not the command's method before running anything", async () => {
+    const wrong = {
+      command: 'attack' as const,
+      job: job(),
+      out: join(work, 'wrong'),
+      shard: { index: 0, count: 1 },
+      batchSize: 5,
+      run: {},
+      selection,
+      argv: [],
+      model,
+      dataset: { spec: 'mnist', id: datasetId },
+    }
     await expect(host.call('shard.run', wrong)).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
     expect(readdirSync(work)).not.toContain('wrong')
   })
