@@ -22,7 +22,7 @@ const ENGINE_LAYERS = [
   ['engine/compute', engine('compute/')],
   ['engine/attacks', engine('attacks/')],
   ['engine/eval', engine('eval/')],
-  ['engine/jobs', engine('jobs/', 'gallery/', 'heatmap/')],
+  ['engine/jobs', engine('jobs/', 'gallery/', 'heatmap/', 'shards/')],
   // The one-command report: its settings, the orchestration over the other jobs (run by the host),
   // and the writer of the report folder (run in a worker).
   ['engine/report', engine('report/')],
@@ -68,21 +68,6 @@ export const LAYERS = {
     { from: 'src-main/engine/models/registry.ts', to: 'src-main/engine/onnx/open-onnx-model.ts' },
     // The compute layer's gradient scorer takes the attacks' loss.
     { from: 'src-main/engine/compute/forward.ts', to: 'src-main/engine/attacks/cross-entropy.ts' },
-    // The CLI's shard jobs merge shard folders in the CLI process, with engine code: file writing,
-    // the merge maths, the gallery files, and (local-dataset, run-shard) opening the data set to
-    // draw the selection. They go once merge and selection are protocol methods.
-    { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/atomic-write.ts' },
-    // After Ctrl+C the gallery command reads the manifest the engine wrote, to say what was kept.
-    { from: 'src-main/cli/commands/gallery.ts', to: 'src-main/engine/gallery/index.ts' },
-    { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/png.ts' },
-    { from: 'src-main/cli/commands/models.ts', to: 'src-main/engine/export/kernel-grid.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/export/' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/jobs/shard-merge.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/base/median.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/base/typed-concat.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/data/' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/gallery/index.ts' },
-    { from: 'src-main/cli/shard/', to: 'src-main/engine/jobs/batches.ts' },
   ],
 }
 

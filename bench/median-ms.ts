@@ -1,4 +1,4 @@
-import { median } from '../src-main/engine/base/median'
+import { median } from '../src-main/protocol/summaries'
 
 /** Median wall time in ms of `run` over `repeats` runs after one warm-up. */
 export async function medianMs(run: () => unknown, repeats: number): Promise<number> {

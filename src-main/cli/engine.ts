@@ -30,12 +30,13 @@ const NOTHING_KEPT =
 /**
  * Starts the engine for one command, and always shuts it down. The first Ctrl+C (or SIGTERM)
  * cancels every engine call through the host's signal and ends the command with Interrupted,
- * saying what `kept` reports was kept; a second one exits at once.
+ * saying what `kept` reports was kept (it may still ask the engine, before it shuts down); a
+ * second one exits at once.
  */
 export async function withEngine<T>(
   options: EngineOptions,
   run: (host: EngineHost) => Promise<T>,
-  kept: () => Promise<string> | string = () => NOTHING_KEPT,
+  kept: (host: EngineHost) => Promise<string> | string = () => NOTHING_KEPT,
 ): Promise<T> {
   const controller = new AbortController()
   let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null
@@ -65,12 +66,12 @@ export async function withEngine<T>(
     })
     try {
       return await run(host)
+    } catch (error) {
+      if (stoppedBy) throw new Interrupted(stoppedBy, await kept(host))
+      throw error
     } finally {
       await host.close()
     }
-  } catch (error) {
-    if (stoppedBy) throw new Interrupted(stoppedBy, await kept())
-    throw error
   } finally {
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigterm)

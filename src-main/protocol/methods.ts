@@ -7,6 +7,7 @@ import { galleryMethods } from './gallery'
 import { heatmapMethods } from './heatmap'
 import { modelMethods } from './models'
 import { reportMethods } from './report'
+import { shardMethods } from './shards'
 import { spectralMethods } from './spectral'
 
 /** Every method the engine answers, in one table: the API is defined once, here. */
@@ -19,6 +20,7 @@ export const methods = {
   ...galleryMethods,
   ...heatmapMethods,
   ...reportMethods,
+  ...shardMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Methods = typeof methods
@@ -31,7 +33,7 @@ export type Result<M extends MethodName> = Methods[M]['result']
  * Methods the engine host runs itself, over its own API, as a job made of other jobs (so each of
  * their batch jobs is still spread over the worker pool); no worker has a handler for them.
  */
-export const HOST_METHODS = ['report.run'] as const satisfies readonly MethodName[]
+export const HOST_METHODS = ['report.run', 'shard.run', 'shard.status', 'shard.merge', 'results.save'] as const satisfies readonly MethodName[]
 export type HostMethodName = (typeof HOST_METHODS)[number]
 
 export function isMethodName(name: string): name is MethodName {

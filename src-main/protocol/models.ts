@@ -297,6 +297,10 @@ export const modelMethods = {
       .strict(),
     'Writes a model (or its D2 variant) as ONNX, NCHW input by default, so Python and onnxruntime can run it.',
   ).returns<{ out: string; bytes: number; sha256: string }>(),
+  'model.saveSidecar': method(
+    z.object({ modelId: id, out: writeFilePath(SIDECAR_SUFFIX), force: z.boolean().default(false) }).strict(),
+    `Writes the preprocessing an opened model was given or read (never what was assumed) as a ${SIDECAR_SUFFIX} sidecar, normally <model file>${SIDECAR_SUFFIX}.`,
+  ).returns<{ out: string }>(),
   'model.theorem1': method(
     z.object({ modelId: id, datasetId: id, index: z.number().int().min(0), radius: z.number().min(0), layer: z.string().max(256).optional() }).strict(),
     'Checks f(x_l; θ) vs f(x; θ_l) at the first conv layer: exact under circular convolution, approximate with real padding.',

@@ -26,18 +26,21 @@ export const writeFolderPath = () => pathString({ access: 'write-folder' })
 export const writeFilePath = (extension: string) => pathString({ access: 'write-file', extension })
 
 export interface PathField {
-  /** Keys from the params object down to the string. */
+  /** Keys from the params object down to the string (or the list of strings). */
   key: string[]
   use: PathUse
+  /** The field is a list of paths, each used the same way. */
+  list?: boolean
 }
 
-/** Every path-bearing field of a params schema, however it is wrapped (optional, default, refine). */
+/** Every path-bearing field of a params schema, however it is wrapped (optional, default, refine, a list). */
 export function pathFields(schema: z.ZodTypeAny, key: string[] = []): PathField[] {
   const use = uses.get(schema)
   if (use) return [{ key, use }]
   if (schema instanceof z.ZodEffects) return pathFields(schema._def.schema, key)
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return pathFields(schema.unwrap(), key)
   if (schema instanceof z.ZodDefault) return pathFields(schema._def.innerType, key)
+  if (schema instanceof z.ZodArray) return pathFields(schema.element as z.ZodTypeAny, key).map((f) => ({ ...f, list: true }))
   if (schema instanceof z.ZodObject) return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => pathFields(v, [...key, k]))
   return []
 }

@@ -108,10 +108,14 @@ export function confineToAccess(engine: LabApi, access: HostAccess): LabApi {
       if (!isMethodName(method) || !params || typeof params !== 'object') return engine.call(method, params, options)
       const checked = { ...(params as Record<string, unknown>) }
       const force = checked.force === true
-      for (const { key, use } of pathFields(methods[method].params)) {
+      for (const { key, use, list } of pathFields(methods[method].params)) {
         // Paths are top-level fields (pinned by the protocol tests); anything else is left to validation.
         const value = key.length === 1 ? checked[key[0]] : undefined
-        if (typeof value === 'string' && value.length > 0) checked[key[0]] = await confinePath(method, value, use, force, access)
+        if (list && Array.isArray(value)) {
+          const confined: unknown[] = []
+          for (const item of value) confined.push(typeof item === 'string' && item.length > 0 ? await confinePath(method, item, use, force, access) : item)
+          checked[key[0]] = confined
+        } else if (typeof value === 'string' && value.length > 0) checked[key[0]] = await confinePath(method, value, use, force, access)
       }
       const result = await engine.call(method, checked as Params<M>, options)
       if (method === 'engine.info') return { ...(result as Result<'engine.info'>), access } as Result<M>

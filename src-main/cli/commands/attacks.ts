@@ -5,7 +5,7 @@ import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../prot
 import { describeDefense, describePreprocessing, parseDefense } from '../../protocol/models'
 import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
-import { addShardOptions, printAttack, printCurve, runShardCommand, writeAttackOutputs, writeCurveOutputs } from '../shard'
+import { addShardOptions, printAttack, printCurve, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -118,21 +118,20 @@ export function registerAttacks(program: Command): void {
           return {
             run: { attack: info.id, params, defense },
             model: { spec: opts.model, info: model },
-            runBatch: (ids, _dir, onProgress) =>
-              host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, indices: ids.join(','), returnAdversarials: true }, { onProgress }),
+            datasetId,
+            job: { method: 'attack.run', params: { modelId, datasetId, attack: { id: info.id, params }, defense, returnAdversarials: true } },
           }
         })
       }
-      const { run, model } = await withEngine(program.opts(), async (host) => {
+      const out = opts.out ? resolve(opts.out) : undefined
+      const run = await withEngine(program.opts(), async (host) => {
         const info = await attackInfo(host, opts.attack)
         const { datasetId, modelId, shape, info: model } = await openPair(host, opts)
         const params = await paramsFor(host, info, shape)
-        const run = await host.call('attack.run', { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!opts.out }, { onProgress: progressBar(opts.attack) })
-        return { run, model }
+        const job = { method: 'attack.run', params: { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!out } } as const
+        const meta = { model: opts.model, data: opts.data, seed: opts.seed, preprocessing: describePreprocessing(model.inputRange, model.preprocessing) }
+        return saveResults(host, job, out ? { out, force: !!opts.force, meta } : undefined, { onProgress: progressBar(opts.attack) })
       })
-      const out = opts.out ? resolve(opts.out) : undefined
-      const preprocessing = describePreprocessing(model.inputRange, model.preprocessing)
-      if (out) await writeAttackOutputs(run, out, !!opts.force, { model: opts.model, data: opts.data, seed: opts.seed, preprocessing })
       printAttack(run, !!opts.json, out)
     },
   )
@@ -235,20 +234,21 @@ export function registerAttacks(program: Command): void {
         return {
           run: { attacks, defenses, protocols, norm },
           model: { spec: opts.model, info: model },
-          runBatch: (ids, _dir, onProgress) => host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, indices: ids.join(',') }, { onProgress }),
+          datasetId,
+          job: { method: 'attack.curve', params: { modelId, datasetId, attacks, defenses, protocols, norm } },
         }
       })
     }
     let norm: Norm = opts.norm as Norm
+    const out = opts.out ? resolve(opts.out) : undefined
     const result = await withEngine(program.opts(), async (host) => {
       const { datasetId, modelId, shape } = await openPair(host, opts)
       const settings = await curveSettings(host, opts, shape)
       norm = settings.norm
       const { attacks, defenses, protocols } = settings
-      return host.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, ...settings.selection }, { onProgress: progressBar('curve') })
+      const job = { method: 'attack.curve', params: { modelId, datasetId, attacks, defenses, protocols, norm, ...settings.selection } } as const
+      return saveResults(host, job, out ? { out, force: !!opts.force } : undefined, { onProgress: progressBar('curve') })
     })
-    const out = opts.out ? resolve(opts.out) : undefined
-    if (out) await writeCurveOutputs(result, norm, out, !!opts.force)
     printCurve(result, norm, !!opts.json, out)
   })
 }

@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { MANIFEST_JSON, type GalleryManifest } from '../../engine/gallery'
 import type { EngineHost } from '../../engine/runtime/host'
+import { MANIFEST_JSON, type GalleryManifest } from '../../protocol/gallery-manifest'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, galleryBatchResult, printGallery, runShardCommand, type GalleryRunOptions } from '../shard'
+import { addShardOptions, printGallery, runShardCommand, type GalleryRunOptions } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 import { attackChoices } from './attacks'
 
@@ -57,14 +57,8 @@ export function registerGallery(program: Command): void {
           return {
             run: { ...run },
             model: { spec: opts.model, info },
-            runBatch: async (ids, dir, onProgress) =>
-              galleryBatchResult(
-                await host.call(
-                  'gallery.export',
-                  { modelId, datasetId, out: dir, attacks, seed: opts.seed, indices: ids.join(','), misclassifiedOnly: !!opts.misclassified, defense },
-                  { onProgress },
-                ),
-              ),
+            datasetId,
+            job: { method: 'gallery.export', params: { modelId, datasetId, attacks, seed: opts.seed, misclassifiedOnly: !!opts.misclassified, defense } },
           }
         })
       }

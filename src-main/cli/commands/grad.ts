@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printGradients, runShardCommand, writeGradients } from '../shard'
+import { addShardOptions, printGradients, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 export function registerGrad(program: Command): void {
@@ -24,18 +24,15 @@ export function registerGrad(program: Command): void {
     if (opts.shard) {
       return runShardCommand(program.opts(), 'grad', opts, { indices: opts.indices }, 64, async (host) => {
         const { datasetId, modelId, info } = await open(host)
-        return {
-          run: {},
-          model: { spec: opts.model, info },
-          runBatch: (ids, _dir, onProgress) => host.call('model.gradient', { modelId, datasetId, indices: ids.join(',') }, { onProgress }),
-        }
+        return { run: {}, model: { spec: opts.model, info }, datasetId, job: { method: 'model.gradient', params: { modelId, datasetId } } }
       })
     }
+    const file = resolve(opts.out)
     const maps = await withEngine(program.opts(), async (host) => {
       const { datasetId, modelId } = await open(host)
-      return host.call('model.gradient', { modelId, datasetId, indices: opts.indices }, { onProgress: progressBar('grad') })
+      const job = { method: 'model.gradient', params: { modelId, datasetId, indices: opts.indices } } as const
+      return saveResults(host, job, { file, force: !!opts.force }, { onProgress: progressBar('grad') })
     })
-    await writeGradients(maps, resolve(opts.out), !!opts.force)
-    printGradients(maps, !!opts.json, resolve(opts.out))
+    printGradients(maps, !!opts.json, file)
   })
 }

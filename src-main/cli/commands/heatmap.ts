@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printHeatmap, runShardCommand, writeHeatmapOutputs } from '../shard'
+import { addShardOptions, printHeatmap, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 interface HeatmapFlags extends SpecFlags {
@@ -59,17 +59,17 @@ export function registerHeatmap(program: Command): void {
         return {
           run: { ...params, seed: opts.seed },
           model: { spec: opts.model, info },
-          runBatch: (ids, _dir, onProgress) =>
-            host.call('spectral.heatmap', { datasetId, modelId, ...params, indices: ids.join(','), seed: opts.seed }, { onProgress }),
+          datasetId,
+          job: { method: 'spectral.heatmap', params: { datasetId, modelId, ...params, seed: opts.seed } },
         }
       })
     }
+    const out = resolve(opts.out)
     const map = await withEngine(program.opts(), async (host) => {
       const { datasetId, modelId } = await open(host)
-      return host.call('spectral.heatmap', { datasetId, modelId, ...params, ...selection }, { onProgress: progressBar('heatmap') })
+      const job = { method: 'spectral.heatmap', params: { datasetId, modelId, ...params, ...selection } } as const
+      return saveResults(host, job, { out, force: !!opts.force }, { onProgress: progressBar('heatmap') })
     })
-    const out = resolve(opts.out)
-    await writeHeatmapOutputs(map, out, !!opts.force)
     printHeatmap(map, !!opts.json, out)
   })
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import { commandOutputs, loadShards } from '../shard'
+import { withEngine } from '../engine'
+import { printMerged } from '../shard'
 
 export function registerMerge(program: Command): void {
   program
@@ -18,17 +19,12 @@ export function registerMerge(program: Command): void {
     .option('--force', 'overwrite existing files in --out')
     .option('--json', 'print the JSON summary the unsharded command prints')
     .action(async (dirs: string[], opts: { out: string; force?: boolean; json?: boolean }) => {
-      const { shards, batches } = await loadShards(dirs)
-      const record = shards[0].record
-      if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
-      const backends = [...new Set(shards.map((s) => s.record.backend))]
+      const out = resolve(opts.out)
+      const { record, backends, merged } = await withEngine(program.opts(), (host) => host.call('shard.merge', { dirs, out, force: !!opts.force }))
       if (backends.length > 1)
         process.stderr.write(
           `warning: the shards ran on different backends (${backends.join(', ')}); their numbers may differ in the last bits\n`,
         )
-      const outputs = commandOutputs[record.command]
-      const out = resolve(opts.out)
-      const result = await outputs.merge(batches as never[], { out, force: !!opts.force, record, shards })
-      outputs.print(result, { json: !!opts.json, out, record })
+      printMerged(merged, { json: !!opts.json, out, record })
     })
 }

@@ -1,14 +1,9 @@
 import type { Command } from 'commander'
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { writeFileAtomic } from '../../engine/export/atomic-write'
-import { encodePng } from '../../engine/export/png'
-import { describePreprocessing, parseDefense, sidecarOf, SIDECAR_SUFFIX } from '../../protocol/models'
-import { encodeNpy } from '../../protocol/npy'
+import { resolve } from 'node:path'
+import { describePreprocessing, parseDefense, SIDECAR_SUFFIX } from '../../protocol/models'
 import type { EngineHost } from '../../engine/runtime/host'
 import { printJson, progressBar, withEngine } from '../engine'
-import { addShardOptions, printEvaluation, runShardCommand, writeEvaluation } from '../shard'
-import { kernelGridPixels } from '../../engine/export/kernel-grid'
+import { addShardOptions, printEvaluation, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type ModelFlags, type SpecFlags } from '../specs'
 
 export function registerModels(program: Command): void {
@@ -20,13 +15,16 @@ export function registerModels(program: Command): void {
     .option('--save-sidecar', `remember the preprocessing given (and the file's) in <model file>${SIDECAR_SUFFIX} beside the model`)
     .option('--force', 'with --save-sidecar: replace an existing sidecar')
     .action(async (path: string, opts: { json?: boolean; saveSidecar?: boolean; force?: boolean } & ModelFlags) => {
-      const { info } = await withEngine(program.opts(), (host) => host.call('model.open', modelSpec(path, opts)))
-      if (opts.saveSidecar) {
-        if (!existsSync(info.source)) throw new Error(`${path} is an embedded model; a sidecar goes beside a model file`)
-        const sidecar = info.source + SIDECAR_SUFFIX
-        await writeFileAtomic(sidecar, `${JSON.stringify(sidecarOf(info), null, 2)}\n`, { force: !!opts.force })
-        console.error(`wrote ${sidecar}`)
-      }
+      const info = await withEngine(program.opts(), async (host) => {
+        const spec = modelSpec(path, opts)
+        const { id, info } = await host.call('model.open', spec)
+        if (opts.saveSidecar) {
+          if (spec.defaultId) throw new Error(`${path} is an embedded model; a sidecar goes beside a model file`)
+          const { out } = await host.call('model.saveSidecar', { modelId: id, out: info.source + SIDECAR_SUFFIX, force: !!opts.force })
+          console.error(`wrote ${out}`)
+        }
+        return info
+      })
       if (opts.json) return printJson(info)
       const p = info.preprocessing
       console.log(`${info.name} (${info.format}) ${info.variant}`)
@@ -62,19 +60,15 @@ export function registerModels(program: Command): void {
       if (opts.shard) {
         return runShardCommand(program.opts(), 'eval', opts, selection, 1000, async (host) => {
           const { datasetId, modelId, info } = await open(host)
-          return {
-            run: { defense },
-            model: { spec: opts.model, info },
-            runBatch: (ids, _dir, onProgress) => host.call('model.evaluate', { modelId, datasetId, defense, indices: ids.join(',') }, { onProgress }),
-          }
+          return { run: { defense }, model: { spec: opts.model, info }, datasetId, job: { method: 'model.evaluate', params: { modelId, datasetId, defense } } }
         })
       }
+      const out = opts.out ? resolve(opts.out) : undefined
       const result = await withEngine(program.opts(), async (host) => {
         const { datasetId, modelId } = await open(host)
-        return host.call('model.evaluate', { modelId, datasetId, ...selection, defense }, { onProgress: progressBar('eval') })
+        const job = { method: 'model.evaluate', params: { modelId, datasetId, ...selection, defense } } as const
+        return saveResults(host, job, out ? { out, force: !!opts.force } : undefined, { onProgress: progressBar('eval') })
       })
-      const out = opts.out ? resolve(opts.out) : undefined
-      if (out) await writeEvaluation(result, out, !!opts.force)
       printEvaluation(result, !!opts.json, out)
     },
   )
@@ -90,28 +84,18 @@ export function registerModels(program: Command): void {
     .option('--mode <mode>', 'kernel (k x k grid) | padded', 'kernel')
     .option('--force', 'overwrite existing files')
     .action(async (opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean } & SpecFlags) => {
+      const out = resolve(opts.out)
       const report = await withEngine(program.opts(), async (host) => {
         const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
-        return host.call('model.kernels', {
+        const params = {
           modelId,
           layer: opts.layer,
           radius: opts.radius,
           mask: { kind: 'circle', rule: opts.rule as 'strict' | 'inclusive' },
           mode: opts.mode as 'kernel' | 'padded',
-        })
+        } as const
+        return saveResults(host, { method: 'model.kernels', params }, { out, force: !!opts.force }, {})
       })
-      const out = resolve(opts.out)
-      const [kh, kw, cin, cout] = report.kernelShape
-      const force = !!opts.force
-      for (const pick of ['before', 'after'] as const) {
-        const values = new Float32Array(kh * kw * cin * cout)
-        for (const k of report.kernels) k[pick].forEach((v, p) => (values[p * cin * cout + k.inChannel * cout + k.outChannel] = v))
-        await writeFileAtomic(join(out, `${report.layer}_${pick}.npy`), encodeNpy(values, [kh, kw, cin, cout]), { force })
-      }
-      const grid = kernelGridPixels(report)
-      await writeFileAtomic(join(out, `${report.layer}_grid.png`), await encodePng(grid.pixels, grid.height, grid.width, 3), { force })
-      const { kernels, ...summary } = report
-      await writeFileAtomic(join(out, `${report.layer}_report.json`), JSON.stringify({ ...summary, kernels: kernels.map((k) => ({ outChannel: k.outChannel, inChannel: k.inChannel, energyRemoved: k.energyRemoved })) }, null, 2), { force })
       console.log(`${report.layer}: r=${report.radius} keeps ${report.keptBins}/${report.totalBins} bins, removes ${(report.energyRemovedFraction * 100).toFixed(1)}% of the energy; wrote ${out}`)
     })
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { MaskChoice } from '../../protocol/spectral'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printFigure1, runShardCommand, writeFigure1 } from '../shard'
+import { addShardOptions, printFigure1, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
@@ -68,16 +68,17 @@ export function registerSpectral(program: Command): void {
           return {
             run: { radius: opts.radius, mask },
             model: { spec: opts.model, info },
-            runBatch: (ids, _dir, onProgress) => host.call('spectral.figure1', { datasetId, modelId, radius: opts.radius, mask, indices: ids.join(',') }, { onProgress }),
+            datasetId,
+            job: { method: 'spectral.figure1', params: { datasetId, modelId, radius: opts.radius, mask } },
           }
         })
       }
+      const out = opts.out ? resolve(opts.out) : undefined
       const result = await withEngine(program.opts(), async (host) => {
         const { datasetId, modelId } = await open(host)
-        return host.call('spectral.figure1', { datasetId, modelId, radius: opts.radius, mask, ...selection }, { onProgress: progressBar('figure 1') })
+        const job = { method: 'spectral.figure1', params: { datasetId, modelId, radius: opts.radius, mask, ...selection } } as const
+        return saveResults(host, job, out ? { out, force: !!opts.force } : undefined, { onProgress: progressBar('figure 1') })
       })
-      const out = opts.out ? resolve(opts.out) : undefined
-      if (out) await writeFigure1(result, out, !!opts.force)
       printFigure1(result, !!opts.json, out)
     },
   )

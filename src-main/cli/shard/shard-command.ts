@@ -1,15 +1,11 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
-import type { Progress } from '../../protocol/messages'
-import type { ModelSummary } from '../../protocol/models'
-import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'
-import { datasetSpec, type DataFlags } from '../specs'
+import { describePreprocessing, type ModelSummary } from '../../protocol/models'
+import type { DataFlags } from '../specs'
 import type { Shard } from '../../protocol/selection'
-import { listBatches } from './journal'
-import { openLocalDataset } from './local-dataset'
-import { runShard } from './run-shard'
-import type { SelectionOptions, ShardCommand } from './shard-record'
+import type { SelectionOptions, ShardCommand, ShardJob } from '../../protocol/shards'
+import { printJson, progressBar, withEngine, type EngineOptions } from '../engine'
 import { SHARD_HELP, parseShardSpec } from './shard-spec'
 
 export interface ShardFlags {
@@ -32,29 +28,29 @@ export function addShardOptions(command: Command, defaultBatchSize: number): Com
 }
 
 /** What a command opens in the engine before its shard runs. */
-export interface PreparedShard<R> {
+export interface PreparedShard {
   /** The parameters that decide the results (recorded in shard.json, compared by merge). */
   run: Record<string, unknown>
   model: { spec: string; info: ModelSummary }
-  /** One batch of data-set indices through the engine; files go into `dir`. */
-  runBatch(ids: Int32Array, dir: string, onProgress: (p: Progress) => void): Promise<R>
+  datasetId: string
+  /** The engine call each batch runs, given the batch's data-set indices (and a gallery its folder). */
+  job: ShardJob
 }
 
 /** What a stopped shard left: its finished batches, which a re-run of the same command resumes from. */
-async function shardKept(out: string, shard: Shard): Promise<string> {
-  const batches = await listBatches(out).catch(() => [])
-  const samples = batches.reduce((sum, b) => sum + b.end - b.start, 0)
-  return `Kept ${batches.length} finished batch(es) (${samples} samples) of shard ${shard.index}/${shard.count} in ${out}; run the same command again to resume.`
+async function shardKept(host: EngineHost, out: string, shard: Shard): Promise<string> {
+  const { batches, samples } = await host.call('shard.status', { out }).catch(() => ({ batches: 0, samples: 0 }))
+  return `Kept ${batches} finished batch(es) (${samples} samples) of shard ${shard.index}/${shard.count} in ${out}; run the same command again to resume.`
 }
 
 /** Runs a batch command as one shard into its --out folder and reports what it did. */
-export async function runShardCommand<R>(
+export async function runShardCommand(
   engine: EngineOptions,
   command: ShardCommand,
   flags: ShardFlags & DataFlags & { data: string },
   selection: SelectionOptions,
   defaultBatchSize: number,
-  prepare: (host: EngineHost) => Promise<PreparedShard<R>>,
+  prepare: (host: EngineHost) => Promise<PreparedShard>,
 ): Promise<void> {
   const shard = parseShardSpec(flags.shard ?? '')
   if (!flags.out) throw new Error('--shard needs --out: the folder this shard writes its results and shard.json into')
@@ -62,24 +58,31 @@ export async function runShardCommand<R>(
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`--batch-size must be a whole number of at least 1, got ${flags.batchSize}`)
   const out = resolve(flags.out)
-  const outcome = await withEngine(engine, async (host) => {
-    const local = await openLocalDataset(datasetSpec(flags.data, flags))
-    const prepared = await prepare(host)
-    return runShard({
-      command,
-      out,
-      force: !!flags.force,
-      shard,
-      batchSize,
-      run: prepared.run,
-      selection,
-      model: prepared.model,
-      dataset: { spec: flags.data, local },
-      backend: host.backend.backend,
-      runBatch: prepared.runBatch,
-      onProgress: progressBar(`${command} shard ${shard.index}/${shard.count}`),
-    })
-  }, () => shardKept(out, shard))
+  const outcome = await withEngine(
+    engine,
+    async (host) => {
+      const prepared = await prepare(host)
+      const { name, sha256 } = prepared.model.info
+      return host.call(
+        'shard.run',
+        {
+          command,
+          job: prepared.job,
+          out,
+          force: !!flags.force,
+          shard,
+          batchSize,
+          run: prepared.run,
+          selection,
+          argv: process.argv.slice(2),
+          model: { spec: prepared.model.spec, name, sha256, preprocessing: describePreprocessing(prepared.model.info.inputRange, prepared.model.info.preprocessing) },
+          dataset: { spec: flags.data, id: prepared.datasetId },
+        },
+        { onProgress: progressBar(`${command} shard ${shard.index}/${shard.count}`) },
+      )
+    },
+    (host) => shardKept(host, out, shard),
+  )
   const { record } = outcome
   if (flags.json)
     return printJson({

@@ -6,3 +6,4 @@ export { DEFAULT_DATASET_ID, listDefaultDatasets, openDefaultDataset, type Defau
 export { parseIndices, selectSamples, type SampleSelection } from './selection'
 export { fingerprint } from './fingerprint'
 export { decodeBmp, type RgbImage } from './bmp-decoder'
+export { readThumbnails } from './thumbnails'

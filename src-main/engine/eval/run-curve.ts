@@ -7,7 +7,7 @@ import { d1Variant, withD1, type D1Options } from './defended'
 import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
-import { median } from '../base/median'
+import { median } from '../../protocol/summaries'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's

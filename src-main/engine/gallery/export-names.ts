@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
+import { MANIFEST_JSON } from '../../protocol/gallery-manifest'
 import { LabError } from '../base/errors'
 
-export const MANIFEST_JSON = 'manifest.json'
+export { MANIFEST_JSON }
 export const MANIFEST_CSV = 'manifest.csv'
 export const INDEX_HTML = 'index.html'
 const SHEET_PATTERN = /^contact-sheet-\d{3,}\.png$/

@@ -1,7 +1,7 @@
 import type { ImageShape } from '../data/dataset'
 import { PerturbationSpectrum } from './perturbation-spectrum'
 import type { AttackSummary, GalleryRow, GallerySummary, PlannedAttack } from './types'
-import { median } from '../base/median'
+import { median } from '../../protocol/summaries'
 
 
 interface AttackTally {

@@ -1,12 +1,9 @@
-import { join } from 'node:path'
-import type { BrokenImage, DatasetSpec, DatasetSummary } from '../../protocol/data'
-import { listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, type Dataset } from '../data'
-import { LabError } from '../base/errors'
-import { ensureWritableFolder, writeFileAtomic } from '../export/atomic-write'
-import { encodePng } from '../export/png'
-import { throwIfCancelled } from '../base/job-context'
-import { getDataset } from '../session/lookup'
+import type { DatasetSpec, DatasetSummary } from '../../protocol/data'
 import { specId } from '../base/spec-id'
+import { fingerprint, listDefaultDatasets, openDataset, openDefaultDataset, parseIndices, readThumbnails, type Dataset } from '../data'
+import { selectIndices } from '../jobs/batches'
+import { exportImages } from '../jobs/export-images'
+import { getDataset } from '../session/lookup'
 import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
@@ -43,28 +40,13 @@ export const dataHandlers = {
     return { labels: getDataset(state, datasetId).labels() }
   },
 
-  async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {
+  async 'data.selection'({ datasetId, ...selection }, _ctx, state) {
     const dataset = getDataset(state, datasetId)
-    const shape = dataset.info.shape
-    try {
-      return { shape, bytes: await dataset.readBytes(indices), broken: [] }
-    } catch (error) {
-      if (!(error instanceof LabError) || error.code !== 'DATA_IMAGE') throw error
-    }
-    // One file that cannot be decoded must not blank a whole page of the grid: read the page image
-    // by image (the good ones are cached by now) and report the failures beside the pixels.
-    const size = shape[0] * shape[1] * shape[2]
-    const bytes = new Uint8Array(indices.length * size)
-    const broken: BrokenImage[] = []
-    for (const [k, index] of indices.entries()) {
-      try {
-        bytes.set(await dataset.readBytes([index]), k * size)
-      } catch (error) {
-        if (!(error instanceof LabError) || error.code !== 'DATA_IMAGE') throw error
-        broken.push({ index, file: error.detail, message: error.message })
-      }
-    }
-    return { shape, bytes, broken }
+    return { indices: selectIndices(dataset, selection), name: dataset.info.name, count: dataset.info.count, fingerprint: await fingerprint(dataset) }
+  },
+
+  async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {
+    return readThumbnails(getDataset(state, datasetId), indices)
   },
 
   async 'data.image'({ datasetId, index }, _ctx, state) {
@@ -74,19 +56,6 @@ export const dataHandlers = {
 
   async 'data.export'({ datasetId, indices, out, force }, ctx, state) {
     const dataset = getDataset(state, datasetId)
-    const chosen = parseIndices(indices, dataset.info.count)
-    const [h, w, c] = dataset.info.shape
-    const labels = dataset.labels()
-    await ensureWritableFolder(out)
-    const files: string[] = []
-    for (let k = 0; k < chosen.length; k++) {
-      throwIfCancelled(ctx.signal)
-      const i = chosen[k]
-      const file = join(out, `${String(i).padStart(6, '0')}_${labels[i]}.png`)
-      await writeFileAtomic(file, await encodePng(await dataset.readBytes([i]), h, w, c), { force })
-      files.push(file)
-      ctx.progress(k + 1, chosen.length, 'writing PNG files')
-    }
-    return { written: files.length, out, files }
+    return exportImages(dataset, parseIndices(indices, dataset.info.count), out, force, ctx)
   },
 } satisfies HandlerTable

@@ -4,7 +4,7 @@ import type { JobContext } from '../base/job-context'
 import { checkCompatible, getDataset } from '../session/lookup'
 import type { EngineState } from '../session/state'
 import type { ParsedParams } from '../../protocol/methods'
-import { defended } from './models'
+import { defended } from '../session/defended'
 import type { HandlerTable } from './types'
 
 async function galleryRequest(params: ParsedParams<'gallery.run'>, ctx: JobContext, state: EngineState): Promise<GalleryRequest> {

@@ -1,11 +1,11 @@
 import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../../protocol/attacks'
-import { accuracyWarning, type Evaluation } from '../../protocol/models'
+import { accuracyWarning, type Evaluation, type GradientMaps } from '../../protocol/models'
 import { curveFromOutcomes } from '../eval/curve-from-outcomes'
 import { worstCaseEnvelope } from '../eval/envelope'
 import { concatTyped as concat } from '../base/typed-concat'
 import type { Result } from '../../protocol/methods'
 import type { Figure1Result, RadiusCurve } from '../../protocol/spectral'
-import { median } from '../base/median'
+import { median } from '../../protocol/summaries'
 
 /**
  * Merges the results of one job run as contiguous shards (in shard order) into the result of the
@@ -127,4 +127,18 @@ export function mergeCurveRun(parts: CurveRun[]): CurveRun {
 export function mergeExamples(parts: CurveExamples[]): CurveExamples {
   const withRows = parts.find((p) => p.rows.length) ?? parts[0]
   return { eps: parts[0].eps, shape: withRows.shape, rows: parts.flatMap((p) => p.rows) }
+}
+
+/** Batches of gradient maps in selection order into one; profiles re-weighted by batch size. */
+export function mergeGradients(parts: GradientMaps[]): GradientMaps {
+  const n = parts.reduce((s, p) => s + p.indices.length, 0)
+  const weighted = (pick: (p: GradientMaps) => number[]) => pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.indices.length, 0) / Math.max(n, 1))
+  return {
+    ...parts[0],
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    gradient: concat(parts.map((p) => p.gradient)),
+    gradientProfile: weighted((p) => p.gradientProfile),
+    imageProfile: weighted((p) => p.imageProfile),
+  }
 }

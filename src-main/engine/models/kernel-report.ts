@@ -1,3 +1,5 @@
+import type { KernelReport as InspectedKernels } from '../../protocol/models'
+import { LabError } from '../base/errors'
 import type { MaskOptions } from '../spectral'
 import { convLayer, firstConvLayers, layersModelOf } from './conv-layers'
 import { lowPassKernel, type D2Mode, type KernelFilterOptions } from './kernel-filter'
@@ -58,4 +60,17 @@ export function kernelReport(model: LoadedModel, layerName: string, radius: numb
       energyRemoved: s.energyRemoved,
     })),
   }
+}
+
+/**
+ * The kernel inspector's report on one conv layer (the first when none is named), with the conv
+ * layers to choose from and the colour scale the before and after pictures share.
+ */
+export function inspectKernels(model: LoadedModel, layer: string | undefined, radius: number, options: KernelFilterOptions): InspectedKernels {
+  const convs = firstConvLayers(model)
+  const name = layer ?? convs[0]?.name
+  if (!name) throw new LabError('MODEL_NO_SUCH_CONV', `${model.info.name} has no convolution layer to inspect.`)
+  const report = kernelReport(model, name, radius, options)
+  const maxAbs = report.kernels.reduce((m, k) => Math.max(m, ...k.before.map(Math.abs)), 0)
+  return { ...report, convLayers: convs.map((c) => c.name), maxAbs }
 }

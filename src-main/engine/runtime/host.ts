@@ -6,8 +6,10 @@ import { isMethodName, methods, type MethodName, type Params, type Result } from
 import type { BackendChoice, BackendRequest } from '../compute/backend'
 import { createCancelFlag, raiseCancelFlag } from '../base/cancel-flag'
 import { closeCallFor, OpenJournal, opens, type JournalEntry } from '../session/open-journal'
+import { LabError } from '../base/errors'
+import { describeZodError, toEnvelope } from '../base/to-envelope'
+import { hostMethods, isHostMethod } from './host-methods'
 import { routeFor } from './routing'
-import { describeZodError } from '../base/to-envelope'
 import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
 import { spawnEngineWorker } from './worker-url'
 
@@ -296,8 +298,8 @@ export class EngineHost implements LabApi {
   }
 
   private async dispatch<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
+    if (isHostMethod(method)) return (await this.runHostMethod(method, params, options)) as Result<M>
     const route = routeFor(method)
-    if (route.kind === 'host') return (await route.run(this, params, options)) as Result<M>
     if (route.kind === 'broadcast') return (opens(method) ? await this.open(method, params, options) : await this.closeOnAll(method, params, options)) as Result<M>
     if (route.kind === 'shard' && this.slots.length > 1) {
       return (await route.run({
@@ -311,6 +313,17 @@ export class EngineHost implements LabApi {
     // A worker knows its own backend, but only the host knows how big the pool is.
     if (method === 'engine.info') (result as Result<'engine.info'>).workers = this.slots.length
     return result
+  }
+
+  /** A method the host answers itself; a named error it raises reaches the caller as a worker's would. */
+  private async runHostMethod(method: keyof typeof hostMethods, params: unknown, options: CallOptions): Promise<unknown> {
+    const run = hostMethods[method] as (params: unknown, options: CallOptions, engine: unknown) => Promise<unknown>
+    try {
+      return await run(params, options, { call: this.call.bind(this), backendName: this.backend.backend })
+    } catch (error) {
+      if (error instanceof LabError) throw new LabCallError(toEnvelope(error))
+      throw error
+    }
   }
 
   /** Kills one worker as a crash would (used by tests to pin the restart path). */

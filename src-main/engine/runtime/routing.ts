@@ -1,9 +1,8 @@
-import type { CallOptions, LabApi } from '../../protocol/lab-api'
+import type { CallOptions } from '../../protocol/lab-api'
 import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
-import type { MethodName, ParsedParams } from '../../protocol/methods'
+import type { MethodName } from '../../protocol/methods'
 import type { CurveEntryData } from '../../protocol/attacks'
-import { runReport } from '../report'
 import { mergeAttackRun, mergeCurveEntry, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from '../jobs/shard-merge'
 
 export interface ShardRun {
@@ -17,15 +16,13 @@ export interface ShardRun {
  * How the host spreads a method over its worker pool:
  * - single: worker 0 answers (interactive calls);
  * - broadcast: every worker runs it (opening a data set or model, so any worker can serve a shard);
- * - shard: a batch job split by sample over the workers and merged exactly;
- * - host: a job made of other jobs, run by the host itself over its own API (the report), so each
- *   of its batch jobs is still spread over the pool.
+ * - shard: a batch job split by sample over the workers and merged exactly.
+ * Methods the host answers itself (HOST_METHODS) have no route: see host-methods.ts.
  */
 export type Route =
   | { kind: 'single' }
   | { kind: 'broadcast' }
   | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
-  | { kind: 'host'; run(api: LabApi, params: unknown, options: CallOptions): Promise<unknown> }
 
 /** How a sharded job's partials reach the caller: by default each worker's own, wrapped as {worker, workers, data}. */
 type PartialStream = (workers: number, emit: (data: unknown) => void) => (worker: number, data: unknown) => void
@@ -95,7 +92,6 @@ const routes: Partial<Record<MethodName, Route>> = {
   'attack.curve': sharded(mergeCurveRun, true, curveEntryStream),
   // Every worker keeps the examples of its own shard: ask them all and put the rows together.
   'attack.examples': sharded(mergeExamples, false),
-  'report.run': { kind: 'host', run: (api, params, options) => runReport(api, params as ParsedParams<'report.run'>, options) },
 }
 
 export function routeFor(method: MethodName): Route {

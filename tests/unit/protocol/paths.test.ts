@@ -25,10 +25,17 @@ describe('path-bearing parameters come from the method table', () => {
       'data.open.path:read',
       'gallery.export.out:write-folder',
       'model.export.out:write-file',
+      'model.saveSidecar.out:write-file',
       'model.open.path:read',
       'report.checkpoint.out:write-folder',
       'report.run.out:write-folder',
       'report.write.out:write-folder',
+      'results.save.file:write-file',
+      'results.save.out:write-folder',
+      'shard.merge.dirs:read',
+      'shard.merge.out:write-folder',
+      'shard.run.out:write-folder',
+      'shard.status.out:read',
       'spectral.export.out:write-folder',
     ])
     for (const { fields } of table) for (const f of fields) expect(f.key).toHaveLength(1)

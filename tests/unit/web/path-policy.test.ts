@@ -82,6 +82,13 @@ describe('browser host path policy', () => {
     expect(refused.error?.message).toContain('--root')
   })
 
+  it('checks every path of a list: a shard merge may not read a folder outside the roots', async () => {
+    const dirs = [join(root, 'mnist'), join(outside, 'mnist')]
+    expect(await codeOf('shard.merge', { dirs, out: join(out, 'merged') })).toBe('PATH_OUTSIDE_ROOTS')
+    expect(await codeOf('shard.status', { out: join(outside, 'mnist') })).toBe('PATH_OUTSIDE_ROOTS')
+    expect(await codeOf('shard.merge', { dirs: [join(root, 'mnist')], out: join(outside, 'merged') })).toBe('PATH_OUTSIDE_OUT_ROOT')
+  })
+
   it('refuses a symlink under a root that leads outside it', async () => {
     expect(await codeOf('data.open', { path: join(root, 'link', 'mnist') })).toBe('PATH_OUTSIDE_ROOTS')
     expect(await codeOf('model.open', { path: join(root, 'link', 'model', 'model.json') })).toBe('PATH_OUTSIDE_ROOTS')

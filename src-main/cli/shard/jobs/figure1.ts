@@ -1,14 +1,5 @@
-import { join } from 'node:path'
-import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { mergeFigure1 } from '../../../engine/jobs/shard-merge'
 import type { Figure1Result } from '../../../protocol/spectral'
 import { printJson } from '../../engine'
-import type { CommandOutputs } from './types'
-
-/** `hfc-lab figure1 --out`: figure1.json, the --json output. */
-export async function writeFigure1(result: Figure1Result, out: string, force: boolean): Promise<void> {
-  await writeFileAtomic(join(out, 'figure1.json'), `${JSON.stringify(result, null, 2)}\n`, { force })
-}
 
 export function printFigure1(result: Figure1Result, json: boolean, out?: string): void {
   if (json) return printJson(result)
@@ -22,13 +13,4 @@ export function printFigure1(result: Figure1Result, json: boolean, out?: string)
   )
   console.log(`right on x and x_l, wrong on x_h: ${c.lowOnly}`)
   if (out) console.log(`wrote ${out}`)
-}
-
-export const figure1Outputs: CommandOutputs<Figure1Result> = {
-  async merge(batches, { out, force }) {
-    const result = mergeFigure1(batches.map((b) => b.result))
-    await writeFigure1(result, out, force)
-    return result
-  },
-  print: (result, { json, out }) => printFigure1(result, json, out),
 }

@@ -1,29 +1,37 @@
-import type { ShardCommand } from '../shard-record'
-import { attackOutputs } from './attack'
-import { curveOutputs } from './curve'
-import { evaluationOutputs } from './evaluate'
-import { figure1Outputs } from './figure1'
-import { galleryOutputs } from './gallery'
-import { gradOutputs } from './grad'
-import { heatmapOutputs } from './heatmap'
-import type { CommandOutputs } from './types'
+import { join } from 'node:path'
+import type { MergedResult, ShardRecord } from '../../../protocol/shards'
+import { printAttack } from './attack'
+import { printCurve } from './curve'
+import { printEvaluation } from './evaluate'
+import { printFigure1 } from './figure1'
+import { printGallery } from './gallery'
+import { printGradients } from './grad'
+import { printHeatmap } from './heatmap'
 
-export { attackSummary, printAttack, writeAttackOutputs } from './attack'
-export { curveJson, printCurve, writeCurveOutputs } from './curve'
-export { printEvaluation, writeEvaluation } from './evaluate'
-export { printFigure1, writeFigure1 } from './figure1'
-export { galleryBatchResult, printGallery, type GalleryRunOptions } from './gallery'
-export { printGradients, writeGradients } from './grad'
-export { heatmapSummary, printHeatmap, writeHeatmapOutputs } from './heatmap'
-export type { CommandOutputs, MergeContext } from './types'
+export { printAttack } from './attack'
+export { printCurve } from './curve'
+export { printEvaluation } from './evaluate'
+export { printFigure1 } from './figure1'
+export { printGallery } from './gallery'
+export { printGradients } from './grad'
+export { printHeatmap } from './heatmap'
 
-/** How each sharded command's batches are merged into its unsharded outputs. */
-export const commandOutputs: Record<ShardCommand, CommandOutputs<never, unknown>> = {
-  attack: attackOutputs,
-  curve: curveOutputs,
-  eval: evaluationOutputs,
-  figure1: figure1Outputs,
-  gallery: galleryOutputs,
-  grad: gradOutputs,
-  heatmap: heatmapOutputs,
+/** What `hfc-lab merge` prints: what the unsharded command prints for the merged result. */
+export function printMerged(merged: MergedResult, { json, out, record }: { json: boolean; out: string; record: ShardRecord }): void {
+  switch (merged.command) {
+    case 'attack':
+      return printAttack(merged.result, json, out)
+    case 'curve':
+      return printCurve(merged.result, String(record.run.norm), json, out)
+    case 'eval':
+      return printEvaluation(merged.result, json, out)
+    case 'figure1':
+      return printFigure1(merged.result, json, out)
+    case 'gallery':
+      return printGallery(merged.result, json)
+    case 'grad':
+      return printGradients(merged.result, json, join(out, 'gradients.npy'))
+    case 'heatmap':
+      return printHeatmap(merged.result, json, out)
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { handlers } from '../../../../src-main/engine/handlers'
-import { routeFor } from '../../../../src-main/engine/runtime/routing'
+import { isHostMethod } from '../../../../src-main/engine/runtime/host-methods'
 import { HOST_METHODS, methods } from '../../../../src-main/protocol/methods'
 
 describe('the worker handler table', () => {
@@ -8,6 +8,6 @@ describe('the worker handler table', () => {
     const workerMethods = Object.keys(methods).filter((m) => !(HOST_METHODS as readonly string[]).includes(m))
     expect(Object.keys(handlers).sort()).toEqual(workerMethods.sort())
     for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function')
-    for (const method of HOST_METHODS) expect(routeFor(method).kind).toBe('host')
+    for (const method of HOST_METHODS) expect(isHostMethod(method)).toBe(true)
   })
 })

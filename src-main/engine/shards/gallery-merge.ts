@@ -1,12 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseNpyHeader } from '../../../engine/data/npy-format'
-import { writeFileAtomic } from '../../../engine/export/atomic-write'
-import { ContactSheet, sheetImageSize } from '../../../engine/export/contact-sheet'
-import { galleryHtml } from '../../../engine/export/gallery-html'
-import { manifestCsv } from '../../../engine/export/gallery-manifest'
-import { decodePng } from '../../../engine/export/png'
+import type { AttackSummary, GalleryExportSummary, GalleryRow, GallerySummary } from '../../protocol/gallery'
+import type { GalleryRunOptions } from '../../protocol/shards'
+import { median } from '../../protocol/summaries'
+import { parseNpyHeader } from '../data/npy-format'
+import { writeFileAtomic } from '../export/atomic-write'
+import { ContactSheet, sheetImageSize } from '../export/contact-sheet'
+import { galleryHtml } from '../export/gallery-html'
+import { manifestCsv } from '../export/gallery-manifest'
+import { decodePng } from '../export/png'
 import {
   DEFAULT_SHEET_ROWS,
   INDEX_HTML,
@@ -18,13 +21,9 @@ import {
   sheetTitle,
   type GalleryManifest,
   type ManifestRow,
-} from '../../../engine/gallery'
-import type { AttackSummary, GalleryExportSummary, GalleryRow, GallerySummary } from '../../../protocol/gallery'
-import type { StoredBatch } from '../journal'
-import type { GalleryRunOptions } from './gallery'
-import type { MergeContext } from './types'
-import { median } from '../../../engine/base/median'
-
+} from '../gallery'
+import type { StoredBatch } from './journal'
+import type { MergeContext } from './merge-context'
 
 /** The export's filter (Appendix C): the rows the unsharded export would have written. */
 function passes(row: GalleryRow, run: GalleryRunOptions): boolean {

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { LabError } from '../../engine/base/errors'
+import { LabError } from '../base/errors'
 import { batchName, listBatches, readBatch, type StoredBatch } from './journal'
-import { SHARD_JSON, identityDifference, readShardRecord, type ShardRecord } from './shard-record'
+import type { ShardRecord } from '../../protocol/shards'
+import { SHARD_JSON, identityDifference, readShardRecord } from './shard-record'
 
 export interface LoadedShard {
   dir: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeGradients } from '../../../../src-main/cli/shard/jobs/grad'
+import { mergeGradients } from '../../../../src-main/engine/jobs/shard-merge'
 import type { GradientMaps } from '../../../../src-main/protocol/models'
 
 const part = (indices: number[], value: number, profile: number[]): GradientMaps => ({

@@ -11,7 +11,7 @@ import {
   planBatches,
   readBatch,
   removePartialBatches,
-} from '../../../../src-main/cli/shard/journal'
+} from '../../../../src-main/engine/shards/journal'
 
 describe('planBatches', () => {
   it('splits a shard into consecutive batches of at most the batch size', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LabError } from '../../engine/base/errors'
+import { LabError } from '../base/errors'
 import { decodeFromJson, encodeForJson } from '../../protocol/codec'
 
 /**

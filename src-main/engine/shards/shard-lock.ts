@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tryLock, type HeldLock } from '../../engine/export/file-lock'
-import { LabError } from '../../engine/base/errors'
+import { tryLock, type HeldLock } from '../export/file-lock'
+import { LabError } from '../base/errors'
 import type { Shard } from '../../protocol/selection'
 
 /** In the shard folder; hidden, and not one of the files that make a folder "another job's". */

@@ -1,20 +1,11 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import type { Dataset } from '../../engine/data'
-import { APP_VERSION } from '../../engine/base/version'
 import type { Progress } from '../../protocol/messages'
-import { describePreprocessing, type ModelSummary } from '../../protocol/models'
 import { shardBounds, type Shard } from '../../protocol/selection'
+import type { SelectionOptions, ShardAttempt, ShardCommand, ShardOutcome, ShardRecord } from '../../protocol/shards'
+import { APP_VERSION } from '../base/version'
 import { clearBatches, commitBatch, listBatches, planBatches, removeDamagedBatches, removePartialBatches } from './journal'
-import { datasetFingerprint, selectionSha256, wholeSelection } from './local-dataset'
-import {
-  identityDifference,
-  readShardRecord,
-  writeShardRecord,
-  type SelectionOptions,
-  type ShardAttempt,
-  type ShardCommand,
-  type ShardRecord,
-} from './shard-record'
+import { identityDifference, readShardRecord, writeShardRecord } from './shard-record'
 import { SHARD_LOCK, lockShardFolder } from './shard-lock'
 
 export interface ShardRequest<R> {
@@ -28,40 +19,40 @@ export interface ShardRequest<R> {
   /** The parameters that decide the results, recorded and compared by merge. */
   run: Record<string, unknown>
   selection: SelectionOptions
-  model: { spec: string; info: ModelSummary }
-  dataset: { spec: string; local: Dataset }
+  /** The command line, recorded in shard.json. */
+  argv: string[]
+  model: ShardRecord['model']
+  dataset: ShardRecord['dataset']
+  /** The whole selection, before sharding, as the batch jobs select it. */
+  selected: Int32Array
   backend: string
   /** Runs one batch (data-set indices `ids`), writing any files into `dir`; returns its result. */
   runBatch(ids: Int32Array, dir: string, onProgress: (p: Progress) => void): Promise<R>
   onProgress?(p: Progress): void
 }
 
-export interface ShardOutcome {
-  record: ShardRecord
-  samples: number
-  batchesRun: number
-  batchesResumed: number
-  /** Finished batches whose result.json no longer read; run again. */
-  batchesDamaged: number
+function selectionSha256(indices: Int32Array): string {
+  return createHash('sha256')
+    .update(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength))
+    .digest('hex')
 }
 
 const now = () => new Date().toISOString()
 
-async function describeRun<R>(request: ShardRequest<R>, all: Int32Array): Promise<ShardRecord> {
+function describeRun<R>(request: ShardRequest<R>): ShardRecord {
+  const all = request.selected
   const [start, end] = shardBounds(all.length, request.shard)
-  const { info } = request.model
-  const local = request.dataset.local
   return {
     format: 'hfc-lab-shard',
     format_version: 1,
     command: request.command,
-    argv: process.argv.slice(2),
+    argv: request.argv,
     run: request.run,
     selection: request.selection,
     selected: { count: all.length, sha256: selectionSha256(all) },
     shard: { index: request.shard.index, count: request.shard.count, start, end },
-    model: { spec: request.model.spec, name: info.name, sha256: info.sha256, preprocessing: describePreprocessing(info.inputRange, info.preprocessing) },
-    dataset: { spec: request.dataset.spec, name: local.info.name, count: local.info.count, fingerprint: await datasetFingerprint(local) },
+    model: request.model,
+    dataset: request.dataset,
     app: { version: APP_VERSION },
     backend: request.backend,
     batchSize: request.batchSize,
@@ -115,8 +106,8 @@ export async function runShard<R>(request: ShardRequest<R>): Promise<ShardOutcom
 }
 
 async function runLockedShard<R>(request: ShardRequest<R>): Promise<ShardOutcome> {
-  const all = wholeSelection(request.dataset.local, request.selection)
-  const record = await describeRun(request, all)
+  const all = request.selected
+  const record = describeRun(request)
   const resuming = await adoptFolder(request.out, record, request.force)
   await removePartialBatches(request.out)
   const damaged = resuming ? await removeDamagedBatches(request.out) : []
