@@ -1,3 +1,5 @@
+import type { PerturbationSpectra } from '../../protocol/attacks'
+
 /** What every attack returns, per sample of the batch it was given. */
 export interface AttackResult {
   /** NHWC float32 in [0, 1]; equals the clean image where the attack failed. */
@@ -12,6 +14,8 @@ export interface AttackResult {
   distanceLinf: Float32Array
   /** Model evaluations (forward or gradient) the sequential Foolbox algorithm spends on the sample. */
   queries: Int32Array
+  /** Radial energy profile of adversarial − clean per sample, measured on the returned images. */
+  spectrum: PerturbationSpectra
   /** Attack-specific per-sample values (e.g. the HF radius, the FGSM epsilon). */
   extra?: Record<string, Float32Array | Int32Array>
 }

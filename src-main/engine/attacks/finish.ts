@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { perSampleDistance } from '../eval/distance'
+import { radialBins, radialEnergyProfiles } from '../spectral'
 import type { AttackCandidate, AttackResult } from './attack-result'
 import { verdict } from './margin'
 
@@ -8,7 +9,8 @@ import { verdict } from './margin'
  * Turns an attack loop's outcome into its result: every claimed success is re-checked under the
  * margin rule by querying the model again on the exact returned image, failures get the clean
  * image back, and the distances and margins are measured on the returned images rather than
- * trusted from the loop.
+ * trusted from the loop, as is where each perturbation puts its energy (the radial profile of
+ * adversarial − clean, docs/algorithms.md §Perturbation spectrum).
  */
 export async function finishAttack(
   model: Classifier,
@@ -43,6 +45,9 @@ export async function finishAttack(
     const cleanMargin = (await verdict(model, images, labels)).margin
     for (let i = 0; i < n; i++) if (candidate.success[i] && !success[i]) margin[i] = cleanMargin[i]
   }
+  const delta = new Float32Array(adversarial.length)
+  for (let k = 0; k < delta.length; k++) delta[k] = adversarial[k] - clean[k]
+  const [, h, w, c] = images.shape
   return {
     adversarial,
     success,
@@ -50,6 +55,7 @@ export async function finishAttack(
     distanceL2: perSampleDistance(clean, adversarial, n, 'l2'),
     distanceLinf: perSampleDistance(clean, adversarial, n, 'linf'),
     queries: candidate.queries,
+    spectrum: { bins: radialBins(h, w), profiles: radialEnergyProfiles({ data: delta, shape: [n, h, w, c] }) },
     ...(candidate.extra ? { extra: candidate.extra } : {}),
   }
 }

@@ -17,6 +17,7 @@ export function concatResults(parts: AttackResult[]): AttackResult {
     distanceL2: concatTyped(parts.map((p) => p.distanceL2)),
     distanceLinf: concatTyped(parts.map((p) => p.distanceLinf)),
     queries: concatTyped(parts.map((p) => p.queries)),
+    spectrum: { bins: parts[0].spectrum.bins, profiles: concatTyped(parts.map((p) => p.spectrum.profiles)) },
     ...(keys.length ? { extra: Object.fromEntries(keys.map((k) => [k, concatTyped(parts.map((p) => (p.extra ?? {})[k]))])) } : {}),
   }
 }

@@ -8,6 +8,7 @@ import { forEachBatch, selectIndices } from '../jobs/batches'
 import { predictBatch } from '../jobs/predict'
 import { checkCompatible, getDataset, getModel } from '../session/lookup'
 import { specId } from '../base/spec-id'
+import { radialBins } from '../spectral'
 import type { EngineState } from '../session/state'
 import { defended } from './models'
 import type { HandlerTable } from './types'
@@ -48,6 +49,7 @@ export const attackHandlers: HandlerTable = {
     checkCompatible(model, dataset)
     const indices = selectIndices(dataset, selection)
     const n = indices.length
+    const bins = radialBins(dataset.info.shape[0], dataset.info.shape[1])
     const run: AttackRun = {
       attack: attack.id,
       params: attack.params ?? {},
@@ -63,6 +65,7 @@ export const attackHandlers: HandlerTable = {
       l2: new Float32Array(n),
       linf: new Float32Array(n),
       queries: new Int32Array(n),
+      spectrum: { bins, profiles: new Float32Array(n * bins) },
       extra: {},
     }
     const adversarials: Float32Array[] = []
@@ -81,6 +84,7 @@ export const attackHandlers: HandlerTable = {
       run.l2.set(result.distanceL2, offset)
       run.linf.set(result.distanceLinf, offset)
       run.queries.set(result.queries, offset)
+      run.spectrum.profiles.set(result.spectrum.profiles, offset * run.spectrum.bins)
       for (const [key, values] of Object.entries(result.extra ?? {})) {
         run.extra[key] ??= values instanceof Int32Array ? new Int32Array(n) : new Float32Array(n)
         run.extra[key].set(values, offset)
@@ -124,7 +128,7 @@ export const attackHandlers: HandlerTable = {
         indices,
         labels,
         shape: dataset.info.shape,
-        entries: result.entries.map((e) => ({ distances: e.curve.distances, adversarialCorrect: e.curve.adversarialCorrect, adversarial: e.adversarial! })),
+        entries: result.entries.map((e) => ({ distances: e.curve.distances, adversarialCorrect: e.curve.adversarialCorrect, adversarial: e.adversarial!, spectrum: e.spectrum })),
       })
       while (state.runs.size > MAX_STORED_RUNS) state.runs.delete(state.runs.keys().next().value!)
       const entries = result.entries.map(({ adversarial: _adversarial, ...entry }) => entry)
@@ -161,6 +165,7 @@ export const attackHandlers: HandlerTable = {
         adversarialCorrect: false,
         original: originals.slice(j * size, (j + 1) * size),
         adversarial: stored.adversarial.slice(k * size, (k + 1) * size),
+        spectrum: stored.spectrum.profiles.slice(k * stored.spectrum.bins, (k + 1) * stored.spectrum.bins),
       })),
     }
   },

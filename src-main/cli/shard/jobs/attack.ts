@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
 import { median } from '../../../engine/base/median'
 import { mergeAttackRun } from '../../../engine/jobs/shard-merge'
-import { MARGIN_RULE, type AttackRun } from '../../../protocol/attacks'
+import { MARGIN_RULE, meanSpectrum, type AttackRun } from '../../../protocol/attacks'
 import { encodeNpy } from '../../../protocol/npy'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'
@@ -23,10 +23,20 @@ export function attackSummary(run: AttackRun) {
     medianL2: medianWhere(run.l2, run.success),
     medianLinf: medianWhere(run.linf, run.success),
     queries: { total: run.queries.reduce((a, b) => a + b, 0), mean: n ? run.queries.reduce((a, b) => a + b, 0) / n : 0 },
+    /** Mean radial energy profile of the fooling perturbations, radius 0 .. bins − 1 (spectrum.csv has every sample's). */
+    meanSpectrum: meanSpectrum(run.spectrum, run.success),
   }
 }
 
-/** `hfc-lab attack --out`: adversarial.npy (N x H x W x C float32), samples.csv and summary.json. */
+/** One line per sample: its radial energy profile of adversarial − clean (docs/algorithms.md §Perturbation spectrum). */
+export function spectrumCsv(run: Pick<AttackRun, 'indices' | 'success' | 'spectrum'>): string {
+  const { bins, profiles } = run.spectrum
+  const header = ['index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
+  const rows = Array.from(run.indices, (index, k) => [index, run.success[k], ...profiles.subarray(k * bins, (k + 1) * bins)].join(','))
+  return [header.join(','), ...rows].join('\n') + '\n'
+}
+
+/** `hfc-lab attack --out`: adversarial.npy (N x H x W x C float32), samples.csv, spectrum.csv and summary.json. */
 export async function writeAttackOutputs(run: AttackRun, out: string, force: boolean, meta: Record<string, unknown>): Promise<string[]> {
   const [h, w, c] = run.shape
   const extraKeys = Object.keys(run.extra)
@@ -58,10 +68,11 @@ export async function writeAttackOutputs(run: AttackRun, out: string, force: boo
       ...extraKeys.map((e) => run.extra[e][k]),
     ].join(','),
   )
-  const files = [join(out, 'adversarial.npy'), join(out, 'samples.csv'), join(out, 'summary.json')]
+  const files = [join(out, 'adversarial.npy'), join(out, 'samples.csv'), join(out, 'spectrum.csv'), join(out, 'summary.json')]
   await writeFileAtomic(files[0], encodeNpy(run.adversarial!, [run.indices.length, h, w, c]), { force })
   await writeFileAtomic(files[1], [header.join(','), ...rows].join('\n') + '\n', { force })
-  await writeFileAtomic(files[2], JSON.stringify({ ...meta, ...attackSummary(run) }, null, 2), { force })
+  await writeFileAtomic(files[2], spectrumCsv(run), { force })
+  await writeFileAtomic(files[3], JSON.stringify({ ...meta, ...attackSummary(run) }, null, 2), { force })
   return files
 }
 

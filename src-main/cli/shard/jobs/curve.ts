@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../../engine/export/atomic-write'
 import { mergeCurveRun } from '../../../engine/jobs/shard-merge'
-import { MARGIN_RULE, type CurveRun } from '../../../protocol/attacks'
+import { MARGIN_RULE, meanSpectrum, type CurveRun } from '../../../protocol/attacks'
 import { printJson } from '../../engine'
 import type { CommandOutputs } from './types'
 
@@ -19,6 +19,8 @@ export function curveJson(result: CurveRun, norm: string) {
     meanQueries: e.meanQueries,
     grid: e.curve.grid,
     accuracy: e.curve.accuracy,
+    /** Mean radial energy profile of the perturbations that fooled the attacked model, radius 0 .. bins − 1. */
+    meanSpectrum: meanSpectrum(e.spectrum, e.success),
   }))
   return { n: result.indices.length, norm, successRule: MARGIN_RULE, entries, envelopes: result.envelopes, skipped: result.skipped }
 }
@@ -48,10 +50,21 @@ export function curveSamplesCsv(result: CurveRun): string {
   return [header.join(','), ...rows].join('\n') + '\n'
 }
 
-/** `hfc-lab curve --out`: curve.json (the --json output) and samples.csv (per-sample outcomes). */
+/** One line per curve and sample: the radial energy profile of the perturbation the attack made. */
+export function curveSpectrumCsv(result: CurveRun): string {
+  const bins = result.entries[0]?.spectrum.bins ?? 0
+  const header = ['attack', 'defence', 'protocol', 'index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
+  const rows = result.entries.flatMap((e) =>
+    Array.from(result.indices, (index, k) => [e.attack, e.defence, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(',')),
+  )
+  return [header.join(','), ...rows].join('\n') + '\n'
+}
+
+/** `hfc-lab curve --out`: curve.json (the --json output), samples.csv (per-sample outcomes) and spectrum.csv. */
 export async function writeCurveOutputs(result: CurveRun, norm: string, out: string, force: boolean): Promise<void> {
   await writeFileAtomic(join(out, 'curve.json'), `${JSON.stringify(curveJson(result, norm), null, 2)}\n`, { force })
   await writeFileAtomic(join(out, 'samples.csv'), curveSamplesCsv(result), { force })
+  await writeFileAtomic(join(out, 'spectrum.csv'), curveSpectrumCsv(result), { force })
 }
 
 export function printCurve(result: CurveRun, norm: string, json: boolean, out?: string): void {
