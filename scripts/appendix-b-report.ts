@@ -39,7 +39,7 @@ function csv(file: string): { header: string[]; rows: string[][] } {
 const pct = (v: number) => `${Math.round(v * 100)} %`
 const lines: string[] = []
 for (const norm of NORMS) {
-  lines.push(`PGD ${norm.label}, 20 steps per budget, budgets ${norm.budgets.join(', ')}: accuracy of the scored model within each budget`)
+  lines.push(`PGD ${norm.label}, 20 steps of 0.1 ε per budget, budgets ${norm.budgets.join(', ')}: accuracy of the scored model within each budget`)
   lines.push('')
   lines.push(`| band | scored model, protocol | clean | ${norm.budgets.map((b) => `ε = ${b}`).join(' | ')} | ½ energy below ρ |`)
   lines.push(`|---|---|---|${norm.budgets.map(() => '---').join('|')}|---|`)

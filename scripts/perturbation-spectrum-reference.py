@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent check of the perturbation spectrum of attack results (docs/algorithms.md §Perturbation spectrum).
+"""Independent check of the perturbation spectrum of attack results (docs/algorithms.md §Beyond the paper).
 
 Reads an `hfc-lab attack --out DIR` folder (adversarial.npy, samples.csv, spectrum.csv) and the data
 set's clean images (MNIST IDX .gz or an .npy of N x H x W x C floats in [0, 1], in the order of

@@ -6,7 +6,7 @@ import type { ModelSpec } from '../protocol/models'
 /** `--data` and `--model` take a path, or an embedded default by id (mnist, fashion-mnist, cifar10, ...). */
 export function datasetSpec(value: string, size?: string): DatasetSpec {
   const dims = size ? (size.split(/[x×]/).map(Number) as [number, number]) : undefined
-  if (!existsSync(value) && /^[a-z0-9-]+$/.test(value)) return { defaultId: value }
+  if (!existsSync(value) && /^[a-z0-9-]+$/.test(value)) return { defaultId: value, ...(dims ? { size: dims } : {}) }
   return { path: resolve(value), ...(dims ? { size: dims } : {}) }
 }
 

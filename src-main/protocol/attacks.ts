@@ -42,7 +42,7 @@ export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
 export type EvalProtocol = z.infer<typeof protocolSchema>
 
 /**
- * Where each adversarial puts its energy (docs/algorithms.md §Perturbation spectrum): the radial
+ * Where each adversarial puts its energy (docs/algorithms.md §Beyond the paper): the radial
  * energy profile of x_adv − x per sample, `bins` values each (radius ρ = 0 .. bins − 1 in frequency
  * bins, the floor of the distance from the zero frequency of the centred spectrum, energy summed
  * over channels), each normalised to sum 1. All zeros where the adversarial is the clean image.

@@ -16,6 +16,7 @@ interface HeatmapFlags {
   n?: number
   seed: number
   stride: number
+  size?: string
   defense: string
   force?: boolean
   json?: boolean
@@ -40,6 +41,7 @@ export function registerHeatmap(program: Command): void {
     .option('--seed <s>', 'seed of the sample draw and of the perturbation signs', Number, 0)
     .option('--stride <k>', 'every k-th frequency along each axis (for large images; stated on the map)', Number, 1)
     .option('--defense <d>', 'none | d1:R | d2:R1[,R2,...]', 'none')
+    .option('--size <HxW>', "image folders: resize every image to this size (the model's input, e.g. 224x224)")
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the summary as JSON')
   addShardOptions(heatmap, 100).action(async (opts: HeatmapFlags) => {
@@ -49,7 +51,7 @@ export function registerHeatmap(program: Command): void {
     const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
     const params = { eps: opts.eps, stride: opts.stride, defense }
     const open = async (host: EngineHost) => {
-      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
+      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts.size))
       const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model))
       return { datasetId, modelId, info }
     }

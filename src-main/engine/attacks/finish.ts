@@ -10,7 +10,7 @@ import { verdict } from './margin'
  * margin rule by querying the model again on the exact returned image, failures get the clean
  * image back, and the distances and margins are measured on the returned images rather than
  * trusted from the loop, as is where each perturbation puts its energy (the radial profile of
- * adversarial − clean, docs/algorithms.md §Perturbation spectrum).
+ * adversarial − clean, docs/algorithms.md §Beyond the paper).
  */
 export async function finishAttack(
   model: Classifier,

@@ -17,7 +17,7 @@ function summary(dataset: Dataset): DatasetSummary {
 
 async function open(spec: DatasetSpec): Promise<Dataset> {
   const { path, defaultId, ...options } = spec
-  return defaultId ? openDefaultDataset(defaultId) : openDataset(path!, options)
+  return defaultId ? openDefaultDataset(defaultId, options) : openDataset(path!, options)
 }
 
 export const dataHandlers: HandlerTable = {

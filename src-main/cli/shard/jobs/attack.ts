@@ -28,7 +28,7 @@ export function attackSummary(run: AttackRun) {
   }
 }
 
-/** One line per sample: its radial energy profile of adversarial − clean (docs/algorithms.md §Perturbation spectrum). */
+/** One line per sample: its radial energy profile of adversarial − clean (docs/algorithms.md §Beyond the paper). */
 export function spectrumCsv(run: Pick<AttackRun, 'indices' | 'success' | 'spectrum'>): string {
   const { bins, profiles } = run.spectrum
   const header = ['index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
