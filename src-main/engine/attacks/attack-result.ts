@@ -28,11 +28,3 @@ export interface AttackRunOptions {
    */
   sampleIds?: ArrayLike<number>
 }
-
-/** The raw outcome of an attack loop, before it is re-checked and measured. */
-export interface AttackCandidate {
-  adversarial: Float32Array
-  success: Uint8Array
-  queries: Int32Array
-  extra?: Record<string, Float32Array | Int32Array>
-}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { argMaxRows, batchLogits } from '../eval/predict'
+import { argMaxRows, batchLogits } from '../scoring'
 import type { Classifier } from '../models/classifier'
 
 export interface Predictions {
