@@ -23,6 +23,7 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   expect(radii).toHaveLength(2)
   for (const r of radii) expect(r === '–' || (Number(r) >= 0 && Number(r) <= 19)).toBe(true)
   expect(radii.some((r) => r !== '–')).toBe(true)
+  await page.getByTestId('perturbation-spectra').screenshot({ path: 'tests/e2e/__screenshots__/attacks-spectra.png' })
   await screenshot(page, 'attacks')
   const box = await page.getByTestId('line-chart').boundingBox()
   expect(box).not.toBeNull()
