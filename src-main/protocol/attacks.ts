@@ -41,6 +41,36 @@ export type Norm = z.infer<typeof normSchema>
 export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
 export type EvalProtocol = z.infer<typeof protocolSchema>
 
+/**
+ * Where each adversarial puts its energy (docs/algorithms.md §Beyond the paper): the radial
+ * energy profile of x_adv − x per sample, `bins` values each (radius ρ = 0 .. bins − 1 in frequency
+ * bins, the floor of the distance from the zero frequency of the centred spectrum, energy summed
+ * over channels), each normalised to sum 1. All zeros where the adversarial is the clean image.
+ */
+export interface PerturbationSpectra {
+  bins: number
+  /** Row-major [samples, bins]. */
+  profiles: Float32Array
+}
+
+/**
+ * The mean profile of the samples where `include` is 1 and the perturbation is not zero (each
+ * adversarial counts once, whatever its size); all zeros when there is none.
+ */
+export function meanSpectrum(spectra: PerturbationSpectra, include: ArrayLike<number>): number[] {
+  const { bins, profiles } = spectra
+  const mean = new Array<number>(bins).fill(0)
+  let count = 0
+  for (let i = 0; i < include.length; i++) {
+    if (!include[i]) continue
+    const row = profiles.subarray(i * bins, (i + 1) * bins)
+    if (!row.some((v) => v > 0)) continue
+    for (let k = 0; k < bins; k++) mean[k] += row[k]
+    count += 1
+  }
+  return count ? mean.map((v) => v / count) : mean
+}
+
 export interface CurveData {
   norm: Norm
   epsMax: number
@@ -74,6 +104,8 @@ export interface CurveEntryData {
   /** Per sample: the attacked model's logit margin on the adversarial (see MarginRule). */
   margin: Float32Array
   queries: Int32Array
+  /** Per sample: the radial energy profile of the adversarial's perturbation on the attacked model. */
+  spectrum: PerturbationSpectra
 }
 
 export interface EnvelopeData {
@@ -110,6 +142,8 @@ export interface AttackRun {
   l2: Float32Array
   linf: Float32Array
   queries: Int32Array
+  /** Per sample: the radial energy profile of adversarial − clean. */
+  spectrum: PerturbationSpectra
   extra: Record<string, Float32Array | Int32Array>
   /** NHWC [0, 1] adversarials, only when asked for (returnAdversarials). */
   adversarial?: Float32Array
@@ -126,6 +160,8 @@ export interface CurveExamples {
     adversarialCorrect: boolean
     original: Float32Array
     adversarial: Float32Array
+    /** The radial energy profile of adversarial − original (PerturbationSpectra's, one row). */
+    spectrum: Float32Array
   }[]
   shape: [number, number, number]
 }

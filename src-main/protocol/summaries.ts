@@ -1,4 +1,4 @@
-import { MARGIN_RULE, type AttackRun, type CurveRun } from './attacks'
+import { MARGIN_RULE, meanSpectrum, type AttackRun, type CurveRun } from './attacks'
 import { heatmapGrids, radialProfile, type FourierHeatmap } from './heatmap'
 
 /**
@@ -31,6 +31,8 @@ export function attackSummary(run: AttackRun) {
     medianL2: medianWhere(run.l2, run.success),
     medianLinf: medianWhere(run.linf, run.success),
     queries: { total: run.queries.reduce((a, b) => a + b, 0), mean: n ? run.queries.reduce((a, b) => a + b, 0) / n : 0 },
+    /** Mean radial energy profile of the fooling perturbations, radius 0 .. bins − 1 (spectrum.csv has every sample's). */
+    meanSpectrum: meanSpectrum(run.spectrum, run.success),
   }
 }
 
@@ -48,6 +50,8 @@ export function curveJson(result: CurveRun, norm: string) {
     meanQueries: e.meanQueries,
     grid: e.curve.grid,
     accuracy: e.curve.accuracy,
+    /** Mean radial energy profile of the perturbations that fooled the attacked model, radius 0 .. bins − 1. */
+    meanSpectrum: meanSpectrum(e.spectrum, e.success),
   }))
   return { n: result.indices.length, norm, successRule: MARGIN_RULE, entries, envelopes: result.envelopes, skipped: result.skipped }
 }

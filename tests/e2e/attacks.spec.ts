@@ -20,6 +20,14 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   await expect(page.getByTestId('margin-rule')).toContainText('below −0.001')
   await expect(page.getByTestId('weakest-margin')).toHaveCount(6)
   for (const m of await page.getByTestId('weakest-margin').allTextContents()) expect(m === '–' || Number(m) < -0.001).toBe(true)
+  // Where the attacks put their energy: one mean perturbation profile per attack on the model (the transfer
+  // curves share its adversarials), each with the radius below which half its energy lies (0-19 at 28 x 28).
+  await expect(page.getByTestId('perturbation-spectra')).toBeVisible()
+  const radii = await page.getByTestId('half-energy-radius').allTextContents()
+  expect(radii).toHaveLength(2)
+  for (const r of radii) expect(r === '–' || (Number(r) >= 0 && Number(r) <= 19)).toBe(true)
+  expect(radii.some((r) => r !== '–')).toBe(true)
+  await page.getByTestId('perturbation-spectra').screenshot({ path: 'tests/e2e/__screenshots__/attacks-spectra.png' })
   await screenshot(page, 'attacks')
   const box = await page.getByTestId('line-chart').boundingBox()
   expect(box).not.toBeNull()

@@ -66,6 +66,12 @@ describe('the layers rule of eslint.config.js', () => {
     expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { lowPass } from '../spectral'\n")).toEqual([])
   })
 
+  it('has no attacks <-> eval cycle: attacks score with scoring/, below them, and may not import eval/', async () => {
+    expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { batchLogits, perSampleDistance } from '../scoring'\n")).toEqual([])
+    expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { runCurve } from '../eval'\n")).toHaveLength(1)
+    expect(await layerErrors('src-main/engine/scoring/probe.ts', "export { runAttack } from '../attacks'\n")).toHaveLength(1)
+  })
+
   it('keeps the protocol free of any other folder', async () => {
     expect(await layerErrors('src-main/protocol/probe.ts', "export { EngineHost } from '../engine/runtime/host'\n")).toHaveLength(1)
   })

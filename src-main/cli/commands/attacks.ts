@@ -78,7 +78,7 @@ async function openPair(host: EngineHost, opts: { data: string; model: string } 
 export function registerAttacks(program: Command): void {
   const attack = program
     .command('attack')
-    .description('run one attack on a selection; writes adversarial.npy (float32 N x H x W x C), samples.csv and summary.json')
+    .description('run one attack on a selection; writes adversarial.npy (float32 N x H x W x C), samples.csv, spectrum.csv (radial energy profile of each perturbation) and summary.json')
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .requiredOption('--attack <id>', 'hf | fgsm | pgd | deepfool | cw | single-pixel | salt-pepper')
@@ -175,7 +175,7 @@ export function registerAttacks(program: Command): void {
     .option('--seed <s>', 'seed', Number, 0)
     .option('--limit <n>', 'first N images', Number)
     .option('--indices <list>', 'images, e.g. 0-99')
-    .option('--out <dir>', "write curve.json and samples.csv (per-sample outcomes) here (with --shard: this shard's folder)")
+    .option('--out <dir>', "write curve.json, samples.csv (per-sample outcomes) and spectrum.csv (per-sample perturbation profiles) here (with --shard: this shard's folder)")
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the curves as JSON')
   type CurveOpts = SpecFlags & {

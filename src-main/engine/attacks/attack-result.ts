@@ -1,3 +1,5 @@
+import type { PerturbationSpectra } from '../../protocol/attacks'
+
 /** What every attack returns, per sample of the batch it was given. */
 export interface AttackResult {
   /** NHWC float32 in [0, 1]; equals the clean image where the attack failed. */
@@ -12,6 +14,8 @@ export interface AttackResult {
   distanceLinf: Float32Array
   /** Model evaluations (forward or gradient) the sequential Foolbox algorithm spends on the sample. */
   queries: Int32Array
+  /** Radial energy profile of adversarial − clean per sample, measured on the returned images. */
+  spectrum: PerturbationSpectra
   /** Attack-specific per-sample values (e.g. the HF radius, the FGSM epsilon). */
   extra?: Record<string, Float32Array | Int32Array>
 }
@@ -23,12 +27,4 @@ export interface AttackRunOptions {
    * (seed, sample id), so a sample's result does not depend on the batch it was put in.
    */
   sampleIds?: ArrayLike<number>
-}
-
-/** The raw outcome of an attack loop, before it is re-checked and measured. */
-export interface AttackCandidate {
-  adversarial: Float32Array
-  success: Uint8Array
-  queries: Int32Array
-  extra?: Record<string, Float32Array | Int32Array>
 }

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { throwIfCancelled, type JobContext } from '../base/job-context'
-import type { AttackResult, AttackRunOptions } from './attack-result'
-import { finishAttack } from './finish'
+import { batchLogits } from '../scoring'
+import { defineAttack } from './base'
 import type { DeepfoolParams } from './params'
 import { gradientsOf } from './model-gradients'
-import { batchLogits } from '../eval/predict'
 import { logitMargins, passesMargin } from './margin'
 
 /** Foolbox 3's overshoot, applied to the accumulated perturbation rather than to each step. */
@@ -61,7 +59,6 @@ async function logitsOf(model: Classifier, values: Float32Array, rows: number[],
     batch.dispose()
   }
 }
-
 /**
  * DeepFool (L2) with Foolbox 3's update (docs/algorithms.md §attacks): the candidates are the top
  * `subsample` classes of the clean logits other than the label; each step linearises z_c − z_y
@@ -69,95 +66,88 @@ async function logitsOf(model: Classifier, values: Float32Array, rows: number[],
  * adds the step d·∇/‖∇‖ to the total perturbation p, and moves to clip(x₀ + 1.02·p). Because the
  * overshoot scales the whole path, the image ends past the boundary, not on it. A sample stops
  * once it passes the margin rule; one that is misclassified but nearer a tie keeps stepping (the
- * next step pushes the leading class further). All samples of the batch step together.
+ * next step pushes the leading class further). All samples of the batch step together; the
+ * first step scores the clean image, so the base's clean check is not used.
  */
-export async function run(
-  model: Classifier,
-  images: tf.Tensor4D,
-  labels: Int32Array,
-  options: DeepfoolParams & AttackRunOptions,
-  ctx: JobContext,
-): Promise<AttackResult> {
-  const n = images.shape[0]
-  const size = images.size / Math.max(n, 1)
-  const adversarial = new Float32Array(images.size)
-  const success = new Uint8Array(n)
-  const queries = new Int32Array(n)
-  const stepsTaken = new Int32Array(n)
+export const run = defineAttack<DeepfoolParams>({
+  name: 'deepfool',
+  cleanCheck: false,
+  extra: { steps: { type: 'int32', initial: 0 } },
+  async run(attack) {
+    const { model, images, labels, options, n, size, clean, queries } = attack
+    const stepsTaken = attack.extra.steps
 
-  const logits0 = await batchLogits(model, images)
-  const classes = logits0.length / Math.max(n, 1)
-  const k = Math.min(options.subsample, classes) - 1
-  const candidates = Array.from({ length: n }, (_, i) => {
-    const row = logits0.subarray(i * classes, (i + 1) * classes)
-    const order = Array.from({ length: classes }, (_, c) => c).sort((a, b) => row[b] - row[a])
-    return Int32Array.from(order.filter((c) => c !== labels[i]).slice(0, k))
-  })
-
-  const clean = (await images.data()) as Float32Array
-  // Current images and accumulated perturbations; only the rows of samples still stepping change.
-  const current = new Float32Array(clean)
-  const total = new Float32Array(images.size)
-  const [, h, w, c] = images.shape
-  let active = Array.from({ length: n }, (_, i) => i)
-  for (let step = 0; step <= options.steps && active.length > 0; step++) {
-    throwIfCancelled(ctx.signal)
-    const logits = await logitsOf(model, current, active, size, [h, w, c])
-    const passes = passesMargin(logitMargins(logits, active.map((i) => labels[i])))
-    const still: number[] = []
-    const rows: number[] = []
-    active.forEach((i, row) => {
-      queries[i] += 1
-      if (passes[row]) {
-        success[i] = 1
-        stepsTaken[i] = step
-        adversarial.set(current.subarray(i * size, (i + 1) * size), i * size)
-      } else if (step < options.steps) {
-        still.push(i)
-        rows.push(row)
-      }
+    const logits0 = await batchLogits(model, images)
+    const classes = logits0.length / Math.max(n, 1)
+    const k = Math.min(options.subsample, classes) - 1
+    const candidates = Array.from({ length: n }, (_, i) => {
+      const row = logits0.subarray(i * classes, (i + 1) * classes)
+      const order = Array.from({ length: classes }, (_, c) => c).sort((a, b) => row[b] - row[a])
+      return Int32Array.from(order.filter((c) => c !== labels[i]).slice(0, k))
     })
-    if (still.length === 0) break
-    const xs = tf.tensor4d(gatherRows(current, still, size), [still.length, h, w, c])
-    const gradients = await differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
-    xs.dispose()
-    const normsT = tf.tidy(() => tf.sqrt(tf.sum(tf.square(gradients), 1)))
-    const gradNorms = (await normsT.data()) as Float32Array
-    normsT.dispose()
 
-    // Per sample: the nearest linearised boundary among the candidates, and the step towards it.
-    const picks: number[] = []
-    const scales: number[] = []
-    still.forEach((i, s) => {
-      const z = logits.subarray(rows[s] * classes, (rows[s] + 1) * classes)
-      const y = labels[i]
-      let best = 0
-      let bestDistance = Infinity
-      for (let j = 0; j < k; j++) {
+    // Current images and accumulated perturbations; only the rows of samples still stepping change.
+    const current = new Float32Array(clean)
+    const total = new Float32Array(images.size)
+    const [, h, w, c] = images.shape
+    let active = attack.active
+    for (let step = 0; step <= options.steps && active.length > 0; step++) {
+      attack.checkCancelled()
+      const logits = await logitsOf(model, current, active, size, [h, w, c])
+      const passes = passesMargin(logitMargins(logits, active.map((i) => labels[i])))
+      const still: number[] = []
+      const rows: number[] = []
+      active.forEach((i, row) => {
         queries[i] += 1
-        const distance = Math.abs(z[candidates[i][j]] - z[y]) / (gradNorms[j * still.length + s] + 1e-8)
-        if (distance < bestDistance) {
-          bestDistance = distance
-          best = j
+        if (passes[row]) {
+          stepsTaken[i] = step
+          attack.accept(i, current, i)
+        } else if (step < options.steps) {
+          still.push(i)
+          rows.push(row)
         }
-      }
-      picks.push(best * still.length + s)
-      scales.push((bestDistance + STEP_EXTRA) / (gradNorms[best * still.length + s] + 1e-8))
-    })
-    const stepT = tf.tidy(() => tf.mul(tf.gather(gradients, tf.tensor1d(picks, 'int32')), tf.tensor2d(scales, [scales.length, 1])))
-    const moves = (await stepT.data()) as Float32Array
-    stepT.dispose()
-    gradients.dispose()
-    still.forEach((i, r) => {
-      for (let q = 0; q < size; q++) {
-        const at = i * size + q
-        total[at] += moves[r * size + q]
-        const v = clean[at] + (1 + OVERSHOOT) * total[at]
-        current[at] = v < 0 ? 0 : v > 1 ? 1 : v
-      }
-    })
-    active = still
-    ctx.progress(step + 1, options.steps, 'deepfool')
-  }
-  return finishAttack(model, images, labels, { adversarial, success, queries, extra: { steps: stepsTaken } })
-}
+      })
+      if (still.length === 0) break
+      const xs = tf.tensor4d(gatherRows(current, still, size), [still.length, h, w, c])
+      const gradients = await differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
+      xs.dispose()
+      const normsT = tf.tidy(() => tf.sqrt(tf.sum(tf.square(gradients), 1)))
+      const gradNorms = (await normsT.data()) as Float32Array
+      normsT.dispose()
+
+      // Per sample: the nearest linearised boundary among the candidates, and the step towards it.
+      const picks: number[] = []
+      const scales: number[] = []
+      still.forEach((i, s) => {
+        const z = logits.subarray(rows[s] * classes, (rows[s] + 1) * classes)
+        const y = labels[i]
+        let best = 0
+        let bestDistance = Infinity
+        for (let j = 0; j < k; j++) {
+          queries[i] += 1
+          const distance = Math.abs(z[candidates[i][j]] - z[y]) / (gradNorms[j * still.length + s] + 1e-8)
+          if (distance < bestDistance) {
+            bestDistance = distance
+            best = j
+          }
+        }
+        picks.push(best * still.length + s)
+        scales.push((bestDistance + STEP_EXTRA) / (gradNorms[best * still.length + s] + 1e-8))
+      })
+      const stepT = tf.tidy(() => tf.mul(tf.gather(gradients, tf.tensor1d(picks, 'int32')), tf.tensor2d(scales, [scales.length, 1])))
+      const moves = (await stepT.data()) as Float32Array
+      stepT.dispose()
+      gradients.dispose()
+      still.forEach((i, r) => {
+        for (let q = 0; q < size; q++) {
+          const at = i * size + q
+          total[at] += moves[r * size + q]
+          const v = clean[at] + (1 + OVERSHOOT) * total[at]
+          current[at] = v < 0 ? 0 : v > 1 ? 1 : v
+        }
+      })
+      active = still
+      attack.progress(step + 1, options.steps)
+    }
+  },
+})

@@ -6,14 +6,14 @@ import { prepareGradients } from '../compute/forward'
 import type { AttackResult } from './attack-result'
 import { describeParams, type ParamDescriptor } from './param-descriptors'
 import { ATTACKS, findAttack, type AttackEntry, type AttackId } from './registry'
-import { runInBatches } from './run-batched'
+import { runInBatches } from './base'
 
 export type { AttackResult, AttackRunOptions } from './attack-result'
 export type { ParamDescriptor } from './param-descriptors'
 export type { AttackId, AttackEntry } from './registry'
 export { findAttack } from './registry'
 export { hfSchedule, defaultRMin, type HfStep } from './hf-schedule'
-export { concatResults } from './run-batched'
+export { concatResults } from './base'
 
 /** What the UI and the CLI need to know about an attack, as plain JSON. */
 export interface AttackDescriptor {
@@ -69,9 +69,6 @@ export async function runAttack(
       'ATTACK_NEEDS_GRADIENTS',
       `${attack.label} needs input gradients, which the model "${model.info.name}" does not provide. Choose a query-only attack (HF, single pixel, salt & pepper) or load a model with gradients.`,
     )
-  }
-  if (images.shape[0] !== labels.length) {
-    throw new LabError('ATTACK_LABELS', `The batch has ${images.shape[0]} images but ${labels.length} labels; pass one label per image.`)
   }
   return attack.run(model, images, labels, { ...options, ...(sampleIds ? { sampleIds } : {}) }, ctx)
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { batchLogits } from '../eval/predict'
+import { batchLogits } from '../scoring'
 import { MARGIN_TAU } from '../../protocol/attacks'
 
 export { MARGIN_TAU }

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Classifier } from '../models/classifier'
-import { throwIfCancelled, type JobContext } from '../base/job-context'
-import { isAdversarial } from './margin'
 import { normal, type Rng } from '../base/random'
-import type { AttackResult, AttackRunOptions } from './attack-result'
+import { defineAttack } from './base'
 import { gradientsOf } from './model-gradients'
-import { finishAttack } from './finish'
 import { projectOntoBand } from './band'
 import type { PgdParams } from './params'
 import { sampleRngs } from './sample-rngs'
@@ -50,82 +46,68 @@ function l2Norms(t: tf.Tensor4D): tf.Tensor4D {
  * iterate is the candidate. With several budgets, each sample keeps the smallest that fools the
  * model under the margin rule (recorded in extra.epsilon). Samples the model already gets wrong are returned unchanged.
  */
-export async function run(
-  model: Classifier,
-  images: tf.Tensor4D,
-  labels: Int32Array,
-  options: PgdParams & AttackRunOptions,
-  ctx: JobContext,
-): Promise<AttackResult> {
-  const n = images.shape[0]
-  const size = images.size / Math.max(n, 1)
-  const defaults = DEFAULTS[options.norm]
-  const epsilons = [...(options.epsilons ?? defaults.epsilons)].sort((a, b) => a - b)
-  const steps = options.steps ?? defaults.steps
-  const relStepsize = options.relStepsize ?? defaults.relStepsize
-  const rngs = sampleRngs(options.seed, n, options.sampleIds)
+export const run = defineAttack<PgdParams>({
+  name: 'pgd',
+  cleanCheck: true,
+  extra: { epsilon: { type: 'float32', initial: NaN, misclassified: 0 } },
+  async run(attack) {
+    const { model, images, labels, options, n, size, queries } = attack
+    const defaults = DEFAULTS[options.norm]
+    const epsilons = [...(options.epsilons ?? defaults.epsilons)].sort((a, b) => a - b)
+    const steps = options.steps ?? defaults.steps
+    const relStepsize = options.relStepsize ?? defaults.relStepsize
+    const rngs = sampleRngs(options.seed, n, options.sampleIds)
+    const epsilonUsed = attack.extra.epsilon
+    const found = new Uint8Array(n)
 
-  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
-  const adversarial = new Float32Array((await images.data()) as Float32Array)
-  const success = new Uint8Array(n)
-  const queries = new Int32Array(n).fill(1)
-  const epsilonUsed = new Float32Array(n).fill(NaN)
-  const wrong = await isAdversarial(model, images, labels)
-  for (let i = 0; i < n; i++) {
-    if (wrong[i]) {
-      success[i] = 1
-      epsilonUsed[i] = 0
-    }
-  }
-
-  const totalSteps = epsilons.length * steps
-  const gradients = gradientsOf(model)
-  for (const [e, epsilon] of epsilons.entries()) {
-    const pending = Array.from({ length: n }, (_, i) => i).filter((i) => !success[i])
-    if (pending.length === 0) break
-    const stepsize = relStepsize * epsilon
-    const idx = tf.tensor1d(pending, 'int32')
-    const x0 = tf.gather(images, idx) as tf.Tensor4D
-    const y = tf.tensor1d(pending.map((i) => labels[i]), 'int32')
-    idx.dispose()
-    let x = options.randomStart
-      ? tf.tidy(() => {
-          const offsets = randomStart(pending.map((i) => rngs[i]), size, epsilon, options.norm)
-          return tf.clipByValue(tf.add(x0, projectOntoBand(tf.tensor4d(offsets, x0.shape), options)), 0, 1) as tf.Tensor4D
-        })
-      : x0.clone()
-    try {
-      for (let s = 0; s < steps; s++) {
-        throwIfCancelled(ctx.signal)
-        const current = x
-        const gradient = await gradients.crossEntropy(current, y)
-        x = tf.tidy(() => {
-          const direction = options.norm === 'linf' ? tf.sign(gradient) : tf.div(gradient, l2Norms(gradient))
-          const moved = tf.add(current, tf.mul(direction, stepsize))
-          // Band-limited PGD (docs/algorithms.md §band-limited attacks) keeps only the band, then the ε-ball.
-          const delta = projectOntoBand(tf.sub(moved, x0) as tf.Tensor4D, options)
-          const projected =
-            options.norm === 'linf'
-              ? tf.clipByValue(delta, -epsilon, epsilon)
-              : tf.mul(delta, tf.minimum(1, tf.div(epsilon, l2Norms(delta as tf.Tensor4D))))
-          return tf.clipByValue(tf.add(x0, projected), 0, 1) as tf.Tensor4D
-        })
-        tf.dispose([current, gradient])
-        ctx.progress(e * steps + s + 1, totalSteps, 'pgd')
-      }
-      const fooled = await isAdversarial(model, x, pending.map((i) => labels[i]))
-      const values = (await x.data()) as Float32Array
-      pending.forEach((i, row) => {
-        queries[i] += steps + 1
-        if (fooled[row]) {
-          success[i] = 1
-          epsilonUsed[i] = epsilon
-          adversarial.set(values.subarray(row * size, (row + 1) * size), i * size)
+    const totalSteps = epsilons.length * steps
+    const gradients = gradientsOf(model)
+    for (const [e, epsilon] of epsilons.entries()) {
+      const pending = attack.active.filter((i) => !found[i])
+      if (pending.length === 0) break
+      const stepsize = relStepsize * epsilon
+      const idx = tf.tensor1d(pending, 'int32')
+      const x0 = tf.gather(images, idx) as tf.Tensor4D
+      const y = tf.tensor1d(pending.map((i) => labels[i]), 'int32')
+      idx.dispose()
+      let x = options.randomStart
+        ? tf.tidy(() => {
+            const offsets = randomStart(pending.map((i) => rngs[i]), size, epsilon, options.norm)
+            return tf.clipByValue(tf.add(x0, projectOntoBand(tf.tensor4d(offsets, x0.shape), options)), 0, 1) as tf.Tensor4D
+          })
+        : x0.clone()
+      try {
+        for (let s = 0; s < steps; s++) {
+          attack.checkCancelled()
+          const current = x
+          const gradient = await gradients.crossEntropy(current, y)
+          x = tf.tidy(() => {
+            const direction = options.norm === 'linf' ? tf.sign(gradient) : tf.div(gradient, l2Norms(gradient))
+            const moved = tf.add(current, tf.mul(direction, stepsize))
+            // Band-limited PGD (docs/algorithms.md §band-limited attacks) keeps only the band, then the ε-ball.
+            const delta = projectOntoBand(tf.sub(moved, x0) as tf.Tensor4D, options)
+            const projected =
+              options.norm === 'linf'
+                ? tf.clipByValue(delta, -epsilon, epsilon)
+                : tf.mul(delta, tf.minimum(1, tf.div(epsilon, l2Norms(delta as tf.Tensor4D))))
+            return tf.clipByValue(tf.add(x0, projected), 0, 1) as tf.Tensor4D
+          })
+          tf.dispose([current, gradient])
+          attack.progress(e * steps + s + 1, totalSteps)
         }
-      })
-    } finally {
-      tf.dispose([x0, y, x])
+        const fooled = await attack.fooled(x, pending)
+        const values = (await x.data()) as Float32Array
+        pending.forEach((i, row) => {
+          queries[i] += steps + 1
+          if (fooled[row]) {
+            found[i] = 1
+            epsilonUsed[i] = epsilon
+            attack.accept(i, values, row)
+          }
+        })
+      } finally {
+        tf.dispose([x0, y, x])
+      }
     }
-  }
-  return finishAttack(model, images, labels, { adversarial, success, queries, extra: { epsilon: epsilonUsed } })
-}
+  },
+})

@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Classifier } from '../models/classifier'
-import { throwIfCancelled, type JobContext } from '../base/job-context'
-import { isAdversarial } from './margin'
 import type { Rng } from '../base/random'
-import type { AttackResult, AttackRunOptions } from './attack-result'
-import { finishAttack } from './finish'
+import { defineAttack } from './base'
 import type { SaltPepperParams } from './params'
 import { sampleRngs } from './sample-rngs'
 
@@ -66,66 +62,54 @@ function nextCandidate(
  * the next repetition (success: the margin rule). The minimum-MSE adversarial is returned. Every sample draws from its own
  * seeded stream; the samples that need a query at the same time share one batch.
  */
-export async function run(
-  model: Classifier,
-  images: tf.Tensor4D,
-  labels: Int32Array,
-  options: SaltPepperParams & AttackRunOptions,
-  ctx: JobContext,
-): Promise<AttackResult> {
-  const [n, h, w, c] = images.shape
-  const size = h * w * c
-  const pixels = h * w
-  const epsilons = Math.min(options.epsilons, pixels)
-  const clean = (await images.data()) as Float32Array
-  // Starts as the clean images: samples the model already gets wrong are returned unchanged.
-  const adversarial = new Float32Array(clean)
-  const success = new Uint8Array(n)
-  const queries = new Int32Array(n).fill(1)
-  const noise = new Float32Array(n).fill(NaN)
-  const wrong = await isAdversarial(model, images, labels)
-  const rngs = sampleRngs(options.seed, n, options.sampleIds)
-  const states = new Map<number, SearchState>()
-  for (let i = 0; i < n; i++) {
-    if (wrong[i]) success[i] = 1
-    else states.set(i, { repetition: 0, step: 0, maxP: 1, bestMse: Infinity, rng: rngs[i] })
-  }
-  const total = options.repetitions * epsilons
-  let tick = 0
-  const scratch = new Float32Array(size)
-  while (states.size > 0) {
-    throwIfCancelled(ctx.signal)
-    const rows: { i: number; p: number; mse: number }[] = []
-    const batch = new Float32Array(states.size * size)
-    for (const [i, state] of states) {
-      const found = nextCandidate(state, clean.subarray(i * size, (i + 1) * size), pixels, c, epsilons, options.repetitions, scratch)
-      if (!found) {
-        states.delete(i)
-        continue
+export const run = defineAttack<SaltPepperParams>({
+  name: 'salt-pepper',
+  cleanCheck: true,
+  extra: { noise: { type: 'float32', initial: NaN } },
+  async run(attack) {
+    const { images, options, n, size, clean, queries } = attack
+    const [, h, w, c] = images.shape
+    const pixels = h * w
+    const epsilons = Math.min(options.epsilons, pixels)
+    const noise = attack.extra.noise
+    const rngs = sampleRngs(options.seed, n, options.sampleIds)
+    const states = new Map<number, SearchState>()
+    for (const i of attack.active) states.set(i, { repetition: 0, step: 0, maxP: 1, bestMse: Infinity, rng: rngs[i] })
+    const total = options.repetitions * epsilons
+    let tick = 0
+    const scratch = new Float32Array(size)
+    while (states.size > 0) {
+      attack.checkCancelled()
+      const rows: { i: number; p: number; mse: number }[] = []
+      const batch = new Float32Array(states.size * size)
+      for (const [i, state] of states) {
+        const found = nextCandidate(state, clean.subarray(i * size, (i + 1) * size), pixels, c, epsilons, options.repetitions, scratch)
+        if (!found) {
+          states.delete(i)
+          continue
+        }
+        batch.set(scratch, rows.length * size)
+        rows.push({ i, ...found })
       }
-      batch.set(scratch, rows.length * size)
-      rows.push({ i, ...found })
+      if (rows.length === 0) break
+      const candidates = tf.tensor4d(batch.subarray(0, rows.length * size), [rows.length, h, w, c])
+      const fooled = await attack.fooled(candidates, rows.map((r) => r.i))
+      candidates.dispose()
+      rows.forEach((r, row) => {
+        queries[r.i] += 1
+        if (!fooled[row]) return
+        const state = states.get(r.i) as SearchState
+        // Higher p usually, not always, means a larger perturbation: search a little above it.
+        state.maxP = r.p * 1.2
+        state.bestMse = r.mse
+        if (state.step !== 0) {
+          state.step = 0
+          state.repetition += 1
+        }
+        noise[r.i] = r.p
+        attack.accept(r.i, batch, row)
+      })
+      attack.progress(Math.min(++tick, total), total)
     }
-    if (rows.length === 0) break
-    const candidates = tf.tensor4d(batch.subarray(0, rows.length * size), [rows.length, h, w, c])
-    const fooled = await isAdversarial(model, candidates, rows.map((r) => labels[r.i]))
-    candidates.dispose()
-    rows.forEach((r, row) => {
-      queries[r.i] += 1
-      if (!fooled[row]) return
-      const state = states.get(r.i) as SearchState
-      // Higher p usually, not always, means a larger perturbation: search a little above it.
-      state.maxP = r.p * 1.2
-      state.bestMse = r.mse
-      if (state.step !== 0) {
-        state.step = 0
-        state.repetition += 1
-      }
-      success[r.i] = 1
-      noise[r.i] = r.p
-      adversarial.set(batch.subarray(row * size, (row + 1) * size), r.i * size)
-    })
-    ctx.progress(Math.min(++tick, total), total, 'salt-pepper')
-  }
-  return finishAttack(model, images, labels, { adversarial, success, queries, extra: { noise } })
-}
+  },
+})

@@ -3,7 +3,7 @@ import type { Dataset } from '../data/dataset'
 import type { Classifier } from '../models/classifier'
 import { silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
 import { LabError } from '../base/errors'
-import { predictLabels } from './predict'
+import { predictLabels } from '../scoring'
 
 /** Images to score: a data set (optionally a subset of it) or tensors already in memory. */
 export type AccuracySource = { dataset: Dataset; indices?: ArrayLike<number> } | { images: tf.Tensor4D; labels: ArrayLike<number> }

@@ -1,4 +1,4 @@
-import type { DistanceNorm } from './distance'
+import type { DistanceNorm } from '../scoring'
 
 export interface CurveOptions {
   /** Perturbation norm of the x-axis (default L∞ on the [0, 1] scale, docs/algorithms.md §Curves and AUC). */

@@ -1,5 +1,5 @@
 import { epsilonGrid, trapezoid, TRAPEZOID_POINTS } from './curve-math'
-import type { DistanceNorm } from './distance'
+import type { DistanceNorm } from '../scoring'
 import type { RobustnessCurve } from './curve-types'
 
 export interface EnvelopeCurve {

@@ -5,8 +5,6 @@
  */
 export { accuracy, type AccuracyReport, type AccuracySource, type AccuracyOptions, type ClassAccuracy } from './accuracy'
 export { withD1, d1Variant, type D1Options } from './defended'
-export { perSampleDistance, type DistanceNorm } from './distance'
-export { predictLabels } from './predict'
 export { accuracyAt, closedFormAuc, epsilonGrid, trapezoid, TRAPEZOID_POINTS, type CurveOutcomes } from './curve-math'
 export { robustnessCurve, type CurveInput } from './robustness-curve'
 export { curveFromOutcomes } from './curve-from-outcomes'

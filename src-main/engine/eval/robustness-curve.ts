@@ -4,8 +4,7 @@ import { silentContext, throwIfCancelled, type JobContext } from '../base/job-co
 import { LabError } from '../base/errors'
 import { curveFromOutcomes } from './curve-from-outcomes'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
-import { perSampleDistance } from './distance'
-import { predictLabels } from './predict'
+import { perSampleDistance, predictLabels } from '../scoring'
 
 export type { CurveOptions, RobustnessCurve } from './curve-types'
 

@@ -8,6 +8,7 @@ import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
 import { median } from '../../protocol/summaries'
+import type { PerturbationSpectra } from '../../protocol/attacks'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
@@ -66,6 +67,8 @@ export interface CurveEntry {
   /** Per sample: the attacked model's logit margin z_y − max_{j≠y} z_j on the adversarial. */
   margin: Float32Array
   queries: Int32Array
+  /** Per sample: the radial energy profile of the perturbation the attack made (on the model it attacked). */
+  spectrum: PerturbationSpectra
   /** The adversarials (NHWC [0, 1]) when the request asked to keep them. */
   adversarial?: Float32Array
 }
@@ -204,6 +207,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         success: result.success,
         margin: result.margin,
         queries: result.queries,
+        spectrum: result.spectrum,
         ...(request.keepAdversarials ? { adversarial: result.adversarial } : {}),
       }
       entries.push(entry)

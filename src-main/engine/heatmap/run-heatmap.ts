@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { DROP_UNIT, type FourierHeatmap } from '../../protocol/heatmap'
 import type { Dataset } from '../data/dataset'
-import { batchLogits } from '../eval/predict'
+import { batchLogits } from '../scoring'
 import { scorerOf } from '../compute/forward'
 import { throwIfCancelled, type JobContext } from '../base/job-context'
 import type { Classifier } from '../models/classifier'

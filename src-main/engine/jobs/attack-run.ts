@@ -1,3 +1,4 @@
+import { radialBins } from '../spectral'
 import * as tf from '@tensorflow/tfjs-core'
 import type { AttackChoice, AttackRun } from '../../protocol/attacks'
 import { runAttackBatched } from '../attacks'
@@ -40,6 +41,7 @@ export async function attackSelection(
   const { batchSize, returnAdversarials } = options
   const n = indices.length
   const params = attack.params ?? {}
+  const bins = radialBins(dataset.info.shape[0], dataset.info.shape[1])
   const run: AttackRun = {
     attack: attack.id,
     params,
@@ -55,6 +57,7 @@ export async function attackSelection(
     l2: new Float32Array(n),
     linf: new Float32Array(n),
     queries: new Int32Array(n),
+    spectrum: { bins, profiles: new Float32Array(n * bins) },
     extra: {},
   }
   const adversarials: Float32Array[] = []
@@ -76,6 +79,7 @@ export async function attackSelection(
     run.l2.set(result.distanceL2, offset)
     run.linf.set(result.distanceLinf, offset)
     run.queries.set(result.queries, offset)
+    run.spectrum.profiles.set(result.spectrum.profiles, offset * bins)
     for (const [key, values] of Object.entries(result.extra ?? {})) {
       run.extra[key] ??= values instanceof Int32Array ? new Int32Array(n) : new Float32Array(n)
       run.extra[key].set(values, offset)

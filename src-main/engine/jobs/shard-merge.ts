@@ -1,4 +1,4 @@
-import type { AttackRun, CurveEntryData, CurveExamples, CurveRun } from '../../protocol/attacks'
+import type { AttackRun, CurveEntryData, CurveExamples, CurveRun, PerturbationSpectra } from '../../protocol/attacks'
 import { accuracyWarning, type Evaluation, type GradientMaps } from '../../protocol/models'
 import { curveFromOutcomes } from '../eval/curve-from-outcomes'
 import { worstCaseEnvelope } from '../eval/envelope'
@@ -61,6 +61,11 @@ export function mergeRadiusCurve(parts: RadiusCurve[]): RadiusCurve {
   }
 }
 
+/** Per-sample spectra of consecutive shards, in shard order. */
+function mergeSpectra(parts: PerturbationSpectra[]): PerturbationSpectra {
+  return { bins: parts[0].bins, profiles: concat(parts.map((p) => p.profiles)) }
+}
+
 export function mergeAttackRun(parts: AttackRun[]): AttackRun {
   const first = parts[0]
   const extra: AttackRun['extra'] = {}
@@ -78,6 +83,7 @@ export function mergeAttackRun(parts: AttackRun[]): AttackRun {
     l2: concat(parts.map((p) => p.l2)),
     linf: concat(parts.map((p) => p.linf)),
     queries: concat(parts.map((p) => p.queries)),
+    spectrum: mergeSpectra(parts.map((p) => p.spectrum)),
     extra,
     ...(adversarial ? { adversarial } : {}),
   }
@@ -107,6 +113,7 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
     success,
     margin,
     queries,
+    spectrum: mergeSpectra(parts.map((p) => p.spectrum)),
   }
 }
 

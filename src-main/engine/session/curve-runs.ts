@@ -65,6 +65,7 @@ export async function runKeptCurve(state: EngineState, params: ParsedParams<'att
         adversarialCorrect: e.curve.adversarialCorrect,
         adversarialPredicted: e.curve.adversarialPredicted!,
         adversarial: e.adversarial!,
+        spectrum: e.spectrum,
       })),
     })
     while (state.runs.size > MAX_STORED_RUNS) state.runs.delete(state.runs.keys().next().value!)
@@ -106,6 +107,7 @@ export async function curveExamples(
       adversarialCorrect: false,
       original: originals.slice(j * size, (j + 1) * size),
       adversarial: stored.adversarial.slice(k * size, (k + 1) * size),
+      spectrum: stored.spectrum.profiles.slice(k * stored.spectrum.bins, (k + 1) * stored.spectrum.bins),
     })),
   }
 }

@@ -1,3 +1,4 @@
+import type { PerturbationSpectra } from '../../protocol/attacks'
 import type { BackendChoice } from '../compute/backend'
 import type { Dataset } from '../data/dataset'
 import { detachScorer } from '../compute/forward'
@@ -26,7 +27,7 @@ export interface StoredRun {
   indices: Int32Array
   labels: Int32Array
   shape: [number, number, number]
-  entries: { distances: Float32Array; adversarialCorrect: Uint8Array; adversarialPredicted: Int32Array; adversarial: Float32Array }[]
+  entries: { distances: Float32Array; adversarialCorrect: Uint8Array; adversarialPredicted: Int32Array; adversarial: Float32Array; spectrum: PerturbationSpectra }[]
 }
 
 export function createState(backend: BackendChoice, workerIndex: number, workerCount: number): EngineState {

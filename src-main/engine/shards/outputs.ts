@@ -26,7 +26,25 @@ export async function writeFigure1(result: Figure1Result, out: string, force: bo
   await writeFileAtomic(join(out, 'figure1.json'), `${JSON.stringify(result, null, 2)}\n`, { force })
 }
 
-/** `hfc-lab attack --out`: adversarial.npy (N x H x W x C float32), samples.csv and summary.json. */
+/** One line per sample: its radial energy profile of adversarial − clean (docs/algorithms.md §Beyond the paper). */
+function attackSpectrumCsv(run: Pick<AttackRun, 'indices' | 'success' | 'spectrum'>): string {
+  const { bins, profiles } = run.spectrum
+  const header = ['index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
+  const rows = Array.from(run.indices, (index, k) => [index, run.success[k], ...profiles.subarray(k * bins, (k + 1) * bins)].join(','))
+  return [header.join(','), ...rows].join('\n') + '\n'
+}
+
+/** One line per curve and sample: the radial energy profile of the perturbation the attack made. */
+function curveSpectrumCsv(result: CurveRun): string {
+  const bins = result.entries[0]?.spectrum.bins ?? 0
+  const header = ['attack', 'defence', 'protocol', 'index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
+  const rows = result.entries.flatMap((e) =>
+    Array.from(result.indices, (index, k) => [e.attack, e.defence, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(',')),
+  )
+  return [header.join(','), ...rows].join('\n') + '\n'
+}
+
+/** `hfc-lab attack --out`: adversarial.npy (N x H x W x C float32), samples.csv, spectrum.csv and summary.json. */
 export async function writeAttackOutputs(run: AttackRun, out: string, force: boolean, meta: Record<string, unknown>): Promise<void> {
   const [h, w, c] = run.shape
   const extraKeys = Object.keys(run.extra)
@@ -60,6 +78,7 @@ export async function writeAttackOutputs(run: AttackRun, out: string, force: boo
   )
   await writeFileAtomic(join(out, 'adversarial.npy'), encodeNpy(run.adversarial!, [run.indices.length, h, w, c]), { force })
   await writeFileAtomic(join(out, 'samples.csv'), [header.join(','), ...rows].join('\n') + '\n', { force })
+  await writeFileAtomic(join(out, 'spectrum.csv'), attackSpectrumCsv(run), { force })
   await writeFileAtomic(join(out, 'summary.json'), JSON.stringify({ ...meta, ...attackSummary(run) }, null, 2), { force })
 }
 
@@ -88,10 +107,11 @@ export function curveSamplesCsv(result: CurveRun): string {
   return [header.join(','), ...rows].join('\n') + '\n'
 }
 
-/** `hfc-lab curve --out`: curve.json (the --json output) and samples.csv (per-sample outcomes). */
+/** `hfc-lab curve --out`: curve.json (the --json output), samples.csv (per-sample outcomes) and spectrum.csv. */
 export async function writeCurveOutputs(result: CurveRun, norm: string, out: string, force: boolean): Promise<void> {
   await writeFileAtomic(join(out, 'curve.json'), `${JSON.stringify(curveJson(result, norm), null, 2)}\n`, { force })
   await writeFileAtomic(join(out, 'samples.csv'), curveSamplesCsv(result), { force })
+  await writeFileAtomic(join(out, 'spectrum.csv'), curveSpectrumCsv(result), { force })
 }
 
 /** `hfc-lab grad --out FILE.npy` writes the array; a merge writes gradients.npy into its folder. */

@@ -65,7 +65,7 @@ describeWithData('a shard killed half-way', () => {
   it('merges into exactly the files of the unsharded attack', async () => {
     await runCliOk([...ATTACK, '--out', dir('attack-full')])
     await runCliOk(['merge', shard0, dir('attack/shard-1'), '--out', dir('attack-merged')])
-    for (const file of ['adversarial.npy', 'samples.csv', 'summary.json']) {
+    for (const file of ['adversarial.npy', 'samples.csv', 'spectrum.csv', 'summary.json']) {
       expect(readFileSync(join(dir('attack-merged'), file)).equals(readFileSync(join(dir('attack-full'), file))), file).toBe(true)
     }
   })

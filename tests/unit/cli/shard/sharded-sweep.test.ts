@@ -62,6 +62,9 @@ describeWithData('a sweep sharded over 4 processes and merged', () => {
     const samples = read('curve-merged', 'samples.csv')
     expect(samples.equals(read('curve-full', 'samples.csv'))).toBe(true)
     expect(samples.toString().trim().split('\n')).toHaveLength(1 + 40)
+    const spectra = read('curve-merged', 'spectrum.csv')
+    expect(spectra.equals(read('curve-full', 'spectrum.csv'))).toBe(true)
+    expect(spectra.toString().trim().split('\n')).toHaveLength(1 + 3 * 40)
   })
 
   it('records in every shard folder its block of the selection, the model hash and the data fingerprint', () => {

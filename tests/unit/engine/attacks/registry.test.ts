@@ -99,6 +99,17 @@ describeWithData('runAttack', () => {
     expect(await labErrorCode(() => runAttack('hf', model, images, labels.subarray(0, 3), {}, silentContext()))).toBe('ATTACK_LABELS')
   })
 
+  it('refuses pixels outside [0, 1] (or NaN) with a named error, for every attack', async () => {
+    const values = (await images.data()) as Float32Array
+    for (const bad of [255, -0.5, NaN]) {
+      const pixels = Float32Array.from(values)
+      pixels[5] = bad
+      const outside = tf.tensor4d(pixels, images.shape)
+      for (const id of ['hf', 'fgsm', 'salt-pepper']) expect(await labErrorCode(() => runAttack(id, model, outside, labels, {}, silentContext())), `${id} ${bad}`).toBe('ATTACK_INPUT')
+      outside.dispose()
+    }
+  })
+
   it('stops at the next batch boundary once the job is cancelled', async () => {
     const controller = new AbortController()
     let calls = 0

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { predictLabels, withD1 } from '../../../../src-main/engine/eval'
+import { withD1 } from '../../../../src-main/engine/eval'
+import { predictLabels } from '../../../../src-main/engine/scoring'
 import { attackHandlers } from '../../../../src-main/engine/handlers/attacks'
 import { dataHandlers } from '../../../../src-main/engine/handlers/data'
 import { modelHandlers } from '../../../../src-main/engine/handlers/models'

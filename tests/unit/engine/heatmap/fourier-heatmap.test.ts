@@ -218,3 +218,59 @@ describe('the heat map of the embedded CIFAR-10 and Fashion-MNIST models against
     expect(fooled).toBeGreaterThan(0)
   })
 })
+
+describe('the coarse frequency grid of a 224 x 224 heat map', () => {
+  const H = 224
+  const target = { u: 32, v: -64 }
+  const eps = 2
+  /** The unit-norm basis image of (u, v), float32 [H * W]. */
+  const unitBasis = (u: number, v: number) => {
+    const b = fourierBasisImage(u, v, H, H)
+    const norm = Math.sqrt(b.reduce((s, x) => s + x * x, 0))
+    return Float32Array.from(b, (x) => x / norm)
+  }
+  /**
+   * An RGB 224 x 224 classifier that sees one frequency only: class 1 when the squared projections of
+   * the channels on the basis of `target` sum past eps², class 0 otherwise. A mid-grey image
+   * projects to 0 and a basis image of another frequency is orthogonal, so the heat map must err
+   * exactly at `target` (where the projections sum to 3 eps², whatever the signs).
+   */
+  function oneFrequencyClassifier(u: number, v: number): Classifier {
+    const basis = tf.tensor2d(unitBasis(u, v), [H * H, 1])
+    return {
+      info: { name: 'one-frequency-224', format: 'tfjs-layers', source: 'test', inputShape: [H, H, 3], inputRange: [0, 1], classes: ['grey', 'wave'], layers: [], totalParams: 0, gradients: true, sha256: '', variant: '' },
+      logits: (images) =>
+        tf.tidy(() => {
+          const n = images.shape[0]
+          const planes = tf.reshape(tf.transpose(tf.reshape(images, [n, H * H, 3]), [0, 2, 1]), [n * 3, H * H])
+          const energy = tf.sum(tf.reshape(tf.square(tf.matMul(planes, basis)), [n, 3]), 1, true)
+          return tf.concat([tf.zerosLike(energy), tf.sub(energy, eps * eps)], 1) as tf.Tensor2D
+        }),
+    }
+  }
+  const grey: Dataset = {
+    info: { name: 'grey 224', format: 'npy', source: 'test', count: 3, shape: [H, H, 3], valueRange: [0, 1], classes: ['grey', 'wave'], classCounts: [3, 0], skipped: [] },
+    labels: () => new Int32Array(3),
+    read: async (indices) => new Float32Array(indices.length * H * H * 3).fill(0.5),
+    readBytes: async (indices) => new Uint8Array(indices.length * H * H * 3).fill(128),
+  }
+
+  it('evaluates only every stride-th frequency, erring exactly at the one the model sees, and skips one off the grid', async () => {
+    const ids = Int32Array.from([0, 1, 2])
+    const map = await fourierHeatmap(oneFrequencyClassifier(target.u, target.v), grey, ids, { eps, stride: 32, seed: 0, defense: 'none' }, silentContext())
+    expect(map.stride).toBe(32)
+    // Offsets -96 .. 96 in steps of 32 on each axis: 49 cells, (0, 0) its own conjugate, so 25 pairs.
+    expect(map.errors.length).toBe(25)
+    for (const f of map.frequencies) expect(Math.abs(f) % 32).toBe(0)
+    const { error } = heatmapGrids(map)
+    const at = (u: number, v: number) => error[(u + H / 2) * H + (v + H / 2)]
+    expect(at(target.u, target.v)).toBe(1)
+    expect(at(-target.u, -target.v)).toBe(1)
+    expect(error.filter((e) => !Number.isNaN(e)).length).toBe(49)
+    expect(error.filter((e) => e > 0).length).toBe(2)
+    expect(Number.isNaN(at(16, -64))).toBe(true)
+    // A model that sees a frequency between grid points: the coarse map finds no error anywhere.
+    const off = await fourierHeatmap(oneFrequencyClassifier(16, -48), grey, ids, { eps, stride: 32, seed: 0, defense: 'none' }, silentContext())
+    expect(Array.from(off.errors).every((e) => e === 0)).toBe(true)
+  })
+})

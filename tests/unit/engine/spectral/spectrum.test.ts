@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { decompose, fft2, fftshift, halfDiagonal, logMagnitudeSpectrum, radialEnergyProfile } from '../../../../src-main/engine/spectral'
+import { decompose, fft2, fftshift, halfDiagonal, logMagnitudeSpectrum, radialBins, radialEnergyProfile, radialEnergyProfiles } from '../../../../src-main/engine/spectral'
 import { mnistImages, plane, sampleImage } from './real-images'
 import { itWithData } from '../../needs-data'
 
@@ -86,5 +86,37 @@ describe('radialEnergyProfile', () => {
     const zero = radialEnergyProfile({ data: new Float32Array(2 * 784), shape: [2, 28, 28, 1] })
     expect(Array.from(zero).every((v) => v === 0)).toBe(true)
     tf.dispose([low, high])
+  })
+})
+
+describe('radialEnergyProfiles', () => {
+  it('gives every image its own float64-FFT profile, and all zeros to an image without energy', () => {
+    const digits = mnistImages(6)
+    // A batch of differences of digits (signed, like perturbations) with one zero image.
+    const deltas = new Float32Array(5 * 784)
+    for (let i = 0; i < 4; i++) for (let k = 0; k < 784; k++) deltas[i * 784 + k] = digits[(i + 1) * 784 + k] - digits[i * 784 + k]
+    const profiles = radialEnergyProfiles(tf.tensor4d(deltas, [5, 28, 28, 1]))
+    const bins = radialBins(28, 28)
+    expect(bins).toBe(20)
+    expect(profiles.length).toBe(5 * bins)
+    for (let i = 0; i < 4; i++) {
+      const row = profiles.subarray(i * bins, (i + 1) * bins)
+      expect(maxDiff(row, referenceProfile(deltas.subarray(i * 784, (i + 1) * 784), 1, 28, 28, 1))).toBeLessThan(1e-5)
+      expect(row.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5)
+    }
+    expect(Array.from(profiles.subarray(4 * bins)).every((v) => v === 0)).toBe(true)
+  })
+
+  it('sums the channels of an RGB image and agrees with radialEnergyProfile on a batch of one', () => {
+    const h = 12
+    const w = 9
+    const pixels = Float32Array.from({ length: 2 * h * w * 3 }, (_, k) => Math.sin(0.37 * k) * Math.cos(0.011 * k * k))
+    const profiles = radialEnergyProfiles({ data: pixels, shape: [2, h, w, 3] })
+    const bins = radialBins(h, w)
+    for (let i = 0; i < 2; i++) {
+      const one = pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3)
+      expect(maxDiff(profiles.subarray(i * bins, (i + 1) * bins), referenceProfile(one, 1, h, w, 3))).toBeLessThan(1e-5)
+      expect(maxDiff(profiles.subarray(i * bins, (i + 1) * bins), radialEnergyProfile({ data: one, shape: [1, h, w, 3] }))).toBeLessThan(1e-6)
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { perSampleDistance } from '../../../../src-main/engine/eval'
+import { perSampleDistance } from '../../../../src-main/engine/scoring'
 
 describe('perSampleDistance', () => {
   // Two 2×2 images: a perturbation of (0.5, 0, 0, 0) and one of every value from 0 to 1.
