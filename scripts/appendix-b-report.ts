@@ -48,8 +48,8 @@ for (const norm of NORMS) {
     if (!existsSync(join(dir, 'samples.csv'))) continue
     const samples = csv(join(dir, 'samples.csv'))
     const spectra = csv(join(dir, 'spectrum.csv'))
-    for (const [defence, protocol, rowLabel] of ROWS) {
-      const key = `pgd.${defence}.${protocol}`
+    for (const [defense, protocol, rowLabel] of ROWS) {
+      const key = `pgd.${defense}.${protocol}`
       const col = (field: string) => samples.header.indexOf(`${key}.${field}`)
       if (col('distance') < 0) continue
       const rows = samples.rows
@@ -58,7 +58,7 @@ for (const norm of NORMS) {
         (eps) => rows.reduce((s, r) => s + Number(Number(r[col('distance')]) <= eps * (1 + 1e-5) ? r[col('adversarial_correct')] : r[col('clean_correct')]), 0) / rows.length,
       )
       // The mean profile of the perturbations that fooled the attacked model.
-      const mine = spectra.rows.filter((r) => r[0] === 'pgd' && r[1] === defence && r[2] === protocol && r[4] === '1')
+      const mine = spectra.rows.filter((r) => r[0] === 'pgd' && r[1] === defense && r[2] === protocol && r[4] === '1')
       const bins = spectra.header.length - 5
       const mean = new Array<number>(bins).fill(0)
       let count = 0

@@ -10,7 +10,7 @@ import { lineChartPng } from '../src-main/engine/export/line-chart'
 
 interface Entry {
   attack: string
-  defence: string
+  defense: string
   protocol: string
   auc: number
   cleanAccuracy: number
@@ -40,8 +40,8 @@ function load(name: string): CurveFile | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CurveFile) : undefined
 }
 
-function find(file: CurveFile, attack: string, defence: string, protocol?: string): Entry | undefined {
-  return file.entries.find((e) => e.attack === attack && e.defence === defence && (!protocol || e.protocol === protocol))
+function find(file: CurveFile, attack: string, defense: string, protocol?: string): Entry | undefined {
+  return file.entries.find((e) => e.attack === attack && e.defense === defense && (!protocol || e.protocol === protocol))
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -78,9 +78,9 @@ for (const data of ['mnist', 'fashion-mnist']) {
   const hf1 = load(`${data}-hf-rmin1-linf`)
   const hf1rms = load(`${data}-hf-rmin1-rms`)
   const direct = load(`${data}-direct`)
-  const defences = [...new Set(paper.entries.map((e) => e.defence))]
-  const d1 = defences.filter((d) => d.startsWith('d1'))
-  const d2 = defences.filter((d) => d.startsWith('d2'))
+  const defenses = [...new Set(paper.entries.map((e) => e.defense))]
+  const d1 = defenses.filter((d) => d.startsWith('d1'))
+  const d2 = defenses.filter((d) => d.startsWith('d2'))
   say(`#### ${data} (${paper.n} images, seed 0)`)
   say()
 
@@ -139,20 +139,20 @@ for (const data of ['mnist', 'fashion-mnist']) {
   if (rms) await chart(`figure4-${data}-rms.png`, `FIGURE 4: ${data.toUpperCase()}, RMS`, 'MAX PERTURBATION EPS (RMS = L2 / SQRT(D))', fig4.flatMap((a) => (find(rms, a, 'none') ? [{ name: label(a), entry: find(rms, a, 'none') as Entry }] : [])))
 
   if (direct) {
-    say('Defences under direct attack (PGD L∞, ε = 0.3 fixed budget):')
+    say('Defenses under direct attack (PGD L∞, ε = 0.3 fixed budget):')
     say()
     say(
       table(
-        ['defence', 'protocol', 'fooled on the model attacked (the original for transfer)', 'accuracy under attack', 'AUC L∞'],
-        direct.entries.map((e) => [e.defence, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), f3(e.auc)]),
+        ['defense', 'protocol', 'fooled on the model attacked (the original for transfer)', 'accuracy under attack', 'AUC L∞'],
+        direct.entries.map((e) => [e.defense, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), f3(e.auc)]),
       ),
     )
     say()
     await chart(
-      `defences-direct-${data}.png`,
-      `DEFENCES UNDER DIRECT PGD: ${data.toUpperCase()}`,
+      `defenses-direct-${data}.png`,
+      `DEFENSES UNDER DIRECT PGD: ${data.toUpperCase()}`,
       'MAX PERTURBATION EPS (LINF, [0, 1])',
-      direct.entries.map((e) => ({ name: `${e.defence} ${e.protocol}`, entry: e, dashed: e.protocol === 'transfer' })),
+      direct.entries.map((e) => ({ name: `${e.defense} ${e.protocol}`, entry: e, dashed: e.protocol === 'transfer' })),
     )
   }
 }

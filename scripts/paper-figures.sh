@@ -16,6 +16,6 @@ for data in ${DATASETS:-mnist fashion-mnist}; do
   "${cli[@]}" curve --model "$data" --data "$data" --preset paper --attacks hf,single-pixel,salt-pepper --defenses none --norm rms --out "$out/$data-fig4-rms" --force
   "${cli[@]}" curve --model "$data" --data "$data" --preset paper --attacks hf --param hf.rMin=1 --defenses none --norm linf --out "$out/$data-hf-rmin1-linf" --force
   "${cli[@]}" curve --model "$data" --data "$data" --preset paper --attacks hf --param hf.rMin=1 --defenses none --norm rms --out "$out/$data-hf-rmin1-rms" --force
-  "${cli[@]}" curve --model "$data" --data "$data" --preset defences-direct --out "$out/$data-direct" --force
+  "${cli[@]}" curve --model "$data" --data "$data" --preset defenses-direct --out "$out/$data-direct" --force
 done
 if [ "${REPORT:-1}" != 0 ]; then node --import tsx scripts/paper-figures-report.ts "$out" "${PNG_DIR:-$out}"; fi

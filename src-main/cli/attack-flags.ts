@@ -37,7 +37,7 @@ export function describePresets(presets: CurvePresetInfo[]): string {
         `  ${p.id.padEnd(16)} ${p.label}${p.figures.length ? ` (the paper's Figures ${p.figures.join(', ')})` : ''}`,
         `      ${p.description}`,
         `      attacks:   ${s.attacks.map((a) => `${a.id}${Object.keys(a.params).length ? ` ${JSON.stringify(a.params)}` : ''}`).join(', ')}`,
-        `      defences:  ${s.defenses.map(describeDefense).join(', ')}`,
+        `      defenses:  ${s.defenses.map(describeDefense).join(', ')}`,
         `      protocols: ${s.protocols.join(', ')}    norm: ${s.norm}    samples: n ${s.n}, seed ${s.seed}`,
       ]
       return lines.join('\n')

@@ -93,8 +93,8 @@ export interface CurveEntryData {
   attack: string
   attackLabel: string
   params: Record<string, unknown>
-  defence: string
-  defenceKind: 'none' | 'd1' | 'd2'
+  defense: string
+  defenseKind: 'none' | 'd1' | 'd2'
   protocol: EvalProtocol
   successRate: number
   medianDistance: number
@@ -109,7 +109,7 @@ export interface CurveEntryData {
 }
 
 export interface EnvelopeData {
-  defence: string
+  defense: string
   envelope: { norm: Norm; epsMax: number; grid: number[]; accuracy: number[]; auc: number; aucTrapezoid: number; pointwiseMin: number[]; count: number; curves: number }
 }
 
@@ -119,7 +119,7 @@ export interface CurveRun {
   indices: Int32Array
   labels: Int32Array
   entries: CurveEntryData[]
-  skipped: { attack: string; defence: string; protocol: EvalProtocol; reason: string }[]
+  skipped: { attack: string; defense: string; protocol: EvalProtocol; reason: string }[]
   envelopes: EnvelopeData[]
   cancelled: boolean
 }
@@ -154,7 +154,7 @@ export interface CurveExamples {
   rows: {
     index: number
     label: number
-    /** The scored model's label on the adversarial: what the defence (or the undefended model) now says. */
+    /** The scored model's label on the adversarial: what the defense (or the undefended model) now says. */
     predicted: number
     distance: number
     adversarialCorrect: boolean
@@ -224,7 +224,7 @@ export const attackMethods = {
         ...selectionFields,
       })
       .strict(),
-    'Accuracy versus maximum perturbation for every attack x defence x protocol, with AUC and worst-case envelopes.',
+    'Accuracy versus maximum perturbation for every attack x defense x protocol, with AUC and worst-case envelopes.',
   ).returns<CurveRun>(),
   'attack.examples': method(
     z.object({ runId: z.string().min(1).max(64), entry: z.number().int().min(0), eps: z.number().min(0), max: z.number().int().min(1).max(64).default(16) }).strict(),

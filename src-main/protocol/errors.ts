@@ -32,7 +32,7 @@ export const DOMAIN_ERROR_CODES = [
   'GALLERY_BATCH', 'GALLERY_FILTER', 'GALLERY_NO_ATTACKS', 'GALLERY_OUT', 'GALLERY_SHAPE',
   // The CLI: the user stopped a command
   'INTERRUPTED',
-  // The D2 defence
+  // The D2 defense
   'D2_GRID', 'D2_LAYERS', 'D2_NO_LAYERS', 'D2_RADIUS',
   // Data sets: opening, reading, selecting
   'DATA_CLASSES', 'DATA_CORRUPT', 'DATA_UNREADABLE', 'DATA_EMPTY', 'DATA_FORMAT', 'DATA_IMAGE', 'DATA_IMAGE_SIZE', 'DATA_INDEX',

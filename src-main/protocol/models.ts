@@ -42,7 +42,7 @@ export const modelSpecSchema = z
   .refine((s) => (s.path ? 1 : 0) + (s.defaultId ? 1 : 0) === 1, { message: 'give exactly one of path or defaultId' })
 export type ModelSpec = z.infer<typeof modelSpecSchema>
 
-/** A defence applied to a model: none, D1 (low-pass the input) or D2 (low-pass conv kernels, docs/algorithms.md §D2). */
+/** A defense applied to a model: none, D1 (low-pass the input) or D2 (low-pass conv kernels, docs/algorithms.md §D2). */
 export const defenseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
   z.object({ kind: z.literal('d1'), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}) }).strict(),
@@ -63,7 +63,7 @@ export function parseDefense(text: string): Defense {
   const t = text.trim().toLowerCase()
   if (t === 'none' || t === '') return { kind: 'none' }
   const m = /^(d1|d2):([\d.,\s]+)$/.exec(t)
-  if (!m) throw new Error(`Unknown defence "${text}": use none, d1:R or d2:R1[,R2,...]`)
+  if (!m) throw new Error(`Unknown defense "${text}": use none, d1:R or d2:R1[,R2,...]`)
   const values = m[2].split(',').map((v) => Number(v.trim()))
   if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`Radii in "${text}" must be non-negative numbers`)
   return m[1] === 'd1' ? { kind: 'd1', radius: values[0] } : { kind: 'd2', radii: values }

@@ -59,8 +59,8 @@ export interface ReportCurve {
   attack: string
   attackLabel: string
   params: Record<string, unknown>
-  defence: string
-  defenceKind: 'none' | 'd1' | 'd2'
+  defense: string
+  defenseKind: 'none' | 'd1' | 'd2'
   protocol: EvalProtocol
   auc: number
   aucTrapezoid: number
@@ -79,7 +79,7 @@ export interface ReportCurves {
   n: number
   indices: number[]
   entries: ReportCurve[]
-  skipped: { attack: string; defence: string; protocol: EvalProtocol; reason: string }[]
+  skipped: { attack: string; defense: string; protocol: EvalProtocol; reason: string }[]
 }
 
 export interface ReportExample {
@@ -121,7 +121,7 @@ export interface ReportResults {
   }
   radius: RadiusCurve
   curves: ReportCurves
-  direct: ReportCurves & { examples: { defence: string; protocol: EvalProtocol; eps: number; rows: Omit<ReportExample, 'original' | 'adversarial'>[] } }
+  direct: ReportCurves & { examples: { defense: string; protocol: EvalProtocol; eps: number; rows: Omit<ReportExample, 'original' | 'adversarial'>[] } }
   gallery: {
     /** The attack selection; the attacks' rates are those of their Figure-4 curves. */
     n: number

@@ -122,7 +122,7 @@ export interface ShardRecord {
   command: ShardCommand
   /** The command line of the first attempt (arguments after the program name). */
   argv: string[]
-  /** The parameters that decide the results (attacks, defences, norm, ...); never paths or shard. */
+  /** The parameters that decide the results (attacks, defenses, norm, ...); never paths or shard. */
   run: Record<string, unknown>
   selection: SelectionOptions
   /** The whole selection (all shards): its size and the SHA-256 of its int32 indices. */

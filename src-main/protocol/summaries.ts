@@ -40,7 +40,7 @@ export function attackSummary(run: AttackRun) {
 export function curveJson(result: CurveRun, norm: string) {
   const entries = result.entries.map((e) => ({
     attack: e.attack,
-    defence: e.defence,
+    defense: e.defense,
     protocol: e.protocol,
     auc: e.curve.auc,
     cleanAccuracy: e.curve.cleanAccuracy,

@@ -65,8 +65,8 @@ export interface RunRecord<K extends RunKind = RunKind> extends RunContext {
 export const MAX_RUNS = 50
 
 const aucHeadlines = (entries: CurveEntryData[], envelopes: EnvelopeData[]): Headline[] => [
-  ...entries.map((e) => ({ label: `AUC ${e.attackLabel} · ${e.defence} · ${e.protocol}`, value: e.curve.auc, format: 'auc' as const })),
-  ...envelopes.filter((e) => e.envelope.curves > 1).map((e) => ({ label: `AUC worst case · ${e.defence}`, value: e.envelope.auc, format: 'auc' as const })),
+  ...entries.map((e) => ({ label: `AUC ${e.attackLabel} · ${e.defense} · ${e.protocol}`, value: e.curve.auc, format: 'auc' as const })),
+  ...envelopes.filter((e) => e.envelope.curves > 1).map((e) => ({ label: `AUC worst case · ${e.defense}`, value: e.envelope.auc, format: 'auc' as const })),
 ]
 
 /** The numbers a run is listed with: accuracies, AUCs, counts. */
@@ -118,7 +118,7 @@ export function headlineOf<K extends RunKind>(kind: K, result: RunResults[K]): H
 
 export interface CompareRow {
   attack: string
-  defence: string
+  defense: string
   protocol: string
   a: number | null
   b: number | null
@@ -127,20 +127,20 @@ export interface CompareRow {
 }
 
 /**
- * Two curve runs side by side: one row per (attack, defence, protocol) found in either run, with
- * its AUC in each and B − A; the worst case per defence follows when both runs computed one.
+ * Two curve runs side by side: one row per (attack, defense, protocol) found in either run, with
+ * its AUC in each and B − A; the worst case per defense follows when both runs computed one.
  */
 export function compareCurveRuns(a: RunResults['curves'], b: RunResults['curves']): CompareRow[] {
   const rows = new Map<string, CompareRow>()
-  const put = (side: 'a' | 'b', attack: string, defence: string, protocol: string, auc: number) => {
-    const key = `${attack}\u0000${defence}\u0000${protocol}`
-    const row = rows.get(key) ?? { attack, defence, protocol, a: null, b: null, difference: null }
+  const put = (side: 'a' | 'b', attack: string, defense: string, protocol: string, auc: number) => {
+    const key = `${attack}\u0000${defense}\u0000${protocol}`
+    const row = rows.get(key) ?? { attack, defense, protocol, a: null, b: null, difference: null }
     row[side] = auc
     rows.set(key, row)
   }
   for (const [side, run] of [['a', a], ['b', b]] as const) {
-    for (const e of run.entries) put(side, e.attackLabel, e.defence, e.protocol, e.curve.auc)
-    for (const e of run.run?.envelopes ?? []) if (e.envelope.curves > 1) put(side, 'worst case', e.defence, 'all', e.envelope.auc)
+    for (const e of run.entries) put(side, e.attackLabel, e.defense, e.protocol, e.curve.auc)
+    for (const e of run.run?.envelopes ?? []) if (e.envelope.curves > 1) put(side, 'worst case', e.defense, 'all', e.envelope.auc)
   }
   return [...rows.values()].map((row) => ({ ...row, difference: row.a !== null && row.b !== null ? row.b - row.a : null }))
 }

@@ -4,7 +4,7 @@ import type { CurveEntryData, CurveExamples, CurveRun, EvalProtocol, Norm } from
 import { useModels } from './models'
 import { useResultScope } from './result-scope'
 
-/** The defences a new analyst starts with; D2 at the open model's default radius, if it has one. */
+/** The defenses a new analyst starts with; D2 at the open model's default radius, if it has one. */
 const defaultDefenses = (d2: number | null) => (d2 === null ? 'none, d1:8' : `none, d1:8, d2:${d2}`)
 
 /** The Attacks view's form and its last run, kept while the analyst visits other views. */
@@ -16,7 +16,7 @@ export const useAttackRun = defineStore('attack-run', () => {
   const classIndex = ref<number | 'all'>('all')
   const models = useModels()
   const defenses = ref(defaultDefenses(models.d2Default))
-  // Follows the model's kernel size until the analyst types defences of their own.
+  // Follows the model's kernel size until the analyst types defenses of their own.
   watch(
     () => models.d2Default,
     (radius, before) => {

@@ -34,7 +34,7 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
 
   await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
   await screenshot(page, 'attacks-chart')
-  // One line per curve plus a worst case per defence (two attacks each): 6 + 3, each in the legend.
+  // One line per curve plus a worst case per defense (two attacks each): 6 + 3, each in the legend.
   const lines = page.getByTestId('series-line')
   await expect(lines).toHaveCount(9)
   await expect(page.getByTestId('legend-entry')).toHaveCount(9)
@@ -70,8 +70,8 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
     expect(m![2]).not.toBe(m![1])
   }
 
-  // Small multiples: a panel per defence, then per attack (HF, FGSM and the worst cases).
-  await page.getByTestId('chart-layout').selectOption('defence')
+  // Small multiples: a panel per defense, then per attack (HF, FGSM and the worst cases).
+  await page.getByTestId('chart-layout').selectOption('defense')
   await expect(page.getByTestId('chart-panel')).toHaveCount(3)
   await expect(lines).toHaveCount(9)
   await page.getByTestId('curve-card').scrollIntoViewIfNeeded()
@@ -119,7 +119,7 @@ test('a preset button fills the Attacks form with the paper’s settings and say
   await openApp(page, '#/attacks')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('preset-paper')).toHaveText('Paper figures')
-  await expect(page.getByTestId('preset-defences-direct')).toHaveText('Defences under direct attack')
+  await expect(page.getByTestId('preset-defenses-direct')).toHaveText('Defenses under direct attack')
 
   await page.getByTestId('preset-paper').click()
   await expect(page.getByTestId('attack-n')).toHaveValue('100')
@@ -134,7 +134,7 @@ test('a preset button fills the Attacks form with the paper’s settings and say
   await expect(page.getByTestId('preset-settings')).toContainText('rMin = 2')
   await expect(page.getByTestId('preset-settings')).toContainText('N = 100, seed 0')
 
-  await page.getByTestId('preset-defences-direct').click()
+  await page.getByTestId('preset-defenses-direct').click()
   await expect(page.getByTestId('attack-toggle-pgd')).toBeChecked()
   await expect(page.getByTestId('attack-toggle-hf')).not.toBeChecked()
   await expect(page.getByTestId('param-pgd-epsilons')).toHaveValue('0.3')

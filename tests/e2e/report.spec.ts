@@ -23,7 +23,7 @@ test('the Report view writes the report of the embedded MNIST model on 4 images,
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
     evaluation: { accuracy: number; n: number }
     figure1: { counts: { highOnly: number } }
-    curves: { entries: { attack: string; defence: string; auc: number }[] }
+    curves: { entries: { attack: string; defense: string; auc: number }[] }
   }
   expect(results.evaluation.n).toBe(4)
   const clean = `${(results.evaluation.accuracy * 100).toFixed(1)} %`
@@ -34,7 +34,7 @@ test('the Report view writes the report of the embedded MNIST model on 4 images,
   // The written report, opened from its folder as a reader would: every figure loads, the numbers match.
   await page.goto(pathToFileURL(join(out, 'index.html')).href)
   await expect(page.locator('#clean-accuracy')).toHaveText(clean)
-  const fgsm = results.curves.entries.find((e) => e.attack === 'fgsm' && e.defence === 'none')!
+  const fgsm = results.curves.entries.find((e) => e.attack === 'fgsm' && e.defense === 'none')!
   await expect(page.locator('#figure2 table')).toContainText(fgsm.auc.toFixed(3))
   const images = page.locator('img')
   expect(await images.count()).toBeGreaterThan(8)

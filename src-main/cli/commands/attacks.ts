@@ -148,7 +148,7 @@ export function registerAttacks(program: Command): void {
 
   program
     .command('presets')
-    .description('list the curve presets (the paper\'s figures, the defences under direct attack) and what each sets')
+    .description('list the curve presets (the paper\'s figures, the defenses under direct attack) and what each sets')
     .option('--size <HxW>', 'resolve the radii for images of this size', '28x28')
     .option('--json', 'print JSON')
     .action(async (opts: { size: string; json?: boolean }) => {
@@ -161,11 +161,11 @@ export function registerAttacks(program: Command): void {
 
   const curve = program
     .command('curve')
-    .description('accuracy versus maximum perturbation (and AUC) for attacks x defences under a protocol')
+    .description('accuracy versus maximum perturbation (and AUC) for attacks x defenses under a protocol')
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .option('--attacks <ids>', 'comma-separated attack ids (required unless --preset names them)')
-    .option('--preset <id>', 'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defences, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it')
+    .option('--preset <id>', 'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defenses, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it')
     .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. fgsm.epsilons=100; see "hfc-lab attacks"', collect, [])
     .option('--defenses <list>', 'comma-separated: none, d1:R, d2:R (use + between D2 radii: d2:1+2)', 'none')
     .option('--band <band>', 'FGSM/PGD among the attacks: perturbation limited to a frequency band, all | low:R | high:R | annulus:R1-R2')
@@ -217,7 +217,7 @@ export function registerAttacks(program: Command): void {
     if (preset) {
       announcePreset(preset, [
         `attacks ${attacks.map((a) => `${a.id}${Object.keys(a.params).length ? ` ${JSON.stringify(a.params)}` : ''}`).join(', ')}`,
-        `defences ${defenses.map(describeDefense).join(', ')}`,
+        `defenses ${defenses.map(describeDefense).join(', ')}`,
         `protocols ${protocols.join(', ')}`,
         `norm ${norm}`,
         ownSelection ? 'samples from the flags' : `n ${selection.n}, seed ${selection.seed}`,

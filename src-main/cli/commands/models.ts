@@ -37,7 +37,7 @@ export function registerModels(program: Command): void {
 
   const evaluate = program
     .command('eval')
-    .description('clean accuracy, per-class accuracy and confusion matrix, optionally under a defence')
+    .description('clean accuracy, per-class accuracy and confusion matrix, optionally under a defense')
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .option('--limit <n>', 'first N images', Number)

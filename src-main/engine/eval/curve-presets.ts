@@ -43,7 +43,7 @@ const PRESETS: CurvePreset[] = [
     id: 'paper',
     label: 'Paper figures',
     description:
-      'The paper’s Figures 2-4 in one run: FGSM and DeepFool adversarials made on the original model and scored through D1 at three radii and D2 at two radii on one or two layers (transfer protocol), and HF against SinglePixel and Salt & Pepper on the undefended model, on the L∞ axis of pixels on [0, 1]. The defended curves lie above the undefended ones because these attacks stop at the first adversarial of the original model; watch the clean accuracy of each defence (D2 at r = 1 keeps only the mean of each 5×5 kernel).',
+      'The paper’s Figures 2-4 in one run: FGSM and DeepFool adversarials made on the original model and scored through D1 at three radii and D2 at two radii on one or two layers (transfer protocol), and HF against SinglePixel and Salt & Pepper on the undefended model, on the L∞ axis of pixels on [0, 1]. The defended curves lie above the undefended ones because these attacks stop at the first adversarial of the original model; watch the clean accuracy of each defense (D2 at r = 1 keeps only the mean of each 5×5 kernel).',
     figures: ['2', '3', '4'],
     settings: (height, width) => {
       const n = Math.min(height, width)
@@ -63,8 +63,8 @@ const PRESETS: CurvePreset[] = [
     },
   },
   {
-    id: 'defences-direct',
-    label: 'Defences under direct attack',
+    id: 'defenses-direct',
+    label: 'Defenses under direct attack',
     description:
       'The other side of Figures 2-3: L∞ PGD with a fixed budget ε = 0.3 spends its whole budget instead of stopping at the first adversarial. Its adversarials go through D1 and D2 even when transferred from the original model, and attacking each defended model itself (through D1’s differentiable low pass, the adaptive protocol; D2 directly) fools it on nearly every image. The lift of the paper figures comes from attacks that stop at the first adversarial.',
     figures: [],

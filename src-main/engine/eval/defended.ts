@@ -20,7 +20,7 @@ export function d1Variant(r: number, options: D1Options = {}): string {
 }
 
 /**
- * Defence D1 (docs/algorithms.md §D1) as a classifier: logits(LowPass(x, r)), per channel, real part, no
+ * Defense D1 (docs/algorithms.md §D1) as a classifier: logits(LowPass(x, r)), per channel, real part, no
  * clipping. The low pass is a linear operator with its own gradient, so gradient attacks can
  * target f∘D1 directly (the adaptive protocol of docs/algorithms.md §Evaluation protocol).
  */

@@ -39,7 +39,7 @@ function sampleArea(curves: readonly RobustnessCurve[], i: number, epsMax: numbe
 
 /**
  * The worst case over several attacks' curves of the same samples, norm and grid (e.g. every
- * attack against one defence): what the strongest attack per sample leaves standing.
+ * attack against one defense): what the strongest attack per sample leaves standing.
  */
 export function worstCaseEnvelope(curves: readonly RobustnessCurve[]): EnvelopeCurve {
   if (curves.length === 0) throw new RangeError('worstCaseEnvelope needs at least one curve')

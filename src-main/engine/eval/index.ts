@@ -1,7 +1,7 @@
 /**
  * Evaluation: accuracy with confusion matrix, the robustness curves with their AUC (docs/algorithms.md §Curves and AUC),
- * the transfer / direct / adaptive protocols over attacks × defences, the worst-case envelope,
- * and the D1 defence as a classifier wrapper.
+ * the transfer / direct / adaptive protocols over attacks × defenses, the worst-case envelope,
+ * and the D1 defense as a classifier wrapper.
  */
 export { accuracy, type AccuracyReport, type AccuracySource, type AccuracyOptions, type ClassAccuracy } from './accuracy'
 export { withD1, d1Variant, type D1Options } from './defended'
@@ -15,7 +15,7 @@ export {
   runCurve,
   PROTOCOLS,
   type Protocol,
-  type DefenceSpec,
+  type DefenseSpec,
   type CurveAttack,
   type RunCurveRequest,
   type CurveEntry,

@@ -18,7 +18,7 @@ import type { PerturbationSpectra } from '../../protocol/attacks'
 export type Protocol = 'transfer' | 'direct' | 'adaptive'
 export const PROTOCOLS: readonly Protocol[] = ['transfer', 'direct', 'adaptive']
 
-export type DefenceSpec =
+export type DefenseSpec =
   | { kind: 'none'; label?: string }
   /** `model`, when given, builds f∘D1 (e.g. with D1 inside an onnxruntime graph); else it is withD1(f). */
   | { kind: 'd1'; r: number; options?: D1Options; label?: string; model?: () => Promise<Classifier> }
@@ -38,7 +38,7 @@ export interface RunCurveRequest extends CurveOptions {
   labels: Int32Array
   attacks: CurveAttack[]
   /** Default: only the undefended baseline. */
-  defences?: DefenceSpec[]
+  defenses?: DefenseSpec[]
   /** Default: all three. The undefended baseline always runs (as 'direct'). */
   protocols?: Protocol[]
   /** Images per attack batch (default 32). */
@@ -53,8 +53,8 @@ export interface CurveEntry {
   attack: string
   attackLabel: string
   params: Record<string, unknown>
-  defence: string
-  defenceKind: DefenceSpec['kind']
+  defense: string
+  defenseKind: DefenseSpec['kind']
   protocol: Protocol
   /** Share of samples the attack fooled on the model it attacked. */
   successRate: number
@@ -75,7 +75,7 @@ export interface CurveEntry {
 
 export interface SkippedPair {
   attack: string
-  defence: string
+  defense: string
   protocol: Protocol
   reason: string
 }
@@ -83,31 +83,31 @@ export interface SkippedPair {
 export interface CurveRunResult {
   entries: CurveEntry[]
   skipped: SkippedPair[]
-  /** Per defence: the worst case over all its entries (every attack and protocol). */
-  envelopes: { defence: string; envelope: EnvelopeCurve }[]
+  /** Per defense: the worst case over all its entries (every attack and protocol). */
+  envelopes: { defense: string; envelope: EnvelopeCurve }[]
   /** True when the job was cancelled; `entries` then holds the pairs that finished. */
   cancelled: boolean
 }
 
 interface Pair {
   attackIndex: number
-  defenceIndex: number
+  defenseIndex: number
   protocol: Protocol
 }
 
-function defenceLabel(d: DefenceSpec): string {
+function defenseLabel(d: DefenseSpec): string {
   if (d.label) return d.label
   return d.kind === 'd1' ? d1Variant(d.r, d.options) : d.kind === 'none' ? 'none' : 'D2'
 }
 
-/** Which (defence, protocol) pairs an attack gets, and why the others are left out. */
-function plan(attackNeedsGradients: boolean, defence: DefenceSpec, protocols: readonly Protocol[]): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
-  if (defence.kind === 'none') return { run: ['direct'], skip: [] }
+/** Which (defense, protocol) pairs an attack gets, and why the others are left out. */
+function plan(attackNeedsGradients: boolean, defense: DefenseSpec, protocols: readonly Protocol[]): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
+  if (defense.kind === 'none') return { run: ['direct'], skip: [] }
   const run: Protocol[] = []
   const skip: { protocol: Protocol; reason: string }[] = []
   for (const protocol of protocols) {
     if (protocol === 'transfer') run.push(protocol)
-    else if (defence.kind === 'd2') {
+    else if (defense.kind === 'd2') {
       if (protocol === 'direct') run.push(protocol)
       else skip.push({ protocol, reason: 'D2 is an ordinary differentiable model: the direct attack on it is already adaptive.' })
     } else if (protocol === 'direct') {
@@ -121,14 +121,14 @@ function plan(attackNeedsGradients: boolean, defence: DefenceSpec, protocols: re
 
 
 /**
- * The evaluation of docs/algorithms.md §Evaluation protocol for every attack × defence × protocol: runs each attack on
+ * The evaluation of docs/algorithms.md §Evaluation protocol for every attack × defense × protocol: runs each attack on
  * the model its protocol names (adversarials on the undefended model are made once and shared),
  * scores the defended model, and streams each finished entry through ctx.partial. When the job
  * is cancelled it returns the entries that finished, with `cancelled: true`.
  */
 export async function runCurve(request: RunCurveRequest, ctx: JobContext = silentContext()): Promise<CurveRunResult> {
   const { model, images, labels } = request
-  const defences = request.defences ?? [{ kind: 'none' }]
+  const defenses = request.defenses ?? [{ kind: 'none' }]
   const protocols = request.protocols ?? PROTOCOLS
   const curveOptions: CurveOptions = { norm: request.norm ?? 'linf', points: request.points, epsMax: request.epsMax, batchSize: request.batchSize }
   const attacks = request.attacks.map((a) => {
@@ -140,10 +140,10 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
   const pairs: Pair[] = []
   const skipped: SkippedPair[] = []
   attacks.forEach((attack, attackIndex) =>
-    defences.forEach((defence, defenceIndex) => {
-      const { run, skip } = plan(attack.needsGradients, defence, protocols)
-      for (const protocol of run) pairs.push({ attackIndex, defenceIndex, protocol })
-      for (const s of skip) skipped.push({ attack: attack.id, defence: defenceLabel(defence), protocol: s.protocol, reason: s.reason })
+    defenses.forEach((defense, defenseIndex) => {
+      const { run, skip } = plan(attack.needsGradients, defense, protocols)
+      for (const protocol of run) pairs.push({ attackIndex, defenseIndex, protocol })
+      for (const s of skip) skipped.push({ attack: attack.id, defense: defenseLabel(defense), protocol: s.protocol, reason: s.reason })
     }),
   )
 
@@ -151,7 +151,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
   const defendedModel = async (index: number): Promise<Classifier> => {
     const cached = defended.get(index)
     if (cached) return cached
-    const d = defences[index]
+    const d = defenses[index]
     const built =
       d.kind === 'none' ? model : d.kind === 'd1' ? ((await d.model?.()) ?? withD1(model, d.r, d.options)) : typeof d.model === 'function' ? await d.model() : d.model
     defended.set(index, built)
@@ -166,14 +166,14 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
     for (const [p, pair] of pairs.entries()) {
       throwIfCancelled(ctx.signal)
       const attack = attacks[pair.attackIndex]
-      const defence = defences[pair.defenceIndex]
-      const label = defenceLabel(defence)
-      const scored = await defendedModel(pair.defenceIndex)
-      const onBase = defence.kind === 'none' || pair.protocol === 'transfer'
+      const defense = defenses[pair.defenseIndex]
+      const label = defenseLabel(defense)
+      const scored = await defendedModel(pair.defenseIndex)
+      const onBase = defense.kind === 'none' || pair.protocol === 'transfer'
       const attacked = onBase ? model : scored
       if (attack.needsGradients) await prepareGradients(attacked)
       if (attack.needsGradients && !attacked.info.gradients) {
-        skipped.push({ attack: attack.id, defence: label, protocol: pair.protocol, reason: `The attacked model "${attacked.info.name}" has no input gradients.` })
+        skipped.push({ attack: attack.id, defense: label, protocol: pair.protocol, reason: `The attacked model "${attacked.info.name}" has no input gradients.` })
         continue
       }
       const pairCtx: JobContext = {
@@ -182,7 +182,7 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         progress: (done, total, phase) =>
           ctx.progress(Math.round(units * (p + (total > 0 ? Math.min(done / total, 1) : 1))), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}${phase ? `: ${phase}` : ''}`),
       }
-      const key = `${pair.attackIndex}|${onBase ? 'base' : pair.defenceIndex}`
+      const key = `${pair.attackIndex}|${onBase ? 'base' : pair.defenseIndex}`
       let result = results.get(key)
       if (!result) {
         result = await runAttackBatched(attack.id, attacked, images, labels, attack.params, pairCtx, {
@@ -197,8 +197,8 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         attack: attack.id,
         attackLabel: attack.label,
         params: attack.params,
-        defence: label,
-        defenceKind: defence.kind,
+        defense: label,
+        defenseKind: defense.kind,
         protocol: pair.protocol,
         successRate: successes.reduce((a, b) => a + b, 0) / Math.max(successes.length, 1),
         medianDistance: median(Array.from(curve.distances).filter((_, i) => successes[i] === 1)) ?? NaN,
@@ -219,12 +219,12 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
     cancelled = true
   }
 
-  const envelopes = defences
-    .map((d) => defenceLabel(d))
+  const envelopes = defenses
+    .map((d) => defenseLabel(d))
     .filter((label, i, all) => all.indexOf(label) === i)
     .flatMap((label) => {
-      const curves = entries.filter((e) => e.defence === label).map((e) => e.curve)
-      return curves.length ? [{ defence: label, envelope: worstCaseEnvelope(curves) }] : []
+      const curves = entries.filter((e) => e.defense === label).map((e) => e.curve)
+      return curves.length ? [{ defense: label, envelope: worstCaseEnvelope(curves) }] : []
     })
   return { entries, skipped, envelopes, cancelled }
 }

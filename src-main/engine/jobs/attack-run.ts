@@ -19,7 +19,7 @@ function concatInto(parts: Float32Array[], total: number): Float32Array {
 }
 
 export interface AttackJobOptions {
-  /** The defence the attacked model carries, as the result names it. */
+  /** The defense the attacked model carries, as the result names it. */
   defense: string
   batchSize: number
   /** Keep every adversarial image (N x H x W x C) in the result. */

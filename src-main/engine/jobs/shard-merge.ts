@@ -119,14 +119,14 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
 
 export function mergeCurveRun(parts: CurveRun[]): CurveRun {
   const entries = parts[0].entries.map((_, k) => mergeCurveEntry(parts.map((p) => p.entries[k])))
-  const defences = [...new Set(entries.map((e) => e.defence))]
+  const defenses = [...new Set(entries.map((e) => e.defense))]
   return {
     runId: parts[0].runId,
     indices: concat(parts.map((p) => p.indices)),
     labels: concat(parts.map((p) => p.labels)),
     entries,
     skipped: parts[0].skipped,
-    envelopes: defences.map((defence) => ({ defence, envelope: worstCaseEnvelope(entries.filter((e) => e.defence === defence).map((e) => e.curve)) })),
+    envelopes: defenses.map((defense) => ({ defense, envelope: worstCaseEnvelope(entries.filter((e) => e.defense === defense).map((e) => e.curve)) })),
     cancelled: parts.some((p) => p.cancelled),
   }
 }

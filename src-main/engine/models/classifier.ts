@@ -38,7 +38,7 @@ export interface ModelInfo {
 }
 
 /**
- * The one shape every attack, evaluation and defence sees.
+ * The one shape every attack, evaluation and defense sees.
  * `logits` takes float32 images in [0, 1] NHWC and must be differentiable when info.gradients.
  */
 export interface Classifier {

@@ -33,7 +33,7 @@ function describeVariant(
 }
 
 /**
- * Defence D2 (docs/algorithms.md §D2): a NEW model whose kernels in the named conv layers are low-passed per
+ * Defense D2 (docs/algorithms.md §D2): a NEW model whose kernels in the named conv layers are low-passed per
  * (C_in, C_out) slice (real part kept); biases and every other weight are copied unchanged, and
  * the given model is left untouched. A number means that radius on the first conv layer only.
  */

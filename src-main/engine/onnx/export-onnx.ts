@@ -18,7 +18,7 @@ export interface ForwardGraphOptions {
    * otherwise it takes the model's own input values.
    */
   fromUnit?: PreprocessingAffine
-  /** Defence D1 inside the graph: every input image is low-passed first (on the [0, 1] image). */
+  /** Defense D1 inside the graph: every input image is low-passed first (on the [0, 1] image). */
   lowPass?: LowPassSpec
 }
 

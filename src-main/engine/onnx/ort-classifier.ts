@@ -41,7 +41,7 @@ export interface BatchScorer {
 }
 
 export interface OrtClassifierOptions {
-  /** Defence D1 built into the graph (and into its gradient, for adaptive attacks). */
+  /** Defense D1 built into the graph (and into its gradient, for adaptive attacks). */
   lowPass?: LowPassSpec
   /** onnxruntime intra-op threads per session; default 2. */
   threads?: number

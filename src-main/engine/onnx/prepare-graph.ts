@@ -46,7 +46,7 @@ function squareSide(n: number): number | undefined {
  * Brings a model's graph into the one shape HFC Lab plans: a 4-D image input (flattened [N, D] and
  * [N, H, W] inputs get an adapter node in front; normalisation is the classifier's preprocessing,
  * models/preprocessing.ts), and the logits as
- * output (a final Softmax is removed, since attacks and defences need logits).
+ * output (a final Softmax is removed, since attacks and defenses need logits).
  */
 export function prepareGraph(graph: OnnxGraph, source: string, options: PrepareOptions = {}): PreparedGraph {
   const name = basename(source)

@@ -35,16 +35,16 @@ function selectionText(s: ReportSelection): string {
   return parts.join(', ')
 }
 
-/** AUC table of one figure: rows are attacks, columns the undefended model and each defence. */
-function aucTable(entries: ReportCurve[], attacks: string[], defences: string[]): string {
-  const find = (a: string, d: string) => entries.find((e) => e.attack === a && e.defence === d && (d === 'none' || e.protocol === 'transfer'))
+/** AUC table of one figure: rows are attacks, columns the undefended model and each defense. */
+function aucTable(entries: ReportCurve[], attacks: string[], defenses: string[]): string {
+  const find = (a: string, d: string) => entries.find((e) => e.attack === a && e.defense === d && (d === 'none' || e.protocol === 'transfer'))
   const rows = attacks.flatMap((a) => {
     const base = find(a, 'none')
     if (!base) return []
-    return [[base.attackLabel, ...defences.map((d) => f3(find(a, d)?.auc))]]
+    return [[base.attackLabel, ...defenses.map((d) => f3(find(a, d)?.auc))]]
   })
-  const clean = ['clean accuracy', ...defences.map((d) => pct(entries.find((e) => e.defence === d)?.cleanAccuracy))]
-  return table(['attack (AUC, L∞ on [0, 1])', ...defences], [...rows, clean])
+  const clean = ['clean accuracy', ...defenses.map((d) => pct(entries.find((e) => e.defense === d)?.cleanAccuracy))]
+  return table(['attack (AUC, L∞ on [0, 1])', ...defenses], [...rows, clean])
 }
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;max-width:1000px;margin:24px auto;padding:0 16px}
@@ -61,10 +61,10 @@ section{page-break-inside:auto}`
 export function reportHtml(r: ReportResults, files: ReportFiles): string {
   const { settings, methods } = r
   const cls = (k: number) => methods.model.classes[k] ?? String(k)
-  const defences = [...new Set(r.curves.entries.map((e) => e.defence))]
-  const d1 = defences.filter((d) => d.startsWith('d1'))
-  const d2 = defences.filter((d) => d.startsWith('d2'))
-  const fig4 = r.curves.entries.filter((e) => e.defence === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack))
+  const defenses = [...new Set(r.curves.entries.map((e) => e.defense))]
+  const d1 = defenses.filter((d) => d.startsWith('d1'))
+  const d2 = defenses.filter((d) => d.startsWith('d2'))
+  const fig4 = r.curves.entries.filter((e) => e.defense === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack))
   const f1 = r.figure1
   const caption = (s: (typeof f1.highOnly)[number]) =>
     `#${s.index}, label ${cls(s.label)}: x → ${cls(s.original.label)} (${pct(s.original.confidence)}), x_l → ${cls(s.low.label)} (${pct(s.low.confidence)}), x_h → ${cls(s.high.label)} (${pct(s.high.confidence)})`
@@ -109,16 +109,16 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
   say(`<section id="figure3"><h2>Figure 3: D2 (low-passed kernels), transfer protocol</h2>`)
   say(`<figure>${img(files.figure3, 'Figure 3 curves')}</figure>${aucTable(r.curves.entries, ['fgsm', 'deepfool'], ['none', ...d2])}</section>`)
 
-  say(`<section id="appendixB"><h2>Appendix B: the defences under direct attack</h2>`)
+  say(`<section id="appendixB"><h2>Appendix B: the defenses under direct attack</h2>`)
   say(`<p>L∞ PGD with a fixed budget, transferred from the original model and run on each defended model itself (direct; adaptive through D1's differentiable low pass).</p>`)
   say(`<figure>${img(files.appendixB, 'Appendix B curves')}</figure>`)
   say(
     table(
-      ['defence', 'protocol', 'fooled', 'accuracy under attack', 'clean accuracy', 'AUC'],
-      r.direct.entries.map((e) => [e.defence, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), pct(e.cleanAccuracy), f3(e.auc)]),
+      ['defense', 'protocol', 'fooled', 'accuracy under attack', 'clean accuracy', 'AUC'],
+      r.direct.entries.map((e) => [e.defense, e.protocol, pct(e.successRate), pct(e.adversarialAccuracy), pct(e.cleanAccuracy), f3(e.auc)]),
     ),
   )
-  say(`<h3>Example adversarials against ${esc(r.direct.examples.defence)} (direct: adversarials that fool it, with their L∞ distance)</h3>`)
+  say(`<h3>Example adversarials against ${esc(r.direct.examples.defense)} (direct: adversarials that fool it, with their L∞ distance)</h3>`)
   say(
     files.appendixBExamples
       .map((p) => {

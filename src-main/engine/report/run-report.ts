@@ -41,8 +41,8 @@ function curvesOf(run: CurveRun): ReportCurves {
       attack: e.attack,
       attackLabel: e.attackLabel,
       params: e.params,
-      defence: e.defence,
-      defenceKind: e.defenceKind,
+      defense: e.defense,
+      defenseKind: e.defenseKind,
       protocol: e.protocol,
       auc: e.curve.auc,
       aucTrapezoid: e.curve.aucTrapezoid,
@@ -138,7 +138,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     async direct() {
       const { attacks, defenses, protocols, norm, points, exampleEps, examples } = settings.direct
       const run = await api.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, points, ...attackSel }, progressOf('direct'))
-      const entry = run.entries.findIndex((e) => e.defenceKind === 'd2' && e.protocol === 'direct')
+      const entry = run.entries.findIndex((e) => e.defenseKind === 'd2' && e.protocol === 'direct')
       const shown = entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
       const curves = curvesOf(run)
       // Every worker answers for its own shard of the run: keep the first `examples` of their rows.
@@ -148,7 +148,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
           direct: {
             ...curves,
             examples: {
-              defence: run.entries[entry]?.defence ?? '',
+              defense: run.entries[entry]?.defense ?? '',
               protocol: 'direct',
               eps: exampleEps,
               rows: rows.map((r) => ({ index: r.index, label: r.label, distance: r.distance, adversarialCorrect: r.adversarialCorrect })),
@@ -173,7 +173,7 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
       // through gallery.run (attacks are seeded per sample, so each outcome is the same) for the pictures.
       const { attacks, shown } = settings.gallery
       const curves = results.curves!
-      const entries = attacks.map((a) => curves.entries.find((e) => e.attack === a.id && e.defence === 'none'))
+      const entries = attacks.map((a) => curves.entries.find((e) => e.attack === a.id && e.defense === 'none'))
       const first = entries[0]
       const candidates = entries.reduce<number[]>((kept, e) => kept.filter((i) => e?.fooled.includes(i)), first ? [...first.fooled] : [])
       const rows: ReportPictures['gallery'] = []

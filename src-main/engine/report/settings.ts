@@ -30,7 +30,7 @@ function curvePreset(id: string, h: number, w: number): CurvePresetSettings {
 
 /**
  * Every parameter of a report run. `paper` uses the settings of docs/algorithms.md: the curve
- * presets `paper` and `defences-direct` (100 images drawn with the seed), Figure 1 and the radius
+ * presets `paper` and `defenses-direct` (100 images drawn with the seed), Figure 1 and the radius
  * curve over the whole data set at the middle D1 preset radius, the SVD k values 1-20, D2 at half
  * the first kernel width, and the heat map at every frequency with Yin et al.'s per-pixel strength
  * (v = 4 at 32 × 32, scaled by the image side). `quick` keeps every section but draws fewer images
@@ -40,7 +40,7 @@ function curvePreset(id: string, h: number, w: number): CurvePresetSettings {
 export function reportSettings({ preset, shape, kernelSize, limit, seed }: ReportInputs): ReportSettings {
   const [h, w] = shape
   const paper = curvePreset('paper', h, w)
-  const direct = curvePreset('defences-direct', h, w)
+  const direct = curvePreset('defenses-direct', h, w)
   const d1Middle = direct.defenses.find((d): d is Extract<Defense, { kind: 'd1' }> => d.kind === 'd1')
   const radius = d1Middle?.radius ?? Math.floor(Math.min(h, w) / 4)
   const d2Radius = defaultD2Radius(kernelSize)

@@ -82,17 +82,17 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
     }),
   )
   const entries = results.curves.entries
-  const defences = [...new Set(entries.map((e) => e.defence))]
+  const defenses = [...new Set(entries.map((e) => e.defense))]
   for (const [file, title, prefix] of [
     [files.figure2, 'FIGURE 2: D1 TRANSFER', 'd1'],
     [files.figure3, 'FIGURE 3: D2 TRANSFER', 'd2'],
   ] as const) {
-    const group = ['none', ...defences.filter((d) => d.startsWith(prefix))]
+    const group = ['none', ...defenses.filter((d) => d.startsWith(prefix))]
     const series = curveSeries(
       entries,
-      (e) => ['fgsm', 'deepfool'].includes(e.attack) && group.includes(e.defence) && (e.defence === 'none' || e.protocol === 'transfer'),
-      (e) => `${e.attackLabel} ${e.defence}`,
-      (e) => ({ dashed: e.attack === 'deepfool', color: group.indexOf(e.defence) }),
+      (e) => ['fgsm', 'deepfool'].includes(e.attack) && group.includes(e.defense) && (e.defense === 'none' || e.protocol === 'transfer'),
+      (e) => `${e.attackLabel} ${e.defense}`,
+      (e) => ({ dashed: e.attack === 'deepfool', color: group.indexOf(e.defense) }),
     )
     await put(file, await lineChartPng({ title, xLabel: 'MAX PERTURBATION EPS (LINF, [0, 1])', xMax: 1, series }))
   }
@@ -102,7 +102,7 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
       title: 'FIGURE 4: HF VS SINGLEPIXEL, SALT&PEPPER',
       xLabel: 'MAX PERTURBATION EPS (LINF, [0, 1])',
       xMax: 1,
-      series: curveSeries(entries, (e) => e.defence === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack), (e) => e.attackLabel),
+      series: curveSeries(entries, (e) => e.defense === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack), (e) => e.attackLabel),
     }),
   )
   await put(
@@ -111,7 +111,7 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
       title: 'APPENDIX B: DIRECT PGD',
       xLabel: 'MAX PERTURBATION EPS (LINF, [0, 1])',
       xMax: 1,
-      series: curveSeries(results.direct.entries, () => true, (e) => `${e.defence} ${e.protocol}`, (e) => ({ dashed: e.protocol === 'transfer' })),
+      series: curveSeries(results.direct.entries, () => true, (e) => `${e.defense} ${e.protocol}`, (e) => ({ dashed: e.protocol === 'transfer' })),
     }),
   )
   for (const ex of pictures.directExamples) {

@@ -30,7 +30,7 @@ type PartialStream = (workers: number, emit: (data: unknown) => void) => (worker
 const wrapPartials: PartialStream = (workers, emit) => (worker, data) => emit({ worker, workers, data })
 
 /**
- * Curve entries of a sharded sweep: every worker runs the same (attack, defence, protocol) pairs in
+ * Curve entries of a sharded sweep: every worker runs the same (attack, defense, protocol) pairs in
  * the same order on its own samples, so entry k is complete once every worker has streamed its k-th;
  * it is then merged and passed on unwrapped. A sharded sweep thus streams whole curves as each
  * attack finishes, as a single worker does, and what a cancel cuts short keeps the finished ones.

@@ -5,7 +5,7 @@ import { describeDefense, type Defense } from '../../protocol/models'
 import { LabError } from '../base/errors'
 import type { JobContext } from '../base/job-context'
 import { specId } from '../base/spec-id'
-import { runCurve, type DefenceSpec } from '../eval'
+import { runCurve, type DefenseSpec } from '../eval'
 import { selectIndices } from '../jobs/batches'
 import { defended } from './defended'
 import { checkCompatible, getDataset, getModel } from './lookup'
@@ -14,7 +14,7 @@ import type { EngineState } from './state'
 /** Curve runs kept for the examples view; older ones are dropped to bound memory. */
 const MAX_STORED_RUNS = 4
 
-function defenceSpec(state: EngineState, modelId: string, defense: Defense): DefenceSpec {
+function defenseSpec(state: EngineState, modelId: string, defense: Defense): DefenseSpec {
   const label = describeDefense(defense)
   if (defense.kind === 'none') return { kind: 'none', label }
   const model = async () => (await defended(state, modelId, defense)).model
@@ -23,7 +23,7 @@ function defenceSpec(state: EngineState, modelId: string, defense: Defense): Def
 }
 
 /**
- * Accuracy-versus-perturbation curves for every attack × defence × protocol on a selection; the
+ * Accuracy-versus-perturbation curves for every attack × defense × protocol on a selection; the
  * adversarials stay in the worker (the last few runs), so the examples behind a point can be shown.
  */
 export async function runKeptCurve(state: EngineState, params: ParsedParams<'attack.curve'>, ctx: JobContext): Promise<CurveRun> {
@@ -45,7 +45,7 @@ export async function runKeptCurve(state: EngineState, params: ParsedParams<'att
         images,
         labels,
         attacks: attacks.map((a) => ({ id: a.id, params: a.params ?? {} })),
-        defences: defenses.map((d) => defenceSpec(state, modelId, d)),
+        defenses: defenses.map((d) => defenseSpec(state, modelId, d)),
         protocols,
         norm,
         points,

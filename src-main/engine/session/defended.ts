@@ -33,7 +33,7 @@ export function ortThreads(state: EngineState): number {
   return state.backend.forward === 'onnxruntime' ? Math.max(1, Math.floor(availableParallelism() / state.workerCount)) : 1
 }
 
-/** A defended copy of a model, opened once per (model, defence) and kept in the registry. */
+/** A defended copy of a model, opened once per (model, defense) and kept in the registry. */
 export async function defended(state: EngineState, modelId: string, defense: Defense): Promise<{ id: string; model: Classifier }> {
   const base = getModel(state, modelId)
   if (defense.kind === 'none') return { id: modelId, model: base }

@@ -37,9 +37,9 @@ function attackSpectrumCsv(run: Pick<AttackRun, 'indices' | 'success' | 'spectru
 /** One line per curve and sample: the radial energy profile of the perturbation the attack made. */
 function curveSpectrumCsv(result: CurveRun): string {
   const bins = result.entries[0]?.spectrum.bins ?? 0
-  const header = ['attack', 'defence', 'protocol', 'index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
+  const header = ['attack', 'defense', 'protocol', 'index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
   const rows = result.entries.flatMap((e) =>
-    Array.from(result.indices, (index, k) => [e.attack, e.defence, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(',')),
+    Array.from(result.indices, (index, k) => [e.attack, e.defense, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(',')),
   )
   return [header.join(','), ...rows].join('\n') + '\n'
 }
@@ -84,7 +84,7 @@ export async function writeAttackOutputs(run: AttackRun, out: string, force: boo
 
 /** One line per sample: per curve, its distance, clean and adversarial correctness, success, the attacked model's margin and queries. */
 export function curveSamplesCsv(result: CurveRun): string {
-  const names = result.entries.map((e) => `${e.attack}.${e.defence}.${e.protocol}`)
+  const names = result.entries.map((e) => `${e.attack}.${e.defense}.${e.protocol}`)
   const header = [
     'index',
     'label',

@@ -2,4 +2,4 @@ export { makeScale, toPixel, fromPixel, type Scale, type ScaleKind } from './sca
 export { niceStep, niceCeil, ticks, tickLabel } from './ticks'
 export { fittedXRange, fittedYMax, type Point } from './fit'
 export { nearestPoint, nearestIndexByX, type Hit } from './hit'
-export { defenceDashes, attackColours, markerFor, type Marker } from './style'
+export { defenseDashes, attackColours, markerFor, type Marker } from './style'

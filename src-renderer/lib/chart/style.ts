@@ -1,7 +1,7 @@
 /**
- * How the robustness chart tells its lines apart: colour by attack, dash pattern by defence
+ * How the robustness chart tells its lines apart: colour by attack, dash pattern by defense
  * (solid for none, long dashes for D1 radii, dots for D2 radii), a marker by protocol. Worst-case
- * lines take their defence's dash, so two of them never look alike either.
+ * lines take their defense's dash, so two of them never look alike either.
  */
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf']
 
@@ -14,14 +14,14 @@ const DASHES: Record<'none' | 'd1' | 'd2', string[]> = {
 export type Marker = 'none' | 'circle' | 'square'
 
 /** Undefended curves are the same under every protocol, so only a defended curve carries its protocol's marker. */
-export const markerFor = (protocol: string, defenceKind: 'none' | 'd1' | 'd2'): Marker =>
-  defenceKind === 'none' ? 'none' : protocol === 'direct' ? 'circle' : protocol === 'adaptive' ? 'square' : 'none'
+export const markerFor = (protocol: string, defenseKind: 'none' | 'd1' | 'd2'): Marker =>
+  defenseKind === 'none' ? 'none' : protocol === 'direct' ? 'circle' : protocol === 'adaptive' ? 'square' : 'none'
 
-/** The SVG dash array of each defence label, in the order given ('none', 'd1:8', 'd2:2', ...). */
-export function defenceDashes(defences: { label: string; kind: 'none' | 'd1' | 'd2' }[]): Map<string, string> {
+/** The SVG dash array of each defense label, in the order given ('none', 'd1:8', 'd2:2', ...). */
+export function defenseDashes(defenses: { label: string; kind: 'none' | 'd1' | 'd2' }[]): Map<string, string> {
   const out = new Map<string, string>()
   const used = { none: 0, d1: 0, d2: 0 }
-  for (const d of defences) {
+  for (const d of defenses) {
     if (out.has(d.label)) continue
     const list = DASHES[d.kind]
     out.set(d.label, list[used[d.kind]++ % list.length])

@@ -48,12 +48,12 @@ describe('shards', () => {
   })
 })
 
-describe('defence strings', () => {
+describe('defense strings', () => {
   it('parse and print d1/d2 radii', () => {
     expect(parseDefense('d1:8')).toEqual({ kind: 'd1', radius: 8 })
     expect(parseDefense('d2:1,2')).toEqual({ kind: 'd2', radii: [1, 2] })
     expect(parseDefense('none')).toEqual({ kind: 'none' })
     expect(describeDefense(parseDefense('d2:1.5'))).toBe('d2:1.5')
-    expect(() => parseDefense('d3:1')).toThrow(/Unknown defence/)
+    expect(() => parseDefense('d3:1')).toThrow(/Unknown defense/)
   })
 })

@@ -16,16 +16,16 @@ describe('hfc-lab presets and --preset', () => {
 
   it('applies the paper preset’s HF r_min to a curve run, with flags on the command line overriding the rest', async () => {
     const { stdout, stderr } = await runCliOk(['curve', '--model', 'mnist', '--data', 'mnist', '--preset', 'paper', '--attacks', 'hf', '--defenses', 'none', '--limit', '4', '--json'])
-    expect(stderr).toContain('preset paper (Paper figures) set: attacks hf {"rMin":2}; defences none; protocols transfer; norm linf; samples from the flags')
-    const run = JSON.parse(stdout) as { n: number; norm: string; entries: { attack: string; defence: string }[] }
+    expect(stderr).toContain('preset paper (Paper figures) set: attacks hf {"rMin":2}; defenses none; protocols transfer; norm linf; samples from the flags')
+    const run = JSON.parse(stdout) as { n: number; norm: string; entries: { attack: string; defense: string }[] }
     expect(run.n).toBe(4)
     expect(run.norm).toBe('linf')
-    expect(run.entries.map((e) => `${e.attack}/${e.defence}`)).toEqual(['hf/none'])
+    expect(run.entries.map((e) => `${e.attack}/${e.defense}`)).toEqual(['hf/none'])
   }, 180_000)
 
   it('gives hfc-lab attack one attack’s parameters from a preset, and refuses an attack the preset does not hold', async () => {
-    const { stdout, stderr } = await runCliOk(['attack', '--model', 'mnist', '--data', 'mnist', '--attack', 'pgd', '--preset', 'defences-direct', '--limit', '2', '--json'])
-    expect(stderr).toContain('preset defences-direct (Defences under direct attack) set: pgd {"norm":"linf","epsilons":[0.3]}')
+    const { stdout, stderr } = await runCliOk(['attack', '--model', 'mnist', '--data', 'mnist', '--attack', 'pgd', '--preset', 'defenses-direct', '--limit', '2', '--json'])
+    expect(stderr).toContain('preset defenses-direct (Defenses under direct attack) set: pgd {"norm":"linf","epsilons":[0.3]}')
     const run = JSON.parse(stdout) as { params: Record<string, unknown>; medianLinf: number }
     expect(run.params).toEqual({ norm: 'linf', epsilons: [0.3], seed: 0 })
     expect(run.medianLinf).toBeLessThanOrEqual(0.3 + 1e-6)
@@ -37,7 +37,7 @@ describe('hfc-lab presets and --preset', () => {
   it('names the presets when asked for one that does not exist, and needs --attacks or --preset', async () => {
     const unknown = await runCli(['curve', '--model', 'mnist', '--data', 'mnist', '--preset', 'figure9', '--limit', '2'])
     expect(unknown.code).toBe(1)
-    expect(unknown.stderr).toContain('Unknown preset "figure9"; choose one of paper, defences-direct')
+    expect(unknown.stderr).toContain('Unknown preset "figure9"; choose one of paper, defenses-direct')
     const none = await runCli(['curve', '--model', 'mnist', '--data', 'mnist', '--limit', '2'])
     expect(none.code).toBe(1)
     expect(none.stderr).toContain('Name the attacks with --attacks')

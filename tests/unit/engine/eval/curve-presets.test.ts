@@ -16,8 +16,8 @@ const byId = (height = 28, width = 28) => Object.fromEntries(listCurvePresets(he
 describe('curve preset registry', () => {
   it('holds the paper-figures preset and the direct-attack contrast, each with a label and a description', () => {
     const presets = listCurvePresets()
-    expect(presets.map((p) => p.id)).toEqual(['paper', 'defences-direct'])
-    expect(presets.map((p) => p.label)).toEqual(['Paper figures', 'Defences under direct attack'])
+    expect(presets.map((p) => p.id)).toEqual(['paper', 'defenses-direct'])
+    expect(presets.map((p) => p.label)).toEqual(['Paper figures', 'Defenses under direct attack'])
     for (const p of presets) expect(p.description.length).toBeGreaterThan(80)
     expect(presets[0].figures).toEqual(['2', '3', '4'])
   })
@@ -47,7 +47,7 @@ describe('curve preset registry', () => {
   })
 
   it('gives the direct-attack preset fixed-budget L∞ PGD at ε = 0.3 against none, D1 r=8 and D2 r=2 under all three protocols', () => {
-    const s = byId()['defences-direct'].settings
+    const s = byId()['defenses-direct'].settings
     expect(s.attacks).toEqual([{ id: 'pgd', params: { norm: 'linf', epsilons: [0.3] } }])
     expect(s.defenses.map(describeDefense)).toEqual(['none', 'd1:8', 'd2:2'])
     expect(s.protocols).toEqual(['transfer', 'direct', 'adaptive'])

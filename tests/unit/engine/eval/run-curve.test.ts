@@ -73,21 +73,21 @@ describeWithData('runCurve', () => {
           { id: 'hf', params: { rMin: 2 } },
           { id: 'salt-pepper', params: { epsilons: 20, repetitions: 2, seed: 1 } },
         ],
-        defences: [{ kind: 'none' }, { kind: 'd1', r: 8 }, { kind: 'd2', label: 'D2 r=2', model: d2Model }],
+        defenses: [{ kind: 'none' }, { kind: 'd1', r: 8 }, { kind: 'd2', label: 'D2 r=2', model: d2Model }],
         attackBatchSize: 6,
       },
       { ...silentContext(), partial: (data) => partials.push(data) },
     )
   })
 
-  function entry(attack: string, defence: string, protocol: string): CurveEntry {
-    const found = run.entries.find((e) => e.attack === attack && e.defence === defence && e.protocol === protocol)
-    if (!found) throw new Error(`no entry ${attack} / ${defence} / ${protocol}`)
+  function entry(attack: string, defense: string, protocol: string): CurveEntry {
+    const found = run.entries.find((e) => e.attack === attack && e.defense === defense && e.protocol === protocol)
+    if (!found) throw new Error(`no entry ${attack} / ${defense} / ${protocol}`)
     return found
   }
 
   it('runs the baseline, transfer, direct and adaptive pairs and says why the others are left out', () => {
-    const keys = run.entries.map((e) => `${e.attack}|${e.defence}|${e.protocol}`)
+    const keys = run.entries.map((e) => `${e.attack}|${e.defense}|${e.protocol}`)
     expect(keys).toEqual([
       'fgsm|none|direct',
       'fgsm|D1 r=8|transfer',
@@ -106,7 +106,7 @@ describeWithData('runCurve', () => {
       'salt-pepper|D2 r=2|direct',
     ])
     expect(run.cancelled).toBe(false)
-    expect(run.skipped.map((s) => `${s.attack}|${s.defence}|${s.protocol}`)).toEqual([
+    expect(run.skipped.map((s) => `${s.attack}|${s.defense}|${s.protocol}`)).toEqual([
       'fgsm|D1 r=8|direct',
       'fgsm|D2 r=2|adaptive',
       'hf|D1 r=8|adaptive',
@@ -147,10 +147,10 @@ describeWithData('runCurve', () => {
     }
   })
 
-  it('adds a worst-case envelope per defence', () => {
-    expect(run.envelopes.map((e) => e.defence)).toEqual(['none', 'D1 r=8', 'D2 r=2'])
+  it('adds a worst-case envelope per defense', () => {
+    expect(run.envelopes.map((e) => e.defense)).toEqual(['none', 'D1 r=8', 'D2 r=2'])
     const none = run.envelopes[0].envelope
-    const curves = run.entries.filter((e) => e.defence === 'none')
+    const curves = run.entries.filter((e) => e.defense === 'none')
     none.accuracy.forEach((v, k) => expect(v).toBeLessThanOrEqual(Math.min(...curves.map((c) => c.curve.accuracy[k])) + 1e-12))
   })
 

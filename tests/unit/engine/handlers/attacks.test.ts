@@ -31,7 +31,7 @@ describe('attack.examples', () => {
       ctx,
       state,
     )
-    expect(run.entries.map((e) => e.defence)).toEqual(['none', 'd1:4'])
+    expect(run.entries.map((e) => e.defense)).toEqual(['none', 'd1:4'])
     const [h, w, c] = data.info.shape
     const scoredBy = [getModel(state, model.id), withD1(getModel(state, model.id), 4)]
     let rows = 0

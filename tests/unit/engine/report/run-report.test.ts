@@ -73,12 +73,12 @@ describe('report.run', () => {
     const defenses = results.settings.curves.defenses.filter((d) => d.kind !== 'd2')
     const run = await host.call('attack.curve', { ...ids, attacks: [fgsm], defenses, protocols, norm, points, ...results.settings.attackSelection })
     for (const entry of run.entries) {
-      const mine = results.curves.entries.find((e) => e.attack === entry.attack && e.defence === entry.defence && e.protocol === entry.protocol)
+      const mine = results.curves.entries.find((e) => e.attack === entry.attack && e.defense === entry.defense && e.protocol === entry.protocol)
       expect(mine?.auc).toBe(entry.curve.auc)
       expect(mine?.cleanAccuracy).toBe(entry.curve.cleanAccuracy)
     }
     const single = await host.call('attack.run', { ...ids, attack: fgsm, ...results.settings.attackSelection })
-    const none = results.curves.entries.find((e) => e.attack === 'fgsm' && e.defence === 'none')!
+    const none = results.curves.entries.find((e) => e.attack === 'fgsm' && e.defense === 'none')!
     expect(none.successRate).toBe(single.success.reduce((s, v) => s + v, 0) / single.success.length)
   })
 

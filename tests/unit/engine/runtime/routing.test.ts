@@ -40,7 +40,7 @@ describe('sharded job routing', () => {
     }
     const sharded = await two.call('attack.curve', { ...ids.two, ...request }, { onPartial })
     const single = await one.call('attack.curve', { ...ids.one, ...request })
-    expect(streamed.map((e) => e.defence)).toEqual(['none', single.entries[1].defence])
+    expect(streamed.map((e) => e.defense)).toEqual(['none', single.entries[1].defense])
     expect(streamed.map((e) => e.curve.auc)).toEqual(single.entries.map((e) => e.curve.auc))
     expect(streamed.map((e) => e.curve.auc)).toEqual(sharded.entries.map((e) => e.curve.auc))
     expect(streamed[0].success.length).toBe(10)

@@ -4,9 +4,9 @@ import type { Evaluation } from '../../../../src-main/protocol/models'
 import { compareCurveRuns, headlineOf, runsToJson, type RunRecord, type RunResults } from '../../../../src-renderer/lib/run-history'
 
 // Only the fields the history reads; the rest of a curve entry does not enter these functions.
-const entry = (attackLabel: string, defence: string, protocol: 'direct' | 'transfer', auc: number) =>
-  ({ attack: attackLabel.toLowerCase(), attackLabel, defence, protocol, curve: { auc }, success: Uint8Array.from([1, 0]) }) as unknown as CurveEntryData
-const envelope = (defence: string, auc: number, curves: number) => ({ defence, envelope: { auc, curves } }) as unknown as EnvelopeData
+const entry = (attackLabel: string, defense: string, protocol: 'direct' | 'transfer', auc: number) =>
+  ({ attack: attackLabel.toLowerCase(), attackLabel, defense, protocol, curve: { auc }, success: Uint8Array.from([1, 0]) }) as unknown as CurveEntryData
+const envelope = (defense: string, auc: number, curves: number) => ({ defense, envelope: { auc, curves } }) as unknown as EnvelopeData
 const curves = (entries: CurveEntryData[], envelopes: EnvelopeData[] = []): RunResults['curves'] => ({
   run: { runId: 'r', indices: new Int32Array(0), labels: new Int32Array(0), entries, skipped: [], envelopes, cancelled: false } satisfies CurveRun,
   entries,
@@ -30,11 +30,11 @@ describe('run history', () => {
     ])
   })
 
-  it('compares two curve runs per (attack, defence, protocol): AUC of each and B − A, a dash where one run lacks the curve', () => {
+  it('compares two curve runs per (attack, defense, protocol): AUC of each and B − A, a dash where one run lacks the curve', () => {
     const a = curves([entry('FGSM', 'none', 'direct', 0.4), entry('HF', 'none', 'direct', 0.7)], [envelope('none', 0.38, 2)])
     const b = curves([entry('FGSM', 'none', 'direct', 0.55), entry('FGSM', 'D1 r=8', 'transfer', 0.9)], [envelope('none', 0.55, 1)])
     const rows = compareCurveRuns(a, b)
-    expect(rows.map((r) => [r.attack, r.defence, r.protocol, r.a, r.b])).toEqual([
+    expect(rows.map((r) => [r.attack, r.defense, r.protocol, r.a, r.b])).toEqual([
       ['FGSM', 'none', 'direct', 0.4, 0.55],
       ['HF', 'none', 'direct', 0.7, null],
       ['worst case', 'none', 'all', 0.38, null],

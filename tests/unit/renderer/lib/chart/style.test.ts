@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { attackColours, defenceDashes, markerFor } from '../../../../../src-renderer/lib/chart'
+import { attackColours, defenseDashes, markerFor } from '../../../../../src-renderer/lib/chart'
 
 describe('robustness line styles', () => {
-  it('draws no defence solid, and D1 and D2 (and two radii of each) with different dash patterns', () => {
-    const dashes = defenceDashes([
+  it('draws no defense solid, and D1 and D2 (and two radii of each) with different dash patterns', () => {
+    const dashes = defenseDashes([
       { label: 'none', kind: 'none' },
       { label: 'd1:4', kind: 'd1' },
       { label: 'd1:8', kind: 'd1' },
