@@ -93,7 +93,9 @@ export default tseslint.config(
   {
     // The engine runs in plain Node worker threads: it must never pull in Electron.
     files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/web/**/*.ts', 'src-main/protocol/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine, CLI and web host never import electron.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine, CLI and web host never import electron.' }] }],
+    },
   },
   {
     // Promises the code forgets: an unhandled rejection ends a Node process (the CLI, the web host).

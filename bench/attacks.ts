@@ -83,8 +83,24 @@ export async function benchAttacks(modelDir = join(resourcesDir(), 'models', 'mn
     const forward = await rate(images, (x) => model.logits(x))
     const filter = await rate(images, (x) => lowPass(x, 10))
     const rows: BenchRow[] = [
-      { workload: `forward pass, ${BATCH} MNIST images (${model.info.name})`, ours: forward, baseline: null, ratio: null, target: '-', pass: null, unit: 'images/s' },
-      { workload: `low pass r = 10, ${BATCH} MNIST images`, ours: filter, baseline: null, ratio: null, target: '-', pass: null, unit: 'images/s' },
+      {
+        workload: `forward pass, ${BATCH} MNIST images (${model.info.name})`,
+        ours: forward,
+        baseline: null,
+        ratio: null,
+        target: '-',
+        pass: null,
+        unit: 'images/s',
+      },
+      {
+        workload: `low pass r = 10, ${BATCH} MNIST images`,
+        ours: filter,
+        baseline: null,
+        ratio: null,
+        target: '-',
+        pass: null,
+        unit: 'images/s',
+      },
     ]
     for (const { id, params } of WORKLOADS) {
       const attack = findAttack(id)

@@ -34,11 +34,34 @@ export async function benchDecompose(): Promise<BenchRow[]> {
   if (!existsSync(join(REPO, 'out', 'main', 'cli.js')) || !existsSync(MNIST)) return []
   const dir = mkdtempSync(join(tmpdir(), 'hfc-bench-decompose-'))
   try {
-    const ours = timed(process.execPath, [join(REPO, 'bin', 'hfc-lab.js'), 'decompose', '--data', MNIST, '--radius', '8', '--indices', '0-9999', '--out', join(dir, 'ours'), '--format', 'npy'])
+    const ours = timed(process.execPath, [
+      join(REPO, 'bin', 'hfc-lab.js'),
+      'decompose',
+      '--data',
+      MNIST,
+      '--radius',
+      '8',
+      '--indices',
+      '0-9999',
+      '--out',
+      join(dir, 'ours'),
+      '--format',
+      'npy',
+    ])
     const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0
     const baseline = hasNumpy ? timed(PYTHON, ['-c', NUMPY_EXPORT, MNIST, join(dir, 'numpy'), '8']) : null
     const ratio = baseline === null ? null : ours / baseline
-    return [{ workload: 'decompose --format npy, 10,000 MNIST (process, vs numpy script)', ours, baseline, ratio, target: '<= 2', pass: ratio === null ? null : ratio <= 2, unit: 's' }]
+    return [
+      {
+        workload: 'decompose --format npy, 10,000 MNIST (process, vs numpy script)',
+        ours,
+        baseline,
+        ratio,
+        target: '<= 2',
+        pass: ratio === null ? null : ratio <= 2,
+        unit: 's',
+      },
+    ]
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -14,7 +14,10 @@ const REPO = fileURLToPath(new URL('..', import.meta.url))
 
 /** PyTorch's time for the same heat map (scripts/heatmap-reference.py bench), or null without torch. */
 function pytorchSeconds(): { seconds: number; maxErrors: number } | null {
-  const run = spawnSync('/usr/bin/python3', [resolve(REPO, 'scripts', 'heatmap-reference.py'), 'bench', String(N)], { encoding: 'utf8', timeout: 3_600_000 })
+  const run = spawnSync('/usr/bin/python3', [resolve(REPO, 'scripts', 'heatmap-reference.py'), 'bench', String(N)], {
+    encoding: 'utf8',
+    timeout: 3_600_000,
+  })
   if (run.status !== 0) return null
   try {
     return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as { seconds: number; maxErrors: number }

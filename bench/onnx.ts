@@ -123,8 +123,18 @@ export async function benchOnnx(): Promise<BenchRow[]> {
     const what = `MNIST ${which}, batch ${BATCH}`
     return [
       row(`onnx-forward-b256: onnxruntime 2 threads, ${what}; baseline: TF.js wasm forward`, ortForward, wasmForward, 0.2),
-      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: TF.js wasm input gradient with HFC Lab's fast kernels`, ortGrad, wasmGrad, 0.1),
-      row(`onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: stock TF.js wasm input gradient (its own kernels)`, ortGrad, stockGrad, 0.1),
+      row(
+        `onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: TF.js wasm input gradient with HFC Lab's fast kernels`,
+        ortGrad,
+        wasmGrad,
+        0.1,
+      ),
+      row(
+        `onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: stock TF.js wasm input gradient (its own kernels)`,
+        ortGrad,
+        stockGrad,
+        0.1,
+      ),
       row(
         `onnx-input-grad-b256: onnxruntime gradient graph, ${what}; baseline: PyTorch 2 threads, weights frozen`,
         ortGrad,

@@ -28,15 +28,40 @@ for (const [name, suite] of Object.entries(suites)) {
   try {
     rows.push(...(await suite()))
   } catch (error) {
-    rows.push({ workload: `${name}: failed (${error instanceof Error ? error.message : String(error)})`, ours: NaN, baseline: null, ratio: null, target: '-', pass: false, unit: '-' })
+    rows.push({
+      workload: `${name}: failed (${error instanceof Error ? error.message : String(error)})`,
+      ours: NaN,
+      baseline: null,
+      ratio: null,
+      target: '-',
+      pass: false,
+      unit: '-',
+    })
   }
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify(rows.map(({ workload, ours, baseline, ratio, target, pass, unit }) => ({ workload, ours, baseline, ratio, target, pass, unit })), null, 2) + '\n')
+  process.stdout.write(
+    JSON.stringify(
+      rows.map(({ workload, ours, baseline, ratio, target, pass, unit }) => ({ workload, ours, baseline, ratio, target, pass, unit })),
+      null,
+      2,
+    ) + '\n',
+  )
 } else {
   const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '-' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3))
-  const table = [['workload', 'ours', 'baseline', 'ratio', 'target', 'pass', 'unit'], ...rows.map((r) => [r.workload, fmt(r.ours), fmt(r.baseline), fmt(r.ratio), r.target, r.pass === null ? '-' : r.pass ? 'PASS' : 'FAIL', r.unit])]
+  const table = [
+    ['workload', 'ours', 'baseline', 'ratio', 'target', 'pass', 'unit'],
+    ...rows.map((r) => [
+      r.workload,
+      fmt(r.ours),
+      fmt(r.baseline),
+      fmt(r.ratio),
+      r.target,
+      r.pass === null ? '-' : r.pass ? 'PASS' : 'FAIL',
+      r.unit,
+    ]),
+  ]
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
   for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '))
 }

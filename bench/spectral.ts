@@ -37,7 +37,8 @@ function seededPixels(size: number): Float32Array {
 function mnistWorkload(): Workload {
   const shape: Shape = [10_000, 28, 28, 1]
   const file = join(SHARED_DATA, 'mnist', 't10k-images-idx3-ubyte.gz')
-  if (!existsSync(file)) return { name: '10,000 random 28x28 (MNIST not found)', pixels: seededPixels(10_000 * 784), shape, radii: [4, 8, 12] }
+  if (!existsSync(file))
+    return { name: '10,000 random 28x28 (MNIST not found)', pixels: seededPixels(10_000 * 784), shape, radii: [4, 8, 12] }
   const bytes = gunzipSync(readFileSync(file)).subarray(16, 16 + 10_000 * 784)
   return { name: '10,000 MNIST 28x28', pixels: Float32Array.from(bytes, (b) => b / 255), shape, radii: [4, 8, 12] }
 }
@@ -46,8 +47,18 @@ function mnistWorkload(): Workload {
 async function imagenetWorkload(): Promise<Workload> {
   const shape: Shape = [100, 224, 224, 3]
   const dir = join(SHARED_DATA, 'samples')
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('imagenet_')).sort() : []
-  if (files.length === 0) return { name: '100 random 224x224x3 (ImageNet samples not found)', pixels: seededPixels(100 * 224 * 224 * 3), shape, radii: [16, 32, 64] }
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.startsWith('imagenet_'))
+        .sort()
+    : []
+  if (files.length === 0)
+    return {
+      name: '100 random 224x224x3 (ImageNet samples not found)',
+      pixels: seededPixels(100 * 224 * 224 * 3),
+      shape,
+      radii: [16, 32, 64],
+    }
   const pixels = new Float32Array(100 * 224 * 224 * 3)
   const stride = 224 * 224 * 3
   for (let i = 0; i < files.length; i++) {
@@ -156,7 +167,9 @@ async function benchWorkload(work: Workload, numpy: boolean): Promise<BenchRow[]
     }
     const middle = work.radii[Math.floor(work.radii.length / 2)]
     const arrayMs = await medianMs(() => decomposeBatch({ data: work.pixels, shape: work.shape }, middle), REPEATS)
-    rows.push(timeRow(`${work.name}, r=${middle}: decomposeBatch() Float32Array -> Float32Arrays`, arrayMs, base?.runs[String(middle)]?.ms ?? null))
+    rows.push(
+      timeRow(`${work.name}, r=${middle}: decomposeBatch() Float32Array -> Float32Arrays`, arrayMs, base?.runs[String(middle)]?.ms ?? null),
+    )
     rows.push({
       workload: `${work.name}: max |ours - numpy| over x_l and x_h, r in {${work.radii.join(', ')}}`,
       ours: Number(worstError.toExponential(2)),

@@ -39,7 +39,9 @@ function csv(file: string): { header: string[]; rows: string[][] } {
 const pct = (v: number) => `${Math.round(v * 100)} %`
 const lines: string[] = []
 for (const norm of NORMS) {
-  lines.push(`PGD ${norm.label}, 20 steps of 0.1 ε per budget, budgets ${norm.budgets.join(', ')}: accuracy of the scored model within each budget`)
+  lines.push(
+    `PGD ${norm.label}, 20 steps of 0.1 ε per budget, budgets ${norm.budgets.join(', ')}: accuracy of the scored model within each budget`,
+  )
   lines.push('')
   lines.push(`| band | scored model, protocol | clean | ${norm.budgets.map((b) => `ε = ${b}`).join(' | ')} | ½ energy below ρ |`)
   lines.push(`|---|---|---|${norm.budgets.map(() => '---').join('|')}|---|`)
@@ -55,7 +57,11 @@ for (const norm of NORMS) {
       const rows = samples.rows
       const clean = rows.reduce((s, r) => s + Number(r[col('clean_correct')]), 0) / rows.length
       const acc = norm.budgets.map(
-        (eps) => rows.reduce((s, r) => s + Number(Number(r[col('distance')]) <= eps * (1 + 1e-5) ? r[col('adversarial_correct')] : r[col('clean_correct')]), 0) / rows.length,
+        (eps) =>
+          rows.reduce(
+            (s, r) => s + Number(Number(r[col('distance')]) <= eps * (1 + 1e-5) ? r[col('adversarial_correct')] : r[col('clean_correct')]),
+            0,
+          ) / rows.length,
       )
       // The mean profile of the perturbations that fooled the attacked model.
       const mine = spectra.rows.filter((r) => r[0] === 'pgd' && r[1] === defense && r[2] === protocol && r[4] === '1')

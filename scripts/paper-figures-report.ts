@@ -30,7 +30,14 @@ const [runDir, pngDir = runDir] = process.argv.slice(2)
 if (!runDir) throw new Error('usage: paper-figures-report.ts <run folder> [png folder]')
 mkdirSync(pngDir, { recursive: true })
 
-const LABELS: Record<string, string> = { fgsm: 'FGSM', deepfool: 'DeepFool', hf: 'HF', 'single-pixel': 'SinglePixel', 'salt-pepper': 'Salt&Pepper', pgd: 'PGD' }
+const LABELS: Record<string, string> = {
+  fgsm: 'FGSM',
+  deepfool: 'DeepFool',
+  hf: 'HF',
+  'single-pixel': 'SinglePixel',
+  'salt-pepper': 'Salt&Pepper',
+  pgd: 'PGD',
+}
 const label = (id: string) => LABELS[id] ?? id
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–')
 const pct = (v: number) => `${Math.round(v * 100)} %`
@@ -62,7 +69,13 @@ async function chart(file: string, title: string, xLabel: string, series: Series
     title,
     xLabel,
     xMax: 1,
-    series: series.map((s) => ({ name: `${s.name} AUC ${f3(s.entry.auc)}`, x: s.entry.grid, y: s.entry.accuracy, dashed: s.dashed, color: s.color })),
+    series: series.map((s) => ({
+      name: `${s.name} AUC ${f3(s.entry.auc)}`,
+      x: s.entry.grid,
+      y: s.entry.accuracy,
+      dashed: s.dashed,
+      color: s.color,
+    })),
   })
   writeFileSync(join(pngDir, file), png)
 }
@@ -95,7 +108,12 @@ for (const data of ['mnist', 'fashion-mnist']) {
       const verdict = below.length === 0 ? 'holds' : below.length === group.length ? 'does not hold' : `holds except ${below.join(', ')}`
       return [label(a), f3(base?.auc ?? NaN), ...cells.map((c) => f3(c?.auc ?? NaN)), verdict]
     })
-    const clean = ['clean accuracy', pct(find(paper, 'fgsm', 'none')?.cleanAccuracy ?? NaN), ...group.map((d) => pct(find(paper, 'fgsm', d)?.cleanAccuracy ?? NaN)), '']
+    const clean = [
+      'clean accuracy',
+      pct(find(paper, 'fgsm', 'none')?.cleanAccuracy ?? NaN),
+      ...group.map((d) => pct(find(paper, 'fgsm', d)?.cleanAccuracy ?? NaN)),
+      '',
+    ]
     say(`Figure ${fig} (${fig === '2' ? 'D1' : 'D2'}, transfer protocol, L∞ AUC):`)
     say()
     say(table(['attack', 'none', ...group, 'defended curves above the undefended'], [...rows, clean]))
@@ -106,19 +124,38 @@ for (const data of ['mnist', 'fashion-mnist']) {
         return e ? [{ name: `${label(a)} ${d}`, entry: e, dashed: ai === 1, color: di }] : []
       }),
     )
-    await chart(`figure${fig}-${data}.png`, `FIGURE ${fig}: ${data.toUpperCase()}, ${fig === '2' ? 'D1' : 'D2'} TRANSFER`, 'MAX PERTURBATION EPS (LINF, [0, 1])', series)
+    await chart(
+      `figure${fig}-${data}.png`,
+      `FIGURE ${fig}: ${data.toUpperCase()}, ${fig === '2' ? 'D1' : 'D2'} TRANSFER`,
+      'MAX PERTURBATION EPS (LINF, [0, 1])',
+      series,
+    )
   }
 
   const fig4 = ['hf', 'single-pixel', 'salt-pepper']
   const rows4 = fig4.map((a) => {
     const e = find(paper, a, 'none')
     const r = rms && find(rms, a, 'none')
-    return [label(a), f3(e?.auc ?? NaN), f3(r?.auc ?? NaN), pct(e?.successRate ?? NaN), f3(e?.medianDistance ?? NaN), f3(r?.medianDistance ?? NaN)]
+    return [
+      label(a),
+      f3(e?.auc ?? NaN),
+      f3(r?.auc ?? NaN),
+      pct(e?.successRate ?? NaN),
+      f3(e?.medianDistance ?? NaN),
+      f3(r?.medianDistance ?? NaN),
+    ]
   })
   if (hf1 && hf1rms) {
     const a = find(hf1, 'hf', 'none')
     const b = find(hf1rms, 'hf', 'none')
-    rows4.push(['HF, r_min = 1', f3(a?.auc ?? NaN), f3(b?.auc ?? NaN), pct(a?.successRate ?? NaN), f3(a?.medianDistance ?? NaN), f3(b?.medianDistance ?? NaN)])
+    rows4.push([
+      'HF, r_min = 1',
+      f3(a?.auc ?? NaN),
+      f3(b?.auc ?? NaN),
+      pct(a?.successRate ?? NaN),
+      f3(a?.medianDistance ?? NaN),
+      f3(b?.medianDistance ?? NaN),
+    ])
   }
   rows4[0][0] = 'HF, default r_min'
   say('Figure 4 (undefended model; AUC on the L∞ axis and on the RMS axis, both [0, 1]):')
@@ -130,13 +167,26 @@ for (const data of ['mnist', 'fashion-mnist']) {
     if (!file || !hf) return
     const others = ['single-pixel', 'salt-pepper'].map((a) => find(file, a, 'none')).filter((e): e is Entry => !!e)
     const beaten = others.filter((o) => o.auc < hf.auc).map((o) => label(o.attack))
-    say(`- ${axis}: HF ${beaten.length ? `is weaker than ${beaten.join(' and ')} (the claim does not hold)` : 'is at least as strong as SinglePixel and Salt&Pepper (the claim holds)'}.`)
+    say(
+      `- ${axis}: HF ${beaten.length ? `is weaker than ${beaten.join(' and ')} (the claim does not hold)` : 'is at least as strong as SinglePixel and Salt&Pepper (the claim holds)'}.`,
+    )
   }
   verdict(paper, 'L∞ axis')
   verdict(rms, 'RMS axis')
   say()
-  await chart(`figure4-${data}-linf.png`, `FIGURE 4: ${data.toUpperCase()}, LINF`, 'MAX PERTURBATION EPS (LINF, [0, 1])', fig4.flatMap((a) => (find(paper, a, 'none') ? [{ name: label(a), entry: find(paper, a, 'none') as Entry }] : [])))
-  if (rms) await chart(`figure4-${data}-rms.png`, `FIGURE 4: ${data.toUpperCase()}, RMS`, 'MAX PERTURBATION EPS (RMS = L2 / SQRT(D))', fig4.flatMap((a) => (find(rms, a, 'none') ? [{ name: label(a), entry: find(rms, a, 'none') as Entry }] : [])))
+  await chart(
+    `figure4-${data}-linf.png`,
+    `FIGURE 4: ${data.toUpperCase()}, LINF`,
+    'MAX PERTURBATION EPS (LINF, [0, 1])',
+    fig4.flatMap((a) => (find(paper, a, 'none') ? [{ name: label(a), entry: find(paper, a, 'none') as Entry }] : [])),
+  )
+  if (rms)
+    await chart(
+      `figure4-${data}-rms.png`,
+      `FIGURE 4: ${data.toUpperCase()}, RMS`,
+      'MAX PERTURBATION EPS (RMS = L2 / SQRT(D))',
+      fig4.flatMap((a) => (find(rms, a, 'none') ? [{ name: label(a), entry: find(rms, a, 'none') as Entry }] : [])),
+    )
 
   if (direct) {
     say('Defenses under direct attack (PGD L∞, ε = 0.3 fixed budget):')

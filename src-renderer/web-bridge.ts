@@ -29,7 +29,10 @@ export function createWebBridge(token: string): LabBridge {
     ws.onclose = () => {
       socket = null
       for (const [id, listener] of listeners) {
-        listener({ type: 'error', error: { code: 'DISCONNECTED', message: 'Lost the connection to the HFC Lab host; is "hfc-lab serve" still running?' } })
+        listener({
+          type: 'error',
+          error: { code: 'DISCONNECTED', message: 'Lost the connection to the HFC Lab host; is "hfc-lab serve" still running?' },
+        })
         listeners.delete(id)
       }
     }

@@ -24,7 +24,11 @@ export function parseAttackParams(attack: AttackInfo, pairs: string[]): Record<s
 
 export function describeAttacks(attacks: AttackInfo[]): string {
   return attacks
-    .map((a) => `  ${a.id.padEnd(12)} ${a.label}${a.needsGradients ? ' (needs gradients)' : ''}\n` + a.params.map((p) => `      ${p.name}=${JSON.stringify(p.default ?? null)}  ${p.description}`).join('\n'))
+    .map(
+      (a) =>
+        `  ${a.id.padEnd(12)} ${a.label}${a.needsGradients ? ' (needs gradients)' : ''}\n` +
+        a.params.map((p) => `      ${p.name}=${JSON.stringify(p.default ?? null)}  ${p.description}`).join('\n'),
+    )
     .join('\n')
 }
 

@@ -51,7 +51,9 @@ export async function withEngine<T>(
       return
     }
     stoppedBy = signal
-    process.stderr.write(`\nStopping: cancelling the running job and keeping what is finished (${signal === 'SIGINT' ? 'Ctrl+C' : 'SIGTERM'} again quits at once)\n`)
+    process.stderr.write(
+      `\nStopping: cancelling the running job and keeping what is finished (${signal === 'SIGINT' ? 'Ctrl+C' : 'SIGTERM'} again quits at once)\n`,
+    )
     controller.abort()
   }
   const onSigint = () => onSignal('SIGINT')

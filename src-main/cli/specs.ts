@@ -26,14 +26,16 @@ const isDefaultId = (value: string): boolean => !existsSync(value) && /^[a-z0-9-
 
 function numbers(flag: string, text: string): number[] {
   const values = text.split(/[,:]/).map((v) => Number(v.trim()))
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new Error(`${flag} "${text}" must be numbers separated by commas, e.g. 0.485,0.456,0.406`)
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v)))
+    throw new Error(`${flag} "${text}" must be numbers separated by commas, e.g. 0.485,0.456,0.406`)
   return values
 }
 
 /** The preprocessing the flags give (only what was given: the sidecar and the file fill the rest). */
 export function preprocessingFlags(flags: ModelFlags): Preprocessing | undefined {
   const given: Record<string, unknown> = {}
-  if (flags.inputRange !== undefined) given.inputRange = numbers('--input-range', flags.inputRange.replace(/^(-?[\d.]+)-(-?[\d.]+)$/, '$1,$2'))
+  if (flags.inputRange !== undefined)
+    given.inputRange = numbers('--input-range', flags.inputRange.replace(/^(-?[\d.]+)-(-?[\d.]+)$/, '$1,$2'))
   if (flags.mean !== undefined) given.mean = numbers('--mean', flags.mean)
   if (flags.std !== undefined) given.std = numbers('--std', flags.std)
   if (flags.channelOrder !== undefined) given.channelOrder = flags.channelOrder.toLowerCase()
@@ -85,14 +87,20 @@ export function addSpecFlags(command: Command): void {
   const path = `${command.parent?.name() ?? ''} ${command.name()}`.trim()
   if (hasOption(command, '--model') || path === 'model info') {
     command
-      .option('--input-range <lo,hi>', 'pixel range the model takes, e.g. 0,255 (default: the file\'s, its sidecar\'s, else 0,1 assumed)')
-      .option('--mean <values>', 'per-channel mean subtracted after scaling to the range, in the model\'s channel order, e.g. 0.485,0.456,0.406')
+      .option('--input-range <lo,hi>', "pixel range the model takes, e.g. 0,255 (default: the file's, its sidecar's, else 0,1 assumed)")
+      .option(
+        '--mean <values>',
+        "per-channel mean subtracted after scaling to the range, in the model's channel order, e.g. 0.485,0.456,0.406",
+      )
       .option('--std <values>', 'per-channel standard deviation divided by after the mean, e.g. 0.229,0.224,0.225')
       .option('--channel-order <order>', 'rgb | bgr: the channel order the model takes')
-      .option('--input-layout <layout>', 'nhwc | nchw: override the detected layout of the model\'s input tensor')
+      .option('--input-layout <layout>', "nhwc | nchw: override the detected layout of the model's input tensor")
   }
   if (hasOption(command, '--data') || path === 'data info' || path === 'data export') {
     if (!hasOption(command, '--size')) command.option('--size <HxW>', 'image folders and image data sets: bring every image to this size')
-    command.option('--resize <mode>', 'with --size: torchvision (shorter side to size*256/224, bilinear, centre crop) | fill | contain | cover')
+    command.option(
+      '--resize <mode>',
+      'with --size: torchvision (shorter side to size*256/224, bilinear, centre crop) | fill | contain | cover',
+    )
   }
 }

@@ -110,7 +110,17 @@ export interface CurveEntryData {
 
 export interface EnvelopeData {
   defense: string
-  envelope: { norm: Norm; epsMax: number; grid: number[]; accuracy: number[]; auc: number; aucTrapezoid: number; pointwiseMin: number[]; count: number; curves: number }
+  envelope: {
+    norm: Norm
+    epsMax: number
+    grid: number[]
+    accuracy: number[]
+    auc: number
+    aucTrapezoid: number
+    pointwiseMin: number[]
+    count: number
+    curves: number
+  }
 }
 
 export interface CurveRun {
@@ -191,7 +201,9 @@ export interface CurvePresetInfo {
 const id = z.string().min(1).max(64)
 
 export const attackMethods = {
-  'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of docs/algorithms.md §Attacks.').returns<AttackInfo[]>(),
+  'attack.list': method(z.object({}).strict(), 'Every attack with its parameters and the defaults of docs/algorithms.md §Attacks.').returns<
+    AttackInfo[]
+  >(),
   'attack.presets': method(
     z.object({ height: z.number().int().min(1).max(8192).default(28), width: z.number().int().min(1).max(8192).default(28) }).strict(),
     'The named curve presets (the paper figures, the direct-attack contrast), resolved for images of the given size.',
@@ -216,7 +228,11 @@ export const attackMethods = {
         modelId: id,
         datasetId: id,
         attacks: z.array(attackChoiceSchema).min(1).max(16),
-        defenses: z.array(defenseSchema).min(1).max(16).default([{ kind: 'none' }]),
+        defenses: z
+          .array(defenseSchema)
+          .min(1)
+          .max(16)
+          .default([{ kind: 'none' }]),
         protocols: z.array(protocolSchema).min(1).default(['transfer']),
         norm: normSchema.default('linf'),
         points: z.number().int().min(2).max(10_001).default(101),
@@ -227,7 +243,14 @@ export const attackMethods = {
     'Accuracy versus maximum perturbation for every attack x defense x protocol, with AUC and worst-case envelopes.',
   ).returns<CurveRun>(),
   'attack.examples': method(
-    z.object({ runId: z.string().min(1).max(64), entry: z.number().int().min(0), eps: z.number().min(0), max: z.number().int().min(1).max(64).default(16) }).strict(),
+    z
+      .object({
+        runId: z.string().min(1).max(64),
+        entry: z.number().int().min(0),
+        eps: z.number().min(0),
+        max: z.number().int().min(1).max(64).default(16),
+      })
+      .strict(),
     'The samples behind a curve point: those whose adversarial is within eps, with the clean and adversarial images.',
   ).returns<CurveExamples>(),
 }

@@ -46,7 +46,8 @@ export function decodeFromJson(value: unknown): unknown {
       if (!Object.prototype.hasOwnProperty.call(ctors, name)) throw new Error(`unknown typed array "${name.slice(0, 40)}"`)
       const Ctor = ctors[name as TypedName]
       const bytes = fromBase64(rec.b64)
-      if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) throw new Error(`${name} data of ${bytes.byteLength} bytes is not a whole number of elements`)
+      if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0)
+        throw new Error(`${name} data of ${bytes.byteLength} bytes is not a whole number of elements`)
       return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT)
     }
     // fromEntries defines own properties: a "__proto__" key stays a key (and fails validation).

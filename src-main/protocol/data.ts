@@ -70,7 +70,10 @@ export const dataMethods = {
     z.object({ datasetId, indices: z.array(z.number().int().min(0)).min(1).max(1024) }).strict(),
     'uint8 NHWC pixels of the given images, for the grid; images that cannot be decoded are left black and listed in broken.',
   ).returns<{ shape: [number, number, number]; bytes: Uint8Array; broken: BrokenImage[] }>(),
-  'data.image': method(z.object({ datasetId, index: z.number().int().min(0) }).strict(), 'One image as float32 [0, 1] NHWC with its label.').returns<{
+  'data.image': method(
+    z.object({ datasetId, index: z.number().int().min(0) }).strict(),
+    'One image as float32 [0, 1] NHWC with its label.',
+  ).returns<{
     index: number
     label: number
     shape: [number, number, number]

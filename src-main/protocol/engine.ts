@@ -32,7 +32,10 @@ export interface SelfTestResult {
 }
 
 export const engineMethods = {
-  'engine.info': method(z.object({}).strict(), 'Backend in use (and why the others were not), versions, threads, memory.').returns<EngineInfo>(),
+  'engine.info': method(
+    z.object({}).strict(),
+    'Backend in use (and why the others were not), versions, threads, memory.',
+  ).returns<EngineInfo>(),
   'engine.selfTest': job(
     z
       .object({

@@ -7,7 +7,6 @@ import type { Prediction } from './spectral'
 
 export type { Prediction }
 
-
 export interface AttackOutcome extends Prediction {
   /** The attack's own verdict: the prediction on the adversarial differs from the true label. */
   success: boolean
@@ -117,7 +116,14 @@ export interface GalleryExportSummary extends GallerySummary {
 const id = z.string().min(1).max(64)
 
 export const galleryAttackSchema = z
-  .object({ id: z.string().min(1).max(32), params: z.record(z.unknown()).default({}), key: z.string().regex(/^[a-z0-9-]{1,32}$/).optional() })
+  .object({
+    id: z.string().min(1).max(32),
+    params: z.record(z.unknown()).default({}),
+    key: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/)
+      .optional(),
+  })
   .strict()
 
 const galleryFields = {
@@ -134,10 +140,18 @@ const galleryFields = {
 }
 
 export const galleryMethods = {
-  'gallery.run': job(z.object(galleryFields).strict(), 'Runs every chosen attack on every selected sample; rows stream in with display pixels.').returns<GallerySummary>(),
+  'gallery.run': job(
+    z.object(galleryFields).strict(),
+    'Runs every chosen attack on every selected sample; rows stream in with display pixels.',
+  ).returns<GallerySummary>(),
   'gallery.export': job(
     z
-      .object({ ...galleryFields, out: writeFolderPath(), force: z.boolean().default(false), sheetRows: z.number().int().min(1).max(500).default(50) })
+      .object({
+        ...galleryFields,
+        out: writeFolderPath(),
+        force: z.boolean().default(false),
+        sheetRows: z.number().int().min(1).max(500).default(50),
+      })
       .strict(),
     'Writes PNG + float32 .npy per sample and attack, contact sheets, index.html and manifest.json/.csv; re-checks every PNG.',
   ).returns<GalleryExportSummary>(),

@@ -159,7 +159,12 @@ export const heatmapMethods = {
         modelId,
         defense: defenseSchema.default({ kind: 'none' }),
         eps,
-        seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(0),
         index: z.number().int().min(0),
         u: z.number().int().min(-4096).max(4096),
         v: z.number().int().min(-4096).max(4096),

@@ -4,7 +4,14 @@ export * from './data'
 export * from './define'
 export * from './engine'
 export * from './errors'
-export { galleryMethods, galleryAttackSchema, type GalleryExportSummary, type GallerySummary, type GalleryRow, type GalleryRowsPartial } from './gallery'
+export {
+  galleryMethods,
+  galleryAttackSchema,
+  type GalleryExportSummary,
+  type GallerySummary,
+  type GalleryRow,
+  type GalleryRowsPartial,
+} from './gallery'
 export * from './heatmap'
 export * from './lab-api'
 export * from './messages'

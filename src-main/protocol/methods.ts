@@ -33,7 +33,13 @@ export type Result<M extends MethodName> = Methods[M]['result']
  * Methods the engine host runs itself, over its own API, as a job made of other jobs (so each of
  * their batch jobs is still spread over the worker pool); no worker has a handler for them.
  */
-export const HOST_METHODS = ['report.run', 'shard.run', 'shard.status', 'shard.merge', 'results.save'] as const satisfies readonly MethodName[]
+export const HOST_METHODS = [
+  'report.run',
+  'shard.run',
+  'shard.status',
+  'shard.merge',
+  'results.save',
+] as const satisfies readonly MethodName[]
 export type HostMethodName = (typeof HOST_METHODS)[number]
 
 export function isMethodName(name: string): name is MethodName {

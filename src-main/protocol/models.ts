@@ -137,7 +137,8 @@ export function accuracyWarning(accuracy: number, n: number, classes: number, as
   if (nearChance) {
     return `Accuracy ${(accuracy * 100).toFixed(1)} % is near chance (${(chance * 100).toFixed(1)} %)${assumed ? ' and the input range was assumed' : ''}: the preprocessing is likely wrong. Check the input range (--input-range 0,255 for raw pixels), the per-channel --mean/--std the model was trained with, the channel order (--channel-order bgr) and the input layout (--input-layout nchw).`
   }
-  if (assumed) return 'The input range [0, 1] was assumed (the model file does not say); if the model was trained on 0-255 pixels or with a mean/std, set --input-range and --mean/--std.'
+  if (assumed)
+    return 'The input range [0, 1] was assumed (the model file does not say); if the model was trained on 0-255 pixels or with a mean/std, set --input-range and --mean/--std.'
   return undefined
 }
 
@@ -267,7 +268,10 @@ export const modelMethods = {
     z.object({ modelId: id, defense: defenseSchema }).strict(),
     'A defended copy of an opened model (D1 input low-pass or D2 kernel low-pass); the original stays untouched.',
   ).returns<OpenedModel>(),
-  'model.predict': job(z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(), 'Top-1 class and confidence of every selected image.').returns<{
+  'model.predict': job(
+    z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(),
+    'Top-1 class and confidence of every selected image.',
+  ).returns<{
     indices: Int32Array
     labels: Int32Array
     confidences: Float32Array
@@ -277,12 +281,20 @@ export const modelMethods = {
     'Clean accuracy, per-class accuracy and the confusion matrix.',
   ).returns<Evaluation>(),
   'model.kernels': method(
-    z.object({ modelId: id, layer: z.string().max(256).optional(), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), mode: z.enum(['kernel', 'padded']).default('kernel') }).strict(),
+    z
+      .object({
+        modelId: id,
+        layer: z.string().max(256).optional(),
+        radius: z.number().min(0).max(10_000),
+        mask: maskSchema.default({}),
+        mode: z.enum(['kernel', 'padded']).default('kernel'),
+      })
+      .strict(),
     'Every kernel of a conv layer before and after the D2 low pass, with energy removed and imaginary part discarded.',
   ).returns<KernelReport>(),
   'model.gradient': job(
     z.object({ modelId: id, datasetId: id, ...selectionFields }).strict(),
-    'Input gradients of the summed cross-entropy of the true labels, with their radial energy profile beside the images\'.',
+    "Input gradients of the summed cross-entropy of the true labels, with their radial energy profile beside the images'.",
   ).returns<GradientMaps>(),
   'model.export': job(
     z
@@ -302,7 +314,15 @@ export const modelMethods = {
     `Writes the preprocessing an opened model was given or read (never what was assumed) as a ${SIDECAR_SUFFIX} sidecar, normally <model file>${SIDECAR_SUFFIX}.`,
   ).returns<{ out: string }>(),
   'model.theorem1': method(
-    z.object({ modelId: id, datasetId: id, index: z.number().int().min(0), radius: z.number().min(0), layer: z.string().max(256).optional() }).strict(),
+    z
+      .object({
+        modelId: id,
+        datasetId: id,
+        index: z.number().int().min(0),
+        radius: z.number().min(0),
+        layer: z.string().max(256).optional(),
+      })
+      .strict(),
     'Checks f(x_l; θ) vs f(x; θ_l) at the first conv layer: exact under circular convolution, approximate with real padding.',
   ).returns<Theorem1Check>(),
 }

@@ -41,6 +41,7 @@ export function pathFields(schema: z.ZodTypeAny, key: string[] = []): PathField[
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return pathFields(schema.unwrap(), key)
   if (schema instanceof z.ZodDefault) return pathFields(schema._def.innerType, key)
   if (schema instanceof z.ZodArray) return pathFields(schema.element as z.ZodTypeAny, key).map((f) => ({ ...f, list: true }))
-  if (schema instanceof z.ZodObject) return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => pathFields(v, [...key, k]))
+  if (schema instanceof z.ZodObject)
+    return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => pathFields(v, [...key, k]))
   return []
 }

@@ -102,7 +102,10 @@ export interface ReportResults {
   version: 1
   settings: ReportSettings
   methods: {
-    model: Pick<ModelSummary, 'name' | 'format' | 'source' | 'sha256' | 'inputShape' | 'inputRange' | 'classes' | 'totalParams' | 'convLayers' | 'engine'>
+    model: Pick<
+      ModelSummary,
+      'name' | 'format' | 'source' | 'sha256' | 'inputShape' | 'inputRange' | 'classes' | 'totalParams' | 'convLayers' | 'engine'
+    >
     dataset: Pick<DatasetSummary, 'name' | 'format' | 'source' | 'count' | 'shape' | 'valueRange'> & { fingerprint: string }
     engine: Pick<EngineInfo, 'backend' | 'forward' | 'versions' | 'workers' | 'cores'>
     startedAt: string
@@ -121,7 +124,9 @@ export interface ReportResults {
   }
   radius: RadiusCurve
   curves: ReportCurves
-  direct: ReportCurves & { examples: { defense: string; protocol: EvalProtocol; eps: number; rows: Omit<ReportExample, 'original' | 'adversarial'>[] } }
+  direct: ReportCurves & {
+    examples: { defense: string; protocol: EvalProtocol; eps: number; rows: Omit<ReportExample, 'original' | 'adversarial'>[] }
+  }
   gallery: {
     /** The attack selection; the attacks' rates are those of their Figure-4 curves. */
     n: number
@@ -144,7 +149,15 @@ export interface ReportResults {
     accuracyAfter: number
     n: number
   }
-  heatmap: { eps: number; stride: number; n: number; cleanErrors: number; meanErrorRate: number; maxErrorRate: number; radialError: (number | null)[] }
+  heatmap: {
+    eps: number
+    stride: number
+    n: number
+    cleanErrors: number
+    meanErrorRate: number
+    maxErrorRate: number
+    radialError: (number | null)[]
+  }
 }
 
 /** The pictures a report shows beside its numbers (they travel to the writer, not into results.json). */
@@ -198,7 +211,12 @@ const reportFields = {
   preset: reportPresetSchema.default('quick'),
   /** Only the first N images of the data set, for every section. */
   limit: z.number().int().min(1).max(10_000_000).optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(0),
   /** Replace a report already in the folder; without it, finished sections of the same run are kept (resume). */
   force: z.boolean().default(false),
   pdf: z.boolean().default(true),
@@ -217,7 +235,10 @@ export const reportMethods = {
       .object({
         out: writeFolderPath(),
         results: z.custom<ReportResults>(objectWith(['version', 'settings', 'methods']), 'results must be a report results object'),
-        pictures: z.custom<ReportPictures>(objectWith(['figure1', 'directExamples', 'gallery', 'kernels', 'heatmap']), 'pictures must be a report pictures object'),
+        pictures: z.custom<ReportPictures>(
+          objectWith(['figure1', 'directExamples', 'gallery', 'kernels', 'heatmap']),
+          'pictures must be a report pictures object',
+        ),
         pdf: z.boolean().default(true),
         /** Replace the files of a report already in the folder. */
         force: z.boolean().default(false),

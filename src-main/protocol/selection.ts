@@ -15,7 +15,12 @@ export const selectionFields = {
   limit: z.number().int().min(1).max(10_000_000).optional(),
   indices: z.string().max(1_000_000).optional(),
   n: z.number().int().min(1).max(10_000_000).optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
   classIndex: z.number().int().min(0).optional(),
   shard: shardSchema.optional(),
   /** Set by the engine host when it spreads one job over its worker pool: a shard of the shard. */
@@ -30,4 +35,12 @@ export function shardBounds(n: number, shard: Shard): [number, number] {
   return [start, start + base + (shard.index < extra ? 1 : 0)]
 }
 
-export type Selection = { limit?: number; indices?: string; n?: number; seed?: number; classIndex?: number; shard?: Shard; subShard?: Shard }
+export type Selection = {
+  limit?: number
+  indices?: string
+  n?: number
+  seed?: number
+  classIndex?: number
+  shard?: Shard
+  subShard?: Shard
+}

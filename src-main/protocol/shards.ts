@@ -198,7 +198,9 @@ export const shardMethods = {
         selection: selectionOptionsSchema,
         /** The command line, recorded in shard.json. */
         argv: z.array(z.string().max(100_000)).max(10_000),
-        model: z.object({ spec, name: z.string().max(4096), sha256: z.string().max(128), preprocessing: z.string().max(4096).optional() }).strict(),
+        model: z
+          .object({ spec, name: z.string().max(4096), sha256: z.string().max(128), preprocessing: z.string().max(4096).optional() })
+          .strict(),
         dataset: z.object({ spec, id }).strict(),
       })
       .strict()

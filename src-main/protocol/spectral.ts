@@ -73,7 +73,15 @@ const modelId = z.string().min(1).max(64)
 
 export const spectralMethods = {
   'spectral.decompose': method(
-    z.object({ datasetId, index: z.number().int().min(0), radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), modelId: modelId.optional() }).strict(),
+    z
+      .object({
+        datasetId,
+        index: z.number().int().min(0),
+        radius: z.number().min(0).max(10_000),
+        mask: maskSchema.default({}),
+        modelId: modelId.optional(),
+      })
+      .strict(),
     'x, x_l, x_h and the log spectrum of one image at radius r, with predictions when a model is given.',
   ).returns<Decomposition>(),
   'spectral.export': job(
@@ -98,11 +106,28 @@ export const spectralMethods = {
     'Samples whose prediction survives on x_h but not on x_l (and the converse).',
   ).returns<Figure1Result>(),
   'spectral.radiusCurve': job(
-    z.object({ datasetId, modelId, mask: maskSchema.default({}), radii: z.array(z.number().min(0)).max(2048).optional(), ...selectionFields }).strict(),
+    z
+      .object({
+        datasetId,
+        modelId,
+        mask: maskSchema.default({}),
+        radii: z.array(z.number().min(0)).max(2048).optional(),
+        ...selectionFields,
+      })
+      .strict(),
     'Accuracy on x_l(r) and x_h(r) for r = 1 .. half-diagonal.',
   ).returns<RadiusCurve>(),
   'spectral.svdControl': job(
-    z.object({ datasetId, modelId, ks: z.array(z.number().int().min(1)).min(1).max(64).default([1, 2, 4, 8, 12, 16, 20]), radius: z.number().min(0), mask: maskSchema.default({}), ...selectionFields }).strict(),
+    z
+      .object({
+        datasetId,
+        modelId,
+        ks: z.array(z.number().int().min(1)).min(1).max(64).default([1, 2, 4, 8, 12, 16, 20]),
+        radius: z.number().min(0),
+        mask: maskSchema.default({}),
+        ...selectionFields,
+      })
+      .strict(),
     'The Figure-1 search with the SVD split (dominant vs trailing singular values), beside the Fourier count.',
   ).returns<SvdControlResult>(),
 }

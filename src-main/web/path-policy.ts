@@ -24,7 +24,7 @@ const DEFAULT_OUT_FOLDER = 'hfc-lab-output'
 /** The real path of `path`: links resolved in every part that exists, the missing rest appended. */
 async function realPathOf(path: string): Promise<string> {
   const missing: string[] = []
-  for (let at = resolve(path); ; ) {
+  for (let at = resolve(path); ;) {
     try {
       const real = await realpath(at)
       return missing.length ? join(real, ...missing.reverse()) : real
@@ -54,8 +54,15 @@ export async function resolveAccess(options: { roots?: string[]; outRoot?: strin
   const roots: string[] = []
   for (const root of [...given.map((r) => resolve(cwd, r)), resourcesDir()]) {
     const real = await realPathOf(root)
-    const isFolder = await stat(real).then((s) => s.isDirectory(), () => false)
-    if (!isFolder) throw new LabCallError({ code: ERROR_CODES.notFound, message: `The root folder ${root} does not exist or is not a folder. Give an existing folder to --root.` })
+    const isFolder = await stat(real).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+    if (!isFolder)
+      throw new LabCallError({
+        code: ERROR_CODES.notFound,
+        message: `The root folder ${root} does not exist or is not a folder. Give an existing folder to --root.`,
+      })
     if (!roots.includes(real)) roots.push(real)
   }
   return { roots, outRoot: await realPathOf(resolve(cwd, options.outRoot ?? DEFAULT_OUT_FOLDER)) }
@@ -71,7 +78,10 @@ async function exists(path: string): Promise<boolean> {
 /** Checks one path parameter against the access and returns its real path, which the engine then uses. */
 async function confinePath(method: MethodName, value: string, use: PathUse, force: boolean, access: HostAccess): Promise<string> {
   const real = await realPathOf(value).catch((error: NodeJS.ErrnoException) => {
-    throw new LabCallError({ code: ERROR_CODES.invalidRequest, message: `The path ${value.slice(0, 200)} cannot be resolved (${error.code ?? error.message}). Check it and try again.` })
+    throw new LabCallError({
+      code: ERROR_CODES.invalidRequest,
+      message: `The path ${value.slice(0, 200)} cannot be resolved (${error.code ?? error.message}). Check it and try again.`,
+    })
   })
   if (use.access === 'read') {
     if (![...access.roots, access.outRoot].some((root) => isInside(real, root))) {
@@ -90,9 +100,15 @@ async function confinePath(method: MethodName, value: string, use: PathUse, forc
   }
   if (use.access === 'write-file' && extname(real).toLowerCase() !== use.extension) {
     if (force && (await exists(real))) {
-      throw new LabCallError({ code: ERROR_CODES.overwriteRefused, message: `${value} is not a ${use.extension} file that HFC Lab writes, so it will not be replaced. Choose a new file name ending in ${use.extension}.` })
+      throw new LabCallError({
+        code: ERROR_CODES.overwriteRefused,
+        message: `${value} is not a ${use.extension} file that HFC Lab writes, so it will not be replaced. Choose a new file name ending in ${use.extension}.`,
+      })
     }
-    throw new LabCallError({ code: ERROR_CODES.invalidRequest, message: `${method} writes a ${use.extension} file: give a file name ending in ${use.extension}.` })
+    throw new LabCallError({
+      code: ERROR_CODES.invalidRequest,
+      message: `${method} writes a ${use.extension} file: give a file name ending in ${use.extension}.`,
+    })
   }
   return real
 }
@@ -113,7 +129,8 @@ export function confineToAccess(engine: LabApi, access: HostAccess): LabApi {
         const value = key.length === 1 ? checked[key[0]] : undefined
         if (list && Array.isArray(value)) {
           const confined: unknown[] = []
-          for (const item of value) confined.push(typeof item === 'string' && item.length > 0 ? await confinePath(method, item, use, force, access) : item)
+          for (const item of value)
+            confined.push(typeof item === 'string' && item.length > 0 ? await confinePath(method, item, use, force, access) : item)
           checked[key[0]] = confined
         } else if (typeof value === 'string' && value.length > 0) checked[key[0]] = await confinePath(method, value, use, force, access)
       }

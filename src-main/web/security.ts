@@ -27,7 +27,8 @@ export function checkToken(token: string): void {
   if (TOKEN_PATTERN.test(token)) return
   throw new LabCallError({
     code: ERROR_CODES.weakToken,
-    message: 'HFC_TOKEN must be 32 to 512 characters of A-Z, a-z, 0-9, "-" or "_" (128 bits or more), e.g. the output of "openssl rand -hex 16". Unset it to get a random token.',
+    message:
+      'HFC_TOKEN must be 32 to 512 characters of A-Z, a-z, 0-9, "-" or "_" (128 bits or more), e.g. the output of "openssl rand -hex 16". Unset it to get a random token.',
   })
 }
 

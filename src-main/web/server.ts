@@ -31,7 +31,6 @@ export interface WebHostOptions {
   outRoot?: string
 }
 
-
 /** Largest message a client may send: requests are small; images only flow to the client. */
 const MAX_MESSAGE_BYTES = 1 << 20
 
@@ -57,7 +56,8 @@ export async function startWebHost(engine: LabApi, options: WebHostOptions = {})
     const url = requestUrl(req, port)
     if (!url) return send(res, 400, 'Bad request: the request target is not a valid URL path.')
     if (!allowedHost(req.headers.host, port)) return send(res, 403, 'Forbidden: HFC Lab answers on 127.0.0.1 only.')
-    if (!sameToken(tokenFromRequest(req, url), token)) return send(res, 401, 'Unauthorized: open the URL with ?token=... that "hfc-lab serve" printed.')
+    if (!sameToken(tokenFromRequest(req, url), token))
+      return send(res, 401, 'Unauthorized: open the URL with ?token=... that "hfc-lab serve" printed.')
     if (req.method !== 'GET') return send(res, 405, 'Method not allowed')
     const file = await readStatic(root, url.pathname)
     if (file === 'malformed') return send(res, 400, 'Bad request: the path has a malformed percent-escape.')
@@ -137,7 +137,11 @@ function serveSocket(engine: LabApi, ws: WebSocket): void {
       try {
         sendJson(encodeForJson(message))
       } catch (error) {
-        sendJson({ type: 'error', id: message.id, error: { code: ERROR_CODES.internal, message: `The reply could not be encoded: ${String(error)}` } })
+        sendJson({
+          type: 'error',
+          id: message.id,
+          error: { code: ERROR_CODES.internal, message: `The reply could not be encoded: ${String(error)}` },
+        })
       }
     },
     decodeFromJson,
@@ -150,7 +154,11 @@ function serveSocket(engine: LabApi, ws: WebSocket): void {
       parsed = null
     }
     if (!parsed?.success) {
-      sendJson({ type: 'error', id: '?', error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON text.' } })
+      sendJson({
+        type: 'error',
+        id: '?',
+        error: { code: ERROR_CODES.invalidRequest, message: 'Malformed message: expected {type, id, ...} JSON text.' },
+      })
       return
     }
     dispatcher.handle(parsed.data)

@@ -8,5 +8,9 @@ export function diverging(value: number, maxAbs: number): [number, number, numbe
 /** Sequential dark-to-bright map for magnitudes in [0, 1]. */
 export function magma(t: number): [number, number, number] {
   const x = Math.max(0, Math.min(1, t))
-  return [Math.round(255 * Math.min(1, 1.6 * x)), Math.round(255 * Math.max(0, 1.5 * x - 0.5)), Math.round(255 * (0.35 + 0.5 * Math.sin(Math.PI * x)) * (1 - x * 0.4))]
+  return [
+    Math.round(255 * Math.min(1, 1.6 * x)),
+    Math.round(255 * Math.max(0, 1.5 * x - 0.5)),
+    Math.round(255 * (0.35 + 0.5 * Math.sin(Math.PI * x)) * (1 - x * 0.4)),
+  ]
 }

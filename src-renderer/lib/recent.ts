@@ -17,10 +17,12 @@ export function loadRecent<T extends PathSpec>(storage: RecentStorage, key: stri
   try {
     const stored = JSON.parse(storage.getItem(key) ?? '[]') as unknown
     if (!Array.isArray(stored)) return []
-    return stored.flatMap((value) => {
-      const spec = parse(value)
-      return spec?.path ? [spec] : []
-    }).slice(0, MAX_RECENT)
+    return stored
+      .flatMap((value) => {
+        const spec = parse(value)
+        return spec?.path ? [spec] : []
+      })
+      .slice(0, MAX_RECENT)
   } catch {
     return []
   }

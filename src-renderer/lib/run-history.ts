@@ -66,7 +66,9 @@ export const MAX_RUNS = 50
 
 const aucHeadlines = (entries: CurveEntryData[], envelopes: EnvelopeData[]): Headline[] => [
   ...entries.map((e) => ({ label: `AUC ${e.attackLabel} · ${e.defense} · ${e.protocol}`, value: e.curve.auc, format: 'auc' as const })),
-  ...envelopes.filter((e) => e.envelope.curves > 1).map((e) => ({ label: `AUC worst case · ${e.defense}`, value: e.envelope.auc, format: 'auc' as const })),
+  ...envelopes
+    .filter((e) => e.envelope.curves > 1)
+    .map((e) => ({ label: `AUC worst case · ${e.defense}`, value: e.envelope.auc, format: 'auc' as const })),
 ]
 
 /** The numbers a run is listed with: accuracies, AUCs, counts. */
@@ -109,7 +111,11 @@ export function headlineOf<K extends RunKind>(kind: K, result: RunResults[K]): H
       const r = result as RunResults['gallery']
       return [
         { label: 'fooled by every attack', value: r.summary.allFooledCount, format: 'count' },
-        ...Object.entries(r.summary.perAttack).map(([key, a]) => ({ label: `fooled · ${a.label ?? key}`, value: a.successRate, format: 'percent' as const })),
+        ...Object.entries(r.summary.perAttack).map(([key, a]) => ({
+          label: `fooled · ${a.label ?? key}`,
+          value: a.successRate,
+          format: 'percent' as const,
+        })),
         { label: 'samples', value: r.summary.n, format: 'count' },
       ]
     }
@@ -138,7 +144,10 @@ export function compareCurveRuns(a: RunResults['curves'], b: RunResults['curves'
     row[side] = auc
     rows.set(key, row)
   }
-  for (const [side, run] of [['a', a], ['b', b]] as const) {
+  for (const [side, run] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     for (const e of run.entries) put(side, e.attackLabel, e.defense, e.protocol, e.curve.auc)
     for (const e of run.run?.envelopes ?? []) if (e.envelope.curves > 1) put(side, 'worst case', e.defense, 'all', e.envelope.auc)
   }
@@ -149,7 +158,8 @@ export function compareCurveRuns(a: RunResults['curves'], b: RunResults['curves'
 export function runsToJson(records: readonly RunRecord[]): string {
   return JSON.stringify(
     { app: 'hfc-lab', kind: 'run-history', runs: records },
-    (_key, value: unknown) => (ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value),
+    (_key, value: unknown) =>
+      ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value,
     2,
   )
 }

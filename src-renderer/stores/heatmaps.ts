@@ -36,7 +36,15 @@ export function defenseOf(variant: Variant, settings: HeatmapSettings): Defense 
 
 /** Fourier heat maps (docs/algorithms.md §Fourier heat map), kept across navigation. */
 export const useHeatmaps = defineStore('heatmaps', () => {
-  const settings = ref<HeatmapSettings>({ eps: 6, limit: 100, seed: 0, stride: 1, d1Radius: 8, d2Radius: 2, variants: { none: true, d1: true, d2: true } })
+  const settings = ref<HeatmapSettings>({
+    eps: 6,
+    limit: 100,
+    seed: 0,
+    stride: 1,
+    d1Radius: 8,
+    d2Radius: 2,
+    variants: { none: true, d1: true, d2: true },
+  })
   const run = ref<HeatmapRun | null>(null)
   const running = ref(false)
   const error = ref('')

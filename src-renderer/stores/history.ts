@@ -27,8 +27,23 @@ export const useHistory = defineStore('history', () => {
     }
   }
 
-  function record<K extends RunKind>(started: RunContext, kind: K, params: Record<string, unknown>, result: RunResults[K], cancelled = false): RunRecord<K> {
-    const run: RunRecord<K> = { ...started, id: ++nextRun, kind, at: new Date().toISOString(), params, headline: headlineOf(kind, result), cancelled, result }
+  function record<K extends RunKind>(
+    started: RunContext,
+    kind: K,
+    params: Record<string, unknown>,
+    result: RunResults[K],
+    cancelled = false,
+  ): RunRecord<K> {
+    const run: RunRecord<K> = {
+      ...started,
+      id: ++nextRun,
+      kind,
+      at: new Date().toISOString(),
+      params,
+      headline: headlineOf(kind, result),
+      cancelled,
+      result,
+    }
     runs.value = [run, ...runs.value].slice(0, MAX_RUNS)
     return run
   }
@@ -46,7 +61,8 @@ export const useHistory = defineStore('history', () => {
     const run = runs.value.find((r) => r.id === id)
     if (!run) return null
     if (run.model.spec && !sameSpec(run.model.spec, models.currentSpec) && !(await models.open(run.model.spec))) return null
-    if (run.dataset.spec && !sameSpec(run.dataset.spec, workspace.datasetSpec) && !(await workspace.openDataset(run.dataset.spec))) return null
+    if (run.dataset.spec && !sameSpec(run.dataset.spec, workspace.datasetSpec) && !(await workspace.openDataset(run.dataset.spec)))
+      return null
     // The view stores clear their results when the scope changes: let that happen before restoring.
     await nextTick()
     restore(run)

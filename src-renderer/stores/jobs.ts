@@ -29,7 +29,16 @@ export const useJobs = defineStore('jobs', () => {
     onPartial?: (data: unknown) => void,
   ): Promise<Result<M> | null> {
     const controller = new AbortController()
-    const job: JobView = { id: ++nextJob, label, done: 0, total: 1, phase: '', state: 'running', message: '', cancel: () => controller.abort() }
+    const job: JobView = {
+      id: ++nextJob,
+      label,
+      done: 0,
+      total: 1,
+      phase: '',
+      state: 'running',
+      message: '',
+      cancel: () => controller.abort(),
+    }
     jobs.value.unshift(job)
     const view = jobs.value[0]
     try {

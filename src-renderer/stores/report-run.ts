@@ -1,6 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef, watch } from 'vue'
-import { REPORT_SECTIONS, type ReportPartial, type ReportPreset, type ReportSectionId, type ReportSummary } from '../../src-main/protocol/report'
+import {
+  REPORT_SECTIONS,
+  type ReportPartial,
+  type ReportPreset,
+  type ReportSectionId,
+  type ReportSummary,
+} from '../../src-main/protocol/report'
 import { useResultScope } from './result-scope'
 
 export interface SectionState {
@@ -11,7 +17,10 @@ export interface SectionState {
 }
 
 const waiting = (): Record<ReportSectionId, SectionState> =>
-  Object.fromEntries(REPORT_SECTIONS.map((s) => [s, { status: 'waiting', seconds: 0, summary: '', resumed: false }])) as Record<ReportSectionId, SectionState>
+  Object.fromEntries(REPORT_SECTIONS.map((s) => [s, { status: 'waiting', seconds: 0, summary: '', resumed: false }])) as Record<
+    ReportSectionId,
+    SectionState
+  >
 
 /** The Report view's form, the state of each section of the running report, and the last report written. */
 export const useReportRun = defineStore('report-run', () => {

@@ -3,7 +3,9 @@ import { expect, test } from '@playwright/test'
 import sharp from 'sharp'
 import { openApp, screenshot } from './host'
 
-test('the Attacks view runs HF and FGSM against the default MNIST model with D1 and D2, plots the curves and shows examples', async ({ page }) => {
+test('the Attacks view runs HF and FGSM against the default MNIST model with D1 and D2, plots the curves and shows examples', async ({
+  page,
+}) => {
   // The sweep takes most of the default 3 minutes on two cores; the chart checks after it need a little more.
   test.setTimeout(300_000)
   await openApp(page, '#/attacks')
@@ -115,7 +117,9 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   await screenshot(page, 'attacks-chart-tools')
 })
 
-test('a preset button fills the Attacks form with the paper’s settings and says what it set; the direct-attack preset sets PGD at ε = 0.3', async ({ page }) => {
+test('a preset button fills the Attacks form with the paper’s settings and says what it set; the direct-attack preset sets PGD at ε = 0.3', async ({
+  page,
+}) => {
   await openApp(page, '#/attacks')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('preset-paper')).toHaveText('Paper figures')
@@ -128,7 +132,8 @@ test('a preset button fills the Attacks form with the paper’s settings and say
   await expect(page.getByTestId('attack-norm')).toHaveValue('linf')
   await expect(page.getByTestId('protocol-transfer')).toBeChecked()
   await expect(page.getByTestId('protocol-direct')).not.toBeChecked()
-  for (const id of ['fgsm', 'deepfool', 'hf', 'single-pixel', 'salt-pepper']) await expect(page.getByTestId(`attack-toggle-${id}`)).toBeChecked()
+  for (const id of ['fgsm', 'deepfool', 'hf', 'single-pixel', 'salt-pepper'])
+    await expect(page.getByTestId(`attack-toggle-${id}`)).toBeChecked()
   await expect(page.getByTestId('attack-toggle-pgd')).not.toBeChecked()
   await expect(page.getByTestId('param-hf-rMin')).toHaveValue('2')
   await expect(page.getByTestId('preset-settings')).toContainText('rMin = 2')

@@ -48,12 +48,16 @@ test('a path that is not a data set gives an error that names it, and the open s
   await expect(page.getByTestId('dataset-name')).toContainText('MNIST')
 })
 
-test(`a corrupt JPEG in an image folder shows as a crossed tile and is listed; the other thumbnails still draw${NEEDS_DATA}`, async ({ page }) => {
+test(`a corrupt JPEG in an image folder shows as a crossed tile and is listed; the other thumbnails still draw${NEEDS_DATA}`, async ({
+  page,
+}) => {
   test.skip(!HAS_DATA, NEEDS_DATA)
   const samples = join(SHARED_DATA, 'samples')
   const dir = mkdtempSync(join(process.env.HFC_IN_ROOT!, 'broken-'))
   try {
-    const pngs = readdirSync(samples).filter((f) => f.startsWith('cifar10_')).slice(0, 6)
+    const pngs = readdirSync(samples)
+      .filter((f) => f.startsWith('cifar10_'))
+      .slice(0, 6)
     pngs.forEach((f, k) => copyFileSync(join(samples, f), join(dir, `img${k < 1 ? 'a' : 'c'}${k}_${f.split('_')[2]}`)))
     // A JPEG start marker over garbage: listed when the folder opens, fails when decoded.
     writeFileSync(join(dir, 'imgb_1.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]))
@@ -67,7 +71,9 @@ test(`a corrupt JPEG in an image folder shows as a crossed tile and is listed; t
     await expect(page.getByTestId('broken-image')).toContainText('#1: imgb_1.jpg cannot be decoded')
     // Tile 1 (the corrupt file) is grey with a red cross; tile 0 holds the CIFAR image's own colours.
     const pixel = (x: number, y: number) =>
-      page.getByTestId('thumb-canvas').evaluate((el, [px, py]) => Array.from((el as HTMLCanvasElement).getContext('2d')!.getImageData(px, py, 1, 1).data), [x, y])
+      page
+        .getByTestId('thumb-canvas')
+        .evaluate((el, [px, py]) => Array.from((el as HTMLCanvasElement).getContext('2d')!.getImageData(px, py, 1, 1).data), [x, y])
     const [r, g, b] = await pixel(48 + 24, 24)
     expect(r).toBeGreaterThan(200)
     expect(g).toBeLessThan(140)
@@ -82,7 +88,9 @@ test(`a corrupt JPEG in an image folder shows as a crossed tile and is listed; t
   }
 })
 
-test('a flat folder with 30 labels gets a searchable class summary, the grid takes arrow keys and hover, and the view fits 1024 px', async ({ page }) => {
+test('a flat folder with 30 labels gets a searchable class summary, the grid takes arrow keys and hover, and the view fits 1024 px', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 768 })
   const dir = mkdtempSync(join(process.env.HFC_IN_ROOT!, 'classes-'))
   try {
@@ -137,7 +145,9 @@ test('a flat folder with 30 labels gets a searchable class summary, the grid tak
   }
 })
 
-test(`opening a train/test folder says which split it took and opens the other; a mixed-size folder lists its sizes${NEEDS_DATA}`, async ({ page }) => {
+test(`opening a train/test folder says which split it took and opens the other; a mixed-size folder lists its sizes${NEEDS_DATA}`, async ({
+  page,
+}) => {
   test.skip(!HAS_DATA, NEEDS_DATA)
   await openApp(page, '#/data')
   await expect(page.getByTestId('dataset-name')).toContainText('MNIST')

@@ -10,7 +10,9 @@ const reference = JSON.parse(readFileSync('tests/fixtures/heatmap/mnist-referenc
   frequencies: { u: number; v: number; errors: number }[]
 }
 
-test('the Fourier view shows the heat maps of the model, its D1 and D2 variants, with the reference maximum, an example and a difference map', async ({ page }) => {
+test('the Fourier view shows the heat maps of the model, its D1 and D2 variants, with the reference maximum, an example and a difference map', async ({
+  page,
+}) => {
   // The stride-7 frequencies are those whose offsets are all multiples of 7.
   const onGrid = reference.frequencies.filter((f) => f.u % 7 === 0 && f.v % 7 === 0)
   const peak = onGrid.reduce((best, f) => (f.errors > best.errors ? f : best))

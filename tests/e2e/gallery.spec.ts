@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { openApp, screenshot } from './host'
 
-test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters, and exports a manifest that re-checks PNGs', async ({ page }) => {
+test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters, and exports a manifest that re-checks PNGs', async ({
+  page,
+}) => {
   await openApp(page, '#/gallery')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-current')).toContainText('mnist')
@@ -42,7 +44,9 @@ test('the Gallery view runs HF and Salt&Pepper on default MNIST digits, filters,
   await expect(page.getByTestId('gallery-error')).toContainText('confirm overwriting')
 })
 
-test('an empty Appendix-C selection says why and what to change; an export into a folder that cannot take files fails at once naming it', async ({ page }) => {
+test('an empty Appendix-C selection says why and what to change; an export into a folder that cannot take files fails at once naming it', async ({
+  page,
+}) => {
   await openApp(page, '#/gallery')
   await page.getByTestId('model-default').selectOption('mnist')
   await expect(page.getByTestId('model-current')).toContainText('mnist')
@@ -54,8 +58,12 @@ test('an empty Appendix-C selection says why and what to change; an export into 
   await expect(page.getByTestId('gallery-all-fooled')).toHaveText('0')
   await page.getByTestId('gallery-filter').selectOption('all-fooled')
   await expect(page.getByTestId('gallery-count')).toHaveText('0 of 4 samples')
-  await expect(page.getByTestId('gallery-empty-reason')).toContainText('No sample is fooled by every attack (fooled: High Frequency (HF) 0%')
-  await expect(page.getByTestId('gallery-empty-reason')).toContainText('High Frequency (HF) fools fewest. HF gives up at its termination radius r_min (20)')
+  await expect(page.getByTestId('gallery-empty-reason')).toContainText(
+    'No sample is fooled by every attack (fooled: High Frequency (HF) 0%',
+  )
+  await expect(page.getByTestId('gallery-empty-reason')).toContainText(
+    'High Frequency (HF) fools fewest. HF gives up at its termination radius r_min (20)',
+  )
   await screenshot(page, 'gallery-empty-appendix-c')
   // Inside the host's out-root, but through a file: the engine's folder check answers before any attack runs
   // (the unit and CLI tests cover /proc, which the browser host's trust model refuses earlier).

@@ -17,7 +17,9 @@ test('an ONNX model exported from PyTorch opens, shows its first-layer kernels a
   await screenshot(page, 'onnx-gradient')
 })
 
-test("a model trained on 0-255 pixels: near chance and the guard's warning as [0, 1], its accuracy once the picker's range is set", async ({ page }) => {
+test("a model trained on 0-255 pixels: near chance and the guard's warning as [0, 1], its accuracy once the picker's range is set", async ({
+  page,
+}) => {
   const raw = resolve('tests/fixtures/onnx/mnist_raw255_trained.onnx')
   await openApp(page, '#/model')
   await page.getByTestId('model-path').fill(raw)
@@ -32,7 +34,9 @@ test("a model trained on 0-255 pixels: near chance and the guard's warning as [0
   await page.getByTestId('model-open').click()
   await expect(page.getByTestId('model-preprocessing-applied')).toHaveText('range 0..255, NCHW')
   await page.getByTestId('eval-run').click()
-  await expect.poll(async () => Number((await page.getByTestId('eval-accuracy').textContent())!.replace('%', '')), { timeout: 60_000 }).toBeGreaterThan(85)
+  await expect
+    .poll(async () => Number((await page.getByTestId('eval-accuracy').textContent())!.replace('%', '')), { timeout: 60_000 })
+    .toBeGreaterThan(85)
   await expect(page.getByTestId('eval-warning')).toHaveCount(0)
   await screenshot(page, 'model-preprocessing')
 })

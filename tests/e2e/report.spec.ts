@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { openApp, screenshot } from './host'
 
-test('the Report view writes the report of the embedded MNIST model on 4 images, and its index.html reads in a browser with the same numbers', async ({ page }) => {
+test('the Report view writes the report of the embedded MNIST model on 4 images, and its index.html reads in a browser with the same numbers', async ({
+  page,
+}) => {
   test.setTimeout(900_000)
   await openApp(page, '#/report')
   await page.getByTestId('model-default').selectOption('mnist')
@@ -38,7 +40,9 @@ test('the Report view writes the report of the embedded MNIST model on 4 images,
   await expect(page.locator('#figure2 table')).toContainText(fgsm.auc.toFixed(3))
   const images = page.locator('img')
   expect(await images.count()).toBeGreaterThan(8)
-  const broken = await images.evaluateAll((all) => (all as HTMLImageElement[]).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src))
+  const broken = await images.evaluateAll((all) =>
+    (all as HTMLImageElement[]).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
+  )
   expect(broken).toEqual([])
   await screenshot(page, 'report-index')
   if (existsSync('/usr/bin/chromium')) expect(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-')

@@ -27,7 +27,9 @@ test('a running self-test can be cancelled from the status bar', async ({ page }
   await openApp(page)
   await page.getByTestId('selftest-iterations').fill('5000')
   await page.getByTestId('selftest-run').click()
-  await expect.poll(async () => Number(await page.getByTestId('job-progress').first().getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(2)
+  await expect
+    .poll(async () => Number(await page.getByTestId('job-progress').first().getAttribute('value')), { timeout: 30_000 })
+    .toBeGreaterThan(2)
   await screenshot(page, 'selftest-running')
   await page.getByTestId('job-cancel').first().click()
   await expect(page.getByTestId('selftest-status')).toHaveText('cancelled')

@@ -101,14 +101,17 @@ test('the workspace is shown once, above every view, and a file dropped in the b
   await page.evaluate(() => {
     const data = new DataTransfer()
     data.items.add(new File(['{}'], 'model.json'))
-    document.querySelector('[data-testid="workspace-bar"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    document
+      .querySelector('[data-testid="workspace-bar"]')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
   })
   await expect(page.getByTestId('workspace-drop-note')).toContainText('"model.json"')
   await expect(page.getByTestId('workspace-drop-note')).toContainText('desktop app')
   await screenshot(page, 'workspace-bar')
 })
 
-const aucs = async (scope: ReturnType<Page['getByTestId']>) => (await scope.locator('[data-testid="history-value"][data-label^="AUC"]').allTextContents()).map(Number)
+const aucs = async (scope: ReturnType<Page['getByTestId']>) =>
+  (await scope.locator('[data-testid="history-value"][data-label^="AUC"]').allTextContents()).map(Number)
 
 async function runCurves(page: Page, seed: number, defenses: string): Promise<number[]> {
   await page.getByTestId('attack-seed').fill(String(seed))
@@ -211,7 +214,9 @@ test('accuracy versus radius shows real progress and a cancelled run is kept, ma
   await expect(row.locator('[data-testid="history-value"][data-label="images"]')).toHaveText(String(n))
 })
 
-test(`a recent data set re-opens with one click; a recent one that is gone gives the named error and can be removed${NEEDS_DATA}`, async ({ page }) => {
+test(`a recent data set re-opens with one click; a recent one that is gone gives the named error and can be removed${NEEDS_DATA}`, async ({
+  page,
+}) => {
   test.skip(!HAS_DATA, NEEDS_DATA)
   const samples = join(SHARED_DATA, 'samples')
   const pngs = readdirSync(samples).filter((f) => f.startsWith('cifar10_'))
@@ -224,7 +229,10 @@ test(`a recent data set re-opens with one click; a recent one that is gone gives
   const gone = folder('recent-gone-', 3)
   await openApp(page, '#/data')
   await expect(page.getByTestId('dataset-count')).toHaveText('1000')
-  for (const [dir, count] of [[kept, '5'], [gone, '3']] as const) {
+  for (const [dir, count] of [
+    [kept, '5'],
+    [gone, '3'],
+  ] as const) {
     await page.getByTestId('dataset-path').fill(dir)
     await page.getByTestId('dataset-open').click()
     await expect(page.getByTestId('dataset-count')).toHaveText(count)

@@ -67,7 +67,9 @@ describe('the layers rule of eslint.config.js', () => {
   })
 
   it('has no attacks <-> eval cycle: attacks score with scoring/, below them, and may not import eval/', async () => {
-    expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { batchLogits, perSampleDistance } from '../scoring'\n")).toEqual([])
+    expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { batchLogits, perSampleDistance } from '../scoring'\n")).toEqual(
+      [],
+    )
     expect(await layerErrors('src-main/engine/attacks/probe.ts', "export { runCurve } from '../eval'\n")).toHaveLength(1)
     expect(await layerErrors('src-main/engine/scoring/probe.ts', "export { runAttack } from '../attacks'\n")).toHaveLength(1)
   })

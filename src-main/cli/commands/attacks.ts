@@ -41,7 +41,8 @@ export async function attackChoices(
   const infos = await Promise.all(ids.map((id) => attackInfo(host, id)))
   for (const pair of pairs) {
     const id = pair.slice(0, Math.max(0, pair.indexOf('.')))
-    if (!ids.includes(id)) throw new Error(`--param "${pair}" must name one of the attacks (${ids.join(', ')}) before a dot, e.g. ${ids[0]}.name=value`)
+    if (!ids.includes(id))
+      throw new Error(`--param "${pair}" must name one of the attacks (${ids.join(', ')}) before a dot, e.g. ${ids[0]}.name=value`)
   }
   const choices = infos.map((info) => {
     const own = pairs.filter((p) => p.startsWith(`${info.id}.`)).map((p) => p.slice(info.id.length + 1))
@@ -78,7 +79,9 @@ async function openPair(host: EngineHost, opts: { data: string; model: string } 
 export function registerAttacks(program: Command): void {
   const attack = program
     .command('attack')
-    .description('run one attack on a selection; writes adversarial.npy (float32 N x H x W x C), samples.csv, spectrum.csv (radial energy profile of each perturbation) and summary.json')
+    .description(
+      'run one attack on a selection; writes adversarial.npy (float32 N x H x W x C), samples.csv, spectrum.csv (radial energy profile of each perturbation) and summary.json',
+    )
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .requiredOption('--attack <id>', 'hf | fgsm | pgd | deepfool | cw | single-pixel | salt-pepper')
@@ -90,11 +93,30 @@ export function registerAttacks(program: Command): void {
     .option('--defense <spec>', 'attack a defended model: none | d1:R | d2:R1[,R2]', 'none')
     .option('--preset <id>', 'take the attack\'s parameters from a curve preset (see "hfc-lab presets"); --param overrides them')
     .option('--band <band>', 'FGSM/PGD: perturbation limited to a frequency band, all | low:R | high:R | annulus:R1-R2')
-    .option('--out <dir>', 'output folder (with --shard: this shard\'s folder)')
+    .option('--out <dir>', "output folder (with --shard: this shard's folder)")
     .option('--force', 'overwrite existing files')
     .option('--json', 'print a JSON summary')
   addShardOptions(attack, 64).action(
-    async (opts: { model: string; data: string; attack: string; param: string[]; preset?: string; band?: string; n?: number; seed: number; limit?: number; indices?: string; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
+    async (
+      opts: {
+        model: string
+        data: string
+        attack: string
+        param: string[]
+        preset?: string
+        band?: string
+        n?: number
+        seed: number
+        limit?: number
+        indices?: string
+        defense: string
+        out?: string
+        force?: boolean
+        json?: boolean
+        shard?: string
+        batchSize?: number
+      } & SpecFlags,
+    ) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       /** The attack's parameters: the preset's (for this data set's image size), then --param, then --band. */
@@ -103,7 +125,10 @@ export function registerAttacks(program: Command): void {
         if (opts.preset) {
           const preset = await curvePreset(host, opts.preset, shape)
           const base = presetParams(preset)[info.id]
-          if (!base) throw new Error(`Preset "${preset.id}" has no ${info.id} attack; its attacks are ${preset.settings.attacks.map((a) => a.id).join(', ')}`)
+          if (!base)
+            throw new Error(
+              `Preset "${preset.id}" has no ${info.id} attack; its attacks are ${preset.settings.attacks.map((a) => a.id).join(', ')}`,
+            )
           announcePreset(preset, [`${info.id} ${JSON.stringify(base)}`])
           params = { ...base, ...params }
         }
@@ -119,7 +144,10 @@ export function registerAttacks(program: Command): void {
             run: { attack: info.id, params, defense },
             model: { spec: opts.model, info: model },
             datasetId,
-            job: { method: 'attack.run', params: { modelId, datasetId, attack: { id: info.id, params }, defense, returnAdversarials: true } },
+            job: {
+              method: 'attack.run',
+              params: { modelId, datasetId, attack: { id: info.id, params }, defense, returnAdversarials: true },
+            },
           }
         })
       }
@@ -128,8 +156,16 @@ export function registerAttacks(program: Command): void {
         const info = await attackInfo(host, opts.attack)
         const { datasetId, modelId, shape, info: model } = await openPair(host, opts)
         const params = await paramsFor(host, info, shape)
-        const job = { method: 'attack.run', params: { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!out } } as const
-        const meta = { model: opts.model, data: opts.data, seed: opts.seed, preprocessing: describePreprocessing(model.inputRange, model.preprocessing) }
+        const job = {
+          method: 'attack.run',
+          params: { modelId, datasetId, attack: { id: info.id, params }, defense, ...selection, returnAdversarials: !!out },
+        } as const
+        const meta = {
+          model: opts.model,
+          data: opts.data,
+          seed: opts.seed,
+          preprocessing: describePreprocessing(model.inputRange, model.preprocessing),
+        }
         return saveResults(host, job, out ? { out, force: !!opts.force, meta } : undefined, { onProgress: progressBar(opts.attack) })
       })
       printAttack(run, !!opts.json, out)
@@ -148,7 +184,7 @@ export function registerAttacks(program: Command): void {
 
   program
     .command('presets')
-    .description('list the curve presets (the paper\'s figures, the defenses under direct attack) and what each sets')
+    .description("list the curve presets (the paper's figures, the defenses under direct attack) and what each sets")
     .option('--size <HxW>', 'resolve the radii for images of this size', '28x28')
     .option('--json', 'print JSON')
     .action(async (opts: { size: string; json?: boolean }) => {
@@ -165,17 +201,32 @@ export function registerAttacks(program: Command): void {
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .option('--attacks <ids>', 'comma-separated attack ids (required unless --preset names them)')
-    .option('--preset <id>', 'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defenses, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it')
-    .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. fgsm.epsilons=100; see "hfc-lab attacks"', collect, [])
+    .option(
+      '--preset <id>',
+      'apply a named preset (see "hfc-lab presets"): attacks and their parameters, defenses, protocols, norm and, without --n/--limit/--indices, the sample; flags given on the command line override it',
+    )
+    .option(
+      '--param <attack.name=value>',
+      'parameter of one of the attacks (repeatable), e.g. fgsm.epsilons=100; see "hfc-lab attacks"',
+      collect,
+      [],
+    )
     .option('--defenses <list>', 'comma-separated: none, d1:R, d2:R (use + between D2 radii: d2:1+2)', 'none')
     .option('--band <band>', 'FGSM/PGD among the attacks: perturbation limited to a frequency band, all | low:R | high:R | annulus:R1-R2')
     .option('--protocol <p>', 'transfer | direct | adaptive (comma-separated for several)', 'transfer')
-    .option('--norm <norm>', 'linf | l2 | mse | rms (distances on the [0, 1] pixel scale; rms = L2 / sqrt(values per image), 1.0 at most like linf)', 'linf')
+    .option(
+      '--norm <norm>',
+      'linf | l2 | mse | rms (distances on the [0, 1] pixel scale; rms = L2 / sqrt(values per image), 1.0 at most like linf)',
+      'linf',
+    )
     .option('--n <n>', 'random N samples', Number)
     .option('--seed <s>', 'seed', Number, 0)
     .option('--limit <n>', 'first N images', Number)
     .option('--indices <list>', 'images, e.g. 0-99')
-    .option('--out <dir>', "write curve.json, samples.csv (per-sample outcomes) and spectrum.csv (per-sample perturbation profiles) here (with --shard: this shard's folder)")
+    .option(
+      '--out <dir>',
+      "write curve.json, samples.csv (per-sample outcomes) and spectrum.csv (per-sample perturbation profiles) here (with --shard: this shard's folder)",
+    )
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the curves as JSON')
   type CurveOpts = SpecFlags & {
@@ -203,9 +254,11 @@ export function registerAttacks(program: Command): void {
     const fromCli = (name: string) => curve.getOptionValueSource(name) === 'cli'
     const preset = opts.preset ? await curvePreset(host, opts.preset, shape) : undefined
     const list = opts.attacks ?? preset?.settings.attacks.map((a) => a.id).join(',')
-    if (!list) throw new Error('Name the attacks with --attacks (e.g. --attacks hf,fgsm) or apply a preset with --preset (see "hfc-lab presets")')
+    if (!list)
+      throw new Error('Name the attacks with --attacks (e.g. --attacks hf,fgsm) or apply a preset with --preset (see "hfc-lab presets")')
     const attacks = await attackChoices(host, list, opts.param, opts.seed, preset ? presetParams(preset) : {}, opts.band)
-    const defenses = preset && !fromCli('defenses') ? preset.settings.defenses : opts.defenses.split(',').map((d) => parseDefense(d.replace(/\+/g, ',')))
+    const defenses =
+      preset && !fromCli('defenses') ? preset.settings.defenses : opts.defenses.split(',').map((d) => parseDefense(d.replace(/\+/g, ',')))
     const protocols = preset && !fromCli('protocol') ? preset.settings.protocols : (opts.protocol.split(',') as EvalProtocol[])
     const norm = preset && !fromCli('norm') ? preset.settings.norm : (opts.norm as Norm)
     // Every shard of a run must cut the same selection, so a shard's sample always comes from its flags.
@@ -246,7 +299,10 @@ export function registerAttacks(program: Command): void {
       const settings = await curveSettings(host, opts, shape)
       norm = settings.norm
       const { attacks, defenses, protocols } = settings
-      const job = { method: 'attack.curve', params: { modelId, datasetId, attacks, defenses, protocols, norm, ...settings.selection } } as const
+      const job = {
+        method: 'attack.curve',
+        params: { modelId, datasetId, attacks, defenses, protocols, norm, ...settings.selection },
+      } as const
       return saveResults(host, job, out ? { out, force: !!opts.force } : undefined, { onProgress: progressBar('curve') })
     })
     printCurve(result, norm, !!opts.json, out)

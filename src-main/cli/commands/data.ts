@@ -28,7 +28,11 @@ export function registerData(program: Command): void {
     .action(async (path: string, opts: { indices: string; out: string; force?: boolean } & DataFlags) => {
       const result = await withEngine(program.opts(), async (host) => {
         const { id } = await host.call('data.open', datasetSpec(path, opts))
-        return host.call('data.export', { datasetId: id, indices: opts.indices, out: resolve(opts.out), force: !!opts.force }, { onProgress: progressBar('export') })
+        return host.call(
+          'data.export',
+          { datasetId: id, indices: opts.indices, out: resolve(opts.out), force: !!opts.force },
+          { onProgress: progressBar('export') },
+        )
       })
       console.log(`wrote ${result.written} PNG files to ${result.out}`)
     })

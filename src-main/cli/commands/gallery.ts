@@ -24,12 +24,19 @@ async function galleryKept(out: string): Promise<string> {
 export function registerGallery(program: Command): void {
   const gallery = program
     .command('gallery')
-    .description("adversarial gallery export (the paper's Appendix C): PNG + .npy per sample and attack, contact sheets, index.html, manifest.json/.csv")
+    .description(
+      "adversarial gallery export (the paper's Appendix C): PNG + .npy per sample and attack, contact sheets, index.html, manifest.json/.csv",
+    )
     .requiredOption('--model <path>', 'model path or default id')
     .requiredOption('--data <path>', 'data set path or default id')
     .requiredOption('--out <dir>', "output folder (with --shard: this shard's folder, which keeps every sample; merge applies the filters)")
     .option('--attacks <ids>', 'comma-separated attack ids', 'hf,single-pixel,salt-pepper')
-    .option('--param <attack.name=value>', 'parameter of one of the attacks (repeatable), e.g. salt-pepper.repetitions=3; see "hfc-lab attacks"', collect, [])
+    .option(
+      '--param <attack.name=value>',
+      'parameter of one of the attacks (repeatable), e.g. salt-pepper.repetitions=3; see "hfc-lab attacks"',
+      collect,
+      [],
+    )
     .option('--n <n>', 'random N samples (with --seed)', Number)
     .option('--seed <s>', 'seed of the sample draw and of randomised attacks', Number, 0)
     .option('--limit <n>', 'first N images', Number)
@@ -41,7 +48,27 @@ export function registerGallery(program: Command): void {
     .option('--force', 'overwrite an earlier export in --out')
     .option('--json', 'print a JSON summary on stdout')
   addShardOptions(gallery, 32).action(
-    async (opts: { model: string; data: string; out: string; attacks: string; param: string[]; n?: number; seed: number; limit?: number; indices?: string; class?: number; misclassified?: boolean; onlyAllFooled?: boolean; defense: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
+    async (
+      opts: {
+        model: string
+        data: string
+        out: string
+        attacks: string
+        param: string[]
+        n?: number
+        seed: number
+        limit?: number
+        indices?: string
+        class?: number
+        misclassified?: boolean
+        onlyAllFooled?: boolean
+        defense: string
+        force?: boolean
+        json?: boolean
+        shard?: string
+        batchSize?: number
+      } & SpecFlags,
+    ) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed, classIndex: opts.class }
       const open = async (host: EngineHost) => {
@@ -58,29 +85,36 @@ export function registerGallery(program: Command): void {
             run: { ...run },
             model: { spec: opts.model, info },
             datasetId,
-            job: { method: 'gallery.export', params: { modelId, datasetId, attacks, seed: opts.seed, misclassifiedOnly: !!opts.misclassified, defense } },
+            job: {
+              method: 'gallery.export',
+              params: { modelId, datasetId, attacks, seed: opts.seed, misclassifiedOnly: !!opts.misclassified, defense },
+            },
           }
         })
       }
-      const result = await withEngine(program.opts(), async (host) => {
-        const attacks = await attackChoices(host, opts.attacks, opts.param, opts.seed)
-        const { datasetId, modelId } = await open(host)
-        return host.call(
-          'gallery.export',
-          {
-            modelId,
-            datasetId,
-            out: resolve(opts.out),
-            force: !!opts.force,
-            attacks,
-            ...selection,
-            misclassifiedOnly: !!opts.misclassified,
-            onlyAllFooled: !!opts.onlyAllFooled,
-            defense,
-          },
-          { onProgress: progressBar('gallery') },
-        )
-      }, () => galleryKept(resolve(opts.out)))
+      const result = await withEngine(
+        program.opts(),
+        async (host) => {
+          const attacks = await attackChoices(host, opts.attacks, opts.param, opts.seed)
+          const { datasetId, modelId } = await open(host)
+          return host.call(
+            'gallery.export',
+            {
+              modelId,
+              datasetId,
+              out: resolve(opts.out),
+              force: !!opts.force,
+              attacks,
+              ...selection,
+              misclassifiedOnly: !!opts.misclassified,
+              onlyAllFooled: !!opts.onlyAllFooled,
+              defense,
+            },
+            { onProgress: progressBar('gallery') },
+          )
+        },
+        () => galleryKept(resolve(opts.out)),
+      )
       printGallery(result, !!opts.json)
     },
   )

@@ -44,7 +44,8 @@ export function registerHeatmap(program: Command): void {
     .option('--json', 'print the summary as JSON')
   addShardOptions(heatmap, 100).action(async (opts: HeatmapFlags) => {
     if (!Number.isFinite(opts.eps) || opts.eps <= 0) throw new Error(`--eps must be a positive number, got ${opts.eps}`)
-    if (!Number.isInteger(opts.stride) || opts.stride < 1) throw new Error(`--stride must be a whole number of at least 1, got ${opts.stride}`)
+    if (!Number.isInteger(opts.stride) || opts.stride < 1)
+      throw new Error(`--stride must be a whole number of at least 1, got ${opts.stride}`)
     const defense = parseDefense(opts.defense)
     const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
     const params = { eps: opts.eps, stride: opts.stride, defense }

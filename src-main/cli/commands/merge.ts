@@ -20,7 +20,9 @@ export function registerMerge(program: Command): void {
     .option('--json', 'print the JSON summary the unsharded command prints')
     .action(async (dirs: string[], opts: { out: string; force?: boolean; json?: boolean }) => {
       const out = resolve(opts.out)
-      const { record, backends, merged } = await withEngine(program.opts(), (host) => host.call('shard.merge', { dirs, out, force: !!opts.force }))
+      const { record, backends, merged } = await withEngine(program.opts(), (host) =>
+        host.call('shard.merge', { dirs, out, force: !!opts.force }),
+      )
       if (backends.length > 1)
         process.stderr.write(
           `warning: the shards ran on different backends (${backends.join(', ')}); their numbers may differ in the last bits\n`,

@@ -18,13 +18,24 @@ export function registerModelExport(program: Command): void {
     .option('--layout <layout>', 'input layout of the written graph: nchw (PyTorch) | nhwc', 'nchw')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print a JSON summary')
-    .action(async (opts: { model: string; out: string; format: string; defense: string; layout: string; force?: boolean; json?: boolean } & SpecFlags) => {
-      if (opts.format !== 'onnx') throw new Error(`--format ${opts.format} is not supported; use onnx`)
-      const result = await withEngine(program.opts(), async (host) => {
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
-        return host.call('model.export', { modelId, defense: parseDefense(opts.defense), format: 'onnx', out: resolve(opts.out), layout: opts.layout as 'nchw' | 'nhwc', force: !!opts.force })
-      })
-      if (opts.json) return printJson(result)
-      console.log(`wrote ${result.out} (${result.bytes} bytes, sha256 ${result.sha256})`)
-    })
+    .action(
+      async (
+        opts: { model: string; out: string; format: string; defense: string; layout: string; force?: boolean; json?: boolean } & SpecFlags,
+      ) => {
+        if (opts.format !== 'onnx') throw new Error(`--format ${opts.format} is not supported; use onnx`)
+        const result = await withEngine(program.opts(), async (host) => {
+          const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
+          return host.call('model.export', {
+            modelId,
+            defense: parseDefense(opts.defense),
+            format: 'onnx',
+            out: resolve(opts.out),
+            layout: opts.layout as 'nchw' | 'nhwc',
+            force: !!opts.force,
+          })
+        })
+        if (opts.json) return printJson(result)
+        console.log(`wrote ${result.out} (${result.bytes} bytes, sha256 ${result.sha256})`)
+      },
+    )
 }

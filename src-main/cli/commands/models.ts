@@ -28,11 +28,18 @@ export function registerModels(program: Command): void {
       if (opts.json) return printJson(info)
       const p = info.preprocessing
       console.log(`${info.name} (${info.format}) ${info.variant}`)
-      console.log(`  input ${info.inputShape.join('x')}, range ${info.inputRange.join('..')} (${info.inputRangeSource}), ${info.classes.length} classes`)
-      console.log(`  preprocessing: ${describePreprocessing(info.inputRange, p)}; layout ${p.layoutSource}, mean/std ${p.normalizationSource}, channels ${p.channelOrderSource}${p.sidecar ? `; sidecar ${p.sidecar}` : ''}`)
-      console.log(`  ${info.totalParams.toLocaleString()} parameters, gradients ${info.gradients ? 'available' : 'not available'}, sha256 ${info.sha256}`)
+      console.log(
+        `  input ${info.inputShape.join('x')}, range ${info.inputRange.join('..')} (${info.inputRangeSource}), ${info.classes.length} classes`,
+      )
+      console.log(
+        `  preprocessing: ${describePreprocessing(info.inputRange, p)}; layout ${p.layoutSource}, mean/std ${p.normalizationSource}, channels ${p.channelOrderSource}${p.sidecar ? `; sidecar ${p.sidecar}` : ''}`,
+      )
+      console.log(
+        `  ${info.totalParams.toLocaleString()} parameters, gradients ${info.gradients ? 'available' : 'not available'}, sha256 ${info.sha256}`,
+      )
       console.log(`  forward passes on ${info.engine.forward}, input gradients on ${info.engine.gradient} (${info.engine.reason})`)
-      for (const l of info.layers) console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
+      for (const l of info.layers)
+        console.log(`  ${l.name.padEnd(24)} ${l.className.padEnd(20)} [${l.outputShape.map((d) => d ?? 'N').join(', ')}] ${l.params}`)
     })
 
   const evaluate = program
@@ -49,7 +56,22 @@ export function registerModels(program: Command): void {
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
   addShardOptions(evaluate, 1000).action(
-    async (opts: { model: string; data: string; limit?: number; indices?: string; n?: number; seed: number; defense: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
+    async (
+      opts: {
+        model: string
+        data: string
+        limit?: number
+        indices?: string
+        n?: number
+        seed: number
+        defense: string
+        out?: string
+        force?: boolean
+        json?: boolean
+        shard?: string
+        batchSize?: number
+      } & SpecFlags,
+    ) => {
       const defense = parseDefense(opts.defense)
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       const open = async (host: EngineHost) => {
@@ -60,7 +82,12 @@ export function registerModels(program: Command): void {
       if (opts.shard) {
         return runShardCommand(program.opts(), 'eval', opts, selection, 1000, async (host) => {
           const { datasetId, modelId, info } = await open(host)
-          return { run: { defense }, model: { spec: opts.model, info }, datasetId, job: { method: 'model.evaluate', params: { modelId, datasetId, defense } } }
+          return {
+            run: { defense },
+            model: { spec: opts.model, info },
+            datasetId,
+            job: { method: 'model.evaluate', params: { modelId, datasetId, defense } },
+          }
         })
       }
       const out = opts.out ? resolve(opts.out) : undefined
@@ -83,19 +110,25 @@ export function registerModels(program: Command): void {
     .option('--rule <rule>', 'strict | inclusive', 'strict')
     .option('--mode <mode>', 'kernel (k x k grid) | padded', 'kernel')
     .option('--force', 'overwrite existing files')
-    .action(async (opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean } & SpecFlags) => {
-      const out = resolve(opts.out)
-      const report = await withEngine(program.opts(), async (host) => {
-        const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
-        const params = {
-          modelId,
-          layer: opts.layer,
-          radius: opts.radius,
-          mask: { kind: 'circle', rule: opts.rule as 'strict' | 'inclusive' },
-          mode: opts.mode as 'kernel' | 'padded',
-        } as const
-        return saveResults(host, { method: 'model.kernels', params }, { out, force: !!opts.force }, {})
-      })
-      console.log(`${report.layer}: r=${report.radius} keeps ${report.keptBins}/${report.totalBins} bins, removes ${(report.energyRemovedFraction * 100).toFixed(1)}% of the energy; wrote ${out}`)
-    })
+    .action(
+      async (
+        opts: { model: string; radius: number; out: string; layer?: string; rule: string; mode: string; force?: boolean } & SpecFlags,
+      ) => {
+        const out = resolve(opts.out)
+        const report = await withEngine(program.opts(), async (host) => {
+          const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
+          const params = {
+            modelId,
+            layer: opts.layer,
+            radius: opts.radius,
+            mask: { kind: 'circle', rule: opts.rule as 'strict' | 'inclusive' },
+            mode: opts.mode as 'kernel' | 'padded',
+          } as const
+          return saveResults(host, { method: 'model.kernels', params }, { out, force: !!opts.force }, {})
+        })
+        console.log(
+          `${report.layer}: r=${report.radius} keeps ${report.keptBins}/${report.totalBins} bins, removes ${(report.energyRemovedFraction * 100).toFixed(1)}% of the energy; wrote ${out}`,
+        )
+      },
+    )
 }

@@ -34,7 +34,8 @@ export function registerReport(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (opts: ReportFlags) => {
       if (opts.preset !== 'quick' && opts.preset !== 'paper') throw new Error(`--preset must be quick or paper, got "${opts.preset}"`)
-      if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new Error(`--limit must be a whole number of at least 1, got ${opts.limit}`)
+      if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1))
+        throw new Error(`--limit must be a whole number of at least 1, got ${opts.limit}`)
       if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`--seed must be a whole number of at least 0, got ${opts.seed}`)
       const out = resolve(opts.out)
       const started = performance.now()
@@ -45,13 +46,24 @@ export function registerReport(program: Command): void {
           const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
           return host.call(
             'report.run',
-            { modelId, datasetId, out, preset: opts.preset as 'quick' | 'paper', limit: opts.limit, seed: opts.seed, force: !!opts.force, pdf: opts.pdf },
+            {
+              modelId,
+              datasetId,
+              out,
+              preset: opts.preset as 'quick' | 'paper',
+              limit: opts.limit,
+              seed: opts.seed,
+              force: !!opts.force,
+              pdf: opts.pdf,
+            },
             {
               onProgress: progressBar('report'),
               onPartial: (data) => {
                 const p = data as ReportPartial
                 if (p.type === 'report-section' && p.status === 'done' && !opts.json)
-                  process.stderr.write(`${REPORT_SECTION_LABELS[p.section]}: ${p.summary} (${p.resumed ? 'kept from the last run' : `${p.seconds.toFixed(1)} s`})\n`)
+                  process.stderr.write(
+                    `${REPORT_SECTION_LABELS[p.section]}: ${p.summary} (${p.resumed ? 'kept from the last run' : `${p.seconds.toFixed(1)} s`})\n`,
+                  )
               },
             },
           )

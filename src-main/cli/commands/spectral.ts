@@ -13,7 +13,9 @@ function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
 export function registerSpectral(program: Command): void {
   program
     .command('decompose')
-    .description('split images into low- and high-frequency parts at radius R (PNG triplets; --npy adds float32 x/low/high .npy; --format npy writes only the arrays)')
+    .description(
+      'split images into low- and high-frequency parts at radius R (PNG triplets; --npy adds float32 x/low/high .npy; --format npy writes only the arrays)',
+    )
     .requiredOption('--data <path>', 'data set path or default id')
     .requiredOption('--radius <r>', 'radius in frequency bins', Number)
     .requiredOption('--out <dir>', 'output folder')
@@ -23,20 +25,43 @@ export function registerSpectral(program: Command): void {
     .option('--mask <kind>', 'circle (paper) | square | gaussian', 'circle')
     .option('--rule <rule>', "strict: d < r (authors' code) | inclusive: d <= r (paper text)", 'strict')
     .option('--force', 'overwrite existing files')
-    .action(async (opts: { data: string; radius: number; out: string; indices: string; npy?: boolean; format?: string; mask?: string; rule?: string; force?: boolean } & SpecFlags) => {
-      const format = opts.format ?? (opts.npy ? 'both' : 'png')
-      if (!['png', 'npy', 'both'].includes(format)) throw new Error(`--format must be png, npy or both, got "${opts.format}"`)
-      if (opts.npy && format === 'png') throw new Error('--npy asks for arrays but --format png for pictures only: use --format both')
-      const result = await withEngine(program.opts(), async (host) => {
-        const { id } = await host.call('data.open', datasetSpec(opts.data, opts))
-        return host.call(
-          'spectral.export',
-          { datasetId: id, indices: opts.indices, radius: opts.radius, mask: maskFrom(opts), out: resolve(opts.out), npy: format !== 'png', png: format !== 'npy', force: !!opts.force },
-          { onProgress: progressBar('decompose') },
-        )
-      })
-      console.log(`wrote ${result.written} files to ${result.out}`)
-    })
+    .action(
+      async (
+        opts: {
+          data: string
+          radius: number
+          out: string
+          indices: string
+          npy?: boolean
+          format?: string
+          mask?: string
+          rule?: string
+          force?: boolean
+        } & SpecFlags,
+      ) => {
+        const format = opts.format ?? (opts.npy ? 'both' : 'png')
+        if (!['png', 'npy', 'both'].includes(format)) throw new Error(`--format must be png, npy or both, got "${opts.format}"`)
+        if (opts.npy && format === 'png') throw new Error('--npy asks for arrays but --format png for pictures only: use --format both')
+        const result = await withEngine(program.opts(), async (host) => {
+          const { id } = await host.call('data.open', datasetSpec(opts.data, opts))
+          return host.call(
+            'spectral.export',
+            {
+              datasetId: id,
+              indices: opts.indices,
+              radius: opts.radius,
+              mask: maskFrom(opts),
+              out: resolve(opts.out),
+              npy: format !== 'png',
+              png: format !== 'npy',
+              force: !!opts.force,
+            },
+            { onProgress: progressBar('decompose') },
+          )
+        })
+        console.log(`wrote ${result.written} files to ${result.out}`)
+      },
+    )
 
   const figure1 = program
     .command('figure1')
@@ -54,7 +79,24 @@ export function registerSpectral(program: Command): void {
     .option('--force', 'overwrite existing files')
     .option('--json', 'print the result as JSON')
   addShardOptions(figure1, 500).action(
-    async (opts: { model: string; data: string; radius: number; limit?: number; indices?: string; n?: number; seed: number; mask?: string; rule?: string; out?: string; force?: boolean; json?: boolean; shard?: string; batchSize?: number } & SpecFlags) => {
+    async (
+      opts: {
+        model: string
+        data: string
+        radius: number
+        limit?: number
+        indices?: string
+        n?: number
+        seed: number
+        mask?: string
+        rule?: string
+        out?: string
+        force?: boolean
+        json?: boolean
+        shard?: string
+        batchSize?: number
+      } & SpecFlags,
+    ) => {
       const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
       const mask = maskFrom(opts)
       const open = async (host: EngineHost) => {

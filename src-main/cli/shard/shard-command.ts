@@ -75,7 +75,12 @@ export async function runShardCommand(
           run: prepared.run,
           selection,
           argv: process.argv.slice(2),
-          model: { spec: prepared.model.spec, name, sha256, preprocessing: describePreprocessing(prepared.model.info.inputRange, prepared.model.info.preprocessing) },
+          model: {
+            spec: prepared.model.spec,
+            name,
+            sha256,
+            preprocessing: describePreprocessing(prepared.model.info.inputRange, prepared.model.info.preprocessing),
+          },
           dataset: { spec: flags.data, id: prepared.datasetId },
         },
         { onProgress: progressBar(`${command} shard ${shard.index}/${shard.count}`) },

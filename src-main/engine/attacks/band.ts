@@ -17,10 +17,14 @@ export const bandFields = {
     .describe(
       'Frequency band of the perturbation, projected onto after every step: all (unrestricted), low (d < r), high (d ≥ r) or annulus (r ≤ d < r2), d the distance from the zero frequency of the centred spectrum. Clipping to [0, 1] comes last.',
     ),
-  bandRadius: z.number().min(0).max(10_000).default(8).describe('Band: the radius r in frequency bins (low, high, inner radius of the annulus).'),
+  bandRadius: z
+    .number()
+    .min(0)
+    .max(10_000)
+    .default(8)
+    .describe('Band: the radius r in frequency bins (low, high, inner radius of the annulus).'),
   bandRadius2: z.number().min(0).max(10_000).default(16).describe('Band: the outer radius r2 of the annulus in frequency bins.'),
 }
-
 
 /** Whether an attack's parameters restrict it to a band (parameters without a band field do not). */
 export function bandLimited(choice: Partial<BandChoice>): boolean {

@@ -69,11 +69,18 @@ export interface AttackMethod<P> {
   run(state: AttackState<P>): Promise<void>
 }
 
-export type AttackRunner<P> = (model: Classifier, images: tf.Tensor4D, labels: Int32Array, options: P & AttackRunOptions, ctx: JobContext) => Promise<AttackResult>
+export type AttackRunner<P> = (
+  model: Classifier,
+  images: tf.Tensor4D,
+  labels: Int32Array,
+  options: P & AttackRunOptions,
+  ctx: JobContext,
+) => Promise<AttackResult>
 
 /** The images as [0, 1] NHWC pixels with one label each, or a named error that says what to pass. */
 async function checkedInput(images: tf.Tensor4D, labels: Int32Array): Promise<Float32Array> {
-  if (images.rank !== 4) throw new LabError('ATTACK_INPUT', `An attack takes a batch of NHWC images (rank 4), not shape [${images.shape.join(', ')}].`)
+  if (images.rank !== 4)
+    throw new LabError('ATTACK_INPUT', `An attack takes a batch of NHWC images (rank 4), not shape [${images.shape.join(', ')}].`)
   if (images.shape[0] !== labels.length) {
     throw new LabError('ATTACK_LABELS', `The batch has ${images.shape[0]} images but ${labels.length} labels; pass one label per image.`)
   }
@@ -81,7 +88,10 @@ async function checkedInput(images: tf.Tensor4D, labels: Int32Array): Promise<Fl
   for (let k = 0; k < clean.length; k++) {
     const v = clean[k]
     if (!(v >= 0 && v <= 1)) {
-      throw new LabError('ATTACK_INPUT', `An attack takes pixels on the [0, 1] scale, but value ${k} of the batch is ${v}. Scale the images to [0, 1] first.`)
+      throw new LabError(
+        'ATTACK_INPUT',
+        `An attack takes pixels on the [0, 1] scale, but value ${k} of the batch is ${v}. Scale the images to [0, 1] first.`,
+      )
     }
   }
   return clean
@@ -98,7 +108,8 @@ export function defineAttack<P>(method: AttackMethod<P>): AttackRunner<P> {
     const success = new Uint8Array(n)
     const queries = new Int32Array(n)
     const extra: AttackExtra = {}
-    for (const [name, field] of Object.entries(method.extra)) extra[name] = (field.type === 'int32' ? new Int32Array(n) : new Float32Array(n)).fill(field.initial)
+    for (const [name, field] of Object.entries(method.extra))
+      extra[name] = (field.type === 'int32' ? new Int32Array(n) : new Float32Array(n)).fill(field.initial)
     let active = Array.from({ length: n }, (_, i) => i)
     if (method.cleanCheck) {
       const wrong = await isAdversarial(model, images, labels)
@@ -107,7 +118,8 @@ export function defineAttack<P>(method: AttackMethod<P>): AttackRunner<P> {
       for (let i = 0; i < n; i++) {
         if (!wrong[i]) continue
         success[i] = 1
-        for (const [name, field] of Object.entries(method.extra)) if (field.misclassified !== undefined) extra[name][i] = field.misclassified
+        for (const [name, field] of Object.entries(method.extra))
+          if (field.misclassified !== undefined) extra[name][i] = field.misclassified
       }
     }
     const state: AttackState<P> = {
@@ -125,7 +137,12 @@ export function defineAttack<P>(method: AttackMethod<P>): AttackRunner<P> {
         adversarial.set(values.subarray(row * size, (row + 1) * size), i * size)
         success[i] = 1
       },
-      fooled: (candidates, samples) => isAdversarial(model, candidates, Array.from(samples, (i) => labels[i])),
+      fooled: (candidates, samples) =>
+        isAdversarial(
+          model,
+          candidates,
+          Array.from(samples, (i) => labels[i]),
+        ),
       checkCancelled: () => throwIfCancelled(ctx.signal),
       progress: (done, total) => ctx.progress(done, total, method.name),
     }

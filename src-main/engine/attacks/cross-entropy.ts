@@ -35,7 +35,8 @@ export function crossEntropyGradient(model: Classifier, images: tf.Tensor4D, lab
       ;(args[1] as tf.GradSaveFunc)([logits])
       return {
         value: tf.sum(crossEntropyPerSample(logits, labels)),
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.mul(dy as tf.Tensor, crossEntropySeed(saved[0] as tf.Tensor2D, labels)),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+          tf.mul(dy as tf.Tensor, crossEntropySeed(saved[0] as tf.Tensor2D, labels)),
       }
     })
     return tf.grad((x: tf.Tensor) => summed(model.logits(x as tf.Tensor4D)))(images) as tf.Tensor4D

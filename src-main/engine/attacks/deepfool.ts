@@ -17,7 +17,13 @@ const TILE_BUDGET = 1 << 23
  * ∇ₓ(z_c − z_y) for every candidate class c of every sample, as rows [k * b + i] of one
  * gradient of a tiled batch: the loss Σ (z_c − z_y) over the tiles separates per row.
  */
-async function differenceGradients(model: Classifier, x: tf.Tensor4D, labels: Int32Array, candidates: Int32Array[], classes: number): Promise<tf.Tensor2D> {
+async function differenceGradients(
+  model: Classifier,
+  x: tf.Tensor4D,
+  labels: Int32Array,
+  candidates: Int32Array[],
+  classes: number,
+): Promise<tf.Tensor2D> {
   const [b, h, w, c] = x.shape
   const k = candidates[0].length
   const perGroup = Math.max(1, Math.min(k, Math.floor(TILE_BUDGET / Math.max(1, b * h * w * c))))
@@ -51,7 +57,13 @@ function gatherRows(values: Float32Array, rows: number[], size: number): Float32
   return out
 }
 
-async function logitsOf(model: Classifier, values: Float32Array, rows: number[], size: number, shape: [number, number, number]): Promise<Float32Array> {
+async function logitsOf(
+  model: Classifier,
+  values: Float32Array,
+  rows: number[],
+  size: number,
+  shape: [number, number, number],
+): Promise<Float32Array> {
   const batch = tf.tensor4d(gatherRows(values, rows, size), [rows.length, ...shape])
   try {
     return await batchLogits(model, batch)
@@ -94,7 +106,12 @@ export const run = defineAttack<DeepfoolParams>({
     for (let step = 0; step <= options.steps && active.length > 0; step++) {
       attack.checkCancelled()
       const logits = await logitsOf(model, current, active, size, [h, w, c])
-      const passes = passesMargin(logitMargins(logits, active.map((i) => labels[i])))
+      const passes = passesMargin(
+        logitMargins(
+          logits,
+          active.map((i) => labels[i]),
+        ),
+      )
       const still: number[] = []
       const rows: number[] = []
       active.forEach((i, row) => {
@@ -109,7 +126,13 @@ export const run = defineAttack<DeepfoolParams>({
       })
       if (still.length === 0) break
       const xs = tf.tensor4d(gatherRows(current, still, size), [still.length, h, w, c])
-      const gradients = await differenceGradients(model, xs, Int32Array.from(still, (i) => labels[i]), still.map((i) => candidates[i]), classes)
+      const gradients = await differenceGradients(
+        model,
+        xs,
+        Int32Array.from(still, (i) => labels[i]),
+        still.map((i) => candidates[i]),
+        classes,
+      )
       xs.dispose()
       const normsT = tf.tidy(() => tf.sqrt(tf.sum(tf.square(gradients), 1)))
       const gradNorms = (await normsT.data()) as Float32Array

@@ -30,10 +30,15 @@ export const run = defineAttack<FgsmParams>({
     const epsilonUsed = attack.extra.epsilon
     const idx = tf.tensor1d(active, 'int32')
     const x = tf.gather(images, idx) as tf.Tensor4D
-    const y = tf.tensor1d(active.map((i) => labels[i]), 'int32')
+    const y = tf.tensor1d(
+      active.map((i) => labels[i]),
+      'int32',
+    )
     const gradient = await gradientsOf(model).crossEntropy(x, y)
     // Band-limited (docs/algorithms.md §band-limited attacks): the signed gradient's part in the band, at L∞ norm 1.
-    const direction = !bandLimited(options) ? tf.sign(gradient) : tf.tidy(() => unitLinf(projectOntoBand(tf.sign(gradient) as tf.Tensor4D, options)))
+    const direction = !bandLimited(options)
+      ? tf.sign(gradient)
+      : tf.tidy(() => unitLinf(projectOntoBand(tf.sign(gradient) as tf.Tensor4D, options)))
     gradient.dispose()
     for (const i of active) queries[i] += 1
 
@@ -56,7 +61,10 @@ export const run = defineAttack<FgsmParams>({
           return tf.clipByValue(tf.add(tf.gather(x, rows), tf.mul(tf.gather(direction, rows), scale)), 0, 1) as tf.Tensor4D
         })
         rows.dispose()
-        const fooled = await attack.fooled(candidate, pending.map((k) => active[k]))
+        const fooled = await attack.fooled(
+          candidate,
+          pending.map((k) => active[k]),
+        )
         const values = fooled.some((f) => f === 1) ? ((await candidate.data()) as Float32Array) : undefined
         candidate.dispose()
         const next: number[] = []

@@ -26,7 +26,14 @@ export interface AttackDescriptor {
 }
 
 export function listAttacks(): AttackDescriptor[] {
-  return ATTACKS.map((a) => ({ id: a.id, label: a.label, summary: a.summary, needsGradients: a.needsGradients, kind: a.kind, params: describeParams(a.params) }))
+  return ATTACKS.map((a) => ({
+    id: a.id,
+    label: a.label,
+    summary: a.summary,
+    needsGradients: a.needsGradients,
+    kind: a.kind,
+    params: describeParams(a.params),
+  }))
 }
 
 /** Validates `params` against the attack's schema and fills in its defaults. */

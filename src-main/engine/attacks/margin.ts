@@ -43,7 +43,13 @@ export async function verdict(model: Classifier, images: tf.Tensor4D, labels: Ar
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start)
     const chunk = size === n ? images : (tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D)
-    margin.set(logitMargins(await batchLogits(model, chunk), Array.from({ length: size }, (_, i) => labels[start + i])), start)
+    margin.set(
+      logitMargins(
+        await batchLogits(model, chunk),
+        Array.from({ length: size }, (_, i) => labels[start + i]),
+      ),
+      start,
+    )
     if (chunk !== images) chunk.dispose()
   }
   return { fooled: passesMargin(margin), margin }

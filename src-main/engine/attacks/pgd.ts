@@ -68,11 +68,19 @@ export const run = defineAttack<PgdParams>({
       const stepsize = relStepsize * epsilon
       const idx = tf.tensor1d(pending, 'int32')
       const x0 = tf.gather(images, idx) as tf.Tensor4D
-      const y = tf.tensor1d(pending.map((i) => labels[i]), 'int32')
+      const y = tf.tensor1d(
+        pending.map((i) => labels[i]),
+        'int32',
+      )
       idx.dispose()
       let x = options.randomStart
         ? tf.tidy(() => {
-            const offsets = randomStart(pending.map((i) => rngs[i]), size, epsilon, options.norm)
+            const offsets = randomStart(
+              pending.map((i) => rngs[i]),
+              size,
+              epsilon,
+              options.norm,
+            )
             return tf.clipByValue(tf.add(x0, projectOntoBand(tf.tensor4d(offsets, x0.shape), options)), 0, 1) as tf.Tensor4D
           })
         : x0.clone()

@@ -24,7 +24,13 @@ export interface AttackEntry<S extends z.AnyZodObject = z.AnyZodObject> {
   /** Whether it minimises the perturbation (a curve over ε) or works at a fixed budget. */
   kind: 'minimisation' | 'fixed-budget' | 'either'
   params: S
-  run: (model: Classifier, images: tf.Tensor4D, labels: Int32Array, options: z.output<S> & AttackRunOptions, ctx: JobContext) => Promise<AttackResult>
+  run: (
+    model: Classifier,
+    images: tf.Tensor4D,
+    labels: Int32Array,
+    options: z.output<S> & AttackRunOptions,
+    ctx: JobContext,
+  ) => Promise<AttackResult>
 }
 
 function entry<S extends z.AnyZodObject>(e: AttackEntry<S>): AttackEntry {

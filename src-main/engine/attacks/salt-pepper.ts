@@ -93,7 +93,10 @@ export const run = defineAttack<SaltPepperParams>({
       }
       if (rows.length === 0) break
       const candidates = tf.tensor4d(batch.subarray(0, rows.length * size), [rows.length, h, w, c])
-      const fooled = await attack.fooled(candidates, rows.map((r) => r.i))
+      const fooled = await attack.fooled(
+        candidates,
+        rows.map((r) => r.i),
+      )
       candidates.dispose()
       rows.forEach((r, row) => {
         queries[r.i] += 1

@@ -68,7 +68,12 @@ export function checkImageShape(shape: readonly number[], where: string, file: s
 export function checkModelInput(shape: readonly number[], source: string): void {
   const [h, w, c] = shape
   const elements = h * w * c
-  if (!shape.every((d) => Number.isInteger(d) && d >= 1) || h > INPUT_LIMITS.maxImageSide || w > INPUT_LIMITS.maxImageSide || elements > INPUT_LIMITS.maxInputElements) {
+  if (
+    !shape.every((d) => Number.isInteger(d) && d >= 1) ||
+    h > INPUT_LIMITS.maxImageSide ||
+    w > INPUT_LIMITS.maxImageSide ||
+    elements > INPUT_LIMITS.maxInputElements
+  ) {
     throw new LabError(
       'MODEL_INPUT_TOO_LARGE',
       `${basename(source)} takes inputs of ${shape.join('x')}; HFC Lab runs models whose input has 1 to ${INPUT_LIMITS.maxImageSide} pixels per side and at most ${INPUT_LIMITS.maxInputElements.toLocaleString('en-US')} values (2048x2048x3). Export the model for a smaller input size.`,

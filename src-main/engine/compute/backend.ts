@@ -105,7 +105,9 @@ export async function chooseBackend(requested?: BackendRequest, forwardAs?: Forw
     auto: 'available: each model runs its forward passes and input gradients on whichever of onnxruntime and TF.js measures faster',
     tfjs: `available: not used because "${requested}" was requested`,
   }
-  const gpu = cudaProviderInstalled() ? 'its CUDA provider is installed and is used when a GPU loads' : 'CPU only: its CUDA provider is not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci adds it)'
+  const gpu = cudaProviderInstalled()
+    ? 'its CUDA provider is installed and is used when a GPU loads'
+    : 'CPU only: its CUDA provider is not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci adds it)'
   const ortAttempt: BackendAttempt = { name: 'onnxruntime', ok: ort === null, reason: ort ?? `${ortReasons[forward]}; ${gpu}` }
   // TF.js always runs behind onnxruntime (models it cannot write, D1 with max normalisation), on the first backend that loads.
   const preferred = requested === 'onnxruntime' ? undefined : requested
@@ -117,11 +119,20 @@ export async function chooseBackend(requested?: BackendRequest, forwardAs?: Forw
     if (reason === null) {
       for (const rest of BACKEND_ORDER) {
         if (!attempts.some((a) => a.name === rest)) {
-          attempts.push({ name: rest, ok: false, reason: `not tried: ${preferred ? `"${preferred}" was requested` : `"${name}" comes first`}` })
+          attempts.push({
+            name: rest,
+            ok: false,
+            reason: `not tried: ${preferred ? `"${preferred}" was requested` : `"${name}" comes first`}`,
+          })
         }
       }
       await tf.ready()
-      return { backend: name, forward, attempts: [...attempts, ortAttempt], singleWorker: name === 'tensorflow' || name === 'tensorflow-gpu' || forward === 'onnxruntime' }
+      return {
+        backend: name,
+        forward,
+        attempts: [...attempts, ortAttempt],
+        singleWorker: name === 'tensorflow' || name === 'tensorflow-gpu' || forward === 'onnxruntime',
+      }
     }
   }
   throw new Error(

@@ -25,7 +25,14 @@ function cacheFile(): string {
 
 /** Everything a timing depends on: the model and its variant, the engines and their threads, the CPU. */
 export function choiceKey(parts: { sha256: string; variant: string; inputShape: number[]; tfjsBackend: string; threads: number }): string {
-  return [parts.sha256, parts.variant, parts.inputShape.join('x'), parts.tfjsBackend, `ort-threads=${parts.threads}`, cpus()[0]?.model ?? 'cpu'].join('|')
+  return [
+    parts.sha256,
+    parts.variant,
+    parts.inputShape.join('x'),
+    parts.tfjsBackend,
+    `ort-threads=${parts.threads}`,
+    cpus()[0]?.model ?? 'cpu',
+  ].join('|')
 }
 
 async function readAll(): Promise<Record<string, RememberedChoice>> {
@@ -40,7 +47,13 @@ async function readAll(): Promise<Record<string, RememberedChoice>> {
 function valid(choice: unknown): choice is RememberedChoice {
   const c = choice as RememberedChoice
   const engine = (e: unknown) => e === 'tfjs' || e === 'onnxruntime'
-  return !!c && engine(c.forward) && engine(c.gradient) && typeof c.reason === 'string' && (c.gradientReason === undefined || typeof c.gradientReason === 'string')
+  return (
+    !!c &&
+    engine(c.forward) &&
+    engine(c.gradient) &&
+    typeof c.reason === 'string' &&
+    (c.gradientReason === undefined || typeof c.gradientReason === 'string')
+  )
 }
 
 export async function rememberedChoice(key: string): Promise<RememberedChoice | undefined> {

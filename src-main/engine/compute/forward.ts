@@ -77,7 +77,10 @@ async function measureForward(model: Classifier, scorer: BatchScorer): Promise<{
 }
 
 /** Times both engines' input gradients on a quarter of the probe batch. */
-async function measureGradient(model: Classifier, scorer: BatchScorer): Promise<{ gradient: EngineAssignment['gradient']; reason: string }> {
+async function measureGradient(
+  model: Classifier,
+  scorer: BatchScorer,
+): Promise<{ gradient: EngineAssignment['gradient']; reason: string }> {
   const m = Math.max(1, Math.floor(probeSize(model) / 4))
   const images = tf.randomUniform([m, ...model.info.inputShape], 0, 1, 'float32', 7) as tf.Tensor4D
   const labels = Int32Array.from({ length: m }, (_, i) => i % model.info.classes.length)
@@ -114,11 +117,7 @@ interface AttachOptions {
  * prepareGradients. `source` is the Layers model the graph is written from (the model itself, or
  * the one a D1 variant wraps, with its low pass).
  */
-export async function attachScorer(
-  mode: ForwardEngine,
-  model: Classifier,
-  options: AttachOptions = {},
-): Promise<EngineAssignment> {
+export async function attachScorer(mode: ForwardEngine, model: Classifier, options: AttachOptions = {}): Promise<EngineAssignment> {
   const known = attached.get(model)
   if (known) return known.assignment
   const entry = await assign(mode, model, options)
@@ -153,7 +152,14 @@ async function assign(mode: ForwardEngine, model: Classifier, options: AttachOpt
     const key = sha256 ? choiceKey({ sha256, variant, inputShape, tfjsBackend: tf.getBackend(), threads: options.threads ?? 2 }) : undefined
     const remembered = key ? await rememberedChoice(key) : undefined
     const measured = remembered ?? { ...(await measureForward(model, scorer)), gradient }
-    entry = { assignment: { forward: measured.forward, gradient, reason: '' }, scorer, mode, forwardReason: measured.reason, key, remembered: !!remembered }
+    entry = {
+      assignment: { forward: measured.forward, gradient, reason: '' },
+      scorer,
+      mode,
+      forwardReason: measured.reason,
+      key,
+      remembered: !!remembered,
+    }
     // A remembered decision stands when it needs no probe: onnxruntime's graph, or TF.js timed against it.
     const standing = remembered?.gradient === 'onnxruntime' ? ortGradients : remembered?.gradientReason?.startsWith('input gradient of')
     if (remembered?.gradientReason && standing) {
@@ -206,7 +212,10 @@ async function decideGradients(model: Classifier, entry: Attached): Promise<void
     why = measured.reason
   } else if (scorer) {
     a.gradient = 'onnxruntime'
-    why = entry.mode === 'auto' ? `gradients on onnxruntime (${a.forward === 'onnxruntime' ? 'its forward pass measured faster' : 'TF.js cannot differentiate this model'})` : ''
+    why =
+      entry.mode === 'auto'
+        ? `gradients on onnxruntime (${a.forward === 'onnxruntime' ? 'its forward pass measured faster' : 'TF.js cannot differentiate this model'})`
+        : ''
   } else {
     a.gradient = 'tfjs'
     const unavailable = entry.ortGradientUnavailable
@@ -217,7 +226,8 @@ async function decideGradients(model: Classifier, entry: Attached): Promise<void
     }
   }
   setReason(entry, why)
-  if (entry.key) await rememberChoice(entry.key, { forward: a.forward, gradient: a.gradient, reason: entry.forwardReason, gradientReason: why })
+  if (entry.key)
+    await rememberChoice(entry.key, { forward: a.forward, gradient: a.gradient, reason: entry.forwardReason, gradientReason: why })
 }
 
 /** Releases the onnxruntime sessions of a model that is being closed. */

@@ -76,7 +76,11 @@ export async function openRegularFile(file: string): Promise<FileHandle> {
   const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK)
   if ((await handle.stat()).isFile()) return handle
   await handle.close()
-  throw new LabError('DATA_NOT_FILE', `${basename(file)} is not a regular file (a device, pipe or socket). Choose a data file saved on disk.`, file)
+  throw new LabError(
+    'DATA_NOT_FILE',
+    `${basename(file)} is not a regular file (a device, pipe or socket). Choose a data file saved on disk.`,
+    file,
+  )
 }
 
 /** The whole of a regular file, refusing one larger than `cap` bytes before reading it. */

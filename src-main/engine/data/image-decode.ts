@@ -50,7 +50,13 @@ function pilLuma(rgb: Uint8Array): Uint8Array {
  */
 async function decodeTorchvision(file: string, target: DecodeTarget): Promise<Uint8Array> {
   const image = await sharpInput(file)
-  const { data, info } = await image.rotate().flatten({ background: '#000000' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await image
+    .rotate()
+    .flatten({ background: '#000000' })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
   if (info.channels !== 3) throw new Error(`it decoded to ${info.channels} channels, not RGB`)
   let pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
   if (target.channels === 1) pixels = pilLuma(pixels)

@@ -32,10 +32,16 @@ export interface AccuracyOptions {
   batchSize?: number
 }
 
-async function predictAll(model: Classifier, source: AccuracySource, batchSize: number, ctx: JobContext): Promise<{ predictions: Int32Array; labels: Int32Array }> {
+async function predictAll(
+  model: Classifier,
+  source: AccuracySource,
+  batchSize: number,
+  ctx: JobContext,
+): Promise<{ predictions: Int32Array; labels: Int32Array }> {
   if ('images' in source) {
     const n = source.images.shape[0]
-    if (source.labels.length !== n) throw new LabError('ACCURACY_LABELS', `${n} images but ${source.labels.length} labels: pass one label per image.`)
+    if (source.labels.length !== n)
+      throw new LabError('ACCURACY_LABELS', `${n} images but ${source.labels.length} labels: pass one label per image.`)
     const predictions = new Int32Array(n)
     for (let start = 0; start < n; start += batchSize) {
       throwIfCancelled(ctx.signal)
@@ -64,7 +70,12 @@ async function predictAll(model: Classifier, source: AccuracySource, batchSize: 
 }
 
 /** Top-1 accuracy with per-class accuracy and the confusion matrix, batched and cancellable. */
-export async function accuracy(model: Classifier, source: AccuracySource, options: AccuracyOptions = {}, ctx: JobContext = silentContext()): Promise<AccuracyReport> {
+export async function accuracy(
+  model: Classifier,
+  source: AccuracySource,
+  options: AccuracyOptions = {},
+  ctx: JobContext = silentContext(),
+): Promise<AccuracyReport> {
   const batchSize = options.batchSize ?? 256
   const { predictions, labels } = await predictAll(model, source, batchSize, ctx)
   const names = model.info.classes

@@ -6,7 +6,12 @@ function mean(values: Uint8Array): number {
 }
 
 /** Builds a curve from per-sample outcomes (no model calls). */
-export function curveFromOutcomes(distances: Float32Array, cleanCorrect: Uint8Array, adversarialCorrect: Uint8Array, options: CurveOptions = {}): RobustnessCurve {
+export function curveFromOutcomes(
+  distances: Float32Array,
+  cleanCorrect: Uint8Array,
+  adversarialCorrect: Uint8Array,
+  options: CurveOptions = {},
+): RobustnessCurve {
   const epsMax = options.epsMax ?? 1
   const grid = epsilonGrid(options.points ?? 101, epsMax)
   const outcomes = { distances, cleanCorrect, adversarialCorrect }

@@ -29,7 +29,11 @@ export async function robustnessCurve(input: CurveInput, ctx: JobContext = silen
   if (labels.length !== n) throw new LabError('CURVE_LABELS', `${n} clean images but ${labels.length} labels: pass one label per image.`)
   const norm = input.norm ?? 'linf'
   const adversarial = input.adversarial instanceof Float32Array ? tf.tensor4d(input.adversarial, clean.shape) : input.adversarial
-  if (adversarial.size !== clean.size) throw new LabError('CURVE_SHAPES', 'The adversarial images do not match the clean ones in number or size; pass the attack’s output for these images.')
+  if (adversarial.size !== clean.size)
+    throw new LabError(
+      'CURVE_SHAPES',
+      'The adversarial images do not match the clean ones in number or size; pass the attack’s output for these images.',
+    )
   try {
     throwIfCancelled(ctx.signal)
     const batchSize = input.batchSize ?? 256

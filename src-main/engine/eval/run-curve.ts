@@ -101,7 +101,11 @@ function defenseLabel(d: DefenseSpec): string {
 }
 
 /** Which (defense, protocol) pairs an attack gets, and why the others are left out. */
-function plan(attackNeedsGradients: boolean, defense: DefenseSpec, protocols: readonly Protocol[]): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
+function plan(
+  attackNeedsGradients: boolean,
+  defense: DefenseSpec,
+  protocols: readonly Protocol[],
+): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
   if (defense.kind === 'none') return { run: ['direct'], skip: [] }
   const run: Protocol[] = []
   const skip: { protocol: Protocol; reason: string }[] = []
@@ -111,14 +115,17 @@ function plan(attackNeedsGradients: boolean, defense: DefenseSpec, protocols: re
       if (protocol === 'direct') run.push(protocol)
       else skip.push({ protocol, reason: 'D2 is an ordinary differentiable model: the direct attack on it is already adaptive.' })
     } else if (protocol === 'direct') {
-      if (attackNeedsGradients) skip.push({ protocol, reason: 'The paper left D1 out of direct gradient attacks (its filter hid the gradient); see the adaptive protocol.' })
+      if (attackNeedsGradients)
+        skip.push({
+          protocol,
+          reason: 'The paper left D1 out of direct gradient attacks (its filter hid the gradient); see the adaptive protocol.',
+        })
       else run.push(protocol)
     } else if (attackNeedsGradients) run.push(protocol)
     else skip.push({ protocol, reason: 'A query-only attack sees the same model in the direct protocol.' })
   }
   return { run, skip }
 }
-
 
 /**
  * The evaluation of docs/algorithms.md §Evaluation protocol for every attack × defense × protocol: runs each attack on
@@ -130,7 +137,12 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
   const { model, images, labels } = request
   const defenses = request.defenses ?? [{ kind: 'none' }]
   const protocols = request.protocols ?? PROTOCOLS
-  const curveOptions: CurveOptions = { norm: request.norm ?? 'linf', points: request.points, epsMax: request.epsMax, batchSize: request.batchSize }
+  const curveOptions: CurveOptions = {
+    norm: request.norm ?? 'linf',
+    points: request.points,
+    epsMax: request.epsMax,
+    batchSize: request.batchSize,
+  }
   const attacks = request.attacks.map((a) => {
     const entry = findAttack(a.id)
     const params = resolveAttackParams(a.id, a.params ?? {})
@@ -153,7 +165,13 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
     if (cached) return cached
     const d = defenses[index]
     const built =
-      d.kind === 'none' ? model : d.kind === 'd1' ? ((await d.model?.()) ?? withD1(model, d.r, d.options)) : typeof d.model === 'function' ? await d.model() : d.model
+      d.kind === 'none'
+        ? model
+        : d.kind === 'd1'
+          ? ((await d.model?.()) ?? withD1(model, d.r, d.options))
+          : typeof d.model === 'function'
+            ? await d.model()
+            : d.model
     defended.set(index, built)
     return built
   }
@@ -173,14 +191,23 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
       const attacked = onBase ? model : scored
       if (attack.needsGradients) await prepareGradients(attacked)
       if (attack.needsGradients && !attacked.info.gradients) {
-        skipped.push({ attack: attack.id, defense: label, protocol: pair.protocol, reason: `The attacked model "${attacked.info.name}" has no input gradients.` })
+        skipped.push({
+          attack: attack.id,
+          defense: label,
+          protocol: pair.protocol,
+          reason: `The attacked model "${attacked.info.name}" has no input gradients.`,
+        })
         continue
       }
       const pairCtx: JobContext = {
         signal: ctx.signal,
         partial: (data) => ctx.partial(data),
         progress: (done, total, phase) =>
-          ctx.progress(Math.round(units * (p + (total > 0 ? Math.min(done / total, 1) : 1))), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}${phase ? `: ${phase}` : ''}`),
+          ctx.progress(
+            Math.round(units * (p + (total > 0 ? Math.min(done / total, 1) : 1))),
+            units * pairs.length,
+            `${attack.label} / ${label} / ${pair.protocol}${phase ? `: ${phase}` : ''}`,
+          ),
       }
       const key = `${pair.attackIndex}|${onBase ? 'base' : pair.defenseIndex}`
       let result = results.get(key)
@@ -191,7 +218,10 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         })
         results.set(key, result)
       }
-      const curve = await robustnessCurve({ ...curveOptions, clean: images, adversarial: result.adversarial, labels, model: scored }, pairCtx)
+      const curve = await robustnessCurve(
+        { ...curveOptions, clean: images, adversarial: result.adversarial, labels, model: scored },
+        pairCtx,
+      )
       const successes = Array.from(result.success)
       const entry: CurveEntry = {
         attack: attack.id,

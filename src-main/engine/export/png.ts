@@ -2,7 +2,9 @@ import sharp from 'sharp'
 
 /** Encodes uint8 HWC pixels (1 or 3 channels) as PNG. */
 export async function encodePng(pixels: Uint8Array, height: number, width: number, channels: number): Promise<Buffer> {
-  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: channels as 1 | 3 | 4 } })
+  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+    raw: { width, height, channels: channels as 1 | 3 | 4 },
+  })
     .png()
     .toBuffer()
 }

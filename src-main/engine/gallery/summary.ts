@@ -3,7 +3,6 @@ import { PerturbationSpectrum } from './perturbation-spectrum'
 import type { AttackSummary, GalleryRow, GallerySummary, PlannedAttack } from './types'
 import { median } from '../../protocol/summaries'
 
-
 interface AttackTally {
   successes: number
   queries: number

@@ -21,7 +21,14 @@ export const attackHandlers = {
     const dataset = getDataset(state, datasetId)
     const { model } = await defended(state, modelId, defense)
     checkCompatible(model, dataset)
-    return attackSelection(model, dataset, selectIndices(dataset, selection), attack, { defense: describeDefense(defense), batchSize, returnAdversarials }, ctx)
+    return attackSelection(
+      model,
+      dataset,
+      selectIndices(dataset, selection),
+      attack,
+      { defense: describeDefense(defense), batchSize, returnAdversarials },
+      ctx,
+    )
   },
 
   async 'attack.curve'(params, ctx, state) {

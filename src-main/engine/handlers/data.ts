@@ -8,8 +8,38 @@ import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
 export function summary(dataset: Dataset): DatasetSummary {
-  const { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled } = dataset.info
-  return { name, format, source, count, shape, valueRange, classes, classCounts, skipped, resize, split, splits, originalSizes, sizesSampled }
+  const {
+    name,
+    format,
+    source,
+    count,
+    shape,
+    valueRange,
+    classes,
+    classCounts,
+    skipped,
+    resize,
+    split,
+    splits,
+    originalSizes,
+    sizesSampled,
+  } = dataset.info
+  return {
+    name,
+    format,
+    source,
+    count,
+    shape,
+    valueRange,
+    classes,
+    classCounts,
+    skipped,
+    resize,
+    split,
+    splits,
+    originalSizes,
+    sizesSampled,
+  }
 }
 
 async function open(spec: DatasetSpec): Promise<Dataset> {
@@ -42,7 +72,12 @@ export const dataHandlers = {
 
   async 'data.selection'({ datasetId, ...selection }, _ctx, state) {
     const dataset = getDataset(state, datasetId)
-    return { indices: selectIndices(dataset, selection), name: dataset.info.name, count: dataset.info.count, fingerprint: await fingerprint(dataset) }
+    return {
+      indices: selectIndices(dataset, selection),
+      name: dataset.info.name,
+      count: dataset.info.count,
+      fingerprint: await fingerprint(dataset),
+    }
   },
 
   async 'data.thumbnails'({ datasetId, indices }, _ctx, state) {

@@ -12,7 +12,11 @@ export const heatmapHandlers = {
     const { model } = await defended(state, modelId, defense)
     checkCompatible(model, dataset)
     const [h, w] = dataset.info.shape
-    if (stride > Math.max(h, w)) throw new LabError('HEATMAP_STRIDE', `A stride of ${stride} skips every frequency but zero of ${h}x${w} images. Give a stride of at most ${Math.max(h, w)}.`)
+    if (stride > Math.max(h, w))
+      throw new LabError(
+        'HEATMAP_STRIDE',
+        `A stride of ${stride} skips every frequency but zero of ${h}x${w} images. Give a stride of at most ${Math.max(h, w)}.`,
+      )
     const indices = selectIndices(dataset, selection)
     return fourierHeatmap(model, dataset, indices, { eps, stride, seed: selection.seed ?? 0, defense: describeDefense(defense) }, ctx)
   },

@@ -48,7 +48,12 @@ async function open(spec: ModelSpec): Promise<Classifier> {
 export const modelHandlers = {
   async 'model.defaults'() {
     const present = new Set(defaultModels().map((m) => m.id))
-    return DEFAULT_MODEL_RECIPES.map((r) => ({ id: r.id, name: `${r.id} (${r.architectureName})`, description: r.description, available: present.has(r.id) }))
+    return DEFAULT_MODEL_RECIPES.map((r) => ({
+      id: r.id,
+      name: `${r.id} (${r.architectureName})`,
+      description: r.description,
+      available: present.has(r.id),
+    }))
   },
 
   async 'model.open'(spec, _ctx, state) {
@@ -94,7 +99,8 @@ export const modelHandlers = {
     const model = getModel(state, modelId)
     const dataset = getDataset(state, datasetId)
     checkCompatible(model, dataset)
-    if (!model.info.gradients) throw new LabError('MODEL_NO_GRADIENTS', `${model.info.name} provides no input gradients; open it as a Layers, Keras or ONNX model.`)
+    if (!model.info.gradients)
+      throw new LabError('MODEL_NO_GRADIENTS', `${model.info.name} provides no input gradients; open it as a Layers, Keras or ONNX model.`)
     return inputGradients(model, dataset, selectIndices(dataset, selection), ctx)
   },
 

@@ -35,7 +35,13 @@ export async function exportDecomposition(
   const files: string[] = []
   const png = options.png ?? true
   await ensureWritableFolder(out)
-  const arrays = options.npy ? { x: new Float32Array(indices.length * plane), low: new Float32Array(indices.length * plane), high: new Float32Array(indices.length * plane) } : null
+  const arrays = options.npy
+    ? {
+        x: new Float32Array(indices.length * plane),
+        low: new Float32Array(indices.length * plane),
+        high: new Float32Array(indices.length * plane),
+      }
+    : null
   await forEachBatch(dataset, indices, 128, ctx, 'decompose and write', async ({ offset, indices: ids, labels, images }) => {
     const parts = decompose(images, radius, mask)
     const [x, low, high] = (await Promise.all([images.data(), parts.low.data(), parts.high.data()])) as Float32Array[]
@@ -48,7 +54,11 @@ export async function exportDecomposition(
     for (let k = 0; png && k < ids.length; k++) {
       const slice = (a: Float32Array) => a.subarray(k * plane, (k + 1) * plane)
       const stem = `${String(ids[k]).padStart(6, '0')}_${labels[k]}`
-      for (const [name, values] of [['x', slice(x)], ['low', slice(low)], ['high', stretchPerImage(slice(high))]] as const) {
+      for (const [name, values] of [
+        ['x', slice(x)],
+        ['low', slice(low)],
+        ['high', stretchPerImage(slice(high))],
+      ] as const) {
         const file = join(out, `${stem}_${name}.png`)
         await writeFileAtomic(file, await encodePng(toBytes(values), h, w, c), { force: options.force })
         files.push(file)

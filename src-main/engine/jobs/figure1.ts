@@ -21,7 +21,13 @@ export async function figure1Search(
   mask: MaskOptions,
   ctx: JobContext,
 ): Promise<Figure1Result> {
-  const result: Figure1Result = { radius, total: 0, highOnly: [], lowOnly: [], counts: { clean: 0, low: 0, high: 0, highOnly: 0, lowOnly: 0 } }
+  const result: Figure1Result = {
+    radius,
+    total: 0,
+    highOnly: [],
+    lowOnly: [],
+    counts: { clean: 0, low: 0, high: 0, highOnly: 0, lowOnly: 0 },
+  }
   await forEachBatch(dataset, indices, 256, ctx, 'figure 1 search', async ({ indices: ids, labels, images }) => {
     const { low, high } = decompose(images, radius, mask)
     const [p, pl, ph] = [await predictBatch(model, images), await predictBatch(model, low), await predictBatch(model, high)]

@@ -20,7 +20,11 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
   const gradient = new Float32Array(indices.length * size)
   const labels = new Int32Array(indices.length)
   await prepareGradients(model)
-  if (!model.info.gradients) throw new LabError('MODEL_NO_GRADIENTS', `Neither TF.js nor onnxruntime can take input gradients of ${model.info.name}. Open it as ONNX (onnxruntime differentiates more operators) or choose another model.`)
+  if (!model.info.gradients)
+    throw new LabError(
+      'MODEL_NO_GRADIENTS',
+      `Neither TF.js nor onnxruntime can take input gradients of ${model.info.name}. Open it as ONNX (onnxruntime differentiates more operators) or choose another model.`,
+    )
   const gradients = gradientsOf(model)
   let gradSum: Float64Array | null = null
   let imageSum: Float64Array | null = null
@@ -45,5 +49,13 @@ export async function inputGradients(model: Classifier, dataset: Dataset, indice
     const total = sum ? sum.reduce((a, b) => a + b, 0) : 0
     return sum ? Array.from(sum, (v) => (total > 0 ? v / total : 0)) : []
   }
-  return { indices, labels, shape, gradient, gradientProfile: normalise(gradSum), imageProfile: normalise(imageSum), engine: gradients.engine }
+  return {
+    indices,
+    labels,
+    shape,
+    gradient,
+    gradientProfile: normalise(gradSum),
+    imageProfile: normalise(imageSum),
+    engine: gradients.engine,
+  }
 }

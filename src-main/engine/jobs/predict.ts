@@ -44,7 +44,13 @@ export async function predictSelection(model: Classifier, dataset: Dataset, indi
 }
 
 /** Clean accuracy, per-class accuracy and the confusion matrix (true class × predicted class) of a selection. */
-export async function evaluateSelection(model: Classifier, dataset: Dataset, indices: Int32Array, defense: string, ctx: JobContext): Promise<Evaluation> {
+export async function evaluateSelection(
+  model: Classifier,
+  dataset: Dataset,
+  indices: Int32Array,
+  defense: string,
+  ctx: JobContext,
+): Promise<Evaluation> {
   const k = Math.max(dataset.info.classes.length, model.info.classes.length)
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0))
   await forEachBatch(dataset, indices, PREDICT_BATCH, ctx, 'accuracy', async ({ labels, images }) => {
@@ -55,5 +61,10 @@ export async function evaluateSelection(model: Classifier, dataset: Dataset, ind
   // What the model ran with, and a warning when the accuracy points at the wrong preprocessing.
   const assumed = preprocessingAssumed(model.info.inputRangeSource, model.info.preprocessing)
   const warning = accuracyWarning(evaluation.accuracy, evaluation.n, model.info.classes.length, assumed)
-  return { ...evaluation, preprocessing: describePreprocessing(model.info.inputRange, model.info.preprocessing), preprocessingAssumed: assumed, ...(warning ? { warning } : {}) }
+  return {
+    ...evaluation,
+    preprocessing: describePreprocessing(model.info.inputRange, model.info.preprocessing),
+    preprocessingAssumed: assumed,
+    ...(warning ? { warning } : {}),
+  }
 }

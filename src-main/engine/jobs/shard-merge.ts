@@ -12,7 +12,11 @@ import { median } from '../../protocol/summaries'
  * unsharded run. Each merge is exact: counts are summed, per-sample rows concatenated.
  */
 export function mergePredict(parts: Result<'model.predict'>[]): Result<'model.predict'> {
-  return { indices: concat(parts.map((p) => p.indices)), labels: concat(parts.map((p) => p.labels)), confidences: concat(parts.map((p) => p.confidences)) }
+  return {
+    indices: concat(parts.map((p) => p.indices)),
+    labels: concat(parts.map((p) => p.labels)),
+    confidences: concat(parts.map((p) => p.confidences)),
+  }
 }
 
 /** Rebuilds accuracy and per-class rows from the summed confusion matrices. */
@@ -51,7 +55,8 @@ export function mergeFigure1(parts: Figure1Result[]): Figure1Result {
 
 export function mergeRadiusCurve(parts: RadiusCurve[]): RadiusCurve {
   const n = parts.reduce((s, p) => s + p.n, 0)
-  const weighted = (pick: (p: RadiusCurve) => number[]) => pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.n, 0) / Math.max(n, 1))
+  const weighted = (pick: (p: RadiusCurve) => number[]) =>
+    pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.n, 0) / Math.max(n, 1))
   return {
     radii: parts[0].radii,
     low: weighted((p) => p.low),
@@ -89,7 +94,6 @@ export function mergeAttackRun(parts: AttackRun[]): AttackRun {
   }
 }
 
-
 /** One curve entry over all samples, recomputed from the shards' per-sample outcomes. */
 export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
   const first = parts[0]
@@ -97,11 +101,16 @@ export function mergeCurveEntry(parts: CurveEntryData[]): CurveEntryData {
   const success = concat(parts.map((p) => p.success))
   const queries = concat(parts.map((p) => p.queries))
   const margin = concat(parts.map((p) => p.margin))
-  const curve = curveFromOutcomes(distances, concat(parts.map((p) => p.curve.cleanCorrect)), concat(parts.map((p) => p.curve.adversarialCorrect)), {
-    norm: first.curve.norm,
-    points: first.curve.grid.length,
-    epsMax: first.curve.epsMax,
-  })
+  const curve = curveFromOutcomes(
+    distances,
+    concat(parts.map((p) => p.curve.cleanCorrect)),
+    concat(parts.map((p) => p.curve.adversarialCorrect)),
+    {
+      norm: first.curve.norm,
+      points: first.curve.grid.length,
+      epsMax: first.curve.epsMax,
+    },
+  )
   if (parts.every((p) => p.curve.adversarialPredicted)) curve.adversarialPredicted = concat(parts.map((p) => p.curve.adversarialPredicted!))
   const fooled = Array.from(distances).filter((_, i) => success[i] === 1)
   return {
@@ -126,7 +135,10 @@ export function mergeCurveRun(parts: CurveRun[]): CurveRun {
     labels: concat(parts.map((p) => p.labels)),
     entries,
     skipped: parts[0].skipped,
-    envelopes: defenses.map((defense) => ({ defense, envelope: worstCaseEnvelope(entries.filter((e) => e.defense === defense).map((e) => e.curve)) })),
+    envelopes: defenses.map((defense) => ({
+      defense,
+      envelope: worstCaseEnvelope(entries.filter((e) => e.defense === defense).map((e) => e.curve)),
+    })),
     cancelled: parts.some((p) => p.cancelled),
   }
 }
@@ -139,7 +151,8 @@ export function mergeExamples(parts: CurveExamples[]): CurveExamples {
 /** Batches of gradient maps in selection order into one; profiles re-weighted by batch size. */
 export function mergeGradients(parts: GradientMaps[]): GradientMaps {
   const n = parts.reduce((s, p) => s + p.indices.length, 0)
-  const weighted = (pick: (p: GradientMaps) => number[]) => pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.indices.length, 0) / Math.max(n, 1))
+  const weighted = (pick: (p: GradientMaps) => number[]) =>
+    pick(parts[0]).map((_, i) => parts.reduce((s, p) => s + pick(p)[i] * p.indices.length, 0) / Math.max(n, 1))
   return {
     ...parts[0],
     indices: concat(parts.map((p) => p.indices)),

@@ -5,7 +5,15 @@ import { convLayer, layersModelOf } from '../models/conv-layers'
 import { fft2, lowPass, lowPassPlane } from '../spectral'
 
 /** Circular convolution of one H x W plane with a kernel zero-padded onto the same grid, via the FFT. */
-function circularProduct(aRe: Float64Array, aIm: Float64Array, bRe: Float64Array, bIm: Float64Array, out: Float64Array, h: number, w: number) {
+function circularProduct(
+  aRe: Float64Array,
+  aIm: Float64Array,
+  bRe: Float64Array,
+  bIm: Float64Array,
+  out: Float64Array,
+  h: number,
+  w: number,
+) {
   const re = new Float64Array(h * w)
   const im = new Float64Array(h * w)
   for (let i = 0; i < h * w; i++) {
@@ -21,7 +29,13 @@ function circularProduct(aRe: Float64Array, aIm: Float64Array, bRe: Float64Array
  * image grid and filtered there, conv(x_l, w) and conv(x, w_l) agree to rounding under circular
  * convolution; with the model's own padding and D2's k x k filtering they differ, and by how much.
  */
-export async function theorem1Check(model: LoadedModel, image: Float32Array, shape: [number, number, number], radius: number, layerName?: string): Promise<Theorem1Check> {
+export async function theorem1Check(
+  model: LoadedModel,
+  image: Float32Array,
+  shape: [number, number, number],
+  radius: number,
+  layerName?: string,
+): Promise<Theorem1Check> {
   const [h, w, c] = shape
   const layers = layersModelOf(model, 'The Theorem-1 check')
   const first = firstConvLayers(layers)
@@ -29,7 +43,9 @@ export async function theorem1Check(model: LoadedModel, image: Float32Array, sha
   if (!info) throw new Error(`${model.info.name} has no convolution layer ${layerName ?? ''}`)
   const [kh, kw, cin, cout] = info.kernelShape
   if (cin !== c || info.inputSize[0] !== h || info.inputSize[1] !== w) {
-    throw new Error(`Theorem 1 is checked on the first layer, whose input is the image; ${info.name} takes ${info.inputSize.join('x')}x${cin}.`)
+    throw new Error(
+      `Theorem 1 is checked on the first layer, whose input is the image; ${info.name} takes ${info.inputSize.join('x')}x${cin}.`,
+    )
   }
   const kernel = (await convLayer(layers, info.name).getWeights()[0].data()) as Float32Array
 

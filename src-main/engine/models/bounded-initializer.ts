@@ -40,9 +40,18 @@ class BoundedZeros extends tf.serialization.Serializable {
 tf.serialization.registerClass(BoundedZeros)
 
 /** Every initializer a supported layer reads; a config that omits one would get TF.js's random default. */
-const INITIALIZER_KEYS = ['kernel', 'bias', 'depthwise', 'pointwise', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'embeddings', 'alpha'].map(
-  (k) => `${k}_initializer`,
-)
+const INITIALIZER_KEYS = [
+  'kernel',
+  'bias',
+  'depthwise',
+  'pointwise',
+  'gamma',
+  'beta',
+  'moving_mean',
+  'moving_variance',
+  'embeddings',
+  'alpha',
+].map((k) => `${k}_initializer`)
 
 /**
  * A copy of a Keras/TF.js topology in which every layer's initializers, given or not, are

@@ -35,7 +35,10 @@ export const kerasArchiveFormat: ModelFormat = {
     return kerasLoadedModel(
       topology,
       removed,
-      (layerNames) => withHdf5(entry(entries, 'model.weights.h5', probe.name), `${probe.name} (model.weights.h5)`, (file) => readKeras3Weights(file, layerNames, probe.name)),
+      (layerNames) =>
+        withHdf5(entry(entries, 'model.weights.h5', probe.name), `${probe.name} (model.weights.h5)`, (file) =>
+          readKeras3Weights(file, layerNames, probe.name),
+        ),
       probe.name,
       { format: kerasVersion ? `keras-v3 (Keras ${kerasVersion})` : 'keras-v3', source: probe.path, files: [{ path: probe.path, bytes }] },
       options,

@@ -66,7 +66,12 @@ export function kernelReport(model: LoadedModel, layerName: string, radius: numb
  * The kernel inspector's report on one conv layer (the first when none is named), with the conv
  * layers to choose from and the colour scale the before and after pictures share.
  */
-export function inspectKernels(model: LoadedModel, layer: string | undefined, radius: number, options: KernelFilterOptions): InspectedKernels {
+export function inspectKernels(
+  model: LoadedModel,
+  layer: string | undefined,
+  radius: number,
+  options: KernelFilterOptions,
+): InspectedKernels {
   const convs = firstConvLayers(model)
   const name = layer ?? convs[0]?.name
   if (!name) throw new LabError('MODEL_NO_SUCH_CONV', `${model.info.name} has no convolution layer to inspect.`)

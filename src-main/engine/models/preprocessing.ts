@@ -62,13 +62,19 @@ export async function readSidecar(modelFile: string): Promise<{ path: string; pr
     text = await readFile(path, 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
-    throw new LabError('MODEL_BAD_SIDECAR', `The preprocessing file ${path} cannot be read (${(e as Error).message}). Fix its permissions or remove it.`)
+    throw new LabError(
+      'MODEL_BAD_SIDECAR',
+      `The preprocessing file ${path} cannot be read (${(e as Error).message}). Fix its permissions or remove it.`,
+    )
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new LabError('MODEL_BAD_SIDECAR', `${basename(path)} is not valid JSON (${(e as Error).message}). Fix it or remove it; it should look like {"preprocessing": {"inputRange": [0, 1], "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}}.`)
+    throw new LabError(
+      'MODEL_BAD_SIDECAR',
+      `${basename(path)} is not valid JSON (${(e as Error).message}). Fix it or remove it; it should look like {"preprocessing": {"inputRange": [0, 1], "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}}.`,
+    )
   }
   const parsed = modelSidecarSchema.safeParse(json)
   if (!parsed.success) {
@@ -84,7 +90,10 @@ export async function readSidecar(modelFile: string): Promise<{ path: string; pr
 function perChannel(values: number[], channels: number, what: string, name: string): number[] {
   if (values.length === 1) return new Array<number>(channels).fill(values[0])
   if (values.length !== channels)
-    throw new LabError('MODEL_BAD_PREPROCESSING', `${name} takes ${channels} channel(s), but ${values.length} values were given for its ${what}. Give one value, or one per channel.`)
+    throw new LabError(
+      'MODEL_BAD_PREPROCESSING',
+      `${name} takes ${channels} channel(s), but ${values.length} values were given for its ${what}. Give one value, or one per channel.`,
+    )
   return [...values]
 }
 
@@ -94,10 +103,18 @@ function perChannel(values: number[], channels: number, what: string, name: stri
  * The layout the loader used must be the one asked for: it decides how the graph was read.
  * Settling again with the same option (loader, then registry with the sidecar) changes nothing.
  */
-export function settlePreprocessing(info: ModelInfo, option: Preprocessing = {}, sidecar?: { path: string; preprocessing: Preprocessing }): void {
+export function settlePreprocessing(
+  info: ModelInfo,
+  option: Preprocessing = {},
+  sidecar?: { path: string; preprocessing: Preprocessing },
+): void {
   const side = sidecar?.preprocessing ?? {}
   const pick = <K extends keyof Preprocessing>(key: K): { value: Preprocessing[K]; source: 'option' | 'sidecar' } | undefined =>
-    option[key] !== undefined ? { value: option[key], source: 'option' } : side[key] !== undefined ? { value: side[key], source: 'sidecar' } : undefined
+    option[key] !== undefined
+      ? { value: option[key], source: 'option' }
+      : side[key] !== undefined
+        ? { value: side[key], source: 'sidecar' }
+        : undefined
   const channels = info.inputShape[2]
   const current = info.preprocessing ?? identityPreprocessing(channels)
   const p: AppliedPreprocessing = { ...current }

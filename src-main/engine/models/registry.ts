@@ -12,7 +12,13 @@ import { onnxModelFormat } from '../onnx/open-onnx-model'
 import { tfjsLayersFormat } from './tfjs-layers-format'
 
 /** Every model format HFC Lab reads; the first whose matches() accepts a file opens it. */
-export const MODEL_FORMATS: readonly ModelFormat[] = [tfjsLayersFormat, graphModelFormat, kerasH5Format, kerasArchiveFormat, onnxModelFormat]
+export const MODEL_FORMATS: readonly ModelFormat[] = [
+  tfjsLayersFormat,
+  graphModelFormat,
+  kerasH5Format,
+  kerasArchiveFormat,
+  onnxModelFormat,
+]
 
 /**
  * Opens a model file (or a folder holding model.json) with the loader its content calls for, its

@@ -12,7 +12,10 @@ function specBytes(spec: tf.io.WeightsManifestEntry, source: string): number {
   if (!bytes)
     throw new LabError('MODEL_WEIGHTS_DTYPE', `${source}: weight '${spec.name}' has the type ${dtype}, which HFC Lab cannot read.`)
   if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-    throw new LabError('MODEL_BAD_JSON', `${source}: weight '${spec.name}' has the shape ${JSON.stringify(spec.shape)}, which is not a list of sizes.`)
+    throw new LabError(
+      'MODEL_BAD_JSON',
+      `${source}: weight '${spec.name}' has the shape ${JSON.stringify(spec.shape)}, which is not a list of sizes.`,
+    )
   return spec.shape.reduce((p, d) => p * d, 1) * bytes
 }
 

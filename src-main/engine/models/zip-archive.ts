@@ -13,7 +13,8 @@ function inflateEntry(data: Uint8Array, size: number, name: string, bad: (why: s
   try {
     return new Uint8Array(inflateRawSync(data, { maxOutputLength: Math.max(1, size), chunkSize: INFLATE_CHUNK_BYTES }))
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bad(`entry ${name} inflates to more than the ${size} bytes it states`)
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw bad(`entry ${name} inflates to more than the ${size} bytes it states`)
     throw bad(`entry ${name} does not inflate: ${(e as Error).message}`)
   }
 }
@@ -21,7 +22,8 @@ function inflateEntry(data: Uint8Array, size: number, name: string, bad: (why: s
 /** The entries of a zip archive (stored or deflated), read from its central directory. */
 export function readZipEntries(bytes: Uint8Array, source: string): Map<string, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const bad = (why: string): LabError => new LabError('MODEL_BAD_ARCHIVE', `${source} is not a readable zip archive (${why}). Save the model again.`)
+  const bad = (why: string): LabError =>
+    new LabError('MODEL_BAD_ARCHIVE', `${source} is not a readable zip archive (${why}). Save the model again.`)
   const tooLarge = (name: string): LabError =>
     new LabError(
       'MODEL_TOO_LARGE',

@@ -276,7 +276,12 @@ function layerNormBackward(c: RuleContext): (string | undefined)[] {
   const mean = (t: string) => c.emit('ReduceMean', [t], { axes, keepdims: 1 }, kept)
   const centred = c.emit('Sub', [x, mean(x)], {}, xs)
   const variance = mean(mul(c, centred, centred))
-  const inverse = c.emit('Reciprocal', [c.emit('Sqrt', [c.emit('Add', [variance, c.scalar(c.params.epsilon as number)], {}, kept)], {}, kept)], {}, kept)
+  const inverse = c.emit(
+    'Reciprocal',
+    [c.emit('Sqrt', [c.emit('Add', [variance, c.scalar(c.params.epsilon as number)], {}, kept)], {}, kept)],
+    {},
+    kept,
+  )
   const normalised = mul(c, centred, inverse)
   const scaled = mul(c, c.dy[0] as string, scale)
   const centredGrad = c.emit('Sub', [scaled, mean(scaled)], {}, xs)
@@ -328,10 +333,20 @@ function gatherBackward(c: RuleContext): (string | undefined)[] {
   }
   const last = xs.length - 1
   const perm = xs.map((_, i) => (i === axis ? last : i === last ? axis : i))
-  const moved = c.emit('Transpose', [g], { perm }, perm.map((p) => along[p]))
+  const moved = c.emit(
+    'Transpose',
+    [g],
+    { perm },
+    perm.map((p) => along[p]),
+  )
   const oneHot = new Float32Array(k * xs[axis])
   indices.forEach((index, row) => (oneHot[row * xs[axis] + index] = 1))
-  const spread = c.emit('MatMul', [moved, c.floats(oneHot, [k, xs[axis]])], {}, perm.map((p) => xs[p]))
+  const spread = c.emit(
+    'MatMul',
+    [moved, c.floats(oneHot, [k, xs[axis]])],
+    {},
+    perm.map((p) => xs[p]),
+  )
   return [c.emit('Transpose', [spread], { perm }, xs)]
 }
 

@@ -102,7 +102,8 @@ export class OnnxGraphBuilder implements OnnxEmitter {
     const parts = values.map((v) => {
       if (!isBatchLinear(v)) return this.constant(constTensor('int', [1], [v as number]))
       const size = this.node('Gather', [shape, this.constant(constTensor('int', [1], [v.axis ?? 0]))], { axis: 0 })[0]
-      const batch = (v.perSample ?? 1) === 1 ? size : this.node('Div', [size, this.constant(constTensor('int', [1], [v.perSample ?? 1]))])[0]
+      const batch =
+        (v.perSample ?? 1) === 1 ? size : this.node('Div', [size, this.constant(constTensor('int', [1], [v.perSample ?? 1]))])[0]
       const scaled = v.perBatch === 1 ? batch : this.node('Mul', [batch, this.constant(constTensor('int', [1], [v.perBatch]))])[0]
       return v.offset === 0 ? scaled : this.node('Add', [scaled, this.constant(constTensor('int', [1], [v.offset]))])[0]
     })

@@ -5,7 +5,13 @@
 export { openOnnxModel, onnxModelFormat, ONNX_METADATA, type OnnxOpenOptions } from './open-onnx-model'
 export type { ImageLayout, PrepareOptions } from './prepare-graph'
 export { exportOnnx, buildForwardGraph, type ExportOnnxOptions, type ForwardGraphOptions, type ForwardGraph } from './export-onnx'
-export { appendInputGradient, appendVectorJacobianProduct, GRADIENT_OPS, type GradientOutputs, type VectorJacobianOutputs } from './gradient-graph'
+export {
+  appendInputGradient,
+  appendVectorJacobianProduct,
+  GRADIENT_OPS,
+  type GradientOutputs,
+  type VectorJacobianOutputs,
+} from './gradient-graph'
 export { createOrtClassifier, type BatchScorer, type InputGradient, type OrtClassifierOptions } from './ort-classifier'
 export { createOrtSession, loadOnnxRuntime, type SessionOptions } from './ort-session'
 export type { LowPassSpec } from './low-pass-graph'

@@ -10,7 +10,11 @@ import { readOnnxFile } from './read-onnx'
 export interface OnnxOpenOptions extends OpenModelOptions, PrepareOptions {}
 
 /** Metadata keys HFC Lab writes into exported .onnx files (metadata_props), read back here. */
-export const ONNX_METADATA = { inputRange: 'hfc_lab.input_range', classes: 'hfc_lab.classes', preprocessing: 'hfc_lab.preprocessing' } as const
+export const ONNX_METADATA = {
+  inputRange: 'hfc_lab.input_range',
+  classes: 'hfc_lab.classes',
+  preprocessing: 'hfc_lab.preprocessing',
+} as const
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined

@@ -68,7 +68,11 @@ function graphBytes(model: LoadedModel, options: ForwardGraphOptions, kind: Grap
 
 class OrtClassifier implements BatchScorer {
   readonly inputGradient?: (images: Float32Array, labels: ArrayLike<number>) => Promise<InputGradient>
-  readonly vectorJacobian?: (images: Float32Array, n: number, cotangent: Float32Array) => Promise<{ logits: Float32Array; grad: Float32Array }>
+  readonly vectorJacobian?: (
+    images: Float32Array,
+    n: number,
+    cotangent: Float32Array,
+  ) => Promise<{ logits: Float32Array; grad: Float32Array }>
   private gradientSession?: Promise<ort.InferenceSession>
   private vjpSession?: Promise<ort.InferenceSession>
 
@@ -117,10 +121,16 @@ class OrtClassifier implements BatchScorer {
   private async vjp(images: Float32Array, n: number, cotangent: Float32Array): Promise<{ logits: Float32Array; grad: Float32Array }> {
     const classes = this.info.classes.length
     if (cotangent.length !== n * classes)
-      throw new LabError('ORT_BAD_BATCH', `A cotangent for ${n} images of ${classes} classes needs ${n * classes} values, got ${cotangent.length}.`)
+      throw new LabError(
+        'ORT_BAD_BATCH',
+        `A cotangent for ${n} images of ${classes} classes needs ${n * classes} values, got ${cotangent.length}.`,
+      )
     this.vjpSession ??= createOrtSession((this.vjpGraph as () => Uint8Array)(), { threads: this.threads })
     const session = await this.vjpSession
-    const out = await session.run({ input: this.imageTensor(images, n), cotangent: new this.runtime.Tensor('float32', cotangent, [n, classes]) })
+    const out = await session.run({
+      input: this.imageTensor(images, n),
+      cotangent: new this.runtime.Tensor('float32', cotangent, [n, classes]),
+    })
     return { logits: out.logits.data as Float32Array, grad: out.grad.data as Float32Array }
   }
 

@@ -55,7 +55,8 @@ interface NodeTrace {
  * the export setting that avoids each (torch.onnx.export's opset_version).
  */
 const AVOIDED_BY_OPSET: Readonly<Record<string, string>> = {
-  GroupNormalization: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that group norm decomposes into InstanceNormalization, Reshape, Mul and Add',
+  GroupNormalization:
+    'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that group norm decomposes into InstanceNormalization, Reshape, Mul and Add',
   Mish: 'export with opset 17 or lower (torch.onnx.export(..., opset_version=17)) so that Mish decomposes into Softplus, Tanh and Mul',
   RMSNormalization: 'export with opset 22 or lower so that RMS norm decomposes into Pow, ReduceMean, Sqrt and Div',
 }

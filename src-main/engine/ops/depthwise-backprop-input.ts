@@ -17,7 +17,8 @@ function depthwiseBackpropInput(params: Parameters<tf.KernelFunc>[0]): tf.Tensor
   const filter = params.inputs.filter as tf.TensorInfo
   const attrs = params.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs
   const backend = params.backend as HeapBackend
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') throw new Error('DepthwiseConv2dNativeBackpropInput on wasm supports float32 only.')
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32')
+    throw new Error('DepthwiseConv2dNativeBackpropInput on wasm supports float32 only.')
   const info = tf.backend_util.computeConv2DInfo(
     attrs.inputShape,
     filter.shape as [number, number, number, number],

@@ -47,7 +47,8 @@ function clamp(params: Parameters<tf.KernelFunc>[0], lo: number, hi: number): tf
 function cast(stockCast: tf.KernelFunc): tf.KernelFunc {
   return (params) => {
     const x = params.inputs.x as tf.TensorInfo
-    if ((params.attrs as { dtype?: tf.DataType }).dtype !== 'bool' || x.dtype === 'bool' || x.dtype === 'complex64' || x.dtype === 'string') return stockCast(params)
+    if ((params.attrs as { dtype?: tf.DataType }).dtype !== 'bool' || x.dtype === 'bool' || x.dtype === 'complex64' || x.dtype === 'string')
+      return stockCast(params)
     return elementwise(params, 'bool', (values, out) => {
       for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0
     })
@@ -147,8 +148,14 @@ export function registerExactWasmOps(): void {
   install(tf.Relu6, (p) => clamp(p, 0, 6))
   install(tf.Cast, cast(globals[STOCK_CAST] as tf.KernelFunc))
   install(tf.Log1p, log1p)
-  install(tf.Maximum, extremum((u, v) => (u >= v ? u : v)))
-  install(tf.Minimum, extremum((u, v) => (u <= v ? u : v)))
+  install(
+    tf.Maximum,
+    extremum((u, v) => (u >= v ? u : v)),
+  )
+  install(
+    tf.Minimum,
+    extremum((u, v) => (u <= v ? u : v)),
+  )
 }
 
 /** Whether every exact kernel is installed. */

@@ -43,16 +43,27 @@ export function registerFastWasmOps(): void {
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')
   if (!matMul) throw new Error('tfjs-backend-wasm is not loaded: its BatchMatMul kernel is missing.')
   if (!isOurs(matMul)) install(explicitTransposeMatMul(matMul))
-  for (const config of [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, identityConfig]) {
+  for (const config of [
+    conv2dBackpropInputConfig,
+    conv2dBackpropFilterConfig,
+    depthwiseBackpropInputConfig,
+    maxPoolGradConfig,
+    identityConfig,
+  ]) {
     if (!isOurs(tf.getKernel(config.kernelName, config.backendName))) install(config)
   }
 }
 
 /** Whether registerFastWasmOps has replaced every kernel it owns. */
 export function fastWasmKernelsRegistered(): boolean {
-  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, tf.MaxPoolGrad, tf.Identity].every((name) =>
-    isOurs(tf.getKernel(name, 'wasm')),
-  )
+  return [
+    tf.BatchMatMul,
+    tf.Conv2DBackpropInput,
+    tf.Conv2DBackpropFilter,
+    tf.DepthwiseConv2dNativeBackpropInput,
+    tf.MaxPoolGrad,
+    tf.Identity,
+  ].every((name) => isOurs(tf.getKernel(name, 'wasm')))
 }
 
 export { registerExactWasmOps, exactWasmKernelsRegistered, EXACT_WASM_KERNELS } from './exact-wasm'

@@ -32,7 +32,10 @@ export async function loadSection(out: string, key: string, section: ReportSecti
   }
   const own = existsSync(join(folder, CHECKPOINTS)) ? await sameRun(folder, key) : false
   if (!own && (existsSync(join(folder, REPORT_INDEX)) || existsSync(join(folder, REPORT_RESULTS)))) {
-    throw new LabError('EXISTS', `${folder} already holds a report of another run. Choose an empty folder, or confirm replacing it (CLI: --force).`)
+    throw new LabError(
+      'EXISTS',
+      `${folder} already holds a report of another run. Choose an empty folder, or confirm replacing it (CLI: --force).`,
+    )
   }
   return null
 }

@@ -39,7 +39,17 @@ export async function printPdf(html: string, pdf: string): Promise<{ pdf: string
   const chromium = findChromium()
   if (!chromium) return { pdf: null, note: `No headless Chromium found (set HFC_CHROMIUM, or install chromium): ${PRINT_HINT}.` }
   const profile = await mkdtemp(join(tmpdir(), 'hfc-lab-pdf-'))
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', `--user-data-dir=${profile}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, pathToFileURL(html).href]
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-extensions',
+    `--user-data-dir=${profile}`,
+    '--no-pdf-header-footer',
+    `--print-to-pdf=${pdf}`,
+    pathToFileURL(html).href,
+  ]
   try {
     await new Promise<void>((resolve, reject) => {
       execFile(chromium, args, { timeout: PRINT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error) => (error ? reject(error) : resolve()))

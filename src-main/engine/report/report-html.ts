@@ -37,7 +37,8 @@ function selectionText(s: ReportSelection): string {
 
 /** AUC table of one figure: rows are attacks, columns the undefended model and each defense. */
 function aucTable(entries: ReportCurve[], attacks: string[], defenses: string[]): string {
-  const find = (a: string, d: string) => entries.find((e) => e.attack === a && e.defense === d && (d === 'none' || e.protocol === 'transfer'))
+  const find = (a: string, d: string) =>
+    entries.find((e) => e.attack === a && e.defense === d && (d === 'none' || e.protocol === 'transfer'))
   const rows = attacks.flatMap((a) => {
     const base = find(a, 'none')
     if (!base) return []
@@ -79,7 +80,9 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
   const k = r.kernels
   const out: string[] = []
   const say = (s: string) => out.push(s)
-  say(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HFC Lab report: ${esc(methods.model.name)} on ${esc(methods.dataset.name)}</title><style>${CSS}</style></head><body>`)
+  say(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HFC Lab report: ${esc(methods.model.name)} on ${esc(methods.dataset.name)}</title><style>${CSS}</style></head><body>`,
+  )
   say(`<h1>HFC Lab report: ${esc(methods.model.name)} on ${esc(methods.dataset.name)}</h1>`)
   say(
     `<p>The study of <em>High-frequency Component Helps Explain the Generalization of CNNs</em> (Wang et al., CVPR 2020) for this model: preset <b>${esc(settings.preset)}</b>, clean accuracy <b id="clean-accuracy">${pct(r.evaluation.accuracy)}</b> on ${r.evaluation.n} images. Every number below is in results.json beside this file; the methods section at the end lists every setting.</p>`,
@@ -89,28 +92,60 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
   say(
     `<p>At radius r = ${f1.radius} (circle, strict d &lt; r), over ${f1.n} images: samples the model gets right on x and on x_h but wrong on x_l (Figure 1), and the converse. Each picture shows x, x_l and x_h (x_h stretched to its own range).</p>`,
   )
-  say(table(['images', 'right on x', 'right on x_l', 'right on x_h', 'x_h carries (Figure 1)', 'x_l carries (converse)'], [[f1.n, f1.counts.clean, f1.counts.low, f1.counts.high, f1.counts.highOnly, f1.counts.lowOnly]]))
-  say(`<h3>Carried by x_h (${f1.counts.highOnly})</h3>${samples(f1.highOnly, files.figure1High) || '<p class="muted">None at this radius.</p>'}`)
-  say(`<h3>Carried by x_l (${f1.counts.lowOnly})</h3>${samples(f1.lowOnly, files.figure1Low) || '<p class="muted">None at this radius.</p>'}`)
+  say(
+    table(
+      ['images', 'right on x', 'right on x_l', 'right on x_h', 'x_h carries (Figure 1)', 'x_l carries (converse)'],
+      [[f1.n, f1.counts.clean, f1.counts.low, f1.counts.high, f1.counts.highOnly, f1.counts.lowOnly]],
+    ),
+  )
+  say(
+    `<h3>Carried by x_h (${f1.counts.highOnly})</h3>${samples(f1.highOnly, files.figure1High) || '<p class="muted">None at this radius.</p>'}`,
+  )
+  say(
+    `<h3>Carried by x_l (${f1.counts.lowOnly})</h3>${samples(f1.lowOnly, files.figure1Low) || '<p class="muted">None at this radius.</p>'}`,
+  )
   say(
     `<h3>SVD control (section 5)</h3><p>The same count with the k trailing singular values in the role of x_h: if it is far below the Fourier count, the effect is about frequency, not about any split into a large and a small part.</p>`,
   )
-  say(table(['split', 'count'], [...f1.svd.rows.map((row) => [`SVD, k = ${row.k}`, row.count]), [`Fourier, r = ${f1.svd.fourier.radius}`, f1.svd.fourier.count]]))
+  say(
+    table(
+      ['split', 'count'],
+      [...f1.svd.rows.map((row) => [`SVD, k = ${row.k}`, row.count]), [`Fourier, r = ${f1.svd.fourier.radius}`, f1.svd.fourier.count]],
+    ),
+  )
   say(`</section>`)
 
-  say(`<section id="radius"><h2>Accuracy versus radius</h2><p>Accuracy on x_l(r) and x_h(r) over ${r.radius.n} images (clean accuracy ${pct(r.radius.clean)}).</p>`)
+  say(
+    `<section id="radius"><h2>Accuracy versus radius</h2><p>Accuracy on x_l(r) and x_h(r) over ${r.radius.n} images (clean accuracy ${pct(r.radius.clean)}).</p>`,
+  )
   say(`<figure>${img(files.radius, 'accuracy of x_l and x_h versus radius')}</figure>`)
-  say(table(['r', ...r.radius.radii.map(String)], [['x_l', ...r.radius.low.map(pct)], ['x_h', ...r.radius.high.map(pct)]]))
+  say(
+    table(
+      ['r', ...r.radius.radii.map(String)],
+      [
+        ['x_l', ...r.radius.low.map(pct)],
+        ['x_h', ...r.radius.high.map(pct)],
+      ],
+    ),
+  )
   say(`</section>`)
 
   say(`<section id="figure2"><h2>Figure 2: D1 (low-passed input), transfer protocol</h2>`)
-  say(`<p>FGSM and DeepFool adversarials made on the original model and scored through D1; ${r.curves.n} images. AUC of accuracy versus the L∞ budget on [0, 1].</p>`)
-  say(`<figure>${img(files.figure2, 'Figure 2 curves')}</figure>${aucTable(r.curves.entries, ['fgsm', 'deepfool'], ['none', ...d1])}</section>`)
+  say(
+    `<p>FGSM and DeepFool adversarials made on the original model and scored through D1; ${r.curves.n} images. AUC of accuracy versus the L∞ budget on [0, 1].</p>`,
+  )
+  say(
+    `<figure>${img(files.figure2, 'Figure 2 curves')}</figure>${aucTable(r.curves.entries, ['fgsm', 'deepfool'], ['none', ...d1])}</section>`,
+  )
   say(`<section id="figure3"><h2>Figure 3: D2 (low-passed kernels), transfer protocol</h2>`)
-  say(`<figure>${img(files.figure3, 'Figure 3 curves')}</figure>${aucTable(r.curves.entries, ['fgsm', 'deepfool'], ['none', ...d2])}</section>`)
+  say(
+    `<figure>${img(files.figure3, 'Figure 3 curves')}</figure>${aucTable(r.curves.entries, ['fgsm', 'deepfool'], ['none', ...d2])}</section>`,
+  )
 
   say(`<section id="appendixB"><h2>Appendix B: the defenses under direct attack</h2>`)
-  say(`<p>L∞ PGD with a fixed budget, transferred from the original model and run on each defended model itself (direct; adaptive through D1's differentiable low pass).</p>`)
+  say(
+    `<p>L∞ PGD with a fixed budget, transferred from the original model and run on each defended model itself (direct; adaptive through D1's differentiable low pass).</p>`,
+  )
   say(`<figure>${img(files.appendixB, 'Appendix B curves')}</figure>`)
   say(
     table(
@@ -131,13 +166,22 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
   )
   say(`</section>`)
 
-  say(`<section id="figure4"><h2>Figure 4: HF against SinglePixel and Salt&amp;Pepper</h2><p>On the undefended model, ${r.curves.n} images.</p>`)
+  say(
+    `<section id="figure4"><h2>Figure 4: HF against SinglePixel and Salt&amp;Pepper</h2><p>On the undefended model, ${r.curves.n} images.</p>`,
+  )
   say(`<figure>${img(files.figure4, 'Figure 4 curves')}</figure>`)
-  say(table(['attack', 'AUC', 'fooled', 'median L∞', 'accuracy under attack'], fig4.map((e) => [e.attackLabel, f3(e.auc), pct(e.successRate), f3(e.medianDistance), pct(e.adversarialAccuracy)])))
+  say(
+    table(
+      ['attack', 'AUC', 'fooled', 'median L∞', 'accuracy under attack'],
+      fig4.map((e) => [e.attackLabel, f3(e.auc), pct(e.successRate), f3(e.medianDistance), pct(e.adversarialAccuracy)]),
+    ),
+  )
   say(`</section>`)
 
   say(`<section id="gallery"><h2>Appendix C: samples all three attacks fool</h2>`)
-  say(`<p>${r.gallery.allFooledCount} of ${r.gallery.n} samples (${r.gallery.cleanCorrect} classified right) are fooled by ${galleryKeys.map((key) => r.gallery.perAttack[key].label).join(', ')} alike.</p>`)
+  say(
+    `<p>${r.gallery.allFooledCount} of ${r.gallery.n} samples (${r.gallery.cleanCorrect} classified right) are fooled by ${galleryKeys.map((key) => r.gallery.perAttack[key].label).join(', ')} alike.</p>`,
+  )
   say(
     table(
       ['attack', 'success rate', 'fooled (of those classified right)'],
@@ -160,19 +204,32 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
   say(`</section>`)
 
   say(`<section id="kernels"><h2>D2: first-layer kernels before and after</h2>`)
-  say(`<p>Layer ${esc(k.layer)} (${k.kernelShape.join(' × ')}), low pass at r = ${k.radius} on the kernel grid: each pair shows a kernel before | after at one shared colour scale (red positive, blue negative).</p>`)
+  say(
+    `<p>Layer ${esc(k.layer)} (${k.kernelShape.join(' × ')}), low pass at r = ${k.radius} on the kernel grid: each pair shows a kernel before | after at one shared colour scale (red positive, blue negative).</p>`,
+  )
   say(`<figure>${img(files.kernels, 'kernels before and after D2')}</figure>`)
   say(
     table(
       ['kept bins', 'energy removed', 'largest discarded imaginary part', 'accuracy before', 'accuracy after D2', 'accuracy cost'],
-      [[`${k.keptBins} / ${k.totalBins}`, pct(k.energyRemovedFraction), k.maxImag.toExponential(2), pct(k.accuracyBefore), pct(k.accuracyAfter), pct(k.accuracyBefore - k.accuracyAfter)]],
+      [
+        [
+          `${k.keptBins} / ${k.totalBins}`,
+          pct(k.energyRemovedFraction),
+          k.maxImag.toExponential(2),
+          pct(k.accuracyBefore),
+          pct(k.accuracyAfter),
+          pct(k.accuracyBefore - k.accuracyAfter),
+        ],
+      ],
     ),
   )
   say(`</section>`)
 
   const hm = r.heatmap
   say(`<section id="heatmap"><h2>Fourier heat map</h2>`)
-  say(`<p>Error rate under a Fourier basis perturbation of L2 norm ${hm.eps} per channel at ${hm.stride === 1 ? 'every frequency' : `the frequency offsets that are multiples of ${hm.stride}`}, over ${hm.n} images; the centre is the zero frequency. Mean error rate ${pct(hm.meanErrorRate)}, largest ${pct(hm.maxErrorRate)}; ${hm.cleanErrors} images are wrong unperturbed.</p>`)
+  say(
+    `<p>Error rate under a Fourier basis perturbation of L2 norm ${hm.eps} per channel at ${hm.stride === 1 ? 'every frequency' : `the frequency offsets that are multiples of ${hm.stride}`}, over ${hm.n} images; the centre is the zero frequency. Mean error rate ${pct(hm.meanErrorRate)}, largest ${pct(hm.maxErrorRate)}; ${hm.cleanErrors} images are wrong unperturbed.</p>`,
+  )
   say(`<figure>${img(files.heatmap, 'Fourier heat map of the error rate')}</figure>`)
   say(table(['ring radius', ...hm.radialError.map((_, i) => String(i))], [['mean error rate', ...hm.radialError.map((v) => pct(v))]]))
   say(`</section>`)
@@ -183,7 +240,10 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
     table(
       ['', ''],
       [
-        ['model', `${m.model.name} (${m.model.format}), ${m.model.totalParams} parameters, input ${m.model.inputShape.join(' × ')} on [${m.model.inputRange.join(', ')}]`],
+        [
+          'model',
+          `${m.model.name} (${m.model.format}), ${m.model.totalParams} parameters, input ${m.model.inputShape.join(' × ')} on [${m.model.inputRange.join(', ')}]`,
+        ],
         ['model file', m.model.source],
         ['model SHA-256', m.model.sha256],
         ['data set', `${m.dataset.name} (${m.dataset.format}), ${m.dataset.count} images ${m.dataset.shape.join(' × ')}`],
@@ -192,15 +252,28 @@ export function reportHtml(r: ReportResults, files: ReportFiles): string {
         ['selection: evaluation, Figure 1, SVD, radius curve, kernels, heat map', selectionText(settings.wideSelection)],
         ['selection: curves, Appendix B, gallery', selectionText(settings.attackSelection)],
         ['seed', settings.seed],
-        ['engine', `${m.engine.backend}, forward passes on ${m.engine.forward}; model: ${m.model.engine.forward} forward, ${m.model.engine.gradient} gradients (${m.model.engine.reason})`],
+        [
+          'engine',
+          `${m.engine.backend}, forward passes on ${m.engine.forward}; model: ${m.model.engine.forward} forward, ${m.model.engine.gradient} gradients (${m.model.engine.reason})`,
+        ],
         ['workers / cores', `${m.engine.workers} / ${m.engine.cores}`],
-        ['versions', `HFC Lab ${m.engine.versions.app}, Node ${m.engine.versions.node}, TF.js ${m.engine.versions.tfjs}${m.engine.versions.electron ? `, Electron ${m.engine.versions.electron}` : ''}`],
+        [
+          'versions',
+          `HFC Lab ${m.engine.versions.app}, Node ${m.engine.versions.node}, TF.js ${m.engine.versions.tfjs}${m.engine.versions.electron ? `, Electron ${m.engine.versions.electron}` : ''}`,
+        ],
         ['started / finished', `${m.startedAt} / ${m.finishedAt}`],
       ],
     ),
   )
-  say(`<h3>Timings</h3>${table(['section', 'seconds'], Object.entries(m.timings).map(([s, t]) => [s, (t ?? 0).toFixed(1)]))}`)
-  say(`<h3>Every parameter</h3><p>The algorithms are those of the project's docs/algorithms.md; attack parameters not listed take its defaults.</p><pre>${esc(JSON.stringify(settings, null, 2))}</pre>`)
+  say(
+    `<h3>Timings</h3>${table(
+      ['section', 'seconds'],
+      Object.entries(m.timings).map(([s, t]) => [s, (t ?? 0).toFixed(1)]),
+    )}`,
+  )
+  say(
+    `<h3>Every parameter</h3><p>The algorithms are those of the project's docs/algorithms.md; attack parameters not listed take its defaults.</p><pre>${esc(JSON.stringify(settings, null, 2))}</pre>`,
+  )
   say(`</section></body></html>`)
   return out.join('\n')
 }

@@ -80,10 +80,18 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
   const progressOf = (section: ReportSectionId) => ({
     signal,
     onProgress: (p: { done: number; total: number }) =>
-      options.onProgress?.({ done: p.done, total: p.total, phase: `${sectionIndex(section) + 1}/${REPORT_SECTIONS.length} ${section}: ${REPORT_SECTION_LABELS[section]}` }),
+      options.onProgress?.({
+        done: p.done,
+        total: p.total,
+        phase: `${sectionIndex(section) + 1}/${REPORT_SECTIONS.length} ${section}: ${REPORT_SECTION_LABELS[section]}`,
+      }),
   })
   const begin = (section: ReportSectionId) => {
-    options.onProgress?.({ done: 0, total: 1, phase: `${sectionIndex(section) + 1}/${REPORT_SECTIONS.length} ${section}: ${REPORT_SECTION_LABELS[section]}` })
+    options.onProgress?.({
+      done: 0,
+      total: 1,
+      phase: `${sectionIndex(section) + 1}/${REPORT_SECTIONS.length} ${section}: ${REPORT_SECTION_LABELS[section]}`,
+    })
     emit({ type: 'report-section', section, status: 'running' })
   }
 
@@ -103,7 +111,15 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
   await api.call('report.checkpoint', { out, key, section: 'setup', force }, { signal })
   const evaluation = await api.call('model.evaluate', { modelId, datasetId, ...wide }, progressOf('setup'))
   const timings: Partial<Record<ReportSectionId, number>> = { setup: (performance.now() - t0) / 1000 }
-  emit({ type: 'report-section', section: 'setup', status: 'done', seconds: timings.setup ?? 0, summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`, resumed: false, results: { evaluation: { n: evaluation.n, accuracy: evaluation.accuracy } } })
+  emit({
+    type: 'report-section',
+    section: 'setup',
+    status: 'done',
+    seconds: timings.setup ?? 0,
+    summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`,
+    resumed: false,
+    results: { evaluation: { n: evaluation.n, accuracy: evaluation.accuracy } },
+  })
 
   const mask = settings.figure1.mask
   const sections: { [K in keyof Sections]: () => Promise<SectionOutput<K>> } = {
@@ -115,7 +131,13 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
         const decomposed: ReportDecomposition[] = []
         for (const s of samples.slice(0, shown)) {
           const d = await api.call('spectral.decompose', { datasetId, index: s.index, radius, mask }, { signal })
-          decomposed.push({ index: s.index, label: s.label, original: { shape: d.shape, data: d.original }, low: { shape: d.shape, data: d.low }, high: { shape: d.shape, data: d.high } })
+          decomposed.push({
+            index: s.index,
+            label: s.label,
+            original: { shape: d.shape, data: d.original },
+            low: { shape: d.shape, data: d.low },
+            high: { shape: d.shape, data: d.high },
+          })
         }
         return decomposed
       }
@@ -126,20 +148,33 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
       }
     },
     async radius() {
-      const curve = await api.call('spectral.radiusCurve', { datasetId, modelId, mask, radii: settings.radius.radii, ...wide }, progressOf('radius'))
+      const curve = await api.call(
+        'spectral.radiusCurve',
+        { datasetId, modelId, mask, radii: settings.radius.radii, ...wide },
+        progressOf('radius'),
+      )
       return { results: { radius: curve }, pictures: {}, summary: `${curve.radii.length} radii on ${curve.n} images` }
     },
     async curves() {
       const { attacks, defenses, protocols, norm, points } = settings.curves
-      const run = await api.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, points, ...attackSel }, progressOf('curves'))
+      const run = await api.call(
+        'attack.curve',
+        { modelId, datasetId, attacks, defenses, protocols, norm, points, ...attackSel },
+        progressOf('curves'),
+      )
       const curves = curvesOf(run)
       return { results: { curves }, pictures: {}, summary: `${curves.entries.length} curves on ${curves.n} images` }
     },
     async direct() {
       const { attacks, defenses, protocols, norm, points, exampleEps, examples } = settings.direct
-      const run = await api.call('attack.curve', { modelId, datasetId, attacks, defenses, protocols, norm, points, ...attackSel }, progressOf('direct'))
+      const run = await api.call(
+        'attack.curve',
+        { modelId, datasetId, attacks, defenses, protocols, norm, points, ...attackSel },
+        progressOf('direct'),
+      )
       const entry = run.entries.findIndex((e) => e.defenseKind === 'd2' && e.protocol === 'direct')
-      const shown = entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
+      const shown =
+        entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
       const curves = curvesOf(run)
       // Every worker answers for its own shard of the run: keep the first `examples` of their rows.
       const rows = (shown?.rows ?? []).slice(0, examples)
@@ -205,11 +240,17 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
             cleanCorrect: Math.round((first?.cleanAccuracy ?? 0) * curves.n),
             candidates,
             allFooledCount: allFooled.length,
-            perAttack: Object.fromEntries(entries.flatMap((e) => (e ? [[e.attack, { label: e.attackLabel, successRate: e.successRate, fooled: e.fooled.length }]] : []))),
+            perAttack: Object.fromEntries(
+              entries.flatMap((e) =>
+                e ? [[e.attack, { label: e.attackLabel, successRate: e.successRate, fooled: e.fooled.length }]] : [],
+              ),
+            ),
             rows: allFooled.map((r) => ({
               index: r.index,
               label: r.label,
-              attacks: Object.fromEntries(Object.entries(r.attacks).map(([k, a]) => [k, { label: a.label, confidence: a.confidence, l2: a.l2, linf: a.linf }])),
+              attacks: Object.fromEntries(
+                Object.entries(r.attacks).map(([k, a]) => [k, { label: a.label, confidence: a.confidence, l2: a.l2, linf: a.linf }]),
+              ),
             })),
           },
         },
@@ -220,7 +261,11 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     async kernels() {
       const { radius, mode } = settings.kernels
       const report = await api.call('model.kernels', { modelId, radius, mode }, { signal })
-      const after = await api.call('model.evaluate', { modelId, datasetId, defense: { kind: 'd2', radii: [radius] }, ...wide }, progressOf('kernels'))
+      const after = await api.call(
+        'model.evaluate',
+        { modelId, datasetId, defense: { kind: 'd2', radii: [radius] }, ...wide },
+        progressOf('kernels'),
+      )
       return {
         results: {
           kernels: {
@@ -266,18 +311,28 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
 
   const results: Partial<Sections> = {}
   const pictures: Partial<ReportPictures> = {}
-  const order = ['figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'] as const satisfies (keyof Sections & ReportSectionId)[]
+  const order = ['figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'] as const satisfies (keyof Sections &
+    ReportSectionId)[]
   for (const section of order) {
     begin(section)
     t0 = performance.now()
-    const saved = (await api.call('report.checkpoint', { out, key, section, force }, { signal })).value as (AnySection & { seconds: number }) | null
+    const saved = (await api.call('report.checkpoint', { out, key, section, force }, { signal })).value as
+      (AnySection & { seconds: number }) | null
     const output: AnySection = saved ?? (await sections[section]())
     Object.assign(results, output.results)
     Object.assign(pictures, output.pictures)
     const seconds = saved ? saved.seconds : (performance.now() - t0) / 1000
     timings[section] = seconds
     if (!saved) await api.call('report.checkpoint', { out, key, section, value: { ...output, seconds } }, { signal })
-    emit({ type: 'report-section', section, status: 'done', seconds, summary: output.summary, resumed: saved !== null, results: output.results })
+    emit({
+      type: 'report-section',
+      section,
+      status: 'done',
+      seconds,
+      summary: output.summary,
+      resumed: saved !== null,
+      results: output.results,
+    })
   }
 
   begin('write')
@@ -286,8 +341,27 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     version: 1,
     settings,
     methods: {
-      model: (({ name, format, source, sha256, inputShape, inputRange, classes, totalParams, convLayers, engine: e }) => ({ name, format, source, sha256, inputShape, inputRange, classes, totalParams, convLayers, engine: e }))(described.model),
-      dataset: (({ name, format, source, count, shape, valueRange }) => ({ name, format, source, count, shape, valueRange, fingerprint: described.fingerprint }))(described.dataset),
+      model: (({ name, format, source, sha256, inputShape, inputRange, classes, totalParams, convLayers, engine: e }) => ({
+        name,
+        format,
+        source,
+        sha256,
+        inputShape,
+        inputRange,
+        classes,
+        totalParams,
+        convLayers,
+        engine: e,
+      }))(described.model),
+      dataset: (({ name, format, source, count, shape, valueRange }) => ({
+        name,
+        format,
+        source,
+        count,
+        shape,
+        valueRange,
+        fingerprint: described.fingerprint,
+      }))(described.dataset),
       engine: { backend: engine.backend, forward: engine.forward, versions: engine.versions, workers: engine.workers, cores: engine.cores },
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -297,8 +371,20 @@ export async function runReport(api: LabApi, request: Request, options: CallOpti
     ...(results as Sections),
   }
   // The folder was checked for this run by the checkpoints: rewriting its own files is safe.
-  const written = await api.call('report.write', { out, results: data, pictures: pictures as ReportPictures, pdf, force: true }, progressOf('write'))
+  const written = await api.call(
+    'report.write',
+    { out, results: data, pictures: pictures as ReportPictures, pdf, force: true },
+    progressOf('write'),
+  )
   timings.write = (performance.now() - t0) / 1000
-  emit({ type: 'report-section', section: 'write', status: 'done', seconds: timings.write, summary: written.pdf ? 'index.html, results.json and report.pdf' : 'index.html and results.json', resumed: false, results: {} })
+  emit({
+    type: 'report-section',
+    section: 'write',
+    status: 'done',
+    seconds: timings.write,
+    summary: written.pdf ? 'index.html, results.json and report.pdf' : 'index.html and results.json',
+    resumed: false,
+    results: {},
+  })
   return { ...written, data }
 }

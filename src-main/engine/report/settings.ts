@@ -47,14 +47,13 @@ export function reportSettings({ preset, shape, kernelSize, limit, seed }: Repor
   const quick = preset === 'quick'
   const attackN = quick ? QUICK_ATTACK_N : paper.n
   const wideLimit = quick ? QUICK_WIDE_LIMIT : undefined
-  const wideSelection: ReportSelection = limit !== undefined || wideLimit !== undefined ? { limit: Math.min(limit ?? Infinity, wideLimit ?? Infinity) } : {}
+  const wideSelection: ReportSelection =
+    limit !== undefined || wideLimit !== undefined ? { limit: Math.min(limit ?? Infinity, wideLimit ?? Infinity) } : {}
   const attackSelection: ReportSelection = { ...(limit !== undefined ? { limit } : {}), n: Math.min(attackN, limit ?? attackN), seed }
   const halfDiagonal = Math.floor(Math.hypot(h / 2, w / 2)) + 1
   const radiusStep = quick ? 2 : 1
   const radii = Array.from({ length: Math.ceil(halfDiagonal / radiusStep) }, (_, k) => 1 + k * radiusStep)
-  const curveDefenses: Defense[] = quick
-    ? [{ kind: 'none' }, { kind: 'd1', radius }, { kind: 'd2', radii: [d2Radius] }]
-    : paper.defenses
+  const curveDefenses: Defense[] = quick ? [{ kind: 'none' }, { kind: 'd1', radius }, { kind: 'd2', radii: [d2Radius] }] : paper.defenses
   return {
     preset,
     seed,

@@ -24,7 +24,12 @@ export interface WriteReportRequest {
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-')
 
-function curveSeries(entries: ReportCurve[], pick: (e: ReportCurve) => boolean, name: (e: ReportCurve) => string, style: (e: ReportCurve, i: number) => Partial<ChartSeries> = () => ({})): ChartSeries[] {
+function curveSeries(
+  entries: ReportCurve[],
+  pick: (e: ReportCurve) => boolean,
+  name: (e: ReportCurve) => string,
+  style: (e: ReportCurve, i: number) => Partial<ChartSeries> = () => ({}),
+): ChartSeries[] {
   return entries.filter(pick).map((e, i) => ({ name: `${name(e)} AUC ${f3(e.auc)}`, x: e.grid, y: e.accuracy, ...style(e, i) }))
 }
 
@@ -33,7 +38,10 @@ function curveSeries(entries: ReportCurve[], pick: (e: ReportCurve) => boolean, 
  * them, results.json (every number, no pixels) and, when asked and a Chromium is found, report.pdf.
  * Files already there are replaced only with `force` (a report run passes it for its own folder).
  */
-export async function writeReport({ out, results, pictures, pdf, force }: WriteReportRequest, onFile: (done: number) => void = () => undefined): Promise<Omit<ReportSummary, 'data'>> {
+export async function writeReport(
+  { out, results, pictures, pdf, force }: WriteReportRequest,
+  onFile: (done: number) => void = () => undefined,
+): Promise<Omit<ReportSummary, 'data'>> {
   const folder = resolve(out)
   const written: string[] = []
   const put = async (name: string, data: Uint8Array | string) => {
@@ -41,8 +49,10 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
     written.push(name)
     onFile(written.length)
   }
-  const png = async (name: string, picture: { pixels: Uint8Array; height: number; width: number }) => put(name, await encodePng(picture.pixels, picture.height, picture.width, 3))
-  const row = async (name: string, images: { image: ReportPictures['gallery'][number]['original']; tone?: Tone }[]) => png(name, pictureRow(images))
+  const png = async (name: string, picture: { pixels: Uint8Array; height: number; width: number }) =>
+    put(name, await encodePng(picture.pixels, picture.height, picture.width, 3))
+  const row = async (name: string, images: { image: ReportPictures['gallery'][number]['original']; tone?: Tone }[]) =>
+    png(name, pictureRow(images))
 
   const files: ReportFiles = {
     figure1High: [],
@@ -102,7 +112,11 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
       title: 'FIGURE 4: HF VS SINGLEPIXEL, SALT&PEPPER',
       xLabel: 'MAX PERTURBATION EPS (LINF, [0, 1])',
       xMax: 1,
-      series: curveSeries(entries, (e) => e.defense === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack), (e) => e.attackLabel),
+      series: curveSeries(
+        entries,
+        (e) => e.defense === 'none' && ['hf', 'single-pixel', 'salt-pepper'].includes(e.attack),
+        (e) => e.attackLabel,
+      ),
     }),
   )
   await put(
@@ -111,7 +125,12 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
       title: 'APPENDIX B: DIRECT PGD',
       xLabel: 'MAX PERTURBATION EPS (LINF, [0, 1])',
       xMax: 1,
-      series: curveSeries(results.direct.entries, () => true, (e) => `${e.defense} ${e.protocol}`, (e) => ({ dashed: e.protocol === 'transfer' })),
+      series: curveSeries(
+        results.direct.entries,
+        () => true,
+        (e) => `${e.defense} ${e.protocol}`,
+        (e) => ({ dashed: e.protocol === 'transfer' }),
+      ),
     }),
   )
   for (const ex of pictures.directExamples) {
@@ -121,7 +140,10 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
   }
   for (const g of pictures.gallery) {
     const file = `gallery-${g.index}.png`
-    await row(file, [{ image: g.original }, ...Object.keys(results.gallery.perAttack).flatMap((k) => (g.attacks[k] ? [{ image: g.attacks[k] }] : []))])
+    await row(file, [
+      { image: g.original },
+      ...Object.keys(results.gallery.perAttack).flatMap((k) => (g.attacks[k] ? [{ image: g.attacks[k] }] : [])),
+    ])
     files.gallery.push({ index: g.index, file })
   }
   const grid = kernelGridPixels(pictures.kernels)
@@ -129,10 +151,22 @@ export async function writeReport({ out, results, pictures, pdf, force }: WriteR
   const { error, h, w } = pictures.heatmap
   const stride = results.heatmap.stride
   const top = Math.max(1e-6, ...Array.from(blockFill(error, h, w, stride)).filter(Number.isFinite))
-  await put(files.heatmap, await heatmapPng({ grid: error, h, w, stride, scaleMax: top, title: `ERROR RATE, L2 NORM ${results.heatmap.eps} PER CHANNEL` }))
+  await put(
+    files.heatmap,
+    await heatmapPng({ grid: error, h, w, stride, scaleMax: top, title: `ERROR RATE, L2 NORM ${results.heatmap.eps} PER CHANNEL` }),
+  )
   await put(REPORT_RESULTS, JSON.stringify(results, null, 2))
   await put(REPORT_INDEX, reportHtml(results, files))
-  const printed = pdf ? await printPdf(join(folder, REPORT_INDEX), join(folder, REPORT_PDF)) : { pdf: null, note: 'PDF not asked for: open index.html in a browser and print it to PDF.' }
+  const printed = pdf
+    ? await printPdf(join(folder, REPORT_INDEX), join(folder, REPORT_PDF))
+    : { pdf: null, note: 'PDF not asked for: open index.html in a browser and print it to PDF.' }
   if (printed.pdf) written.push(REPORT_PDF)
-  return { out: folder, index: join(folder, REPORT_INDEX), results: join(folder, REPORT_RESULTS), pdf: printed.pdf, pdfNote: printed.note, files: written }
+  return {
+    out: folder,
+    index: join(folder, REPORT_INDEX),
+    results: join(folder, REPORT_RESULTS),
+    pdf: printed.pdf,
+    pdfNote: printed.note,
+    files: written,
+  }
 }

@@ -130,7 +130,9 @@ export class EngineHost implements LabApi {
   private async closeOnLiveWorkers(entry: Pick<JournalEntry, 'id' | 'kind'>, except = -1): Promise<void> {
     const close = closeCallFor(entry)
     await Promise.all(
-      this.slots.map((slot, i) => (slot.worker && slot.ready && i !== except ? this.send(i, close.method, close.params, {}).catch(() => undefined) : undefined)),
+      this.slots.map((slot, i) =>
+        slot.worker && slot.ready && i !== except ? this.send(i, close.method, close.params, {}).catch(() => undefined) : undefined,
+      ),
     )
   }
 
@@ -138,7 +140,9 @@ export class EngineHost implements LabApi {
   private async closeOnAll(method: MethodName, params: unknown, options: CallOptions): Promise<{ closed: boolean }> {
     const id = (params as { datasetId?: string; modelId?: string }).datasetId ?? (params as { modelId: string }).modelId
     this.journal.forget(id)
-    const results = await Promise.all(this.slots.map((slot, i) => (i === 0 || slot.worker ? this.send(i, method, params, i === 0 ? options : {}) : null)))
+    const results = await Promise.all(
+      this.slots.map((slot, i) => (i === 0 || slot.worker ? this.send(i, method, params, i === 0 ? options : {}) : null)),
+    )
     return { closed: results.some((r) => (r as { closed: boolean } | null)?.closed) }
   }
 
@@ -177,7 +181,8 @@ export class EngineHost implements LabApi {
       for (const evicted of this.journal.record(method, params, opened[0].id)) await this.closeOnLiveWorkers(evicted)
       return opened[0]
     }
-    if (opened.length && !this.journal.has(opened[0].id)) await this.closeOnLiveWorkers({ id: opened[0].id, kind: method === 'data.open' ? 'datasets' : 'models' })
+    if (opened.length && !this.journal.has(opened[0].id))
+      await this.closeOnLiveWorkers({ id: opened[0].id, kind: method === 'data.open' ? 'datasets' : 'models' })
     throw failed.reason
   }
 
@@ -191,7 +196,8 @@ export class EngineHost implements LabApi {
     for (const id of [modelId, datasetId]) {
       if (typeof id !== 'string') continue
       const chain: JournalEntry[] = []
-      for (let entry = this.journal.recipe(id); entry; entry = entry.parent ? this.journal.recipe(entry.parent) : undefined) chain.unshift(entry)
+      for (let entry = this.journal.recipe(id); entry; entry = entry.parent ? this.journal.recipe(entry.parent) : undefined)
+        chain.unshift(entry)
       for (const entry of chain) await this.open(entry.method, entry.params, {})
       any ||= chain.length > 0
     }
@@ -291,7 +297,8 @@ export class EngineHost implements LabApi {
     } catch (error) {
       // Another client closed what this call names, or it fell past OPEN_LIMITS: ids stand for
       // what was asked for, so it is opened again and the call runs once more.
-      const notOpen = error instanceof LabCallError && error.code === ERROR_CODES.notFound && method !== 'model.close' && method !== 'data.close'
+      const notOpen =
+        error instanceof LabCallError && error.code === ERROR_CODES.notFound && method !== 'model.close' && method !== 'data.close'
       if (!notOpen || options.signal?.aborted || !(await this.reopen(parsed.data))) throw error
       return await this.dispatch(method, parsed.data, options)
     }
@@ -300,7 +307,8 @@ export class EngineHost implements LabApi {
   private async dispatch<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
     if (isHostMethod(method)) return (await this.runHostMethod(method, params, options)) as Result<M>
     const route = routeFor(method)
-    if (route.kind === 'broadcast') return (opens(method) ? await this.open(method, params, options) : await this.closeOnAll(method, params, options)) as Result<M>
+    if (route.kind === 'broadcast')
+      return (opens(method) ? await this.open(method, params, options) : await this.closeOnAll(method, params, options)) as Result<M>
     if (route.kind === 'shard' && this.slots.length > 1) {
       return (await route.run({
         params,

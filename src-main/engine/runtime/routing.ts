@@ -3,7 +3,16 @@ import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
 import type { MethodName } from '../../protocol/methods'
 import type { CurveEntryData } from '../../protocol/attacks'
-import { mergeAttackRun, mergeCurveEntry, mergeCurveRun, mergeEvaluate, mergeExamples, mergeFigure1, mergePredict, mergeRadiusCurve } from '../jobs/shard-merge'
+import {
+  mergeAttackRun,
+  mergeCurveEntry,
+  mergeCurveRun,
+  mergeEvaluate,
+  mergeExamples,
+  mergeFigure1,
+  mergePredict,
+  mergeRadiusCurve,
+} from '../jobs/shard-merge'
 
 export interface ShardRun {
   params: unknown
@@ -19,10 +28,7 @@ export interface ShardRun {
  * - shard: a batch job split by sample over the workers and merged exactly.
  * Methods the host answers itself (HOST_METHODS) have no route: see host-methods.ts.
  */
-export type Route =
-  | { kind: 'single' }
-  | { kind: 'broadcast' }
-  | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
+export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
 
 /** How a sharded job's partials reach the caller: by default each worker's own, wrapped as {worker, workers, data}. */
 type PartialStream = (workers: number, emit: (data: unknown) => void) => (worker: number, data: unknown) => void

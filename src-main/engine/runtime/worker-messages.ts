@@ -10,10 +10,7 @@ export interface WorkerInit {
 }
 
 export type HostToWorker =
-  | { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer }
-  | { type: 'cancel'; id: string }
+  { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer } | { type: 'cancel'; id: string }
 
 export type WorkerToHost =
-  | ServerMessage
-  | { type: 'ready'; backend: BackendChoice }
-  | { type: 'fatal'; error: { code: string; message: string; detail?: string } }
+  ServerMessage | { type: 'ready'; backend: BackendChoice } | { type: 'fatal'; error: { code: string; message: string; detail?: string } }

@@ -23,4 +23,3 @@ export function spawnEngineWorker(options: WorkerOptions): Worker {
   }
   throw new Error(`Engine worker bundle not found next to ${fileURLToPath(here)}; run "npm run build".`)
 }
-

@@ -39,7 +39,11 @@ async function handleCall(state: EngineState, message: Extract<HostToWorker, { t
   const { id, method } = message
   if (!isMethodName(method) || !Object.prototype.hasOwnProperty.call(handlers, method)) {
     // A method the host runs itself (HOST_METHODS) never reaches a worker through the host.
-    post({ type: 'error', id, error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}". Update the app so client and engine match.` } })
+    post({
+      type: 'error',
+      id,
+      error: { code: ERROR_CODES.unknownMethod, message: `Unknown method "${method}". Update the app so client and engine match.` },
+    })
     return
   }
   const handler = (handlers as Record<string, unknown>)[method] as Handler<typeof method>

@@ -24,7 +24,7 @@ export function checkCompatible(model: Classifier, dataset: Dataset): void {
     throw new LabError(
       'SHAPE_MISMATCH',
       `The model "${model.info.name}" takes ${h}x${w}x${c} images but the data set "${dataset.info.name}" has ${dh}x${dw}x${dc}. ` +
-        'Open a data set of the model\'s size (image folders can be resized when opened) or another model.',
+        "Open a data set of the model's size (image folders can be resized when opened) or another model.",
     )
   }
 }

@@ -29,7 +29,9 @@ export interface JournalEntry {
 export type CloseCall = { method: 'data.close'; params: { datasetId: string } } | { method: 'model.close'; params: { modelId: string } }
 
 export function closeCallFor(entry: Pick<JournalEntry, 'id' | 'kind'>): CloseCall {
-  return entry.kind === 'datasets' ? { method: 'data.close', params: { datasetId: entry.id } } : { method: 'model.close', params: { modelId: entry.id } }
+  return entry.kind === 'datasets'
+    ? { method: 'data.close', params: { datasetId: entry.id } }
+    : { method: 'model.close', params: { modelId: entry.id } }
 }
 
 export function opens(method: MethodName): boolean {

@@ -5,7 +5,6 @@ import { detachScorer } from '../compute/forward'
 import type { Classifier } from '../models/classifier'
 import { OPEN_LIMITS } from './open-journal'
 
-
 /** The engine's only mutable state: what this worker has opened, by id. */
 export interface EngineState {
   backend: BackendChoice
@@ -27,7 +26,13 @@ export interface StoredRun {
   indices: Int32Array
   labels: Int32Array
   shape: [number, number, number]
-  entries: { distances: Float32Array; adversarialCorrect: Uint8Array; adversarialPredicted: Int32Array; adversarial: Float32Array; spectrum: PerturbationSpectra }[]
+  entries: {
+    distances: Float32Array
+    adversarialCorrect: Uint8Array
+    adversarialPredicted: Int32Array
+    adversarial: Float32Array
+    spectrum: PerturbationSpectra
+  }[]
 }
 
 export function createState(backend: BackendChoice, workerIndex: number, workerCount: number): EngineState {

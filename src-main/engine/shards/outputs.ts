@@ -39,7 +39,9 @@ function curveSpectrumCsv(result: CurveRun): string {
   const bins = result.entries[0]?.spectrum.bins ?? 0
   const header = ['attack', 'defense', 'protocol', 'index', 'success', ...Array.from({ length: bins }, (_, r) => `r${r}`)]
   const rows = result.entries.flatMap((e) =>
-    Array.from(result.indices, (index, k) => [e.attack, e.defense, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(',')),
+    Array.from(result.indices, (index, k) =>
+      [e.attack, e.defense, e.protocol, index, e.success[k], ...e.spectrum.profiles.subarray(k * bins, (k + 1) * bins)].join(','),
+    ),
   )
   return [header.join(','), ...rows].join('\n') + '\n'
 }

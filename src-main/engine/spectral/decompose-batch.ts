@@ -16,7 +16,12 @@ export interface SplitBatch {
  * chunk so memory stays bounded, with progress and cancellation once per chunk. Not
  * differentiable; use decompose() on tensors when gradients must flow.
  */
-export async function decomposeBatch(batch: PixelBatch<Float32Array>, r: number, options?: MaskOptions, ctx?: JobContext): Promise<SplitBatch> {
+export async function decomposeBatch(
+  batch: PixelBatch<Float32Array>,
+  r: number,
+  options?: MaskOptions,
+  ctx?: JobContext,
+): Promise<SplitBatch> {
   assertPixelBatch(batch)
   const [n, h, w, c] = batch.shape
   const plan = filterPlan(h, w, r, options)

@@ -63,7 +63,10 @@ function asTensor(images: tf.Tensor4D | PixelBatch): { tensor: tf.Tensor4D; owne
     return { tensor: images, owned: false }
   }
   assertPixelBatch(images)
-  return { tensor: tf.tensor4d(images.data instanceof Float32Array ? images.data : Float32Array.from(images.data), [...images.shape]), owned: true }
+  return {
+    tensor: tf.tensor4d(images.data instanceof Float32Array ? images.data : Float32Array.from(images.data), [...images.shape]),
+    owned: true,
+  }
 }
 
 /**

@@ -34,7 +34,21 @@ describe('Ctrl+C in the CLI', () => {
 
   it('keeps the gallery samples already written and marks the manifest cancelled', async () => {
     const out = join(work, 'gallery')
-    const run = startCli(['--workers', '1', 'gallery', '--model', 'mnist', '--data', 'mnist', '--limit', '400', '--attacks', 'hf,salt-pepper', '--out', out])
+    const run = startCli([
+      '--workers',
+      '1',
+      'gallery',
+      '--model',
+      'mnist',
+      '--data',
+      'mnist',
+      '--limit',
+      '400',
+      '--attacks',
+      'hf,salt-pepper',
+      '--out',
+      out,
+    ])
     const manifest = () => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string; counts: { written: number } }
     await waitFor(() => existsSync(join(out, 'manifest.json')) && manifest().counts.written > 0, 'the first written batch')
     run.child.kill('SIGINT')
@@ -58,7 +72,9 @@ describe('Ctrl+C in the CLI', () => {
     const kept = batches().length
     expect(kept).toBeGreaterThan(0)
     expect(kept).toBeLessThan(50)
-    expect(result.stderr).toContain(`Stopped (SIGTERM): the running job was cancelled. Kept ${kept} finished batch(es) (${kept * 20} samples) of shard 0/1`)
+    expect(result.stderr).toContain(
+      `Stopped (SIGTERM): the running job was cancelled. Kept ${kept} finished batch(es) (${kept * 20} samples) of shard 0/1`,
+    )
     expect(readdirSync(out)).not.toContain('.hfc-lab-shard.lock')
     expect(readdirSync(join(out, 'batches')).filter((n) => n.startsWith('.'))).toEqual([])
   }, 400_000)

@@ -12,15 +12,20 @@ const longs = (c: Command): string[] => c.options.map((o) => o.long ?? '')
 describe('CLI model and data set specs', () => {
   it('every command that opens a model takes the preprocessing flags, every one that opens data --size and --resize', () => {
     const all = commands(buildProgram())
-    const withModel = all.filter((c) => longs(c).includes('--model') || c.name() === 'info' && c.parent?.name() === 'model')
+    const withModel = all.filter((c) => longs(c).includes('--model') || (c.name() === 'info' && c.parent?.name() === 'model'))
     const withData = all.filter((c) => longs(c).includes('--data'))
-    expect(withModel.map((c) => c.name()).sort()).toEqual(['attack', 'curve', 'eval', 'export', 'figure1', 'gallery', 'grad', 'heatmap', 'info', 'kernels'].sort())
-    for (const c of withModel) expect(longs(c)).toEqual(expect.arrayContaining(['--input-range', '--mean', '--std', '--channel-order', '--input-layout']))
+    expect(withModel.map((c) => c.name()).sort()).toEqual(
+      ['attack', 'curve', 'eval', 'export', 'figure1', 'gallery', 'grad', 'heatmap', 'info', 'kernels'].sort(),
+    )
+    for (const c of withModel)
+      expect(longs(c)).toEqual(expect.arrayContaining(['--input-range', '--mean', '--std', '--channel-order', '--input-layout']))
     for (const c of withData) expect(longs(c)).toEqual(expect.arrayContaining(['--size', '--resize']))
   })
 
   it('turns the flags into the protocol preprocessing, accepting 0-255 and 0,255', () => {
-    expect(modelSpec('mnist', { inputRange: '0-255', mean: '0.485,0.456,0.406', std: '0.229', channelOrder: 'BGR', inputLayout: 'nchw' })).toEqual({
+    expect(
+      modelSpec('mnist', { inputRange: '0-255', mean: '0.485,0.456,0.406', std: '0.229', channelOrder: 'BGR', inputLayout: 'nchw' }),
+    ).toEqual({
       defaultId: 'mnist',
       preprocessing: { inputRange: [0, 255], mean: [0.485, 0.456, 0.406], std: [0.229], channelOrder: 'bgr', layout: 'nchw' },
     })
@@ -39,6 +44,10 @@ describe('CLI model and data set specs', () => {
   })
 
   it('gives an embedded data set its size and resize recipe', () => {
-    expect(datasetSpec('imagenet-samples', { size: '224x224', resize: 'torchvision' })).toEqual({ defaultId: 'imagenet-samples', size: [224, 224], resize: 'torchvision' })
+    expect(datasetSpec('imagenet-samples', { size: '224x224', resize: 'torchvision' })).toEqual({
+      defaultId: 'imagenet-samples',
+      size: [224, 224],
+      resize: 'torchvision',
+    })
   })
 })

@@ -53,7 +53,9 @@ function tree(dir: string): string[] {
 
 /** Files and folders the user owns in the folders everyone may write, outside `ours`. */
 function strays(ours: string[]): string[] {
-  const found = spawnSync('find', [...SHARED_WRITABLE, '-xdev', '-user', USER], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
+  const found = spawnSync('find', [...SHARED_WRITABLE, '-xdev', '-user', USER], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
   return found.filter((path) => !ours.some((root) => path === root || path.startsWith(`${root}/`))).sort()
 }
 
@@ -95,20 +97,30 @@ describe.skipIf(skip !== null)(`the CLI as the user ${USER}`, () => {
     return result.stdout
   }
 
-  it.skipIf(noFixtures)('opens third-party Keras .h5 and .keras models', async () => {
-    const [h5, keras] = await Promise.all([
-      ok('model', 'info', join(KERAS, 'mnist_kilneta_keras2_10.h5'), '--json'),
-      ok('model', 'info', join(KERAS, 'cifar10_sudosidd_keras3_9.keras'), '--json'),
-    ])
-    expect(JSON.parse(h5).inputShape).toEqual([28, 28, 1])
-    expect(JSON.parse(keras).inputShape).toEqual([32, 32, 3])
-  }, 120_000)
+  it.skipIf(noFixtures)(
+    'opens third-party Keras .h5 and .keras models',
+    async () => {
+      const [h5, keras] = await Promise.all([
+        ok('model', 'info', join(KERAS, 'mnist_kilneta_keras2_10.h5'), '--json'),
+        ok('model', 'info', join(KERAS, 'cifar10_sudosidd_keras3_9.keras'), '--json'),
+      ])
+      expect(JSON.parse(h5).inputShape).toEqual([28, 28, 1])
+      expect(JSON.parse(keras).inputShape).toEqual([32, 32, 3])
+    },
+    120_000,
+  )
 
-  it.skipIf(noFixtures)('evaluates a third-party .h5 on the default worker pool', async () => {
-    const result = JSON.parse(await ok('eval', '--model', join(KERAS, 'mnist_kilneta_keras2_10.h5'), '--data', 'mnist', '--limit', '40', '--json'))
-    expect(result.n).toBe(40)
-    expect(result.accuracy).toBeGreaterThan(0.9)
-  }, 120_000)
+  it.skipIf(noFixtures)(
+    'evaluates a third-party .h5 on the default worker pool',
+    async () => {
+      const result = JSON.parse(
+        await ok('eval', '--model', join(KERAS, 'mnist_kilneta_keras2_10.h5'), '--data', 'mnist', '--limit', '40', '--json'),
+      )
+      expect(result.n).toBe(40)
+      expect(result.accuracy).toBeGreaterThan(0.9)
+    },
+    120_000,
+  )
 
   it('exports a small gallery', async () => {
     await ok('gallery', '--model', 'mnist', '--data', 'mnist', '--limit', '3', '--attacks', 'hf', '--out', join(out, 'gallery'))
@@ -116,7 +128,8 @@ describe.skipIf(skip !== null)(`the CLI as the user ${USER}`, () => {
   }, 120_000)
 
   it('runs two shards at once and merges them', async () => {
-    const shard = (i: number) => ok('eval', '--model', 'mnist', '--data', 'mnist', '--limit', '40', '--shard', `${i}/2`, '--out', join(out, 'shards', `s${i}`))
+    const shard = (i: number) =>
+      ok('eval', '--model', 'mnist', '--data', 'mnist', '--limit', '40', '--shard', `${i}/2`, '--out', join(out, 'shards', `s${i}`))
     await Promise.all([shard(0), shard(1)])
     await ok('merge', join(out, 'shards'), '--out', join(out, 'merged'))
     expect(existsSync(join(out, 'merged', 'evaluation.json'))).toBe(true)

@@ -10,8 +10,10 @@ function stringFields(schema: z.ZodTypeAny, key: string[] = []): string[][] {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return stringFields(schema.unwrap(), key)
   if (schema instanceof z.ZodDefault) return stringFields(schema._def.innerType, key)
   if (schema instanceof z.ZodArray) return stringFields(schema.element, [...key, '[]'])
-  if (schema instanceof z.ZodDiscriminatedUnion || schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).flatMap((o) => stringFields(o, key))
-  if (schema instanceof z.ZodObject) return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => stringFields(v, [...key, k]))
+  if (schema instanceof z.ZodDiscriminatedUnion || schema instanceof z.ZodUnion)
+    return (schema.options as z.ZodTypeAny[]).flatMap((o) => stringFields(o, key))
+  if (schema instanceof z.ZodObject)
+    return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => stringFields(v, [...key, k]))
   return []
 }
 

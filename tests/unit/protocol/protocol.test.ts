@@ -7,7 +7,12 @@ import { shardBounds } from '../../../src-main/protocol/selection'
 
 describe('wire codec', () => {
   it('round-trips typed arrays through JSON bit-exactly', () => {
-    const value = { a: new Float32Array([0.1, -2.5, Math.PI]), b: [new Uint8Array([0, 255]), new Int32Array([-7, 1 << 30])], c: 'text', d: null }
+    const value = {
+      a: new Float32Array([0.1, -2.5, Math.PI]),
+      b: [new Uint8Array([0, 255]), new Int32Array([-7, 1 << 30])],
+      c: 'text',
+      d: null,
+    }
     const back = decodeFromJson(JSON.parse(JSON.stringify(encodeForJson(value)))) as typeof value
     expect(back.a).toBeInstanceOf(Float32Array)
     expect(Array.from(back.a)).toEqual(Array.from(value.a))

@@ -102,13 +102,22 @@ describe('browser host survives hostile requests', () => {
       { $typed: 'Float32Array', b64: '!!!not base64' },
       { $typed: 'Float32Array', b64: 'AAAA' },
     ]
-    const calls = bad.map((value, k) => wsFrame(TEXT, Buffer.from(JSON.stringify({ type: 'call', id: `t${k}`, method: 'data.thumbnails', params: { datasetId: 'x', indices: value } }))))
+    const calls = bad.map((value, k) =>
+      wsFrame(
+        TEXT,
+        Buffer.from(JSON.stringify({ type: 'call', id: `t${k}`, method: 'data.thumbnails', params: { datasetId: 'x', indices: value } })),
+      ),
+    )
     // Nesting deep enough to overflow a recursive decoder (400 kB, under the message limit).
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`
-    calls.push(wsFrame(TEXT, Buffer.from(`{"type":"call","id":"deep","method":"data.thumbnails","params":{"datasetId":"x","indices":${deep}}}`)))
+    calls.push(
+      wsFrame(TEXT, Buffer.from(`{"type":"call","id":"deep","method":"data.thumbnails","params":{"datasetId":"x","indices":${deep}}}`)),
+    )
     calls.push(wsFrame(TEXT, Buffer.from(JSON.stringify({ type: 'call', id: 'after', method: 'engine.info', params: {} }))))
     const frames = await exchangeFrames(web.port, web.token, calls)
-    const replies = frames.filter((f) => f.opcode === TEXT).map((f) => JSON.parse(f.payload.toString()) as { id: string; type: string; error?: { code: string } })
+    const replies = frames
+      .filter((f) => f.opcode === TEXT)
+      .map((f) => JSON.parse(f.payload.toString()) as { id: string; type: string; error?: { code: string } })
     for (let k = 0; k < bad.length; k++) expect(replies.find((r) => r.id === `t${k}`)?.error?.code).toBe('INVALID_REQUEST')
     expect(replies.find((r) => r.id === 'deep' || r.id === '?')?.error?.code).toBe('INVALID_REQUEST')
     expect(replies.find((r) => r.id === 'after')?.type).toBe('result')

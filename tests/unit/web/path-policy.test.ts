@@ -98,8 +98,12 @@ describe('browser host path policy', () => {
     const data = (await call('data.open', { path: join(root, 'mnist') })).result as { id: string }
     expect(await codeOf('data.export', { datasetId: data.id, indices: '0-2', out: join(outside, 'pngs') })).toBe('PATH_OUTSIDE_OUT_ROOT')
     expect(await codeOf('data.export', { datasetId: data.id, indices: '0-2', out: join(root, 'pngs') })).toBe('PATH_OUTSIDE_OUT_ROOT')
-    expect(await codeOf('data.export', { datasetId: data.id, indices: '0-2', out: join(out, 'escape', 'pngs') })).toBe('PATH_OUTSIDE_OUT_ROOT')
-    expect(await codeOf('spectral.export', { datasetId: data.id, indices: '0', radius: 4, out: join(outside, 'x') })).toBe('PATH_OUTSIDE_OUT_ROOT')
+    expect(await codeOf('data.export', { datasetId: data.id, indices: '0-2', out: join(out, 'escape', 'pngs') })).toBe(
+      'PATH_OUTSIDE_OUT_ROOT',
+    )
+    expect(await codeOf('spectral.export', { datasetId: data.id, indices: '0', radius: 4, out: join(outside, 'x') })).toBe(
+      'PATH_OUTSIDE_OUT_ROOT',
+    )
     expect(existsSync(join(outside, 'pngs'))).toBe(false)
     const written = await call('data.export', { datasetId: data.id, indices: '0-2', out: join(out, 'pngs') })
     expect((written.result as { written: number }).written).toBe(3)
@@ -108,7 +112,9 @@ describe('browser host path policy', () => {
 
   it('replaces with force only a file of the kind the call writes', async () => {
     const model = (await call('model.open', { defaultId: 'mnist' })).result as { id: string }
-    expect(await codeOf('model.export', { modelId: model.id, format: 'onnx', out: join(out, 'notes.txt'), force: true })).toBe('OVERWRITE_REFUSED')
+    expect(await codeOf('model.export', { modelId: model.id, format: 'onnx', out: join(out, 'notes.txt'), force: true })).toBe(
+      'OVERWRITE_REFUSED',
+    )
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('the user wrote this')
     expect(await codeOf('model.export', { modelId: model.id, format: 'onnx', out: join(outside, 'm.onnx') })).toBe('PATH_OUTSIDE_OUT_ROOT')
     expect((await call('model.export', { modelId: model.id, format: 'onnx', out: join(out, 'm.onnx') })).type).toBe('result')

@@ -52,7 +52,8 @@ export const NORMALIZATION_OPS: Record<string, OpSpec> = {
       const bias = inputs[2]
       return [bias ? tf.add(y, bias) : y]
     },
-    emit: (b, inputs, p) => b.node('LayerNormalization', dropEmptyTail(inputs.slice(0, 3)), { axis: num(p, 'axis'), epsilon: num(p, 'epsilon') }),
+    emit: (b, inputs, p) =>
+      b.node('LayerNormalization', dropEmptyTail(inputs.slice(0, 3)), { axis: num(p, 'axis'), epsilon: num(p, 'epsilon') }),
   },
   LRN: {
     layout: 'spatial',

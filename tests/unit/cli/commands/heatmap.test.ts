@@ -8,8 +8,29 @@ describe('hfc-lab heatmap', () => {
   it('resizes an image folder to --size and runs the coarse grid of --stride, stating both in heatmap.json', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'hfc-heatmap-')), 'map')
     // The embedded ImageNet samples are 512 x 512; the CIFAR-10 model takes 32 x 32 RGB.
-    await runCliOk(['heatmap', '--model', 'cifar10', '--data', 'imagenet-samples', '--size', '32x32', '--eps', '4', '--limit', '2', '--stride', '8', '--out', out])
-    const summary = JSON.parse(readFileSync(join(out, 'heatmap.json'), 'utf8')) as { shape: number[]; stride: number; n: number; frequencies: number }
+    await runCliOk([
+      'heatmap',
+      '--model',
+      'cifar10',
+      '--data',
+      'imagenet-samples',
+      '--size',
+      '32x32',
+      '--eps',
+      '4',
+      '--limit',
+      '2',
+      '--stride',
+      '8',
+      '--out',
+      out,
+    ])
+    const summary = JSON.parse(readFileSync(join(out, 'heatmap.json'), 'utf8')) as {
+      shape: number[]
+      stride: number
+      n: number
+      frequencies: number
+    }
     expect(summary.shape).toEqual([32, 32, 3])
     expect(summary.stride).toBe(8)
     expect(summary.n).toBe(2)

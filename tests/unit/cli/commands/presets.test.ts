@@ -15,8 +15,25 @@ describe('hfc-lab presets and --preset', () => {
   }, 120_000)
 
   it('applies the paper preset’s HF r_min to a curve run, with flags on the command line overriding the rest', async () => {
-    const { stdout, stderr } = await runCliOk(['curve', '--model', 'mnist', '--data', 'mnist', '--preset', 'paper', '--attacks', 'hf', '--defenses', 'none', '--limit', '4', '--json'])
-    expect(stderr).toContain('preset paper (Paper figures) set: attacks hf {"rMin":2}; defenses none; protocols transfer; norm linf; samples from the flags')
+    const { stdout, stderr } = await runCliOk([
+      'curve',
+      '--model',
+      'mnist',
+      '--data',
+      'mnist',
+      '--preset',
+      'paper',
+      '--attacks',
+      'hf',
+      '--defenses',
+      'none',
+      '--limit',
+      '4',
+      '--json',
+    ])
+    expect(stderr).toContain(
+      'preset paper (Paper figures) set: attacks hf {"rMin":2}; defenses none; protocols transfer; norm linf; samples from the flags',
+    )
     const run = JSON.parse(stdout) as { n: number; norm: string; entries: { attack: string; defense: string }[] }
     expect(run.n).toBe(4)
     expect(run.norm).toBe('linf')
@@ -24,7 +41,20 @@ describe('hfc-lab presets and --preset', () => {
   }, 180_000)
 
   it('gives hfc-lab attack one attack’s parameters from a preset, and refuses an attack the preset does not hold', async () => {
-    const { stdout, stderr } = await runCliOk(['attack', '--model', 'mnist', '--data', 'mnist', '--attack', 'pgd', '--preset', 'defenses-direct', '--limit', '2', '--json'])
+    const { stdout, stderr } = await runCliOk([
+      'attack',
+      '--model',
+      'mnist',
+      '--data',
+      'mnist',
+      '--attack',
+      'pgd',
+      '--preset',
+      'defenses-direct',
+      '--limit',
+      '2',
+      '--json',
+    ])
     expect(stderr).toContain('preset defenses-direct (Defenses under direct attack) set: pgd {"norm":"linf","epsilons":[0.3]}')
     const run = JSON.parse(stdout) as { params: Record<string, unknown>; medianLinf: number }
     expect(run.params).toEqual({ norm: 'linf', epsilons: [0.3], seed: 0 })

@@ -8,7 +8,23 @@ const dir = mkdtempSync(join(tmpdir(), 'hfc-heatmap-shards-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // 20 random test digits, the stride-7 grid (10 frequency pairs), onnxruntime: small enough for CI.
-const run = ['--backend', 'onnxruntime', 'heatmap', '--model', 'mnist', '--data', 'mnist', '--eps', '6', '--n', '20', '--seed', '5', '--stride', '7']
+const run = [
+  '--backend',
+  'onnxruntime',
+  'heatmap',
+  '--model',
+  'mnist',
+  '--data',
+  'mnist',
+  '--eps',
+  '6',
+  '--n',
+  '20',
+  '--seed',
+  '5',
+  '--stride',
+  '7',
+]
 const files = ['heatmap.npy', 'heatmap.csv', 'heatmap.json', 'heatmap.png']
 
 describe('hfc-lab heatmap as shards', () => {
@@ -18,12 +34,15 @@ describe('hfc-lab heatmap as shards', () => {
       ...[0, 1, 2].map((i) => runCliOk([...run, '--shard', `${i}/3`, '--batch-size', '4', '--out', join(dir, 'shards', `s${i}`)])),
     ])
     const merged = await runCliOk(['merge', join(dir, 'shards'), '--out', join(dir, 'merged'), '--json'])
-    for (const file of files) expect(readFileSync(join(dir, 'merged', file)).equals(readFileSync(join(dir, 'whole', file))), file).toBe(true)
+    for (const file of files)
+      expect(readFileSync(join(dir, 'merged', file)).equals(readFileSync(join(dir, 'whole', file))), file).toBe(true)
     expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout))
     const summary = JSON.parse(whole.stdout) as { n: number; frequencies: number; maxError: { error: number }; stride: number }
     expect(summary).toMatchObject({ n: 20, frequencies: 10, stride: 7 })
     expect(summary.maxError.error).toBeGreaterThan(0)
-    const csv = readFileSync(join(dir, 'whole', 'heatmap.csv'), 'utf8').trim().split('\n')
+    const csv = readFileSync(join(dir, 'whole', 'heatmap.csv'), 'utf8')
+      .trim()
+      .split('\n')
     expect(csv[0]).toBe('u,v,error,confidence_drop')
     // 16 cells of the 28 x 28 grid lie on the stride-7 grid, both halves written.
     expect(csv.length - 1).toBe(16)

@@ -8,7 +8,23 @@ const work = mkdtempSync(join(tmpdir(), 'hfc-shard-lock-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** A small eval over the embedded MNIST subset, as one shard saved in batches of 10. */
-const evalShard = (out: string) => ['--workers', '1', 'eval', '--model', 'mnist', '--data', 'mnist', '--limit', '30', '--shard', '0/1', '--batch-size', '10', '--out', out]
+const evalShard = (out: string) => [
+  '--workers',
+  '1',
+  'eval',
+  '--model',
+  'mnist',
+  '--data',
+  'mnist',
+  '--limit',
+  '30',
+  '--shard',
+  '0/1',
+  '--batch-size',
+  '10',
+  '--out',
+  out,
+]
 
 describe('a shard folder in use', () => {
   it('refuses a second run of the shard while the first holds it, naming its pid and the lock file', async () => {

@@ -12,7 +12,8 @@ import { mnistTestBatch, trainedMnistClassifier } from './mnist-classifier'
 function energyOutside(planes: Float32Array, choice: BandChoice): number {
   const inner = radialMaskUnshifted(28, 28, choice.bandRadius)
   const outer = radialMaskUnshifted(28, 28, choice.bandRadius2)
-  const inBand = (k: number) => (choice.band === 'low' ? inner[k] === 1 : choice.band === 'high' ? inner[k] === 0 : outer[k] === 1 && inner[k] === 0)
+  const inBand = (k: number) =>
+    choice.band === 'low' ? inner[k] === 1 : choice.band === 'high' ? inner[k] === 0 : outer[k] === 1 && inner[k] === 0
   let out = 0
   let all = 0
   for (let p = 0; p < planes.length / 784; p++) {

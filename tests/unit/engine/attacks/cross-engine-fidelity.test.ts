@@ -67,7 +67,8 @@ async function runOn(engine: Engine, id: string, params: Record<string, unknown>
 /** Per sample of the first `count`: success, L2, L∞ and margin of `a` against the reference `b`. */
 function expectSame(a: AttackResult, b: AttackResult, count: number): void {
   expect(Array.from(a.success.subarray(0, count))).toEqual(Array.from(b.success.subarray(0, count)))
-  const off = (x: Float32Array, y: Float32Array) => Array.from({ length: count }, (_, i) => i).filter((i) => !(Math.abs(x[i] - y[i]) <= TOLERANCE))
+  const off = (x: Float32Array, y: Float32Array) =>
+    Array.from({ length: count }, (_, i) => i).filter((i) => !(Math.abs(x[i] - y[i]) <= TOLERANCE))
   expect(off(a.distanceL2, b.distanceL2)).toEqual([])
   expect(off(a.distanceLinf, b.distanceLinf)).toEqual([])
   expect(off(a.margin, b.margin)).toEqual([])

@@ -31,7 +31,8 @@ beforeAll(async () => {
 itWithData('the attacks’ loss gradient is the gradient of TF.js’s softmax cross-entropy', () => {
   const [ours, reference] = tf.tidy(() => {
     const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), 10)
-    const loss = (x: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, model.logits(x as tf.Tensor4D), undefined, undefined, tf.Reduction.SUM)
+    const loss = (x: tf.Tensor) =>
+      tf.losses.softmaxCrossEntropy(onehot, model.logits(x as tf.Tensor4D), undefined, undefined, tf.Reduction.SUM)
     return [crossEntropyGradient(model, images, tf.tensor1d(labels, 'int32')).dataSync(), tf.grad(loss)(images).dataSync()]
   })
   const scale = Math.max(...Array.from(reference, Math.abs))

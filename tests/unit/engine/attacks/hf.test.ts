@@ -22,7 +22,12 @@ describe('HF radius schedule', () => {
   })
 
   it('stops before the radius drops below r_min and needs at most n/s queries', () => {
-    for (const [n, s] of [[28, 1], [28, 2], [32, 3], [224, 1]]) {
+    for (const [n, s] of [
+      [28, 1],
+      [28, 2],
+      [32, 3],
+      [224, 1],
+    ]) {
       const rMin = defaultRMin(n, n)
       const steps = hfSchedule(n, n, s, rMin)
       expect(steps.length).toBeLessThanOrEqual(Math.ceil(n / s))

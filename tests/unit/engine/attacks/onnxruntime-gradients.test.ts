@@ -51,7 +51,10 @@ it('a forced onnxruntime engine runs both the forward passes and the input gradi
 
 it('onnxruntime’s cross-entropy gradient and vector-Jacobian product match TF.js autodiff (1e-3 relative)', async () => {
   const y = tf.tensor1d(labels, 'int32')
-  const [ours, reference] = await Promise.all([gradientsOf(ortModel).crossEntropy(images, y), gradientsOf(tfjsModel).crossEntropy(images, y)])
+  const [ours, reference] = await Promise.all([
+    gradientsOf(ortModel).crossEntropy(images, y),
+    gradientsOf(tfjsModel).crossEntropy(images, y),
+  ])
   expect(maxRelativeDiff(ours.dataSync(), reference.dataSync())).toBeLessThan(1e-3)
   const weights = tf.randomNormal([N, 10], 0, 1, 'float32', 3) as tf.Tensor2D
   const a = await gradientsOf(ortModel).weightedLogits(images, weights)
@@ -80,10 +83,14 @@ it('D1 built into onnxruntime’s graph gives the adaptive gradient through the 
 
 describe('gradient attacks on onnxruntime agree with the same attacks on TF.js', () => {
   const run = (id: string, params: Record<string, unknown>) =>
-    Promise.all([runAttack(id, ortModel, images, labels, params, silentContext()), runAttack(id, tfjsModel, images, labels, params, silentContext())])
+    Promise.all([
+      runAttack(id, ortModel, images, labels, params, silentContext()),
+      runAttack(id, tfjsModel, images, labels, params, silentContext()),
+    ])
   const agree = (a: AttackResult, b: AttackResult, tolerance: number) => {
     expect(Array.from(a.success)).toEqual(Array.from(b.success))
-    for (let i = 0; i < N; i++) if (b.success[i]) expect(Math.abs(a.distanceL2[i] - b.distanceL2[i])).toBeLessThan(tolerance * Math.max(b.distanceL2[i], 1e-3))
+    for (let i = 0; i < N; i++)
+      if (b.success[i]) expect(Math.abs(a.distanceL2[i] - b.distanceL2[i])).toBeLessThan(tolerance * Math.max(b.distanceL2[i], 1e-3))
   }
 
   it('FGSM', async () => {

@@ -30,7 +30,15 @@ function row(values: Float32Array, i: number): number[] {
 /** The result of the samples `ids`, attacked as their own batch with their global ids. */
 async function attackSubset(id: string, ids: number[], params: Record<string, unknown>): Promise<AttackResult> {
   const subset = tf.gather(images, tf.tensor1d(ids, 'int32')) as tf.Tensor4D
-  const result = await runAttack(id, model, subset, Int32Array.from(ids, (i) => labels[i]), params, silentContext(), ids)
+  const result = await runAttack(
+    id,
+    model,
+    subset,
+    Int32Array.from(ids, (i) => labels[i]),
+    params,
+    silentContext(),
+    ids,
+  )
   subset.dispose()
   return result
 }

@@ -31,9 +31,24 @@ describe('attack registry', () => {
   })
 
   it('carries the Foolbox 1.8 defaults and the HF defaults of docs/algorithms.md §Attacks', () => {
-    expect(defaults('fgsm')).toEqual({ mode: 'scan', epsilons: 1000, maxEpsilon: 1, epsilon: 0.1, band: 'all', bandRadius: 8, bandRadius2: 16 })
+    expect(defaults('fgsm')).toEqual({
+      mode: 'scan',
+      epsilons: 1000,
+      maxEpsilon: 1,
+      epsilon: 0.1,
+      band: 'all',
+      bandRadius: 8,
+      bandRadius2: 16,
+    })
     expect(defaults('deepfool')).toEqual({ steps: 100, subsample: 10 })
-    expect(defaults('cw')).toEqual({ binarySearchSteps: 5, maxIterations: 1000, confidence: 0, learningRate: 5e-3, initialConst: 1e-2, abortEarly: true })
+    expect(defaults('cw')).toEqual({
+      binarySearchSteps: 5,
+      maxIterations: 1000,
+      confidence: 0,
+      learningRate: 5e-3,
+      initialConst: 1e-2,
+      abortEarly: true,
+    })
     expect(defaults('single-pixel')).toEqual({ maxPixels: 1000, seed: 0 })
     expect(defaults('salt-pepper')).toEqual({ epsilons: 100, repetitions: 10, seed: 0 })
     expect(defaults('hf')).toEqual({ step: 1, clip: true, mask: 'circle', rule: 'strict' })
@@ -105,7 +120,8 @@ describeWithData('runAttack', () => {
       const pixels = Float32Array.from(values)
       pixels[5] = bad
       const outside = tf.tensor4d(pixels, images.shape)
-      for (const id of ['hf', 'fgsm', 'salt-pepper']) expect(await labErrorCode(() => runAttack(id, model, outside, labels, {}, silentContext())), `${id} ${bad}`).toBe('ATTACK_INPUT')
+      for (const id of ['hf', 'fgsm', 'salt-pepper'])
+        expect(await labErrorCode(() => runAttack(id, model, outside, labels, {}, silentContext())), `${id} ${bad}`).toBe('ATTACK_INPUT')
       outside.dispose()
     }
   })

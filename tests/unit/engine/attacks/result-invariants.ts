@@ -53,7 +53,8 @@ function perturbationProfile(a: Float32Array, x: Float32Array, h: number, w: num
     const re = fftshift(z.re, h, w)
     const im = fftshift(z.im, h, w)
     for (let y = 0; y < h; y++) {
-      for (let u = 0; u < w; u++) profile[Math.floor(Math.hypot(y - Math.floor(h / 2), u - Math.floor(w / 2)))] += re[y * w + u] ** 2 + im[y * w + u] ** 2
+      for (let u = 0; u < w; u++)
+        profile[Math.floor(Math.hypot(y - Math.floor(h / 2), u - Math.floor(w / 2)))] += re[y * w + u] ** 2 + im[y * w + u] ** 2
     }
   }
   const sum = profile.reduce((s, v) => s + v, 0)

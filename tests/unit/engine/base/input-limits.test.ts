@@ -229,7 +229,9 @@ describe('models that state sizes they cannot hold get a named error', () => {
     const before = tf.memory().numBytes
     const error = await failure(() => openModel(file))
     expect(error.code).toBe('MODEL_WEIGHTS_MISMATCH')
-    expect(error.message).toContain('asks for a weight of shape [32, 10000000] (320000000 values), larger than any weight array the file holds (96 values)')
+    expect(error.message).toContain(
+      'asks for a weight of shape [32, 10000000] (320000000 values), larger than any weight array the file holds (96 values)',
+    )
     // Nothing near the 1.28 GB the layer states was allocated (the 20 values of the conv layer built before it stay).
     expect(tf.memory().numBytes - before).toBeLessThan(1024)
   })
@@ -245,7 +247,9 @@ describe('models that state sizes they cannot hold get a named error', () => {
     const before = tf.memory().numBytes
     const error = await failure(() => openModel(dir))
     expect(error.code).toBe('MODEL_WEIGHTS_MISMATCH')
-    expect(error.message).toContain('asks for a weight of shape [16, 10000000] (160000000 values), larger than any weight array the file holds (48 values)')
+    expect(error.message).toContain(
+      'asks for a weight of shape [16, 10000000] (160000000 values), larger than any weight array the file holds (48 values)',
+    )
     expect(tf.memory().numBytes - before).toBeLessThan(1024)
   })
 

@@ -92,19 +92,34 @@ describe('gradient engines are decided lazily, per engine', () => {
       expect(gradientsOf(model).engine).toBe('onnxruntime')
       expect(model.info.gradients).toBe(true)
       expect(Array.from(ours.success)).toEqual(Array.from(theirs.success))
-      for (let i = 0; i < N; i++) expect(Math.abs(ours.distanceL2[i] - theirs.distanceL2[i])).toBeLessThan(1e-2 * Math.max(theirs.distanceL2[i], 1e-3))
+      for (let i = 0; i < N; i++)
+        expect(Math.abs(ours.distanceL2[i] - theirs.distanceL2[i])).toBeLessThan(1e-2 * Math.max(theirs.distanceL2[i], 1e-3))
     }
     base.dispose()
     reference.dispose()
   })
 
-  it('a DepthwiseConv2D model (MobileNet\'s layer) runs FGSM on TF.js wasm, with the input gradient onnxruntime computes', async () => {
+  it("a DepthwiseConv2D model (MobileNet's layer) runs FGSM on TF.js wasm, with the input gradient onnxruntime computes", async () => {
     const build = () =>
       finishLoadedModel(
         tfl.sequential({
           layers: [
-            tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
-            tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, activation: 'relu', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+            tfl.layers.conv2d({
+              inputShape: [28, 28, 1],
+              filters: 8,
+              kernelSize: 3,
+              padding: 'same',
+              activation: 'relu',
+              kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+            }),
+            tfl.layers.depthwiseConv2d({
+              kernelSize: 3,
+              strides: 2,
+              padding: 'same',
+              depthMultiplier: 2,
+              activation: 'relu',
+              depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+            }),
             tfl.layers.globalAveragePooling2d({}),
             tfl.layers.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
           ],

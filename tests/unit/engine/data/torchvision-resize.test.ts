@@ -27,16 +27,19 @@ describe("the 'torchvision' resize mode", () => {
     { name: '64x64_rgb', size: [64, 64], channels: 3 },
     { name: '56x80_rgb', size: [56, 80], channels: 3 },
     { name: '48x48_l', size: [48, 48], channels: 1 },
-  ] as const)("gives torchvision's Resize + CenterCrop pixels of real JPEGs to within one level ($name)", async ({ name, size, channels }) => {
-    const ref = reference(name)
-    const per = size[0] * size[1] * channels
-    for (let k = 0; k < FILES.length; k++) {
-      const ours = await decodeImage(join(SAMPLES, FILES[k]), { height: size[0], width: size[1], channels, resize: 'torchvision' })
-      const d = differences(ours, ref.data.subarray(k * per, (k + 1) * per))
-      expect(d.max).toBeLessThanOrEqual(1)
-      expect(d.mean).toBeLessThan(0.05)
-    }
-  })
+  ] as const)(
+    "gives torchvision's Resize + CenterCrop pixels of real JPEGs to within one level ($name)",
+    async ({ name, size, channels }) => {
+      const ref = reference(name)
+      const per = size[0] * size[1] * channels
+      for (let k = 0; k < FILES.length; k++) {
+        const ours = await decodeImage(join(SAMPLES, FILES[k]), { height: size[0], width: size[1], channels, resize: 'torchvision' })
+        const d = differences(ours, ref.data.subarray(k * per, (k + 1) * per))
+        expect(d.max).toBeLessThanOrEqual(1)
+        expect(d.mean).toBeLessThan(0.05)
+      }
+    },
+  )
 
   it("follows Pillow's fixed-point bilinear resample on pixels that need no decoding", () => {
     // A 4 x 6 ramp halved in width and upsampled in height: Pillow gives these values (Image.resize((3, 6), BILINEAR)).

@@ -12,7 +12,11 @@ function randomOutcomes(n: number, seed: number, maxDistance: number) {
 
 describe('robustness curve arithmetic', () => {
   it('the closed-form AUC and the 1001-point trapezoid agree', () => {
-    for (const [seed, maxDistance] of [[1, 0.5], [2, 1.5], [3, 0.02]]) {
+    for (const [seed, maxDistance] of [
+      [1, 0.5],
+      [2, 1.5],
+      [3, 0.02],
+    ]) {
       const o = randomOutcomes(500, seed, maxDistance)
       const curve = curveFromOutcomes(o.distances, o.cleanCorrect, o.adversarialCorrect)
       // Each sample's step can cost the trapezoid at most half a grid cell.

@@ -55,7 +55,11 @@ describe('curve preset registry', () => {
   })
 
   it('sets only valid parameters: every preset passes the attack schemas and the attack.curve request schema', () => {
-    for (const [h, w] of [[28, 28], [32, 32], [224, 224]]) {
+    for (const [h, w] of [
+      [28, 28],
+      [32, 32],
+      [224, 224],
+    ]) {
       for (const p of listCurvePresets(h, w)) {
         for (const a of p.settings.attacks) expect(() => resolveAttackParams(a.id, a.params)).not.toThrow()
         const { n, seed, ...rest } = p.settings
@@ -86,7 +90,10 @@ describe('HF with the default r_min on the embedded MNIST model', () => {
   })
 
   it('fools 7 of the first 20 test digits in a seeded curve run (the former r_min = 7 fooled none)', async () => {
-    const run = await runCurve({ model, images, labels, attacks: [{ id: 'hf' }, { id: 'hf', params: { rMin: 7 }, label: 'HF r_min 7' }] }, silentContext())
+    const run = await runCurve(
+      { model, images, labels, attacks: [{ id: 'hf' }, { id: 'hf', params: { rMin: 7 }, label: 'HF r_min 7' }] },
+      silentContext(),
+    )
     const [byDefault, former] = run.entries
     expect(byDefault.params.rMin).toBeUndefined()
     const fooled = byDefault.success.reduce((a, b) => a + b, 0)

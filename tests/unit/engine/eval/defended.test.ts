@@ -26,7 +26,10 @@ describeWithData('D1 as a classifier wrapper', () => {
   it('classifies the unclipped low-pass x_l = LowPass(x, r)', () => {
     const d1 = withD1(model, 6, { rule: 'inclusive' })
     expect(d1.info.variant).toBe('D1 r=6 inclusive')
-    const [ours, reference] = tf.tidy(() => [d1.logits(images).dataSync(), model.logits(lowPass(images, 6, { rule: 'inclusive' })).dataSync()])
+    const [ours, reference] = tf.tidy(() => [
+      d1.logits(images).dataSync(),
+      model.logits(lowPass(images, 6, { rule: 'inclusive' })).dataSync(),
+    ])
     expect(maxAbsDiff(ours, reference)).toBe(0)
   })
 

@@ -52,14 +52,27 @@ export async function buildCorpus(scratch: string): Promise<FuzzTarget[]> {
   // Images: a gray PNG and a colour JPEG built from the data above, a BMP from the fixture encoder.
   const rgb = new Uint8Array(32 * 32 * 3)
   for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = cifar[1 + c * 1024 + p]
-  const png = new Uint8Array(await sharp(Buffer.from(pixels.subarray(0, 784)), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer())
-  const jpeg = new Uint8Array(await sharp(Buffer.from(rgb), { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toBuffer())
+  const png = new Uint8Array(
+    await sharp(Buffer.from(pixels.subarray(0, 784)), { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toBuffer(),
+  )
+  const jpeg = new Uint8Array(
+    await sharp(Buffer.from(rgb), { raw: { width: 32, height: 32, channels: 3 } })
+      .jpeg()
+      .toBuffer(),
+  )
   const bmp = encodeBmp(rgb, 32, 32, 24)
 
   // A TF.js Layers model saved by the project's own writer.
   const model = tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+      tfl.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 2,
+        kernelSize: 3,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
     ],
@@ -94,13 +107,25 @@ export async function buildCorpus(scratch: string): Promise<FuzzTarget[]> {
       open: '.',
       cases: 10,
     },
-    { name: 'cifar-10 binary', kind: 'data', files: { 'test_batch.bin': cifar, 'batches.meta.txt': cifarMeta }, mutate: 'test_batch.bin', open: 'test_batch.bin', cases: 10 },
+    {
+      name: 'cifar-10 binary',
+      kind: 'data',
+      files: { 'test_batch.bin': cifar, 'batches.meta.txt': cifarMeta },
+      mutate: 'test_batch.bin',
+      open: 'test_batch.bin',
+      cases: 10,
+    },
     { name: 'npy images', kind: 'data', files: npyPair, mutate: 'images.npy', open: 'images.npy', cases: 10 },
     { name: 'npy labels', kind: 'data', files: npyPair, mutate: 'labels.npy', open: 'images.npy', cases: 6 },
     {
       name: 'npz stored',
       kind: 'data',
-      files: { 'set.npz': encodeZip([{ name: 'x_test.npy', data: npyImages, deflate: false }, { name: 'y_test.npy', data: npyLabels, deflate: false }]) },
+      files: {
+        'set.npz': encodeZip([
+          { name: 'x_test.npy', data: npyImages, deflate: false },
+          { name: 'y_test.npy', data: npyLabels, deflate: false },
+        ]),
+      },
       mutate: 'set.npz',
       open: 'set.npz',
       cases: 10,
@@ -108,7 +133,12 @@ export async function buildCorpus(scratch: string): Promise<FuzzTarget[]> {
     {
       name: 'npz deflated',
       kind: 'data',
-      files: { 'set.npz': encodeZip([{ name: 'x_test.npy', data: npyImages, deflate: true }, { name: 'y_test.npy', data: npyLabels, deflate: true }]) },
+      files: {
+        'set.npz': encodeZip([
+          { name: 'x_test.npy', data: npyImages, deflate: true },
+          { name: 'y_test.npy', data: npyLabels, deflate: true },
+        ]),
+      },
       mutate: 'set.npz',
       open: 'set.npz',
       cases: 10,
@@ -118,8 +148,22 @@ export async function buildCorpus(scratch: string): Promise<FuzzTarget[]> {
     { name: 'bmp image', kind: 'data', files: { 'a_3.bmp': bmp }, mutate: 'a_3.bmp', open: 'a_3.bmp', cases: 8 },
     { name: 'image folder classes.json', kind: 'data', files: folder, mutate: 'classes.json', open: '.', cases: 6 },
     { name: 'image folder image', kind: 'data', files: folder, mutate: '0/b.bmp', open: '.', cases: 4 },
-    { name: 'tfjs model.json', kind: 'model', files: { 'model.json': modelJson, 'weights.bin': weights }, mutate: 'model.json', open: '.', cases: 8 },
-    { name: 'tfjs weights', kind: 'model', files: { 'model.json': modelJson, 'weights.bin': weights }, mutate: 'weights.bin', open: '.', cases: 6 },
+    {
+      name: 'tfjs model.json',
+      kind: 'model',
+      files: { 'model.json': modelJson, 'weights.bin': weights },
+      mutate: 'model.json',
+      open: '.',
+      cases: 8,
+    },
+    {
+      name: 'tfjs weights',
+      kind: 'model',
+      files: { 'model.json': modelJson, 'weights.bin': weights },
+      mutate: 'weights.bin',
+      open: '.',
+      cases: 6,
+    },
     {
       name: 'keras h5',
       kind: 'model',
@@ -131,7 +175,14 @@ export async function buildCorpus(scratch: string): Promise<FuzzTarget[]> {
       // h5wasm then spins reading the model_config attribute (see the README's known limits).
       mutations: ['truncate', 'bitflip', 'huge'],
     },
-    { name: 'keras archive', kind: 'model', files: { 'tiny.keras': new Uint8Array(readFileSync(join(keras, 'tiny.keras'))) }, mutate: 'tiny.keras', open: 'tiny.keras', cases: 8 },
+    {
+      name: 'keras archive',
+      kind: 'model',
+      files: { 'tiny.keras': new Uint8Array(readFileSync(join(keras, 'tiny.keras'))) },
+      mutate: 'tiny.keras',
+      open: 'tiny.keras',
+      cases: 8,
+    },
     { name: 'onnx', kind: 'model', files: { 'model.onnx': onnx }, mutate: 'model.onnx', open: 'model.onnx', cases: 10 },
   ]
 }

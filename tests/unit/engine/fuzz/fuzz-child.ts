@@ -60,7 +60,8 @@ async function main(): Promise<void> {
         await exercise(target, join(dir, target.open))
         report({ case: n, outcome: 'ok' })
       } catch (e) {
-        if (e instanceof LabError && typeof e.code === 'string' && e.code.length > 0) report({ case: n, outcome: 'named', code: e.code, message: e.message })
+        if (e instanceof LabError && typeof e.code === 'string' && e.code.length > 0)
+          report({ case: n, outcome: 'named', code: e.code, message: e.message })
         else report({ case: n, outcome: 'untyped', error: e instanceof Error ? (e.stack ?? e.message) : String(e) })
       }
       rmSync(dir, { recursive: true, force: true })

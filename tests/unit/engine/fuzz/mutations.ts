@@ -50,6 +50,8 @@ export function mutate(bytes: Uint8Array, rng: Rng, allowed?: readonly MutationK
   const match = pick(rng, numbers)
   const value = pick(rng, HUGE_TEXT)
   const at = match.index!
-  const replaced = new Uint8Array(Buffer.concat([bytes.subarray(0, at), Buffer.from(value, 'latin1'), bytes.subarray(at + match[0].length)]))
+  const replaced = new Uint8Array(
+    Buffer.concat([bytes.subarray(0, at), Buffer.from(value, 'latin1'), bytes.subarray(at + match[0].length)]),
+  )
   return { bytes: replaced, what: `number ${match[0]} at ${at} replaced by ${value}` }
 }

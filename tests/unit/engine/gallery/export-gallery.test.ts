@@ -287,8 +287,18 @@ describe('an export into a folder that cannot take files', () => {
   it('fails at once with OUT_NOT_WRITABLE, before any attack runs, for a folder under /proc', async () => {
     const fixture = await openFixture()
     const { ctx, partials: seen } = recordingContext()
-    const request = { model: fixture.model, dataset: fixture.dataset, indices: fixture.indices, attacks: APPENDIX_C_ATTACKS, out: '/proc/hfc-lab-gallery/out', backend: 'wasm' }
-    await expect(exportGallery(request, ctx)).rejects.toMatchObject({ code: 'OUT_NOT_WRITABLE', message: expect.stringMatching(/^Cannot write to \/proc\/hfc-lab-gallery\/out: choose another folder/) })
+    const request = {
+      model: fixture.model,
+      dataset: fixture.dataset,
+      indices: fixture.indices,
+      attacks: APPENDIX_C_ATTACKS,
+      out: '/proc/hfc-lab-gallery/out',
+      backend: 'wasm',
+    }
+    await expect(exportGallery(request, ctx)).rejects.toMatchObject({
+      code: 'OUT_NOT_WRITABLE',
+      message: expect.stringMatching(/^Cannot write to \/proc\/hfc-lab-gallery\/out: choose another folder/),
+    })
     expect(seen).toHaveLength(0)
   })
 })

@@ -66,7 +66,7 @@ describe('the Fourier basis of the heat map', () => {
     expect(keys.size).toBe(frequencies.length / 2)
   })
 
-  it('equals numpy\'s irfft of the symmetric spectrum on the reference frequencies', () => {
+  it("equals numpy's irfft of the symmetric spectrum on the reference frequencies", () => {
     for (const row of reference.frequencies) {
       const basis = fourierBasisImage(row.u, row.v, 28, 28)
       row.basisFirst.forEach((value, i) => expect(basis[i]).toBeCloseTo(value, 6))
@@ -110,7 +110,13 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
     const model = engine === 'tfjs' ? tfjsModel : ortModel
     const found = new Map<number, { errors: number; meanDrop: number }>()
     for (const stride of reference.strides) {
-      const map = await fourierHeatmap(model, dataset, ids, { eps: reference.eps, stride, seed: reference.seed, defense: 'none' }, silentContext())
+      const map = await fourierHeatmap(
+        model,
+        dataset,
+        ids,
+        { eps: reference.eps, stride, seed: reference.seed, defense: 'none' },
+        silentContext(),
+      )
       expect(map.engine).toBe(engine === 'tfjs' ? 'wasm' : 'onnxruntime')
       expect(map.n).toBe(reference.n)
       for (const [key, row] of byPair(map)) found.set(key, row)
@@ -130,7 +136,11 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
   it('merges the maps of two halves of the images into the map of all of them exactly', async () => {
     const options = { eps: reference.eps, stride: 7, seed: reference.seed, defense: 'none' }
     const whole = await fourierHeatmap(ortModel, dataset, ids, options, silentContext())
-    const parts = await Promise.all([ids.subarray(0, 19), ids.subarray(19)].map((part) => fourierHeatmap(ortModel, dataset, part, { ...options, forwardBatch: 7 }, silentContext())))
+    const parts = await Promise.all(
+      [ids.subarray(0, 19), ids.subarray(19)].map((part) =>
+        fourierHeatmap(ortModel, dataset, part, { ...options, forwardBatch: 7 }, silentContext()),
+      ),
+    )
     const merged = mergeHeatmaps(parts)
     expect(Array.from(merged.errors)).toEqual(Array.from(whole.errors))
     expect(Array.from(merged.dropUnits)).toEqual(Array.from(whole.dropUnits))
@@ -139,7 +149,13 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
   })
 
   it('fills both halves of the centred grid, leaves skipped frequencies NaN, and profiles it by radius', async () => {
-    const map = await fourierHeatmap(ortModel, dataset, ids.subarray(0, 8), { eps: 6, stride: 7, seed: 0, defense: 'none' }, silentContext())
+    const map = await fourierHeatmap(
+      ortModel,
+      dataset,
+      ids.subarray(0, 8),
+      { eps: 6, stride: 7, seed: 0, defense: 'none' },
+      silentContext(),
+    )
     const { error } = heatmapGrids(map)
     const at = (u: number, v: number) => error[(u + 14) * 28 + (v + 14)]
     expect(at(7, -7)).toBe(at(-7, 7))
@@ -162,7 +178,9 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
         if (batches === 3) controller.abort()
       },
     }
-    await expect(fourierHeatmap(ortModel, dataset, ids, { eps: 6, stride: 1, seed: 0, defense: 'none', forwardBatch: 16 }, ctx)).rejects.toBeInstanceOf(CancelledError)
+    await expect(
+      fourierHeatmap(ortModel, dataset, ids, { eps: 6, stride: 1, seed: 0, defense: 'none', forwardBatch: 16 }, ctx),
+    ).rejects.toBeInstanceOf(CancelledError)
     expect(batches).toBe(3)
   })
 })
@@ -238,7 +256,19 @@ describe('the coarse frequency grid of a 224 x 224 heat map', () => {
   function oneFrequencyClassifier(u: number, v: number): Classifier {
     const basis = tf.tensor2d(unitBasis(u, v), [H * H, 1])
     return {
-      info: { name: 'one-frequency-224', format: 'tfjs-layers', source: 'test', inputShape: [H, H, 3], inputRange: [0, 1], classes: ['grey', 'wave'], layers: [], totalParams: 0, gradients: true, sha256: '', variant: '' },
+      info: {
+        name: 'one-frequency-224',
+        format: 'tfjs-layers',
+        source: 'test',
+        inputShape: [H, H, 3],
+        inputRange: [0, 1],
+        classes: ['grey', 'wave'],
+        layers: [],
+        totalParams: 0,
+        gradients: true,
+        sha256: '',
+        variant: '',
+      },
       logits: (images) =>
         tf.tidy(() => {
           const n = images.shape[0]
@@ -249,7 +279,17 @@ describe('the coarse frequency grid of a 224 x 224 heat map', () => {
     }
   }
   const grey: Dataset = {
-    info: { name: 'grey 224', format: 'npy', source: 'test', count: 3, shape: [H, H, 3], valueRange: [0, 1], classes: ['grey', 'wave'], classCounts: [3, 0], skipped: [] },
+    info: {
+      name: 'grey 224',
+      format: 'npy',
+      source: 'test',
+      count: 3,
+      shape: [H, H, 3],
+      valueRange: [0, 1],
+      classes: ['grey', 'wave'],
+      classCounts: [3, 0],
+      skipped: [],
+    },
     labels: () => new Int32Array(3),
     read: async (indices) => new Float32Array(indices.length * H * H * 3).fill(0.5),
     readBytes: async (indices) => new Uint8Array(indices.length * H * H * 3).fill(128),
@@ -257,7 +297,13 @@ describe('the coarse frequency grid of a 224 x 224 heat map', () => {
 
   it('evaluates only every stride-th frequency, erring exactly at the one the model sees, and skips one off the grid', async () => {
     const ids = Int32Array.from([0, 1, 2])
-    const map = await fourierHeatmap(oneFrequencyClassifier(target.u, target.v), grey, ids, { eps, stride: 32, seed: 0, defense: 'none' }, silentContext())
+    const map = await fourierHeatmap(
+      oneFrequencyClassifier(target.u, target.v),
+      grey,
+      ids,
+      { eps, stride: 32, seed: 0, defense: 'none' },
+      silentContext(),
+    )
     expect(map.stride).toBe(32)
     // Offsets -96 .. 96 in steps of 32 on each axis: 49 cells, (0, 0) its own conjugate, so 25 pairs.
     expect(map.errors.length).toBe(25)
@@ -270,7 +316,13 @@ describe('the coarse frequency grid of a 224 x 224 heat map', () => {
     expect(error.filter((e) => e > 0).length).toBe(2)
     expect(Number.isNaN(at(16, -64))).toBe(true)
     // A model that sees a frequency between grid points: the coarse map finds no error anywhere.
-    const off = await fourierHeatmap(oneFrequencyClassifier(16, -48), grey, ids, { eps, stride: 32, seed: 0, defense: 'none' }, silentContext())
+    const off = await fourierHeatmap(
+      oneFrequencyClassifier(16, -48),
+      grey,
+      ids,
+      { eps, stride: 32, seed: 0, defense: 'none' },
+      silentContext(),
+    )
     expect(Array.from(off.errors).every((e) => e === 0)).toBe(true)
   })
 })

@@ -1,7 +1,15 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
-import { CIFAR10_CLASSES, defaultModels, evaluateAccuracy, firstConvLayers, openDefaultModel, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../../../src-main/engine/models'
+import {
+  CIFAR10_CLASSES,
+  defaultModels,
+  evaluateAccuracy,
+  firstConvLayers,
+  openDefaultModel,
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+} from '../../../../src-main/engine/models'
 import { HAS_DATA, NEEDS_DATA, RESOURCES, SHARED_DATA } from '../../paths'
 import { itWithData } from '../../needs-data'
 
@@ -17,33 +25,42 @@ describe('embedded default models', () => {
     expect(listed.find((m) => m.id === 'mnist')?.path).toBe(join(RESOURCES, 'models', 'mnist', 'model.json'))
   })
 
-  it.skipIf(!HAS_DATA).each(CASES)('$id classifies the first 1,000 official test images above its floor' + NEEDS_DATA, async ({ id, data, classes, floor }) => {
-    const model = await openDefaultModel(id)
-    const dataset = await openDataset(join(SHARED_DATA, data), { split: 'test' })
-    try {
-      expect(model.info).toMatchObject({
-        format: 'tfjs-layers',
-        inputShape: [28, 28, 1],
-        inputRange: [0, 1],
-        inputRangeSource: 'metadata',
-        classes,
-        gradients: true,
-      })
-      const indices = Array.from({ length: 1000 }, (_, i) => i)
-      const images = await dataset.read(indices)
-      const { accuracy } = await evaluateAccuracy(model, { images, labels: dataset.labels().slice(0, 1000), shape: [28, 28, 1] })
-      expect(accuracy).toBeGreaterThanOrEqual(floor)
-    } finally {
-      model.dispose()
-      await dataset.close?.()
-    }
-  })
+  it.skipIf(!HAS_DATA).each(CASES)(
+    '$id classifies the first 1,000 official test images above its floor' + NEEDS_DATA,
+    async ({ id, data, classes, floor }) => {
+      const model = await openDefaultModel(id)
+      const dataset = await openDataset(join(SHARED_DATA, data), { split: 'test' })
+      try {
+        expect(model.info).toMatchObject({
+          format: 'tfjs-layers',
+          inputShape: [28, 28, 1],
+          inputRange: [0, 1],
+          inputRangeSource: 'metadata',
+          classes,
+          gradients: true,
+        })
+        const indices = Array.from({ length: 1000 }, (_, i) => i)
+        const images = await dataset.read(indices)
+        const { accuracy } = await evaluateAccuracy(model, { images, labels: dataset.labels().slice(0, 1000), shape: [28, 28, 1] })
+        expect(accuracy).toBeGreaterThanOrEqual(floor)
+      } finally {
+        model.dispose()
+        await dataset.close?.()
+      }
+    },
+  )
 
   itWithData('cifar10 has three conv layers and classifies the whole CIFAR-10 test set (10,000 JPEGs) above 70 %', async () => {
     const model = await openDefaultModel('cifar10')
     const dataset = await openDataset(join(SHARED_DATA, 'cifar10', 'test'), { split: 'test' })
     try {
-      expect(model.info).toMatchObject({ inputShape: [32, 32, 3], inputRange: [0, 1], inputRangeSource: 'metadata', classes: CIFAR10_CLASSES, gradients: true })
+      expect(model.info).toMatchObject({
+        inputShape: [32, 32, 3],
+        inputRange: [0, 1],
+        inputRangeSource: 'metadata',
+        classes: CIFAR10_CLASSES,
+        gradients: true,
+      })
       expect(firstConvLayers(model).map((c) => c.kernelShape)).toEqual([
         [5, 5, 3, 32],
         [3, 3, 32, 64],
@@ -52,7 +69,11 @@ describe('embedded default models', () => {
       expect(dataset.info.classes).toEqual(CIFAR10_CLASSES)
       const indices = Array.from({ length: dataset.info.count }, (_, i) => i)
       expect(indices).toHaveLength(10_000)
-      const { accuracy } = await evaluateAccuracy(model, { images: await dataset.read(indices), labels: dataset.labels(), shape: [32, 32, 3] })
+      const { accuracy } = await evaluateAccuracy(model, {
+        images: await dataset.read(indices),
+        labels: dataset.labels(),
+        shape: [32, 32, 3],
+      })
       expect(accuracy).toBeGreaterThanOrEqual(0.7)
     } finally {
       model.dispose()

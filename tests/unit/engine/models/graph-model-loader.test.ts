@@ -20,7 +20,12 @@ function graphNodes(outputOp = 'Softmax', nchw = false): object[] {
       attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: dims.map((size) => ({ size })) } } },
     },
     // A graph converted from PyTorch keeps its NCHW input and transposes it for TF's NHWC convolution.
-    ...(nchw ? [{ name: 'perm', op: 'Const' }, { name: 'x_nhwc', op: 'Transpose', input: ['x', 'perm'] }] : []),
+    ...(nchw
+      ? [
+          { name: 'perm', op: 'Const' },
+          { name: 'x_nhwc', op: 'Transpose', input: ['x', 'perm'] },
+        ]
+      : []),
     ...['c1/kernel', 'c1/bias', 'flat/begin', 'flat/end', 'flat/strides', 'flat/minus1', 'd/kernel', 'd/bias'].map((name) => ({
       name,
       op: 'Const',
@@ -157,8 +162,16 @@ describe('TF.js graph model loader', () => {
       const ours = tf.tidy(() => model.logits(x).dataSync())
       const theirs = tf.tidy(() => (layers.predict(x) as tf.Tensor).dataSync())
       const loss = (f: (t: tf.Tensor4D) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.square(f(t as tf.Tensor4D)))
-      const gOurs = tf.tidy(() => tf.grad(loss((t) => model.logits(t)))(x).dataSync())
-      const gTheirs = tf.tidy(() => tf.grad(loss((t) => layers.apply(t) as tf.Tensor))(x).dataSync())
+      const gOurs = tf.tidy(() =>
+        tf
+          .grad(loss((t) => model.logits(t)))(x)
+          .dataSync(),
+      )
+      const gTheirs = tf.tidy(() =>
+        tf
+          .grad(loss((t) => layers.apply(t) as tf.Tensor))(x)
+          .dataSync(),
+      )
       x.dispose()
       for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - theirs[i])).toBeLessThan(1e-5)
       for (let i = 0; i < gOurs.length; i++) expect(Math.abs(gOurs[i] - gTheirs[i])).toBeLessThan(1e-4)

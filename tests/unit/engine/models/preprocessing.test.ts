@@ -31,8 +31,17 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     const model = await openModel(CAFFE_OUT, CAFFE)
     try {
       expect(model.info.inputRange).toEqual([0, 255])
-      expect(model.info.preprocessing).toMatchObject({ mean: CAFFE.mean, std: [1, 1, 1], channelOrder: 'bgr', layout: 'nchw', layoutSource: 'detected', normalizationSource: 'option' })
-      const logits = tf.tidy(() => model.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      expect(model.info.preprocessing).toMatchObject({
+        mean: CAFFE.mean,
+        std: [1, 1, 1],
+        channelOrder: 'bgr',
+        layout: 'nchw',
+        layoutSource: 'detected',
+        normalizationSource: 'option',
+      })
+      const logits = tf.tidy(() =>
+        model.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync(),
+      )
       expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
       const grad = tfInputGradient((x) => model.logits(x), ref.images, ref.labels)
       expect(maxAbsDiff(grad, ref.grad.data) / maxAbs(ref.grad.data)).toBeLessThan(1e-3)
@@ -79,8 +88,15 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     const overridden = await openModel(path, { mean: [0] })
     try {
       expect(fromSidecar.info.inputRangeSource).toBe('sidecar')
-      expect(fromSidecar.info.preprocessing).toMatchObject({ mean: CAFFE.mean, channelOrder: 'bgr', normalizationSource: 'sidecar', sidecar: `${path}.hfc.json` })
-      const logits = tf.tidy(() => fromSidecar.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      expect(fromSidecar.info.preprocessing).toMatchObject({
+        mean: CAFFE.mean,
+        channelOrder: 'bgr',
+        normalizationSource: 'sidecar',
+        sidecar: `${path}.hfc.json`,
+      })
+      const logits = tf.tidy(() =>
+        fromSidecar.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync(),
+      )
       expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
       // One mean value stands for every channel; the range and channel order still come from the sidecar.
       expect(overridden.info.preprocessing).toMatchObject({ mean: [0, 0, 0], normalizationSource: 'option', channelOrder: 'bgr' })
@@ -96,15 +112,28 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     const path = join(dir, 'exported.onnx')
     try {
       const p = model.info.preprocessing!
-      writeFileSync(path, exportOnnx(model.model!, { inputRange: model.info.inputRange, preprocessing: { mean: p.mean, std: p.std, channelOrder: p.channelOrder } }))
+      writeFileSync(
+        path,
+        exportOnnx(model.model!, {
+          inputRange: model.info.inputRange,
+          preprocessing: { mean: p.mean, std: p.std, channelOrder: p.channelOrder },
+        }),
+      )
     } finally {
       model.dispose()
     }
     const reopened = await openModel(path)
     try {
       expect(reopened.info).toMatchObject({ inputRange: [0, 255], inputRangeSource: 'metadata' })
-      expect(reopened.info.preprocessing).toMatchObject({ mean: CAFFE.mean, normalizationSource: 'metadata', channelOrder: 'bgr', channelOrderSource: 'metadata' })
-      const logits = tf.tidy(() => reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      expect(reopened.info.preprocessing).toMatchObject({
+        mean: CAFFE.mean,
+        normalizationSource: 'metadata',
+        channelOrder: 'bgr',
+        channelOrderSource: 'metadata',
+      })
+      const logits = tf.tidy(() =>
+        reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync(),
+      )
       expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
     } finally {
       reopened.dispose()
@@ -113,7 +142,11 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
 
   it('sidecarOf remembers what was stated, not what was assumed, and the sidecar it writes reopens the same model', async () => {
     const model = await openModel(CAFFE_OUT, CAFFE)
-    const info = { inputRange: model.info.inputRange, inputRangeSource: model.info.inputRangeSource!, preprocessing: model.info.preprocessing! }
+    const info = {
+      inputRange: model.info.inputRange,
+      inputRangeSource: model.info.inputRangeSource!,
+      preprocessing: model.info.preprocessing!,
+    }
     model.dispose()
     const sidecar = sidecarOf(info)
     expect(sidecar).toEqual({ preprocessing: { inputRange: [0, 255], mean: CAFFE.mean, std: [1, 1, 1], channelOrder: 'bgr' } })
@@ -122,7 +155,9 @@ describe('model preprocessing (range, mean/std, channel order) inside the forwar
     writeFileSync(`${path}.hfc.json`, JSON.stringify(sidecar))
     const reopened = await openModel(path)
     try {
-      const logits = tf.tidy(() => reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync())
+      const logits = tf.tidy(() =>
+        reopened.logits(tf.tensor4d(ref.images.data, ref.images.shape as [number, number, number, number])).dataSync(),
+      )
       expect(maxAbsDiff(logits, ref.logits.data) / maxAbs(ref.logits.data)).toBeLessThan(1e-4)
     } finally {
       reopened.dispose()

@@ -282,7 +282,11 @@ const CASES: OpCase[] = [
       { op: 'Mul', inputs: ['h', 'a'], outputs: ['m'] },
       { op: 'Mul', inputs: ['m', 'half'], outputs: ['y'] },
     ],
-    initializers: { sqrt2: constTensor('float', [], [Math.SQRT2]), one: constTensor('float', [], [1]), half: constTensor('float', [], [0.5]) },
+    initializers: {
+      sqrt2: constTensor('float', [], [Math.SQRT2]),
+      one: constTensor('float', [], [1]),
+      half: constTensor('float', [], [0.5]),
+    },
     size: 4 * 32 * 32,
   },
   {
@@ -320,7 +324,12 @@ const CASES: OpCase[] = [
   {
     title: 'Resize linear down to 16x24 (pytorch_half_pixel)',
     nodes: [
-      { op: 'Resize', inputs: ['h', '', 'scales'], outputs: ['y'], strings: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' } },
+      {
+        op: 'Resize',
+        inputs: ['h', '', 'scales'],
+        outputs: ['y'],
+        strings: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' },
+      },
     ],
     initializers: { scales: constTensor('float', [4], [1, 1, 0.5, 0.75]) },
     size: 4 * 16 * 24,

@@ -53,53 +53,62 @@ describe('Resize', () => {
   const nearest = ['half_pixel', 'asymmetric', 'align_corners', 'tf_half_pixel_for_nn'].flatMap((coordinates) =>
     ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'].map((rounding) => ({ mode: 'nearest', coordinates, rounding })),
   )
-  const linear = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners'].map((coordinates) => ({ mode: 'linear', coordinates, rounding: 'floor' }))
+  const linear = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners'].map((coordinates) => ({
+    mode: 'linear',
+    coordinates,
+    rounding: 'floor',
+  }))
   // PyTorch's bicubic exports a = -0.75 (the default); TF's tf_half_pixel/half_pixel bicubic -0.5, often with exclude_outside.
   const cubic = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners'].flatMap((coordinates) => [
     { mode: 'cubic', coordinates, rounding: 'floor' },
     { mode: 'cubic', coordinates, rounding: 'floor', cubicA: -0.5, excludeOutside: 1 },
   ])
-  const cases = [...nearest, ...linear, ...cubic].flatMap((c: { mode: string; coordinates: string; rounding: string; cubicA?: number; excludeOutside?: number }) => [
-    { ...c, scales: [1, 1, 2, 2] },
-    { ...c, scales: [1, 1, 0.75, 0.5] },
-  ])
+  const cases = [...nearest, ...linear, ...cubic].flatMap(
+    (c: { mode: string; coordinates: string; rounding: string; cubicA?: number; excludeOutside?: number }) => [
+      { ...c, scales: [1, 1, 2, 2] },
+      { ...c, scales: [1, 1, 0.75, 0.5] },
+    ],
+  )
 
-  it.each(cases)("$mode $coordinates $rounding a=$cubicA exclude=$excludeOutside x$scales: TF.js matches onnxruntime's own Resize kernel", async ({ mode, coordinates, rounding, scales, cubicA, excludeOutside }) => {
-    const [oh, ow] = [Math.floor(12 * scales[2]), Math.floor(12 * scales[3])]
-    const bytes = graphBytes({
-      opset: 13,
-      input: { name: 'x', dims: ['N', 2, 12, 12] },
-      output: 'logits',
-      nodes: [
-        {
-          op: 'Resize',
-          inputs: ['x', '', 'scales'],
-          outputs: ['y'],
-          strings: { mode, coordinate_transformation_mode: coordinates, nearest_mode: rounding },
-          ...(cubicA !== undefined ? { floats: { cubic_coeff_a: cubicA } } : {}),
-          ...(excludeOutside !== undefined ? { ints: { exclude_outside: excludeOutside } } : {}),
-        },
-        { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
-        { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
-      ],
-      initializers: { scales: constTensor('float', [4], scales), w: floats([2 * oh * ow, 3], 70) },
-    })
-    const path = join(scratch, `${mode}-${coordinates}-${rounding}-${cubicA}-${excludeOutside}-${scales.join('_')}.onnx`)
-    writeFileSync(path, bytes)
-    const model = await openOnnxModel(path)
-    const session = await createOrtSession(bytes)
-    try {
-      const nchw = seededFloats(2 * 2 * 12 * 12, 71)
-      const ort = await loadOnnxRuntime()
-      const expected = (await session.run({ x: new ort.Tensor('float32', nchw, [2, 2, 12, 12]) })).logits.data as Float32Array
-      const got = tf.tidy(() => model.logits(tf.transpose(tf.tensor4d(nchw, [2, 2, 12, 12]), [0, 2, 3, 1]) as tf.Tensor4D).dataSync())
-      // onnxruntime computes the cubic coordinates and weights in float32, HFC Lab in float64.
-      expect(maxAbsDiff(got, expected)).toBeLessThan(mode === 'cubic' ? 5e-5 : 1e-5)
-    } finally {
-      await session.release()
-      model.dispose()
-    }
-  })
+  it.each(cases)(
+    "$mode $coordinates $rounding a=$cubicA exclude=$excludeOutside x$scales: TF.js matches onnxruntime's own Resize kernel",
+    async ({ mode, coordinates, rounding, scales, cubicA, excludeOutside }) => {
+      const [oh, ow] = [Math.floor(12 * scales[2]), Math.floor(12 * scales[3])]
+      const bytes = graphBytes({
+        opset: 13,
+        input: { name: 'x', dims: ['N', 2, 12, 12] },
+        output: 'logits',
+        nodes: [
+          {
+            op: 'Resize',
+            inputs: ['x', '', 'scales'],
+            outputs: ['y'],
+            strings: { mode, coordinate_transformation_mode: coordinates, nearest_mode: rounding },
+            ...(cubicA !== undefined ? { floats: { cubic_coeff_a: cubicA } } : {}),
+            ...(excludeOutside !== undefined ? { ints: { exclude_outside: excludeOutside } } : {}),
+          },
+          { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
+          { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
+        ],
+        initializers: { scales: constTensor('float', [4], scales), w: floats([2 * oh * ow, 3], 70) },
+      })
+      const path = join(scratch, `${mode}-${coordinates}-${rounding}-${cubicA}-${excludeOutside}-${scales.join('_')}.onnx`)
+      writeFileSync(path, bytes)
+      const model = await openOnnxModel(path)
+      const session = await createOrtSession(bytes)
+      try {
+        const nchw = seededFloats(2 * 2 * 12 * 12, 71)
+        const ort = await loadOnnxRuntime()
+        const expected = (await session.run({ x: new ort.Tensor('float32', nchw, [2, 2, 12, 12]) })).logits.data as Float32Array
+        const got = tf.tidy(() => model.logits(tf.transpose(tf.tensor4d(nchw, [2, 2, 12, 12]), [0, 2, 3, 1]) as tf.Tensor4D).dataSync())
+        // onnxruntime computes the cubic coordinates and weights in float32, HFC Lab in float64.
+        expect(maxAbsDiff(got, expected)).toBeLessThan(mode === 'cubic' ? 5e-5 : 1e-5)
+      } finally {
+        await session.release()
+        model.dispose()
+      }
+    },
+  )
 
   it('refuses exclude_outside on a linear resize by name', async () => {
     const bytes = graphBytes({
@@ -127,7 +136,12 @@ describe('Resize', () => {
       input: { name: 'x', dims: ['N', 2, 12, 12] },
       output: 'logits',
       nodes: [
-        { op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], strings: { mode: 'cubic', coordinate_transformation_mode: 'pytorch_half_pixel' } },
+        {
+          op: 'Resize',
+          inputs: ['x', '', 'scales'],
+          outputs: ['y'],
+          strings: { mode: 'cubic', coordinate_transformation_mode: 'pytorch_half_pixel' },
+        },
         { op: 'Flatten', inputs: ['y'], outputs: ['flat'], ints: { axis: 1 } },
         { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['logits'] },
       ],
@@ -170,5 +184,7 @@ it('names the export opset that avoids an operator HFC Lab lacks', async () => {
   )
   const failure = await openOnnxModel(path).catch((e: unknown) => e)
   expect(failure).toBeInstanceOf(LabError)
-  expect((failure as LabError).message).toMatch(/To avoid it, export with opset 17 or lower \(torch\.onnx\.export\(\.\.\., opset_version=17\)\)/)
+  expect((failure as LabError).message).toMatch(
+    /To avoid it, export with opset 17 or lower \(torch\.onnx\.export\(\.\.\., opset_version=17\)\)/,
+  )
 })

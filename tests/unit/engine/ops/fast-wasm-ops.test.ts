@@ -237,7 +237,15 @@ describe('fast wasm kernels', () => {
   })
 })
 
-const DEPTHWISE_CASES: { name: string; x: Shape4; k: [number, number]; multiplier: number; strides: number; dilations: number; pad: 'same' | 'valid' }[] = [
+const DEPTHWISE_CASES: {
+  name: string
+  x: Shape4
+  k: [number, number]
+  multiplier: number
+  strides: number
+  dilations: number
+  pad: 'same' | 'valid'
+}[] = [
   { name: 'MobileNet 3x3 same stride 1', x: [2, 9, 9, 4], k: [3, 3], multiplier: 1, strides: 1, dilations: 1, pad: 'same' },
   { name: 'MobileNet 3x3 same stride 2, odd size', x: [2, 9, 7, 3], k: [3, 3], multiplier: 1, strides: 2, dilations: 1, pad: 'same' },
   { name: 'channel multiplier 2, valid', x: [1, 8, 8, 3], k: [3, 3], multiplier: 2, strides: 1, dilations: 1, pad: 'valid' },
@@ -250,35 +258,51 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm (missing from tfjs-backend-
     registerFastWasmOps()
   })
 
-  it.each(DEPTHWISE_CASES)('$name: equals the cpu kernel to 1e-5, directly and as tf.grad of depthwiseConv2d', async ({ x: xShape, k, multiplier, strides, dilations, pad }) => {
-    const wShape: Shape4 = [k[0], k[1], xShape[3], multiplier]
-    const x = noise(xShape.reduce((a, b) => a * b), 5)
-    const w = noise(wShape.reduce((a, b) => a * b), 6)
-    const yShape = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad, 'NHWC', dilations).shape)
-    const dy = noise(yShape.reduce((a, b) => a * b), 7)
-    const direct = await onBothBackends(
-      () =>
-        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor(dy, yShape), filter: tf.tensor(w, wShape) }, {
-          strides,
-          dilations,
-          pad,
-          dimRoundingMode: undefined,
-          inputShape: xShape,
-        } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    )
-    expect(direct.shape).toEqual(xShape)
-    expect(maxAbsDiff(direct.cpu, direct.wasm)).toBeLessThan(1e-5)
-    const viaGrad = await onBothBackends(() =>
-      tf.tidy(() => {
-        const filter = tf.tensor(w, wShape) as tf.Tensor4D
-        const seed = tf.tensor(dy, yShape)
-        return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(input as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations), seed)))(tf.tensor(x, xShape))
-      }),
-    )
-    expect(maxAbsDiff(viaGrad.cpu, viaGrad.wasm)).toBeLessThan(1e-5)
-    // Not all zero: the kernel really ran.
-    expect(Math.max(...viaGrad.wasm.map(Math.abs))).toBeGreaterThan(0.01)
-  })
+  it.each(DEPTHWISE_CASES)(
+    '$name: equals the cpu kernel to 1e-5, directly and as tf.grad of depthwiseConv2d',
+    async ({ x: xShape, k, multiplier, strides, dilations, pad }) => {
+      const wShape: Shape4 = [k[0], k[1], xShape[3], multiplier]
+      const x = noise(
+        xShape.reduce((a, b) => a * b),
+        5,
+      )
+      const w = noise(
+        wShape.reduce((a, b) => a * b),
+        6,
+      )
+      const yShape = tf.tidy(
+        () => tf.depthwiseConv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad, 'NHWC', dilations).shape,
+      )
+      const dy = noise(
+        yShape.reduce((a, b) => a * b),
+        7,
+      )
+      const direct = await onBothBackends(
+        () =>
+          tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor(dy, yShape), filter: tf.tensor(w, wShape) }, {
+            strides,
+            dilations,
+            pad,
+            dimRoundingMode: undefined,
+            inputShape: xShape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      )
+      expect(direct.shape).toEqual(xShape)
+      expect(maxAbsDiff(direct.cpu, direct.wasm)).toBeLessThan(1e-5)
+      const viaGrad = await onBothBackends(() =>
+        tf.tidy(() => {
+          const filter = tf.tensor(w, wShape) as tf.Tensor4D
+          const seed = tf.tensor(dy, yShape)
+          return tf.grad((input: tf.Tensor) =>
+            tf.sum(tf.mul(tf.depthwiseConv2d(input as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations), seed)),
+          )(tf.tensor(x, xShape))
+        }),
+      )
+      expect(maxAbsDiff(viaGrad.cpu, viaGrad.wasm)).toBeLessThan(1e-5)
+      // Not all zero: the kernel really ran.
+      expect(Math.max(...viaGrad.wasm.map(Math.abs))).toBeGreaterThan(0.01)
+    },
+  )
 })
 
 describe('Identity on wasm', () => {

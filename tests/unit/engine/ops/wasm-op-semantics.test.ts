@@ -8,8 +8,36 @@ import { exactWasmKernelsRegistered, registerExactWasmOps } from '../../../../sr
  * exact ties, the clip bounds themselves, NaN and infinities.
  */
 const EDGES = [
-  0, -0, 1e-8, -1e-8, 1e-30, -1e-30, 1e-45, -1e-45, 1.1e-7, -1.1e-7, 1.3e-7, 2e-7, 1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 6, 7, -7, 100, -100,
-  NaN, Infinity, -Infinity, 3.4e38, -3.4e38,
+  0,
+  -0,
+  1e-8,
+  -1e-8,
+  1e-30,
+  -1e-30,
+  1e-45,
+  -1e-45,
+  1.1e-7,
+  -1.1e-7,
+  1.3e-7,
+  2e-7,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1.5,
+  -1.5,
+  2.5,
+  -2.5,
+  6,
+  7,
+  -7,
+  100,
+  -100,
+  NaN,
+  Infinity,
+  -Infinity,
+  3.4e38,
+  -3.4e38,
 ]
 
 type Value = number | boolean
@@ -70,21 +98,42 @@ describe('element-wise ops agree with the cpu backend on edge inputs', () => {
   })
 
   it('relu, relu6, leakyRelu and prelu at 0, at 6 and with NaN', async () => {
-    await expectSameOnBoth(() => [tf.relu(edges()), tf.relu6(edges()), tf.leakyRelu(edges(), 0.2), tf.prelu(edges(), tf.fill([EDGES.length], 0.2) as tf.Tensor1D)])
+    await expectSameOnBoth(() => [
+      tf.relu(edges()),
+      tf.relu6(edges()),
+      tf.leakyRelu(edges(), 0.2),
+      tf.prelu(edges(), tf.fill([EDGES.length], 0.2) as tf.Tensor1D),
+    ])
   })
 
   it('clipByValue at the bounds themselves, outside them and with NaN (kept, not clipped)', async () => {
-    await expectSameOnBoth(() => [tf.clipByValue(edges(), 0, 1), tf.clipByValue(edges(), -0.5, 0.5), tf.clipByValue(tf.tensor1d([0, 1, -0, 1 + 1e-7, -1e-8]), 0, 1)])
+    await expectSameOnBoth(() => [
+      tf.clipByValue(edges(), 0, 1),
+      tf.clipByValue(edges(), -0.5, 0.5),
+      tf.clipByValue(tf.tensor1d([0, 1, -0, 1 + 1e-7, -1e-8]), 0, 1),
+    ])
   })
 
   it('maximum and minimum with ties, signed zeros and NaN', async () => {
-    await expectSameOnBoth(() => [tf.maximum(edges(), 0), tf.minimum(edges(), 0), tf.maximum(edges(), tf.reverse(edges())), tf.minimum(edges(), 1)])
+    await expectSameOnBoth(() => [
+      tf.maximum(edges(), 0),
+      tf.minimum(edges(), 0),
+      tf.maximum(edges(), tf.reverse(edges())),
+      tf.minimum(edges(), 1),
+    ])
   })
 
   it('equal, notEqual, greater, greaterEqual, less and lessEqual on ties (0 = −0, NaN ≠ NaN)', async () => {
     const a = () => edges()
     const b = () => tf.tensor1d(EDGES.map((v, i) => (i % 3 === 0 ? v : i % 3 === 1 ? -v : 0)))
-    await expectSameOnBoth(() => [tf.equal(a(), b()), tf.notEqual(a(), b()), tf.greater(a(), b()), tf.greaterEqual(a(), b()), tf.less(a(), b()), tf.lessEqual(a(), b())])
+    await expectSameOnBoth(() => [
+      tf.equal(a(), b()),
+      tf.notEqual(a(), b()),
+      tf.greater(a(), b()),
+      tf.greaterEqual(a(), b()),
+      tf.less(a(), b()),
+      tf.lessEqual(a(), b()),
+    ])
   })
 
   it('where selects by a mask computed on ties', async () => {
@@ -92,7 +141,11 @@ describe('element-wise ops agree with the cpu backend on edge inputs', () => {
   })
 
   it('cast to bool is x ≠ 0 (NaN and tiny values are true); to int32 truncates', async () => {
-    await expectSameOnBoth(() => [tf.cast(edges(), 'bool'), tf.cast(tf.tensor1d([0, 1, 2, -1, 255, 256], 'int32'), 'bool'), tf.cast(tf.tensor1d(EDGES.filter(Number.isFinite).map((v) => Math.max(-1e9, Math.min(1e9, v)))), 'int32')])
+    await expectSameOnBoth(() => [
+      tf.cast(edges(), 'bool'),
+      tf.cast(tf.tensor1d([0, 1, 2, -1, 255, 256], 'int32'), 'bool'),
+      tf.cast(tf.tensor1d(EDGES.filter(Number.isFinite).map((v) => Math.max(-1e9, Math.min(1e9, v)))), 'int32'),
+    ])
   })
 
   it('abs, neg, square, sqrt, exp, tanh, sigmoid and log1p (tiny values not lost)', async () => {
@@ -108,7 +161,12 @@ describe('element-wise ops agree with the cpu backend on edge inputs', () => {
   // wasm flushes float32 denormals (|x| < 1.2e-38) to zero in its arithmetic; the cpu backend
   // divides in float64. Neither occurs in the ONNX Mod op's use (integer-valued operands).
   it('floorDiv on finite, normal values (the ONNX Mod op); on NaN/∞ wasm gives NaN where the cpu backend gives 0', async () => {
-    await expectSameOnBoth(() => tf.floorDiv(tf.tensor1d(EDGES.filter((v) => Number.isFinite(v) && (v === 0 || (Math.abs(v) > 1e-37 && Math.abs(v) < 1e30)))), tf.scalar(2)))
+    await expectSameOnBoth(() =>
+      tf.floorDiv(
+        tf.tensor1d(EDGES.filter((v) => Number.isFinite(v) && (v === 0 || (Math.abs(v) > 1e-37 && Math.abs(v) < 1e30)))),
+        tf.scalar(2),
+      ),
+    )
   })
 })
 

@@ -27,7 +27,11 @@ describe('report.run', () => {
     const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
     ids = { modelId, datasetId }
     out = await mkdtemp(join(tmpdir(), 'hfc-report-'))
-    summary = await host.call('report.run', { ...ids, out, preset: 'quick', limit: 4, pdf: false }, { onPartial: (p) => partials.push(p as ReportPartial) })
+    summary = await host.call(
+      'report.run',
+      { ...ids, out, preset: 'quick', limit: 4, pdf: false },
+      { onPartial: (p) => partials.push(p as ReportPartial) },
+    )
     results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReportResults
     // Eight attack curves and a gallery on 4 images: seconds on an idle machine, far longer on a loaded one.
   }, 900_000)
@@ -71,9 +75,19 @@ describe('report.run', () => {
     const { protocols, norm, points } = results.settings.curves
     const fgsm = results.settings.curves.attacks.find((a) => a.id === 'fgsm')!
     const defenses = results.settings.curves.defenses.filter((d) => d.kind !== 'd2')
-    const run = await host.call('attack.curve', { ...ids, attacks: [fgsm], defenses, protocols, norm, points, ...results.settings.attackSelection })
+    const run = await host.call('attack.curve', {
+      ...ids,
+      attacks: [fgsm],
+      defenses,
+      protocols,
+      norm,
+      points,
+      ...results.settings.attackSelection,
+    })
     for (const entry of run.entries) {
-      const mine = results.curves.entries.find((e) => e.attack === entry.attack && e.defense === entry.defense && e.protocol === entry.protocol)
+      const mine = results.curves.entries.find(
+        (e) => e.attack === entry.attack && e.defense === entry.defense && e.protocol === entry.protocol,
+      )
       expect(mine?.auc).toBe(entry.curve.auc)
       expect(mine?.cleanAccuracy).toBe(entry.curve.cleanAccuracy)
     }
@@ -88,7 +102,8 @@ describe('report.run', () => {
     expect(results.gallery.allFooledCount).toBe(gallery.allFooledCount)
     expect(results.gallery.rows.map((r) => r.index)).toEqual(gallery.rows.map((r) => r.index))
     expect(results.gallery.cleanCorrect).toBe(gallery.cleanCorrect)
-    for (const [key, a] of Object.entries(gallery.perAttack)) expect(results.gallery.perAttack[key]).toMatchObject({ successRate: a.successRate, fooled: a.fooled })
+    for (const [key, a] of Object.entries(gallery.perAttack))
+      expect(results.gallery.perAttack[key]).toMatchObject({ successRate: a.successRate, fooled: a.fooled })
   }, 600_000)
 
   it('has the kernel energy, the D2 accuracy cost and the heat map of the individual calls', async () => {
@@ -110,14 +125,19 @@ describe('report.run', () => {
     const links = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => decodeURI(m[1]))
     expect(links.length).toBeGreaterThan(8)
     for (const link of links) expect(existsSync(join(out, link)), link).toBe(true)
-    for (const name of ['figure2.png', 'figure3.png', 'figure4.png', 'radius.png', 'kernels.png', 'heatmap.png', 'appendixB.png']) expect(links).toContain(name)
+    for (const name of ['figure2.png', 'figure3.png', 'figure4.png', 'radius.png', 'kernels.png', 'heatmap.png', 'appendixB.png'])
+      expect(links).toContain(name)
     expect(html).toContain(results.methods.model.sha256)
     expect(html).toContain(results.methods.dataset.fingerprint)
   })
 
   it('resumes a finished run from its saved sections, and prints the PDF where a Chromium is found', async () => {
     const again: ReportPartial[] = []
-    const rerun = await host.call('report.run', { ...ids, out, preset: 'quick', limit: 4, pdf: true }, { onPartial: (p) => again.push(p as ReportPartial) })
+    const rerun = await host.call(
+      'report.run',
+      { ...ids, out, preset: 'quick', limit: 4, pdf: true },
+      { onPartial: (p) => again.push(p as ReportPartial) },
+    )
     const resumed = again.filter((p) => p.status === 'done' && p.resumed).map((p) => p.section)
     expect(resumed).toEqual(['figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'])
     expect(rerun.data.curves).toEqual(results.curves)

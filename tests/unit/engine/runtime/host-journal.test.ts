@@ -24,8 +24,12 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
   })
 
   it('keeps working after failed opens and after both workers crash', async () => {
-    await expect(host.call('data.open', { path: join(tmp, 'no-such-folder') })).rejects.toMatchObject({ message: expect.stringContaining('no-such-folder') })
-    await expect(host.call('model.open', { path: join(tmp, 'typo', 'model.json') })).rejects.toMatchObject({ message: expect.stringContaining('typo') })
+    await expect(host.call('data.open', { path: join(tmp, 'no-such-folder') })).rejects.toMatchObject({
+      message: expect.stringContaining('no-such-folder'),
+    })
+    await expect(host.call('model.open', { path: join(tmp, 'typo', 'model.json') })).rejects.toMatchObject({
+      message: expect.stringContaining('typo'),
+    })
 
     // The typo is not replayed into later opens or into workers started after it.
     const data = await host.call('data.open', { path: MNIST })
@@ -104,7 +108,10 @@ describe('EngineHost replay journal and open limits (two workers)', () => {
   })
 
   it('still says NOT_FOUND, and what to do, for an id this host never opened', async () => {
-    await expect(host.call('model.kernels', { modelId: 'm-000000000000', radius: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Open the model again') })
+    await expect(host.call('model.kernels', { modelId: 'm-000000000000', radius: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('Open the model again'),
+    })
   })
 
   it('keeps the open file descriptors bounded over 50 distinct data sets', async () => {

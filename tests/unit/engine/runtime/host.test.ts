@@ -30,13 +30,17 @@ describe('EngineHost with a real worker thread', () => {
   it('cancels a running job within one batch', async () => {
     const controller = new AbortController()
     let seen = 0
-    const pending = host.call('engine.selfTest', { iterations: 10_000, size: 128 }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        seen = p.done
-        if (p.done >= 5) controller.abort()
+    const pending = host.call(
+      'engine.selfTest',
+      { iterations: 10_000, size: 128 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen = p.done
+          if (p.done >= 5) controller.abort()
+        },
       },
-    })
+    )
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(seen).toBeLessThan(10_000)
   })

@@ -10,7 +10,10 @@ describe('worker pool sharding', () => {
   beforeAll(async () => {
     one = await EngineHost.start({ backend: 'wasm', workers: 1 })
     two = await EngineHost.start({ backend: 'wasm', workers: 2 })
-    for (const [name, host] of [['one', one], ['two', two]] as const) {
+    for (const [name, host] of [
+      ['one', one],
+      ['two', two],
+    ] as const) {
       const { id: datasetId } = await host.call('data.open', { defaultId: 'mnist' })
       const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
       ids[name] = { datasetId, modelId }
@@ -42,7 +45,10 @@ describe('worker pool sharding', () => {
   })
 
   it('gives bit-identical per-sample attack results, seeded ones included', async () => {
-    for (const attack of [{ id: 'hf', params: { rMin: 2 } }, { id: 'salt-pepper', params: { repetitions: 1, epsilons: 20, seed: 3 } }]) {
+    for (const attack of [
+      { id: 'hf', params: { rMin: 2 } },
+      { id: 'salt-pepper', params: { repetitions: 1, epsilons: 20, seed: 3 } },
+    ]) {
       const a = await one.call('attack.run', { ...ids.one, attack, n: 12, seed: 5, returnAdversarials: true })
       const b = await two.call('attack.run', { ...ids.two, attack, n: 12, seed: 5, returnAdversarials: true })
       expect(Array.from(b.indices)).toEqual(Array.from(a.indices))

@@ -12,7 +12,10 @@ describe('sharded job routing', () => {
   beforeAll(async () => {
     one = await EngineHost.start({ backend: 'wasm', workers: 1 })
     two = await EngineHost.start({ backend: 'wasm', workers: 2 })
-    for (const [name, host] of [['one', one], ['two', two]] as const) {
+    for (const [name, host] of [
+      ['one', one],
+      ['two', two],
+    ] as const) {
       const { id: datasetId } = await host.call('data.open', { defaultId: 'mnist' })
       const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
       ids[name] = { datasetId, modelId }

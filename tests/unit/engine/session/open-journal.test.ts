@@ -36,7 +36,8 @@ describe('OpenJournal', () => {
     journal.record('model.open', { path: '/m0' }, 'm-0')
     journal.record('model.variant', { modelId: 'm-0', defense: { kind: 'd1', radius: 2 } }, 'mv-0')
     let evicted: string[] = []
-    for (let k = 1; k <= OPEN_LIMITS.models; k++) evicted = [...evicted, ...journal.record('model.open', { path: `/m${k}` }, `m-${k}`).map((e) => e.id)]
+    for (let k = 1; k <= OPEN_LIMITS.models; k++)
+      evicted = [...evicted, ...journal.record('model.open', { path: `/m${k}` }, `m-${k}`).map((e) => e.id)]
     expect(evicted).toEqual(['m-0', 'mv-0'])
   })
 

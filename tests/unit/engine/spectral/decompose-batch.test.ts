@@ -12,7 +12,11 @@ describeWithData('decomposeBatch (Float32Array path)', () => {
 
   it('splits all 10,000 MNIST test digits, chunk by chunk, exactly as decompose() on tensors', async () => {
     const progress: Array<[number, number]> = []
-    const ctx: JobContext = { progress: (done, total) => progress.push([done, total]), partial: () => {}, signal: new AbortController().signal }
+    const ctx: JobContext = {
+      progress: (done, total) => progress.push([done, total]),
+      partial: () => {},
+      signal: new AbortController().signal,
+    }
     const { low, high } = await decomposeBatch({ data: all, shape: [10_000, 28, 28, 1] }, 8, undefined, ctx)
     // Several chunks, reported once each, ending at the total.
     expect(progress.length).toBeGreaterThan(1)

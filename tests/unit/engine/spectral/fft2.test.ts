@@ -90,7 +90,12 @@ describe('fft2 (float64 reference)', () => {
 
 describe('fftshift / ifftshift', () => {
   it('put DC at (floor(h/2), floor(w/2)) for odd and even sizes, like numpy', () => {
-    for (const [h, w] of [[4, 4], [5, 5], [4, 7], [7, 4]]) {
+    for (const [h, w] of [
+      [4, 4],
+      [5, 5],
+      [4, 7],
+      [7, 4],
+    ]) {
       const p = new Float64Array(h * w)
       p[0] = 1
       const s = fftshift(p, h, w)
@@ -103,7 +108,13 @@ describe('fftshift / ifftshift', () => {
 
   it('are inverse of each other for odd and even sizes', () => {
     const digit = plane(mnistImages(2), 1, 28, 28, 1, 0)
-    for (const [h, w] of [[28, 28], [27, 27], [28, 27], [1, 5], [5, 1]]) {
+    for (const [h, w] of [
+      [28, 28],
+      [27, 27],
+      [28, 27],
+      [1, 5],
+      [5, 1],
+    ]) {
       const p = digit.slice(0, h * w)
       expect(Array.from(ifftshift(fftshift(p, h, w), h, w))).toEqual(Array.from(p))
       expect(Array.from(fftshift(ifftshift(p, h, w), h, w))).toEqual(Array.from(p))

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LabError } from '../../../../src-main/engine/base/errors'
-import {
-  centroid,
-  halfDiagonal,
-  ifftshift,
-  keptBinCount,
-  radialMask,
-  radialMaskUnshifted,
-} from '../../../../src-main/engine/spectral'
+import { centroid, halfDiagonal, ifftshift, keptBinCount, radialMask, radialMaskUnshifted } from '../../../../src-main/engine/spectral'
 
 /** docs/algorithms.md §D2: kept bins at r = 1..8 (a full count repeats once the filter is a no-op). */
 const KEPT_BINS: Array<[number, 'strict' | 'inclusive', number[]]> = [
@@ -39,7 +32,12 @@ describe('radial masks', () => {
   })
 
   it('centre on (floor(h/2), floor(w/2)) and give the natural-order mask as its ifftshift', () => {
-    for (const [h, w] of [[28, 28], [27, 27], [9, 14], [227, 227]]) {
+    for (const [h, w] of [
+      [28, 28],
+      [27, 27],
+      [9, 14],
+      [227, 227],
+    ]) {
       const centred = radialMask(h, w, 1)
       expect(centred.indexOf(1)).toBe(centroid(h) * w + centroid(w))
       expect(Array.from(radialMaskUnshifted(h, w, 5.5))).toEqual(Array.from(ifftshift(radialMask(h, w, 5.5), h, w)))

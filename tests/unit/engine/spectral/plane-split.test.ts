@@ -32,13 +32,21 @@ describe('lowPassPlane (exact float64 split)', () => {
   it('splits a digit into parts that sum back to it', () => {
     for (const r of [1, 4, 8, 12.5]) {
       const { low, high } = lowPassPlane(digit, 28, 28, r)
-      expect(maxDiff(low.map((v, i) => v + high[i]), digit)).toBeLessThan(1e-12)
+      expect(
+        maxDiff(
+          low.map((v, i) => v + high[i]),
+          digit,
+        ),
+      ).toBeLessThan(1e-12)
     }
   })
 
   it('keeps only the mean under strict r = 1 and inclusive r = 0', () => {
     const mean = digit.reduce((s, v) => s + v, 0) / digit.length
-    for (const { r, rule } of [{ r: 1, rule: 'strict' as const }, { r: 0, rule: 'inclusive' as const }]) {
+    for (const { r, rule } of [
+      { r: 1, rule: 'strict' as const },
+      { r: 0, rule: 'inclusive' as const },
+    ]) {
       const { low } = lowPassPlane(digit, 28, 28, r, { rule })
       expect(maxDiff(low, new Float64Array(784).fill(mean))).toBeLessThan(1e-12)
     }
@@ -93,7 +101,12 @@ describe('lowPassPlane (exact float64 split)', () => {
     const strip = digit.slice(0, 14 * 28)
     for (const kind of ['square', 'gaussian'] as const) {
       const { low, high, maxImag } = lowPassPlane(strip, 14, 28, 3, { kind })
-      expect(maxDiff(low.map((v, i) => v + high[i]), strip)).toBeLessThan(1e-12)
+      expect(
+        maxDiff(
+          low.map((v, i) => v + high[i]),
+          strip,
+        ),
+      ).toBeLessThan(1e-12)
       expect(maxImag).toBeLessThan(1e-12)
     }
   })

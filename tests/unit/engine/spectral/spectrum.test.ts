@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { decompose, fft2, fftshift, halfDiagonal, logMagnitudeSpectrum, radialBins, radialEnergyProfile, radialEnergyProfiles } from '../../../../src-main/engine/spectral'
+import {
+  decompose,
+  fft2,
+  fftshift,
+  halfDiagonal,
+  logMagnitudeSpectrum,
+  radialBins,
+  radialEnergyProfile,
+  radialEnergyProfiles,
+} from '../../../../src-main/engine/spectral'
 import { mnistImages, plane, sampleImage } from './real-images'
 import { itWithData } from '../../needs-data'
 
@@ -39,7 +48,11 @@ describe('logMagnitudeSpectrum', () => {
     const values = spectrum.dataSync()
     for (let ch = 0; ch < c; ch++) {
       const z = fft2(plane(pixels, 0, h, w, c, ch), new Float64Array(h * w), h, w)
-      const expected = fftshift(z.re.map((re, k) => Math.log1p(Math.hypot(re, z.im[k]))), h, w)
+      const expected = fftshift(
+        z.re.map((re, k) => Math.log1p(Math.hypot(re, z.im[k]))),
+        h,
+        w,
+      )
       const got = Float64Array.from({ length: h * w }, (_, k) => values[k * c + ch])
       // float32 products of magnitude up to h*w; log1p compresses the absolute error.
       expect(maxDiff(got, expected)).toBeLessThan(1e-4)
@@ -50,7 +63,8 @@ describe('logMagnitudeSpectrum', () => {
   it('puts the DC term, log(1 + sum x), at the centroid of odd-sized MNIST crops', () => {
     const digits = mnistImages(2)
     const crop = new Float32Array(2 * 27 * 27)
-    for (let i = 0; i < 2; i++) for (let y = 0; y < 27; y++) for (let x = 0; x < 27; x++) crop[(i * 27 + y) * 27 + x] = digits[(i * 28 + y) * 28 + x]
+    for (let i = 0; i < 2; i++)
+      for (let y = 0; y < 27; y++) for (let x = 0; x < 27; x++) crop[(i * 27 + y) * 27 + x] = digits[(i * 28 + y) * 28 + x]
     const spectrum = logMagnitudeSpectrum(tf.tensor4d(crop, [2, 27, 27, 1])).dataSync()
     for (let i = 0; i < 2; i++) {
       const total = crop.slice(i * 729, (i + 1) * 729).reduce((s, v) => s + v, 0)
@@ -71,7 +85,8 @@ describe('radialEnergyProfile', () => {
   itWithData('accepts NHWC typed arrays of RGB and odd-sized images', async () => {
     const { pixels } = await sampleImage('cifar10_05_6.png')
     const crop = new Float64Array(31 * 29 * 3)
-    for (let y = 0; y < 31; y++) for (let x = 0; x < 29; x++) for (let ch = 0; ch < 3; ch++) crop[(y * 29 + x) * 3 + ch] = pixels[(y * 32 + x) * 3 + ch]
+    for (let y = 0; y < 31; y++)
+      for (let x = 0; x < 29; x++) for (let ch = 0; ch < 3; ch++) crop[(y * 29 + x) * 3 + ch] = pixels[(y * 32 + x) * 3 + ch]
     const profile = radialEnergyProfile({ data: crop, shape: [1, 31, 29, 3] })
     expect(maxDiff(profile, referenceProfile(Float32Array.from(crop), 1, 31, 29, 3))).toBeLessThan(1e-5)
   })
@@ -116,7 +131,9 @@ describe('radialEnergyProfiles', () => {
     for (let i = 0; i < 2; i++) {
       const one = pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3)
       expect(maxDiff(profiles.subarray(i * bins, (i + 1) * bins), referenceProfile(one, 1, h, w, 3))).toBeLessThan(1e-5)
-      expect(maxDiff(profiles.subarray(i * bins, (i + 1) * bins), radialEnergyProfile({ data: one, shape: [1, h, w, 3] }))).toBeLessThan(1e-6)
+      expect(maxDiff(profiles.subarray(i * bins, (i + 1) * bins), radialEnergyProfile({ data: one, shape: [1, h, w, 3] }))).toBeLessThan(
+        1e-6,
+      )
     }
   })
 })

@@ -18,7 +18,8 @@ describe('jacobiSvd', () => {
     for (let j = 1; j < 28; j++) expect(sigma[j]).toBeLessThanOrEqual(sigma[j - 1])
     // U Sigma V^T rebuilds the digit.
     const rebuilt = new Float64Array(784)
-    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) for (let j = 0; j < 28; j++) rebuilt[y * 28 + x] += scaledU[y * 28 + j] * v[x * 28 + j]
+    for (let y = 0; y < 28; y++)
+      for (let x = 0; x < 28; x++) for (let j = 0; j < 28; j++) rebuilt[y * 28 + x] += scaledU[y * 28 + j] * v[x * 28 + j]
     expect(maxDiff(rebuilt, digit)).toBeLessThan(1e-12)
     // V^T V = I, and the Frobenius norm equals the root of the sum of squared singular values.
     for (let a = 0; a < 28; a++) {
@@ -38,7 +39,8 @@ describe('jacobiSvd', () => {
     const { sigma, scaledU, v } = jacobiSvd(wide, 10, 28)
     expect(sigma.length).toBe(10)
     const rebuilt = new Float64Array(280)
-    for (let y = 0; y < 10; y++) for (let x = 0; x < 28; x++) for (let j = 0; j < 10; j++) rebuilt[y * 28 + x] += scaledU[y * 10 + j] * v[x * 10 + j]
+    for (let y = 0; y < 10; y++)
+      for (let x = 0; x < 28; x++) for (let j = 0; j < 10; j++) rebuilt[y * 28 + x] += scaledU[y * 10 + j] * v[x * 10 + j]
     expect(maxDiff(rebuilt, wide)).toBeLessThan(1e-12)
     // Rows 0..3 of MNIST digits are blank: rank deficiency must not break anything.
     expect(jacobiSvd(digit.slice(0, 4 * 28), 4, 28).sigma.every((s) => s === 0)).toBe(true)
@@ -49,8 +51,21 @@ describe('svdSplit (docs/algorithms.md §SVD check)', () => {
   const digits = mnistImages(6)
 
   it('gives dominant + trailing == x for MNIST digits and every k from 1 to 20', () => {
-    const splits = svdSplitMany(digits, 6, 28, 28, 1, Array.from({ length: 20 }, (_, i) => i + 1))
-    for (const { dominant, trailing } of splits) expect(maxDiff(dominant.map((v, i) => v + trailing[i]), digits)).toBeLessThan(1e-5)
+    const splits = svdSplitMany(
+      digits,
+      6,
+      28,
+      28,
+      1,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    )
+    for (const { dominant, trailing } of splits)
+      expect(
+        maxDiff(
+          dominant.map((v, i) => v + trailing[i]),
+          digits,
+        ),
+      ).toBeLessThan(1e-5)
   })
 
   it('keeps the image whole in x_dom at k = 0 and in x_trail at k = 28', () => {
@@ -75,7 +90,12 @@ describe('svdSplit (docs/algorithms.md §SVD check)', () => {
   itWithData('splits each channel of a CIFAR-10 image independently and agrees with svdSplitMany', async () => {
     const { pixels } = await sampleImage('cifar10_06_1.png')
     const one = svdSplit(pixels, 1, 32, 32, 3, 7)
-    expect(maxDiff(one.dominant.map((v, i) => v + one.trailing[i]), pixels)).toBeLessThan(1e-5)
+    expect(
+      maxDiff(
+        one.dominant.map((v, i) => v + one.trailing[i]),
+        pixels,
+      ),
+    ).toBeLessThan(1e-5)
     const many = svdSplitMany(pixels, 1, 32, 32, 3, [3, 7])
     expect(Array.from(many[1].dominant)).toEqual(Array.from(one.dominant))
     const red = svdSplit(Float32Array.from(plane(pixels, 0, 32, 32, 3, 0)), 1, 32, 32, 1, 7)

@@ -34,7 +34,14 @@ describe('recent items', () => {
     const storage = memory()
     saveRecent(storage, 'k', [{ path: '/data/a' }, { path: '/data/b' }])
     expect(loadRecent(storage, 'k', parse)).toEqual([{ path: '/data/a' }, { path: '/data/b' }])
-    storage.data.k = JSON.stringify([{ path: '/ok' }, { path: 42 }, 'junk', null, { defaultId: 'mnist' }, { path: '/also-ok', size: [8, 8] }])
+    storage.data.k = JSON.stringify([
+      { path: '/ok' },
+      { path: 42 },
+      'junk',
+      null,
+      { defaultId: 'mnist' },
+      { path: '/also-ok', size: [8, 8] },
+    ])
     expect(loadRecent(storage, 'k', parse)).toEqual([{ path: '/ok' }, { path: '/also-ok', size: [8, 8] }])
   })
 
@@ -42,7 +49,12 @@ describe('recent items', () => {
     expect(loadRecent(memory({ k: '{not json' }), 'k', parse)).toEqual([])
     expect(loadRecent(memory({ k: '{"path":"/a"}' }), 'k', parse)).toEqual([])
     expect(loadRecent(memory(), 'k', parse)).toEqual([])
-    const full: RecentStorage = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError') } }
+    const full: RecentStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError')
+      },
+    }
     expect(() => saveRecent(full, 'k', [{ path: '/a' }])).not.toThrow()
   })
 })

@@ -5,10 +5,25 @@ import { compareCurveRuns, headlineOf, runsToJson, type RunRecord, type RunResul
 
 // Only the fields the history reads; the rest of a curve entry does not enter these functions.
 const entry = (attackLabel: string, defense: string, protocol: 'direct' | 'transfer', auc: number) =>
-  ({ attack: attackLabel.toLowerCase(), attackLabel, defense, protocol, curve: { auc }, success: Uint8Array.from([1, 0]) }) as unknown as CurveEntryData
+  ({
+    attack: attackLabel.toLowerCase(),
+    attackLabel,
+    defense,
+    protocol,
+    curve: { auc },
+    success: Uint8Array.from([1, 0]),
+  }) as unknown as CurveEntryData
 const envelope = (defense: string, auc: number, curves: number) => ({ defense, envelope: { auc, curves } }) as unknown as EnvelopeData
 const curves = (entries: CurveEntryData[], envelopes: EnvelopeData[] = []): RunResults['curves'] => ({
-  run: { runId: 'r', indices: new Int32Array(0), labels: new Int32Array(0), entries, skipped: [], envelopes, cancelled: false } satisfies CurveRun,
+  run: {
+    runId: 'r',
+    indices: new Int32Array(0),
+    labels: new Int32Array(0),
+    entries,
+    skipped: [],
+    envelopes,
+    cancelled: false,
+  } satisfies CurveRun,
   entries,
 })
 
@@ -22,7 +37,10 @@ describe('run history', () => {
   })
 
   it('lists a curve run by the AUC of every curve and of each worst case over two or more curves', () => {
-    const run = curves([entry('FGSM', 'none', 'direct', 0.42), entry('FGSM', 'D1 r=8', 'transfer', 0.61)], [envelope('none', 0.42, 1), envelope('D1 r=8', 0.55, 2)])
+    const run = curves(
+      [entry('FGSM', 'none', 'direct', 0.42), entry('FGSM', 'D1 r=8', 'transfer', 0.61)],
+      [envelope('none', 0.42, 1), envelope('D1 r=8', 0.55, 2)],
+    )
     expect(headlineOf('curves', run).map((h) => [h.label, h.value])).toEqual([
       ['AUC FGSM · none · direct', 0.42],
       ['AUC FGSM · D1 r=8 · transfer', 0.61],
@@ -65,7 +83,10 @@ describe('run history', () => {
       cancelled: false,
       result,
     }
-    const parsed = JSON.parse(runsToJson([record])) as { app: string; runs: { id: number; result: { entries: { success: number[]; medianDistance: null }[] } }[] }
+    const parsed = JSON.parse(runsToJson([record])) as {
+      app: string
+      runs: { id: number; result: { entries: { success: number[]; medianDistance: null }[] } }[]
+    }
     expect(parsed.app).toBe('hfc-lab')
     expect(parsed.runs[0].id).toBe(3)
     expect(parsed.runs[0].result.entries[0].success).toEqual([1, 0])

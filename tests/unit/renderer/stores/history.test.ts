@@ -81,7 +81,12 @@ describe('the session run history', () => {
     await useModels().open({ defaultId: 'mnist' })
     await workspace.openDataset({ path: '/data/gone' }).then((ok) => expect(ok).toBe(false))
     const history = useHistory()
-    const run = history.record({ model: { name: 'mnist', spec: { defaultId: 'mnist' } }, dataset: { name: 'gone', spec: { path: '/data/gone' } } }, 'evaluation', {}, evaluation)
+    const run = history.record(
+      { model: { name: 'mnist', spec: { defaultId: 'mnist' } }, dataset: { name: 'gone', spec: { path: '/data/gone' } } },
+      'evaluation',
+      {},
+      evaluation,
+    )
     await workspace.openDataset({ defaultId: 'mnist' })
     expect(await history.reopen(run.id)).toBeNull()
     expect(workspace.error).toContain('[DATA_NOT_FOUND]')
