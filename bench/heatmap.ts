@@ -6,7 +6,7 @@ import { openDefaultDataset } from '../src-main/engine/data/default-datasets'
 import { attachScorer } from '../src-main/engine/compute/forward'
 import { fourierHeatmap } from '../src-main/engine/heatmap'
 import { silentContext } from '../src-main/engine/base/job-context'
-import { openDefaultModel } from '../src-main/engine/models'
+import { openDefaultModel } from '../src-main/engine/loaders'
 import type { BenchRow } from './row'
 
 const N = 1000

@@ -28,13 +28,11 @@ export {
   type ImageShape,
   type OpenOptions,
 } from './data'
+export { defaultModels, openDefaultModel, openModel } from './loaders'
 export {
-  defaultModels,
   firstConvLayers,
   kernelReport,
   lowPassKernels,
-  openDefaultModel,
-  openModel,
   type Classifier,
   type LayerRadius,
   type LoadedModel,

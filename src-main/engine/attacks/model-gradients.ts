@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
 import { gradientScorerOf } from '../compute/forward'
 import type { BatchScorer } from '../onnx'
-import { crossEntropyGradient } from './cross-entropy'
+import { crossEntropyGradient } from '../compute/cross-entropy'
 
 /** The logits of a batch and the gradient of a loss that reaches the image through them. */
 export interface LogitsGradient {

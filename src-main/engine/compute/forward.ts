@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { crossEntropyGradient } from '../attacks/cross-entropy'
+import { crossEntropyGradient } from './cross-entropy'
 import { createOrtClassifier, type BatchScorer, type LowPassSpec } from '../onnx'
 import type { Classifier } from '../models/classifier'
 import type { LoadedModel } from '../models'

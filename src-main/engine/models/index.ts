@@ -1,5 +1,5 @@
 /**
- * Models: loaders for TF.js Layers/graph models and Keras .h5/.keras behind one registry, the
+ * Models: loaders for TF.js Layers/graph models and Keras .h5/.keras (listed in loaders/), the
  * classifier wrapper every attack and evaluation uses, D2 kernel surgery, the embedded defaults
  * and the architectures they are trained from.
  */
@@ -7,13 +7,11 @@ export type { Classifier, ModelInfo, LayerSummary } from './classifier'
 export type { LoadedModel } from './layers-classifier'
 export type { OpenModelOptions } from './build-loaded-model'
 export type { ModelFormat } from './model-format'
-export { openModel, MODEL_FORMATS } from './registry'
 export { SUPPORTED_LAYERS } from './keras-config'
 export { firstConvLayers, type ConvLayerInfo } from './conv-layers'
 export { lowPassKernels, type LayerRadius } from './d2'
 export type { D2Mode, KernelFilterOptions } from './kernel-filter'
 export { inspectKernels, kernelReport, type KernelReport, type KernelSliceReport } from './kernel-report'
-export { defaultModels, openDefaultModel, type DefaultModelEntry } from './default-models'
 export { DEFAULT_MODEL_RECIPES, MNIST_CLASSES, FASHION_MNIST_CLASSES, CIFAR10_CLASSES } from './default-recipes'
 export { paperCnn, cifarCnn } from './architectures'
 export { evaluateAccuracy } from './evaluate'

@@ -6,7 +6,8 @@ import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
 import { attachScorer } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
-import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
+import { type LoadedModel } from '../../../../src-main/engine/models'
+import { openDefaultModel } from '../../../../src-main/engine/loaders'
 
 /**
  * Every attack gives the same result on every engine: TF.js cpu (the reference semantics), TF.js

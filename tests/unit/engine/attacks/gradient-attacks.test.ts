@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, expect, it } from 'vitest'
 import { runAttack, type AttackResult } from '../../../../src-main/engine/attacks'
-import { crossEntropyGradient } from '../../../../src-main/engine/attacks/cross-entropy'
+import { crossEntropyGradient } from '../../../../src-main/engine/compute/cross-entropy'
 import { isAdversarial, logitMargins, MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'

@@ -7,7 +7,8 @@ import { runAttack, type AttackResult } from '../../../../src-main/engine/attack
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
 import { assignmentOf, attachScorer, gradientScorerOf, prepareGradients, scorerOf } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
-import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
+import { type LoadedModel } from '../../../../src-main/engine/models'
+import { openDefaultModel } from '../../../../src-main/engine/loaders'
 import { withD1 } from '../../../../src-main/engine/eval'
 import { mnistTestBatch } from './mnist-classifier'
 

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { openDefaultDataset, type Dataset } from '../../../../src-main/engine/data'
 import type { GalleryAttack, GalleryRowsPartial } from '../../../../src-main/engine/gallery'
 import type { JobContext } from '../../../../src-main/engine/base/job-context'
-import { openDefaultModel, type LoadedModel } from '../../../../src-main/engine/models'
+import { type LoadedModel } from '../../../../src-main/engine/models'
+import { openDefaultModel } from '../../../../src-main/engine/loaders'
 
 /**
  * The three attacks of the paper's Appendix C, with small budgets so the tests stay quick. HF may

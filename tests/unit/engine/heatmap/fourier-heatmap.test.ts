@@ -9,7 +9,7 @@ import { fourierBasisImage, fourierHeatmap, heatmapFrequencies, perturbationSign
 import { CancelledError, silentContext } from '../../../../src-main/engine/base/job-context'
 import { registerFastWasmOps } from '../../../../src-main/engine/ops'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
-import { openDefaultModel } from '../../../../src-main/engine/models/default-models'
+import { openDefaultModel } from '../../../../src-main/engine/loaders/default-models'
 import { fft2 } from '../../../../src-main/engine/spectral'
 import { conjugatePairKey, DROP_UNIT, heatmapGrids, mergeHeatmaps, radialProfile } from '../../../../src-main/protocol/heatmap'
 import { REPO } from '../../paths'

@@ -4,14 +4,8 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  firstConvLayers,
-  kernelReport,
-  lowPassKernels,
-  openModel,
-  saveLayersModel,
-  type LoadedModel,
-} from '../../../../src-main/engine/models'
+import { firstConvLayers, kernelReport, lowPassKernels, saveLayersModel, type LoadedModel } from '../../../../src-main/engine/models'
+import { openModel } from '../../../../src-main/engine/loaders'
 
 /** conv5x5 (1→3, same) → conv3x3 (3→2, same) → flatten → dense 4, with seeded random weights. */
 function twoConvModel(): tfl.Sequential {

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { firstConvLayers, lowPassKernels, openModel } from '../../../../src-main/engine/models'
+import { firstConvLayers, lowPassKernels } from '../../../../src-main/engine/models'
+import { openModel } from '../../../../src-main/engine/loaders'
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 const intList = (xs: number[]): object => ({ list: { i: xs.map(String) } })

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core'
 // tfjs-core's Node bundle registers no op gradients; tfjs-layers' does.
 import '@tensorflow/tfjs-layers'
 import { expect, it } from 'vitest'
-import { crossEntropyGradient, crossEntropySeed } from '../../../../src-main/engine/attacks/cross-entropy'
+import { crossEntropyGradient, crossEntropySeed } from '../../../../src-main/engine/compute/cross-entropy'
 import type { Classifier } from '../../../../src-main/engine/models/classifier'
-import { linearClassifier } from './linear-classifier'
+import { linearClassifier } from '../attacks/linear-classifier'
 
 /**
  * A confident two-class linear model, z = [u·x, w·x + b] with label 0 and z₀ − z₁ = 20: in float32

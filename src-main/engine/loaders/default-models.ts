@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { LabError } from '../base/errors'
 import { resourcesDir } from '../base/resources-path'
-import type { OpenModelOptions } from './build-loaded-model'
-import { DEFAULT_MODEL_RECIPES } from './default-recipes'
-import type { LoadedModel } from './layers-classifier'
+import type { OpenModelOptions } from '../models/build-loaded-model'
+import { DEFAULT_MODEL_RECIPES } from '../models/default-recipes'
+import type { LoadedModel } from '../models/layers-classifier'
 import { openModel } from './registry'
 
 export interface DefaultModelEntry {

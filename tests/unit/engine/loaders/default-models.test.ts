@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { openDataset } from '../../../../src-main/engine/data'
 import {
   CIFAR10_CLASSES,
-  defaultModels,
   evaluateAccuracy,
   firstConvLayers,
-  openDefaultModel,
   FASHION_MNIST_CLASSES,
   MNIST_CLASSES,
 } from '../../../../src-main/engine/models'
+import { defaultModels, openDefaultModel } from '../../../../src-main/engine/loaders'
 import { HAS_DATA, NEEDS_DATA, RESOURCES, SHARED_DATA } from '../../paths'
 import { itWithData } from '../../needs-data'
 
