@@ -23,8 +23,6 @@ export const selectionFields = {
     .optional(),
   classIndex: z.number().int().min(0).optional(),
   shard: shardSchema.optional(),
-  /** Set by the engine host when it spreads one job over its worker pool: a shard of the shard. */
-  subShard: shardSchema.optional(),
 }
 
 /** Bounds of block `index` of `count` over n items: sizes differ by at most one, earlier blocks larger. */
@@ -42,5 +40,13 @@ export type Selection = {
   seed?: number
   classIndex?: number
   shard?: Shard
+} & HostFields
+
+/**
+ * What the engine host adds to a call it spreads over its worker pool, beside the validated params:
+ * never part of a method's schema, so no client can send it.
+ */
+export interface HostFields {
+  /** This worker's block of the selection (a shard of the shard). */
   subShard?: Shard
 }

@@ -1,8 +1,14 @@
 import type { HostMethodName, MethodName, ParsedParams, Result } from '../../protocol/methods'
+import type { HostFields } from '../../protocol/selection'
 import type { JobContext } from '../base/job-context'
 import type { EngineState } from '../session/state'
 
-export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: JobContext, state: EngineState) => Promise<Result<M>>
+/** A method's handler: its validated params, plus what the host adds when it spreads the call over the pool. */
+export type Handler<M extends MethodName> = (
+  params: ParsedParams<M> & HostFields,
+  ctx: JobContext,
+  state: EngineState,
+) => Promise<Result<M>>
 
 /** One domain's handlers. */
 export type HandlerTable = { [M in MethodName]?: Handler<M> }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../../protocol/errors'
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
+import type { Shard } from '../../protocol/selection'
 import { isMethodName, methods, type MethodName, type Params, type Result } from '../../protocol/methods'
 import type { BackendChoice, BackendRequest } from '../compute/backend'
 import { createCancelFlag, raiseCancelFlag } from '../base/cancel-flag'
@@ -244,12 +245,12 @@ export class EngineHost implements LabApi {
     }
   }
 
-  private async send(index: number, method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
+  private async send(index: number, method: MethodName, params: unknown, options: CallOptions, subShard?: Shard): Promise<unknown> {
     await this.ensureWorker(index)
-    return this.post(index, method, params, options)
+    return this.post(index, method, params, options, subShard)
   }
 
-  private post(index: number, method: MethodName, params: unknown, options: CallOptions): Promise<unknown> {
+  private post(index: number, method: MethodName, params: unknown, options: CallOptions, subShard?: Shard): Promise<unknown> {
     const slot = this.slots[index]
     const id = `c${++nextId}`
     const flag = createCancelFlag()
@@ -271,7 +272,7 @@ export class EngineHost implements LabApi {
         flag,
         slot: index,
       })
-      const message: HostToWorker = { type: 'call', id, method, params, flag }
+      const message: HostToWorker = { type: 'call', id, method, params, flag, ...(subShard ? { subShard } : {}) }
       slot.worker!.postMessage(message)
       for (const signal of signals) {
         if (signal.aborted) cancel()
@@ -314,7 +315,7 @@ export class EngineHost implements LabApi {
         params,
         workers: this.slots.length,
         options,
-        callOn: (worker, shardParams, shardOptions) => this.send(worker, method, shardParams, shardOptions),
+        callOn: (worker, shardParams, shardOptions, subShard) => this.send(worker, method, shardParams, shardOptions, subShard),
       })) as Result<M>
     }
     const result = (await this.send(0, method, params, options)) as Result<M>

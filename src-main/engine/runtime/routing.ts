@@ -2,6 +2,7 @@ import type { CallOptions } from '../../protocol/lab-api'
 import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
 import type { MethodName } from '../../protocol/methods'
+import type { Shard } from '../../protocol/selection'
 import type { CurveEntryData } from '../../protocol/attacks'
 import {
   mergeAttackRun,
@@ -18,7 +19,8 @@ export interface ShardRun {
   params: unknown
   workers: number
   options: CallOptions
-  callOn(worker: number, params: unknown, options: CallOptions): Promise<unknown>
+  /** Runs the job on one worker, on its block `subShard` of the selection when given. */
+  callOn(worker: number, params: unknown, options: CallOptions, subShard?: Shard): Promise<unknown>
 }
 
 /**
@@ -66,14 +68,19 @@ function sharded<R>(merge: (parts: R[]) => R, split = true, stream: PartialStrea
         options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
       const parts = await Promise.all(
         Array.from({ length: workers }, (_, j) =>
-          callOn(j, split ? { ...(params as object), subShard: { index: j, count: workers } } : params, {
-            signal: options.signal,
-            onProgress: (p) => {
-              progress[j] = p
-              report(p.phase)
+          callOn(
+            j,
+            params,
+            {
+              signal: options.signal,
+              onProgress: (p) => {
+                progress[j] = p
+                report(p.phase)
+              },
+              onPartial: (data) => partial(j, data),
             },
-            onPartial: (data) => partial(j, data),
-          }),
+            split ? { index: j, count: workers } : undefined,
+          ),
         ),
       )
       return merge(parts as R[])

@@ -1,5 +1,6 @@
 import type { BackendChoice, BackendRequest, ForwardEngine } from '../compute/backend'
 import type { ServerMessage } from '../../protocol/messages'
+import type { Shard } from '../../protocol/selection'
 
 export interface WorkerInit {
   backend?: BackendRequest
@@ -10,7 +11,7 @@ export interface WorkerInit {
 }
 
 export type HostToWorker =
-  { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer } | { type: 'cancel'; id: string }
+  { type: 'call'; id: string; method: string; params: unknown; flag: SharedArrayBuffer; subShard?: Shard } | { type: 'cancel'; id: string }
 
 export type WorkerToHost =
   ServerMessage | { type: 'ready'; backend: BackendChoice } | { type: 'fatal'; error: { code: string; message: string; detail?: string } }

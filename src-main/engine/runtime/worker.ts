@@ -49,7 +49,9 @@ async function handleCall(state: EngineState, message: Extract<HostToWorker, { t
   const handler = (handlers as Record<string, unknown>)[method] as Handler<typeof method>
   const ctx = contextFor(id, message.flag)
   try {
-    const params = methods[method].params.parse(message.params)
+    // The host's sub-shard travels beside the params, which hold only what a client may send.
+    const parsed = methods[method].params.parse(message.params)
+    const params = message.subShard ? { ...parsed, subShard: message.subShard } : parsed
     const result = await handler(params as never, ctx, state)
     if (ctx.signal.aborted) post({ type: 'cancelled', id })
     else post({ type: 'result', id, result })

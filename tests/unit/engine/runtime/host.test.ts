@@ -50,6 +50,14 @@ describe('EngineHost with a real worker thread', () => {
     await expect(host.call('engine.selfTest', { iterations: -1 } as never)).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
   })
 
+  it('refuses a sub-shard from a client: only the host sets it, beside the params', async () => {
+    const request = { modelId: 'm-1', datasetId: 'ds-1', limit: 8, subShard: { index: 0, count: 2 } }
+    await expect(host.call('model.evaluate', request as never)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('subShard'),
+    })
+  })
+
   it('rejects unknown methods', async () => {
     await expect(host.call('no.such' as never, {} as never)).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' })
   })
