@@ -66,7 +66,7 @@ test('the Attacks view runs HF and FGSM against the default MNIST model with D1 
   const [px, py] = points[Math.floor(points.length * 0.6)]
   await page.mouse.click(plotBox.x + px * unit + 4, plotBox.y + py * unit + 3)
   await expect(page.getByTestId('examples')).toContainText('FGSM · none')
-  for (const caption of await page.getByTestId('example-pair').locator('figcaption').allTextContents()) {
+  for (const caption of await page.getByTestId('example-caption').allTextContents()) {
     const m = /: (\S+) → (\S+),/.exec(caption)
     expect(m).not.toBeNull()
     expect(m![2]).not.toBe(m![1])

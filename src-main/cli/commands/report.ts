@@ -2,9 +2,9 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { REPORT_SECTION_LABELS, type ReportPartial } from '../../protocol/report'
 import { printJson, progressBar, withEngine } from '../engine'
-import { datasetSpec, modelSpec } from '../specs'
+import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
-interface ReportFlags {
+interface ReportFlags extends SpecFlags {
   model: string
   data: string
   out: string
@@ -42,8 +42,8 @@ export function registerReport(program: Command): void {
       const summary = await withEngine(
         program.opts(),
         async (host) => {
-          const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data))
-          const { id: modelId } = await host.call('model.open', modelSpec(opts.model))
+          const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+          const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
           return host.call(
             'report.run',
             {

@@ -23,6 +23,7 @@ async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeConte
         model: record.model.spec,
         data: record.dataset.spec,
         seed: record.selection.seed ?? 0,
+        preprocessing: record.model.preprocessing,
       })
       return { command: 'attack', result }
     }

@@ -15,7 +15,7 @@ describe('CLI model and data set specs', () => {
     const withModel = all.filter((c) => longs(c).includes('--model') || (c.name() === 'info' && c.parent?.name() === 'model'))
     const withData = all.filter((c) => longs(c).includes('--data'))
     expect(withModel.map((c) => c.name()).sort()).toEqual(
-      ['attack', 'curve', 'eval', 'export', 'figure1', 'gallery', 'grad', 'heatmap', 'info', 'kernels'].sort(),
+      ['attack', 'curve', 'eval', 'export', 'figure1', 'gallery', 'grad', 'heatmap', 'info', 'kernels', 'report'].sort(),
     )
     for (const c of withModel)
       expect(longs(c)).toEqual(expect.arrayContaining(['--input-range', '--mean', '--std', '--channel-order', '--input-layout']))

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { REPO } from '../../paths'
 
-const MODULE = pathToFileURL(join(REPO, 'src-main', 'engine', 'engine-choices.ts')).href
+const MODULE = pathToFileURL(join(REPO, 'src-main', 'engine', 'compute', 'engine-choices.ts')).href
 
 /** One process that remembers `count` choices at once (concurrent writes from the same pid too). */
 function writer(cacheDir: string, name: string, count: number): Promise<number | null> {
