@@ -5,14 +5,22 @@
  * family can be tried end to end without downloading weights. The weights are random (seeded),
  * including the BatchNormalization statistics, so every BN layer does something a test can see.
  *
- *   node --import tsx scripts/mobilenet-v2.ts OUT_DIR [--alpha 0.35] [--size 224] [--classes 1000]
+ *   node --import tsx scripts/mobilenet-v2.ts OUT_DIR [--alpha 0.35] [--size 224] [--classes 1000] [--labelled N]
+ *
+ * With --labelled N it also writes OUT_DIR/labelled/{images,labels}.npy: the first N embedded
+ * imagenet-samples (torchvision resize to the model's size) labelled with the model's own clean
+ * predictions, so that every image starts correctly classified and an attack has something to flip.
+ * scripts/mobilenet-v2-check.sh runs the CLI on both.
  */
-import { resolve } from 'node:path'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { openDefaultDataset } from '../src-main/engine/data'
 import { saveLayersModel } from '../src-main/engine/models'
+import { encodeNpy } from '../src-main/protocol/npy'
 
 export interface MobileNetV2Options {
   /** Width multiplier (Keras `alpha`). */
@@ -57,7 +65,14 @@ export function mobileNetV2({ alpha, size, classes, seed = 0 }: MobileNetV2Optio
   const bn = (name: string) => tfl.layers.batchNormalization({ name, epsilon: 1e-3, momentum: 0.999 })
   const relu6 = (name: string) => tfl.layers.reLU({ name, maxValue: 6 })
   // Keras' correct_pad for even sizes: one row and column more at the bottom and right.
-  const pad = (name: string) => tfl.layers.zeroPadding2d({ name, padding: [[0, 1], [0, 1]] })
+  const pad = (name: string) =>
+    tfl.layers.zeroPadding2d({
+      name,
+      padding: [
+        [0, 1],
+        [0, 1],
+      ],
+    })
 
   const input = tfl.input({ shape: [size, size, 3], name: 'input_1' })
   let x = pad('Conv1_pad').apply(input) as tfl.SymbolicTensor
@@ -97,11 +112,18 @@ export function mobileNetV2({ alpha, size, classes, seed = 0 }: MobileNetV2Optio
     channels = outChannels
   })
   const last = alpha > 1 ? makeDivisible(1280 * alpha) : 1280
-  x = tfl.layers.conv2d({ name: 'Conv_1', filters: last, kernelSize: 1, useBias: false, kernelInitializer: init() }).apply(x) as tfl.SymbolicTensor
+  x = tfl.layers
+    .conv2d({ name: 'Conv_1', filters: last, kernelSize: 1, useBias: false, kernelInitializer: init() })
+    .apply(x) as tfl.SymbolicTensor
   x = relu6('out_relu').apply(bn('Conv_1_bn').apply(x)) as tfl.SymbolicTensor
   x = tfl.layers.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(x) as tfl.SymbolicTensor
   const output = tfl.layers
-    .dense({ name: 'predictions', units: classes, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: ++nextSeed }) })
+    .dense({
+      name: 'predictions',
+      units: classes,
+      activation: 'softmax',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: ++nextSeed }),
+    })
     .apply(x) as tfl.SymbolicTensor
   const model = tfl.model({ inputs: input, outputs: output, name: `mobilenetv2_${alpha}_${size}` })
   randomiseBatchNorm(model, nextSeed + 1)
@@ -134,14 +156,28 @@ function randomiseBatchNorm(model: tfl.LayersModel, seed: number): void {
   noise.dispose()
 }
 
-/** Builds the network on the cpu backend and writes it to `dir` as a TF.js Layers model. */
-export async function writeMobileNetV2(dir: string, options: MobileNetV2Options): Promise<void> {
+/** Builds the network on the cpu backend and writes it to `dir` as a TF.js Layers model, with `labelled` self-labelled images. */
+export async function writeMobileNetV2(dir: string, options: MobileNetV2Options, labelled = 0): Promise<void> {
   await tf.setBackend('cpu')
   const model = mobileNetV2(options)
   try {
     await saveLayersModel(model, dir)
+    if (labelled > 0) await writeSelfLabelled(model, join(dir, 'labelled'), options.size, labelled)
   } finally {
     model.dispose()
+  }
+}
+
+async function writeSelfLabelled(model: tfl.LayersModel, dir: string, size: number, n: number): Promise<void> {
+  const data = await openDefaultDataset('imagenet-samples', { size: [size, size], resize: 'torchvision' })
+  try {
+    const images = await data.read(Array.from({ length: n }, (_, i) => i))
+    const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(images, [n, size, size, 3])) as tf.Tensor, 1).dataSync())
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'images.npy'), encodeNpy(images, [n, size, size, 3]))
+    await writeFile(join(dir, 'labels.npy'), encodeNpy(Int32Array.from(predicted), [n]))
+  } finally {
+    await data.close?.()
   }
 }
 
@@ -152,8 +188,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return at >= 0 ? Number(args[at + 1]) : fallback
   }
   const dir = args[0]
-  if (!dir || dir.startsWith('--')) throw new Error('usage: node --import tsx scripts/mobilenet-v2.ts OUT_DIR [--alpha A] [--size S] [--classes N]')
+  if (!dir || dir.startsWith('--'))
+    throw new Error('usage: node --import tsx scripts/mobilenet-v2.ts OUT_DIR [--alpha A] [--size S] [--classes N] [--labelled N]')
   const options = { alpha: flag('alpha', 0.35), size: flag('size', 224), classes: flag('classes', 1000), seed: flag('seed', 0) }
-  await writeMobileNetV2(resolve(dir), options)
+  await writeMobileNetV2(resolve(dir), options, flag('labelled', 0))
   console.log(`MobileNetV2 alpha ${options.alpha}, ${options.size}x${options.size}, ${options.classes} classes -> ${resolve(dir)}`)
 }

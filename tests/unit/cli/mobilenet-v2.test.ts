@@ -61,7 +61,10 @@ describe('a MobileNetV2 TF.js Layers model through hfc-lab', () => {
     const grads: Record<string, Float32Array> = {}
     for (const backend of ['wasm', 'cpu', 'onnxruntime']) {
       const out = join(dir, `grad-${backend}.npy`)
-      await runCliOk(['--backend', backend, '--workers', '1', 'grad', '--model', model, '--data', data, '--indices', `0-${N - 1}`, '--out', out], env())
+      await runCliOk(
+        ['--backend', backend, '--workers', '1', 'grad', '--model', model, '--data', data, '--indices', `0-${N - 1}`, '--out', out],
+        env(),
+      )
       const g = readNpy(out)
       expect(g.shape).toEqual([N, SIZE, SIZE, 3])
       grads[backend] = g.data
