@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { describePreprocessing, parseDefense, SIDECAR_SUFFIX } from '../../protocol/models'
 import type { EngineHost } from '../../engine/runtime/host'
-import { printJson, progressBar, withEngine } from '../engine'
+import { printJson, progressBar, withEngine, workersForImages } from '../engine'
 import { addShardOptions, printEvaluation, runShardCommand, saveResults } from '../shard'
 import { datasetSpec, modelSpec, type ModelFlags, type SpecFlags } from '../specs'
 
@@ -91,7 +91,7 @@ export function registerModels(program: Command): void {
         })
       }
       const out = opts.out ? resolve(opts.out) : undefined
-      const result = await withEngine(program.opts(), async (host) => {
+      const result = await withEngine(workersForImages(program.opts(), opts.limit ?? opts.n), async (host) => {
         const { datasetId, modelId } = await open(host)
         const job = { method: 'model.evaluate', params: { modelId, datasetId, ...selection, defense } } as const
         return saveResults(host, job, out ? { out, force: !!opts.force } : undefined, { onProgress: progressBar('eval') })
