@@ -5,6 +5,8 @@ import { job, method } from './define'
 import type { EngineInfo } from './engine'
 import type { KernelReport, ModelSummary } from './models'
 import { writeFolderPath } from './paths'
+import { shardSchema } from './selection'
+import type { ShardOutcome } from './shards'
 import type { Figure1Sample, RadiusCurve, SvdControlResult } from './spectral'
 
 /**
@@ -230,6 +232,20 @@ export const reportMethods = {
     z.object(reportFields).strict(),
     'Runs every section of the paper study (Figure 1, radius curve, Figures 2-4, Appendices B and C, D2 kernels, heat map) and writes an offline report folder.',
   ).returns<ReportSummary>(),
+  'report.shard': job(
+    z
+      .object({
+        ...(({ pdf: _pdf, ...fields }) => fields)(reportFields),
+        /** This process's block of each of the run's selections; `hfc-lab merge` makes the report from all blocks. */
+        shard: shardSchema,
+        /** The command line and the model and data as given, recorded in shard.json. */
+        argv: z.array(z.string().max(100_000)).max(10_000),
+        modelSpec: z.string().min(1).max(4096),
+        dataSpec: z.string().min(1).max(4096),
+      })
+      .strict(),
+    "Measures one shard of a report run (its block of each section's selection) into a shard folder with shard.json, one checkpoint per section; a re-run resumes; `shard.merge` writes the report.",
+  ).returns<ShardOutcome>(),
   'report.write': job(
     z
       .object({
