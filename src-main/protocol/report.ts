@@ -204,6 +204,26 @@ export interface ReportSummary {
   data: ReportResults
 }
 
+/**
+ * The app's print request (Electron only, over its own IPC channel, not a LabApi method): print
+ * index.html of a report folder the app wrote in this session to report.pdf with Chromium's
+ * printToPDF. The CLI and the browser host print through a headless Chromium in report.write.
+ */
+/** The report folder's page and PDF, as every writer and printer names them. */
+export const REPORT_FILE_NAMES = { index: 'index.html', results: 'results.json', pdf: 'report.pdf' } as const
+
+/** What to do where no PDF was printed. */
+export const REPORT_PRINT_HINT = 'open index.html in a browser and print it to PDF (Ctrl+P, "Save as PDF")'
+
+export const printReportRequestSchema = z.object({ out: z.string().min(1).max(4096) }).strict()
+export type PrintReportRequest = z.infer<typeof printReportRequestSchema>
+
+/** The PDF written, or null with the reason and how to print the HTML instead. */
+export interface PrintedReport {
+  pdf: string | null
+  note: string
+}
+
 const id = z.string().min(1).max(64)
 
 const reportFields = {
