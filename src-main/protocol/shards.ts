@@ -225,7 +225,7 @@ export const shardMethods = {
         pdf: z.boolean().default(true),
       })
       .strict(),
-    'Checks the shard folders of one run and writes the outputs of the unsharded command from their batches (or a report from its shards\' sections); nothing is re-run.',
+    "Checks the shard folders of one run and writes the outputs of the unsharded command from their batches (or a report from its shards' sections); nothing is re-run.",
   ).returns<{ record: ShardRecord; backends: string[]; merged: MergedResult }>(),
   'results.save': job(
     z

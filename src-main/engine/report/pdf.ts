@@ -29,7 +29,6 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return null
 }
 
-
 /**
  * Prints an HTML file to PDF with a headless Chromium (its own throw-away profile, no network use:
  * the page has only local files). Resolves to null and the reason when no Chromium is found or

@@ -31,7 +31,9 @@ export interface MeasuredRun {
 const CHECKPOINT_VERSION = 2
 
 export function runKey(model: string, fingerprint: string, settings: ReportSettings): string {
-  return createHash('sha256').update(JSON.stringify({ v: CHECKPOINT_VERSION, model, data: fingerprint, settings })).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify({ v: CHECKPOINT_VERSION, model, data: fingerprint, settings }))
+    .digest('hex')
 }
 
 /** The settings and the run's key, from the model, the data and the request: what every shard of a run agrees on. */
@@ -152,7 +154,11 @@ export function assembleReport(
  */
 export async function runReport(api: LabApi, request: ParsedParams<'report.run'>, options: CallOptions = {}): Promise<ReportSummary> {
   const run = await measureRun(api, request, options)
-  options.onProgress?.({ done: 0, total: 1, phase: `${REPORT_SECTIONS.length}/${REPORT_SECTIONS.length} write: ${REPORT_SECTION_LABELS.write}` })
+  options.onProgress?.({
+    done: 0,
+    total: 1,
+    phase: `${REPORT_SECTIONS.length}/${REPORT_SECTIONS.length} write: ${REPORT_SECTION_LABELS.write}`,
+  })
   options.onPartial?.({ type: 'report-section', section: 'write', status: 'running' })
   const t0 = performance.now()
   const { results, pictures } = assembleReport(run, new Date().toISOString())
@@ -162,7 +168,8 @@ export async function runReport(api: LabApi, request: ParsedParams<'report.run'>
     { out: request.out, results, pictures, pdf: request.pdf, force: true },
     {
       signal: options.signal,
-      onProgress: (p) => options.onProgress?.({ ...p, phase: `${REPORT_SECTIONS.length}/${REPORT_SECTIONS.length} write: ${REPORT_SECTION_LABELS.write}` }),
+      onProgress: (p) =>
+        options.onProgress?.({ ...p, phase: `${REPORT_SECTIONS.length}/${REPORT_SECTIONS.length} write: ${REPORT_SECTION_LABELS.write}` }),
     },
   )
   results.methods.timings.write = (performance.now() - t0) / 1000

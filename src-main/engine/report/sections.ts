@@ -28,7 +28,16 @@ import { mergeCurveRun, mergeEvaluate, mergeFigure1, mergeRadiusCurve, mergeSvdC
  */
 
 export type SectionId = Exclude<ReportSectionId, 'write'>
-export const MEASURED_SECTIONS = ['setup', 'figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'] as const satisfies readonly SectionId[]
+export const MEASURED_SECTIONS = [
+  'setup',
+  'figure1',
+  'radius',
+  'curves',
+  'direct',
+  'gallery',
+  'kernels',
+  'heatmap',
+] as const satisfies readonly SectionId[]
 
 export interface Measured {
   setup: { model: ModelSummary; dataset: DatasetSummary; fingerprint: string; engine: EngineInfo; evaluation: Evaluation }
@@ -73,10 +82,13 @@ function fooledOf(run: CurveRun, entry: number): number[] {
 function galleryCandidates(run: CurveRun, attacks: string[]): number[] {
   const entries = attacks.map((a) => run.entries.findIndex((e) => e.attack === a && e.defense === 'none'))
   if (entries.some((k) => k < 0)) return []
-  return entries.slice(1).reduce((kept, k) => {
-    const fooled = new Set(fooledOf(run, k))
-    return kept.filter((i) => fooled.has(i))
-  }, fooledOf(run, entries[0]))
+  return entries.slice(1).reduce(
+    (kept, k) => {
+      const fooled = new Set(fooledOf(run, k))
+      return kept.filter((i) => fooled.has(i))
+    },
+    fooledOf(run, entries[0]),
+  )
 }
 
 const byIndex = <T extends { index: number }>(a: T, b: T) => a.index - b.index
@@ -134,7 +146,8 @@ export const measure: { [K in SectionId]: (ctx: MeasureContext, measured: Partia
       progressOf('direct'),
     )
     const entry = run.entries.findIndex((e) => e.defenseKind === 'd2' && e.protocol === 'direct')
-    const shown = entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
+    const shown =
+      entry < 0 ? null : await api.call('attack.examples', { runId: run.runId, entry, eps: exampleEps, max: examples }, { signal })
     // Every worker answers for its own block of the run, in selection order: the first `examples` rows are those of the whole run.
     const rows = (shown?.rows ?? []).slice(0, examples).map((r) => ({
       index: r.index,
@@ -150,7 +163,10 @@ export const measure: { [K in SectionId]: (ctx: MeasureContext, measured: Partia
     // Appendix C from the Figure-4 curves: the samples all three attacks fooled there are run again
     // through gallery.run (attacks are seeded per sample, so each outcome is the same) for the pictures.
     const { attacks, shown } = settings.gallery
-    const candidates = galleryCandidates(measured.curves!, attacks.map((a) => a.id))
+    const candidates = galleryCandidates(
+      measured.curves!,
+      attacks.map((a) => a.id),
+    )
     const pictures: ReportPictures['gallery'] = []
     if (!candidates.length) return { rows: [], pictures }
     const summary = await api.call(
@@ -264,116 +280,135 @@ export interface Assembled {
 }
 
 /** Each section's results from its measurements (the gallery reads the curves' results, the kernels the clean accuracy). */
-export const assembleSection: { [K in SectionId]: (m: Measured[K], settings: ReportSettings, done: Partial<SectionResults>) => Assembled } = {
-  setup: ({ evaluation }) => ({
-    results: { evaluation: { n: evaluation.n, accuracy: evaluation.accuracy } },
-    pictures: {},
-    summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`,
-  }),
-  figure1: ({ found, svd, highOnly, lowOnly }, settings) => ({
-    results: {
-      figure1: { radius: settings.figure1.radius, n: found.total, counts: found.counts, highOnly: found.highOnly, lowOnly: found.lowOnly, svd },
-    },
-    pictures: { figure1: { highOnly, lowOnly } },
-    summary: `${found.counts.highOnly} carried by x_h, ${found.counts.lowOnly} by x_l at r = ${settings.figure1.radius}`,
-  }),
-  radius: (curve) => ({ results: { radius: curve }, pictures: {}, summary: `${curve.radii.length} radii on ${curve.n} images` }),
-  curves: (run) => {
-    const curves = curvesOf(run)
-    return { results: { curves }, pictures: {}, summary: `${curves.entries.length} curves on ${curves.n} images` }
-  },
-  direct: ({ run, defense, rows }, settings) => {
-    const curves = curvesOf(run)
-    return {
+export const assembleSection: { [K in SectionId]: (m: Measured[K], settings: ReportSettings, done: Partial<SectionResults>) => Assembled } =
+  {
+    setup: ({ evaluation }) => ({
+      results: { evaluation: { n: evaluation.n, accuracy: evaluation.accuracy } },
+      pictures: {},
+      summary: `clean accuracy ${pct(evaluation.accuracy)} on ${evaluation.n} images`,
+    }),
+    figure1: ({ found, svd, highOnly, lowOnly }, settings) => ({
       results: {
-        direct: {
-          ...curves,
-          examples: {
-            defense,
-            protocol: 'direct',
-            eps: settings.direct.exampleEps,
-            rows: rows.map(({ index, label, distance, adversarialCorrect }) => ({ index, label, distance, adversarialCorrect })),
+        figure1: {
+          radius: settings.figure1.radius,
+          n: found.total,
+          counts: found.counts,
+          highOnly: found.highOnly,
+          lowOnly: found.lowOnly,
+          svd,
+        },
+      },
+      pictures: { figure1: { highOnly, lowOnly } },
+      summary: `${found.counts.highOnly} carried by x_h, ${found.counts.lowOnly} by x_l at r = ${settings.figure1.radius}`,
+    }),
+    radius: (curve) => ({ results: { radius: curve }, pictures: {}, summary: `${curve.radii.length} radii on ${curve.n} images` }),
+    curves: (run) => {
+      const curves = curvesOf(run)
+      return { results: { curves }, pictures: {}, summary: `${curves.entries.length} curves on ${curves.n} images` }
+    },
+    direct: ({ run, defense, rows }, settings) => {
+      const curves = curvesOf(run)
+      return {
+        results: {
+          direct: {
+            ...curves,
+            examples: {
+              defense,
+              protocol: 'direct',
+              eps: settings.direct.exampleEps,
+              rows: rows.map(({ index, label, distance, adversarialCorrect }) => ({ index, label, distance, adversarialCorrect })),
+            },
           },
         },
-      },
-      pictures: { directExamples: rows },
-      summary: `${curves.entries.length} curves, ${rows.length} example adversarials`,
-    }
-  },
-  gallery: ({ rows, pictures }, settings, done) => {
-    const curves = done.curves!
-    const entries = settings.gallery.attacks.map((a) => curves.entries.find((e) => e.attack === a.id && e.defense === 'none'))
-    const first = entries[0]
-    const candidates = entries.reduce<number[]>((kept, e) => kept.filter((i) => e?.fooled.includes(i)), first ? [...first.fooled] : [])
-    return {
-      results: {
-        gallery: {
-          n: curves.n,
-          cleanCorrect: Math.round((first?.cleanAccuracy ?? 0) * curves.n),
-          candidates,
-          allFooledCount: rows.length,
-          perAttack: Object.fromEntries(
-            entries.flatMap((e) => (e ? [[e.attack, { label: e.attackLabel, successRate: e.successRate, fooled: e.fooled.length }]] : [])),
-          ),
-          rows: rows.map((r) => ({
-            index: r.index,
-            label: r.label,
-            attacks: Object.fromEntries(
-              Object.entries(r.attacks).map(([k, a]) => [k, { label: a.label, confidence: a.confidence, l2: a.l2, linf: a.linf }]),
+        pictures: { directExamples: rows },
+        summary: `${curves.entries.length} curves, ${rows.length} example adversarials`,
+      }
+    },
+    gallery: ({ rows, pictures }, settings, done) => {
+      const curves = done.curves!
+      const entries = settings.gallery.attacks.map((a) => curves.entries.find((e) => e.attack === a.id && e.defense === 'none'))
+      const first = entries[0]
+      const candidates = entries.reduce<number[]>((kept, e) => kept.filter((i) => e?.fooled.includes(i)), first ? [...first.fooled] : [])
+      return {
+        results: {
+          gallery: {
+            n: curves.n,
+            cleanCorrect: Math.round((first?.cleanAccuracy ?? 0) * curves.n),
+            candidates,
+            allFooledCount: rows.length,
+            perAttack: Object.fromEntries(
+              entries.flatMap((e) =>
+                e ? [[e.attack, { label: e.attackLabel, successRate: e.successRate, fooled: e.fooled.length }]] : [],
+              ),
             ),
-          })),
+            rows: rows.map((r) => ({
+              index: r.index,
+              label: r.label,
+              attacks: Object.fromEntries(
+                Object.entries(r.attacks).map(([k, a]) => [k, { label: a.label, confidence: a.confidence, l2: a.l2, linf: a.linf }]),
+              ),
+            })),
+          },
         },
-      },
-      pictures: { gallery: pictures },
-      summary: `${rows.length} of ${curves.n} samples fooled by all three`,
-    }
-  },
-  kernels: ({ report, after }, settings, done) => {
-    const before = done.evaluation!.accuracy
-    return {
-      results: {
-        kernels: {
-          layer: report.layer,
-          radius: settings.kernels.radius,
-          kernelShape: report.kernelShape,
-          keptBins: report.keptBins,
-          totalBins: report.totalBins,
-          energyRemovedFraction: report.energyRemovedFraction,
-          maxImag: report.maxImag,
-          accuracyBefore: before,
-          accuracyAfter: after.accuracy,
-          n: after.n,
+        pictures: { gallery: pictures },
+        summary: `${rows.length} of ${curves.n} samples fooled by all three`,
+      }
+    },
+    kernels: ({ report, after }, settings, done) => {
+      const before = done.evaluation!.accuracy
+      return {
+        results: {
+          kernels: {
+            layer: report.layer,
+            radius: settings.kernels.radius,
+            kernelShape: report.kernelShape,
+            keptBins: report.keptBins,
+            totalBins: report.totalBins,
+            energyRemovedFraction: report.energyRemovedFraction,
+            maxImag: report.maxImag,
+            accuracyBefore: before,
+            accuracyAfter: after.accuracy,
+            n: after.n,
+          },
         },
-      },
-      pictures: { kernels: report },
-      summary: `${pct(report.energyRemovedFraction)} of the energy removed, accuracy ${pct(before)} → ${pct(after.accuracy)}`,
-    }
-  },
-  heatmap: (map, settings) => {
-    const { eps, stride } = settings.heatmap
-    const [h, w] = map.shape
-    const { error } = heatmapGrids(map)
-    const rates = Array.from(map.errors, (e) => e / Math.max(map.n, 1))
-    const mean = rates.reduce((s, r) => s + r, 0) / Math.max(rates.length, 1)
-    return {
-      results: {
-        heatmap: {
-          eps,
-          stride,
-          n: map.n,
-          cleanErrors: map.cleanErrors,
-          meanErrorRate: mean,
-          maxErrorRate: Math.max(0, ...rates),
-          radialError: radialProfile(error, h, w).map((v) => (Number.isNaN(v) ? null : v)),
+        pictures: { kernels: report },
+        summary: `${pct(report.energyRemovedFraction)} of the energy removed, accuracy ${pct(before)} → ${pct(after.accuracy)}`,
+      }
+    },
+    heatmap: (map, settings) => {
+      const { eps, stride } = settings.heatmap
+      const [h, w] = map.shape
+      const { error } = heatmapGrids(map)
+      const rates = Array.from(map.errors, (e) => e / Math.max(map.n, 1))
+      const mean = rates.reduce((s, r) => s + r, 0) / Math.max(rates.length, 1)
+      return {
+        results: {
+          heatmap: {
+            eps,
+            stride,
+            n: map.n,
+            cleanErrors: map.cleanErrors,
+            meanErrorRate: mean,
+            maxErrorRate: Math.max(0, ...rates),
+            radialError: radialProfile(error, h, w).map((v) => (Number.isNaN(v) ? null : v)),
+          },
         },
-      },
-      pictures: { heatmap: { error, h, w } },
-      summary: `mean error rate ${pct(mean)} over ${rates.length} frequencies`,
-    }
-  },
-}
+        pictures: { heatmap: { error, h, w } },
+        summary: `mean error rate ${pct(mean)} over ${rates.length} frequencies`,
+      }
+    },
+  }
 
 /** One section's results from its measurements, given the results of the sections before it. */
-export function assemble(section: SectionId, measured: Measured[SectionId], settings: ReportSettings, done: Partial<SectionResults>): Assembled {
-  return (assembleSection[section] as (m: Measured[SectionId], s: ReportSettings, d: Partial<SectionResults>) => Assembled)(measured, settings, done)
+export function assemble(
+  section: SectionId,
+  measured: Measured[SectionId],
+  settings: ReportSettings,
+  done: Partial<SectionResults>,
+): Assembled {
+  return (assembleSection[section] as (m: Measured[SectionId], s: ReportSettings, d: Partial<SectionResults>) => Assembled)(
+    measured,
+    settings,
+    done,
+  )
 }

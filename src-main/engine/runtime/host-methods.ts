@@ -1,8 +1,9 @@
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import { methods, type HostMethodName, type ParsedParams, type Result } from '../../protocol/methods'
-import { runReport, runReportShard } from '../report'
+import { mergeReportShards, runReport, runReportShard } from '../report'
 import {
   listBatches,
+  loadShardRecords,
   mergeShards,
   runShard,
   writeAttackOutputs,
@@ -65,7 +66,11 @@ export const hostMethods: { [M in HostMethodName]: HostMethod<M> } = {
   },
 
   async 'shard.merge'({ dirs, out, force, pdf }) {
-    return mergeShards(dirs, out, force, pdf)
+    const shards = await loadShardRecords(dirs)
+    const { record } = shards[0]
+    if (record.command !== 'report') return mergeShards(shards, record.command, out, force)
+    const backends = [...new Set(shards.map((s) => s.record.backend))]
+    return { record, backends, merged: { command: 'report', result: await mergeReportShards(shards, out, force, pdf) } }
   },
 
   async 'results.save'({ job, out, file, force, meta }, options, engine) {

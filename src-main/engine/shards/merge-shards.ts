@@ -8,8 +8,7 @@ import type { Figure1Result } from '../../protocol/spectral'
 import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeFigure1, mergeGradients } from '../jobs/shard-merge'
 import { mergeGallery } from './gallery-merge'
 import type { StoredBatch } from './journal'
-import { loadBatches, loadShardRecords } from './load-shards'
-import { mergeReportShards } from '../report/report-shard'
+import { loadBatches, type LoadedShard } from './load-shards'
 import type { MergeContext } from './merge-context'
 import { writeAttackOutputs, writeCurveOutputs, writeEvaluation, writeFigure1, writeGradients, writeHeatmapOutputs } from './outputs'
 
@@ -58,23 +57,20 @@ async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeConte
 }
 
 /**
- * `hfc-lab merge`: reads the shard folders of one run (checked to belong together and to cover
- * the selection exactly once), and writes the unsharded command's outputs from their batches, or
- * for report shards the report folder from their sections.
+ * `hfc-lab merge` of batch-job shards (checked by loadShardRecords to belong together): checks
+ * that their batches cover the selection exactly once, and writes the unsharded command's outputs
+ * from them.
  */
 export async function mergeShards(
-  dirs: string[],
+  shards: LoadedShard[],
+  command: ShardCommand,
   out: string,
   force: boolean,
-  pdf = true,
 ): Promise<{ record: ShardRecord; backends: string[]; merged: MergedResult }> {
-  const shards = await loadShardRecords(dirs)
   const record = shards[0].record
   const backends = [...new Set(shards.map((s) => s.record.backend))]
-  if (record.command === 'report')
-    return { record, backends, merged: { command: 'report', result: await mergeReportShards(shards, out, force, pdf) } }
   const batches = await loadBatches<unknown>(shards)
   if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
-  const merged = await mergeCommand(batches, { out, force, record, shards }, record.command)
+  const merged = await mergeCommand(batches, { out, force, record, shards }, command)
   return { record, backends, merged }
 }

@@ -39,13 +39,16 @@ function reportFolder(): string {
 const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n%fake\n')
 
 describe('printReportPdf', () => {
-  it("prints index.html of a folder the app wrote in a hidden, sandboxed, script-less window into report.pdf", async () => {
+  it('prints index.html of a folder the app wrote in a hidden, sandboxed, script-less window into report.pdf', async () => {
     const out = reportFolder()
     const { seen, factory } = fakeWindow(() => Promise.resolve(PDF_BYTES))
     const printed = await printReportPdf(out, new Set([out]), factory)
     expect(printed).toEqual({ pdf: join(out, 'report.pdf'), note: 'Printed by the app (Electron printToPDF).' })
     expect(readFileSync(join(out, 'report.pdf'))).toEqual(Buffer.from(PDF_BYTES))
-    expect(seen.options).toMatchObject({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } })
+    expect(seen.options).toMatchObject({
+      show: false,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
+    })
     expect(seen.loaded).toEqual([join(out, 'index.html')])
     expect(seen.opens).toBe(1)
     expect(seen.navigations).toBe(1)

@@ -116,10 +116,14 @@ describe('report.shard and shard.merge of report shards', () => {
         { signal: stop.signal, onPartial: (p) => (p as ReportPartial).status === 'done' && stop.abort() },
       )
       .catch(() => undefined)
-    const mixed = await host.call('shard.merge', { dirs: [join(root, 's0'), other], out: join(root, 'mixed'), pdf: false }).catch((e: unknown) => e)
+    const mixed = await host
+      .call('shard.merge', { dirs: [join(root, 's0'), other], out: join(root, 'mixed'), pdf: false })
+      .catch((e: unknown) => e)
     expect((mixed as Error).message).toMatch(/These shards belong to different runs: .*s0 has run .*other has/)
     expect(existsSync(join(root, 'mixed', 'index.html'))).toBe(false)
-    const alone = await host.call('shard.merge', { dirs: [join(root, 's0')], out: join(root, 'alone'), pdf: false }).catch((e: unknown) => e)
+    const alone = await host
+      .call('shard.merge', { dirs: [join(root, 's0')], out: join(root, 'alone'), pdf: false })
+      .catch((e: unknown) => e)
     expect((alone as Error).message).toMatch(/Missing shards: 1\/2/)
   }, 300_000)
 
