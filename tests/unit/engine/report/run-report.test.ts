@@ -139,7 +139,7 @@ describe('report.run', () => {
       { onPartial: (p) => again.push(p as ReportPartial) },
     )
     const resumed = again.filter((p) => p.status === 'done' && p.resumed).map((p) => p.section)
-    expect(resumed).toEqual(['figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'])
+    expect(resumed).toEqual(['setup', 'figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'])
     expect(rerun.data.curves).toEqual(results.curves)
     expect(rerun.data.gallery).toEqual(results.gallery)
     if (findChromium()) {
