@@ -1,8 +1,9 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import type { CallEvent, LabBridge, PathKind } from '../protocol/lab-api'
+import type { PrintedReport } from '../protocol/report'
 
 // Mirrors main/ipc.ts; kept literal so the sandboxed preload bundles nothing else.
-const IPC = { send: 'lab:send', event: 'lab:event', pick: 'lab:pick' } as const
+const IPC = { send: 'lab:send', event: 'lab:event', pick: 'lab:pick', print: 'lab:print' } as const
 
 const listeners = new Map<string, (event: CallEvent) => void>()
 let counter = 0
@@ -28,6 +29,7 @@ const bridge: LabBridge = {
   },
   pickPath: (kind: PathKind) => ipcRenderer.invoke(IPC.pick, kind) as Promise<string | null>,
   pathForFile: (file: File) => webUtils.getPathForFile(file),
+  printReport: (out: string) => ipcRenderer.invoke(IPC.print, { out }) as Promise<PrintedReport>,
 }
 
 contextBridge.exposeInMainWorld('lab', bridge)

@@ -130,6 +130,8 @@ export const DOMAIN_ERROR_CODES = [
   'SHAPE_MISMATCH',
   // Sharded runs
   'SHARD_BATCH_DAMAGED',
+  'SHARD_EMPTY',
+  'SHARD_SECTION_MISSING',
   'SHARD_RUNNING',
 ] as const
 

@@ -1,5 +1,6 @@
 import type { Progress } from './messages'
 import type { MethodName, Params, Result } from './methods'
+import type { PrintedReport } from './report'
 
 export interface CallOptions {
   onProgress?(progress: Progress): void
@@ -34,4 +35,6 @@ export interface LabBridge {
   pickPath?(kind: PathKind): Promise<string | null>
   /** Path of a dropped File (Electron's webUtils.getPathForFile). */
   pathForFile?(file: File): string
+  /** Electron only: report.pdf of a report folder the app wrote, through the app's own Chromium (printToPDF). */
+  printReport?(out: string): Promise<PrintedReport>
 }

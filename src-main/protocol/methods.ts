@@ -35,6 +35,7 @@ export type Result<M extends MethodName> = Methods[M]['result']
  */
 export const HOST_METHODS = [
   'report.run',
+  'report.shard',
   'shard.run',
   'shard.status',
   'shard.merge',

@@ -5,6 +5,8 @@ import { job, method } from './define'
 import type { EngineInfo } from './engine'
 import type { KernelReport, ModelSummary } from './models'
 import { writeFolderPath } from './paths'
+import { shardSchema } from './selection'
+import type { ShardOutcome } from './shards'
 import type { Figure1Sample, RadiusCurve, SvdControlResult } from './spectral'
 
 /**
@@ -202,6 +204,26 @@ export interface ReportSummary {
   data: ReportResults
 }
 
+/**
+ * The app's print request (Electron only, over its own IPC channel, not a LabApi method): print
+ * index.html of a report folder the app wrote in this session to report.pdf with Chromium's
+ * printToPDF. The CLI and the browser host print through a headless Chromium in report.write.
+ */
+/** The report folder's page and PDF, as every writer and printer names them. */
+export const REPORT_FILE_NAMES = { index: 'index.html', results: 'results.json', pdf: 'report.pdf' } as const
+
+/** What to do where no PDF was printed. */
+export const REPORT_PRINT_HINT = 'open index.html in a browser and print it to PDF (Ctrl+P, "Save as PDF")'
+
+export const printReportRequestSchema = z.object({ out: z.string().min(1).max(4096) }).strict()
+export type PrintReportRequest = z.infer<typeof printReportRequestSchema>
+
+/** The PDF written, or null with the reason and how to print the HTML instead. */
+export interface PrintedReport {
+  pdf: string | null
+  note: string
+}
+
 const id = z.string().min(1).max(64)
 
 const reportFields = {
@@ -230,6 +252,20 @@ export const reportMethods = {
     z.object(reportFields).strict(),
     'Runs every section of the paper study (Figure 1, radius curve, Figures 2-4, Appendices B and C, D2 kernels, heat map) and writes an offline report folder.',
   ).returns<ReportSummary>(),
+  'report.shard': job(
+    z
+      .object({
+        ...(({ pdf: _pdf, ...fields }) => fields)(reportFields),
+        /** This process's block of each of the run's selections; `hfc-lab merge` makes the report from all blocks. */
+        shard: shardSchema,
+        /** The command line and the model and data as given, recorded in shard.json. */
+        argv: z.array(z.string().max(100_000)).max(10_000),
+        modelSpec: z.string().min(1).max(4096),
+        dataSpec: z.string().min(1).max(4096),
+      })
+      .strict(),
+    "Measures one shard of a report run (its block of each section's selection) into a shard folder with shard.json, one checkpoint per section; a re-run resumes; `shard.merge` writes the report.",
+  ).returns<ShardOutcome>(),
   'report.write': job(
     z
       .object({

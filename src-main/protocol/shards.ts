@@ -6,6 +6,7 @@ import type { FourierHeatmap, heatmapMethods } from './heatmap'
 import type { Defense, Evaluation, GradientMaps, KernelReport, modelMethods } from './models'
 import { readPath, writeFilePath, writeFolderPath } from './paths'
 import { shardSchema } from './selection'
+import type { ReportSummary } from './report'
 import type { Figure1Result, spectralMethods } from './spectral'
 
 /**
@@ -119,7 +120,8 @@ export interface ShardAttempt {
 export interface ShardRecord {
   format: 'hfc-lab-shard'
   format_version: 1
-  command: ShardCommand
+  /** A batch command, or 'report' (a report's shard keeps one checkpoint per section instead of batches). */
+  command: ShardCommand | 'report'
   /** The command line of the first attempt (arguments after the program name). */
   argv: string[]
   /** The parameters that decide the results (attacks, defenses, norm, ...); never paths or shard. */
@@ -173,8 +175,10 @@ export interface MergedResults {
   figure1: Figure1Result
   grad: GradientMaps
   heatmap: FourierHeatmap
+  /** The report folder written from the shards' sections. */
+  report: ReportSummary
 }
-export type MergedResult = { [C in ShardCommand]: { command: C; result: MergedResults[C] } }[ShardCommand]
+export type MergedResult = { [C in keyof MergedResults]: { command: C; result: MergedResults[C] } }[keyof MergedResults]
 
 const id = z.string().min(1).max(64)
 const spec = z.string().min(1).max(4096)
@@ -212,8 +216,16 @@ export const shardMethods = {
     'The finished batches a shard folder holds (what a stopped shard kept).',
   ).returns<{ batches: number; samples: number }>(),
   'shard.merge': job(
-    z.object({ dirs: z.array(readPath()).min(1).max(100_000), out: writeFolderPath(), force: z.boolean().default(false) }).strict(),
-    'Checks the shard folders of one run and writes the outputs of the unsharded command from their batches; nothing is re-run.',
+    z
+      .object({
+        dirs: z.array(readPath()).min(1).max(100_000),
+        out: writeFolderPath(),
+        force: z.boolean().default(false),
+        /** Report shards only: print report.pdf through a headless Chromium when one is found. */
+        pdf: z.boolean().default(true),
+      })
+      .strict(),
+    "Checks the shard folders of one run and writes the outputs of the unsharded command from their batches (or a report from its shards' sections); nothing is re-run.",
   ).returns<{ record: ShardRecord; backends: string[]; merged: MergedResult }>(),
   'results.save': job(
     z

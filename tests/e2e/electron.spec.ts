@@ -25,9 +25,9 @@ test('the Electron window opens the app with the sandboxed bridge', async () => 
   const window = await app.firstWindow()
   await expect(window.getByTestId('backend')).toContainText(/wasm|tensorflow|cpu/, { timeout: 60_000 })
   const exposed = await window.evaluate(() => {
-    const w = globalThis as unknown as { lab?: unknown; require?: unknown }
-    return { lab: typeof w.lab, require: typeof w.require }
+    const w = globalThis as unknown as { lab?: { printReport?: unknown }; require?: unknown }
+    return { lab: typeof w.lab, printReport: typeof w.lab?.printReport, require: typeof w.require }
   })
-  expect(exposed).toEqual({ lab: 'object', require: 'undefined' })
+  expect(exposed).toEqual({ lab: 'object', printReport: 'function', require: 'undefined' })
   await app.close()
 })

@@ -4,7 +4,7 @@ import { curveFromOutcomes } from '../eval/curve-from-outcomes'
 import { worstCaseEnvelope } from '../eval/envelope'
 import { concatTyped as concat } from '../base/typed-concat'
 import type { Result } from '../../protocol/methods'
-import type { Figure1Result, RadiusCurve } from '../../protocol/spectral'
+import type { Figure1Result, RadiusCurve, SvdControlResult } from '../../protocol/spectral'
 import { median } from '../../protocol/summaries'
 
 /**
@@ -50,6 +50,15 @@ export function mergeFigure1(parts: Figure1Result[]): Figure1Result {
     highOnly: parts.flatMap((p) => p.highOnly),
     lowOnly: parts.flatMap((p) => p.lowOnly),
     counts: { clean: sum('clean'), low: sum('low'), high: sum('high'), highOnly: sum('highOnly'), lowOnly: sum('lowOnly') },
+  }
+}
+
+/** The SVD control's counts are per-sample tallies: summed. */
+export function mergeSvdControl(parts: SvdControlResult[]): SvdControlResult {
+  return {
+    n: parts.reduce((s, p) => s + p.n, 0),
+    rows: parts[0].rows.map((row, i) => ({ ...row, count: parts.reduce((s, p) => s + p.rows[i].count, 0) })),
+    fourier: { radius: parts[0].fourier.radius, count: parts.reduce((s, p) => s + p.fourier.count, 0) },
   }
 }
 

@@ -1,4 +1,5 @@
 export { runReport } from './run-report'
+export { runReportShard, mergeReportShards } from './report-shard'
 export { writeReport, REPORT_INDEX, REPORT_PDF, REPORT_RESULTS } from './write-report'
 export { loadSection, saveSection } from './checkpoint'
 export { reportSettings } from './settings'

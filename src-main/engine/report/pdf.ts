@@ -4,6 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { REPORT_PRINT_HINT } from '../../protocol/report'
 
 /** Names a headless Chromium goes by, searched on PATH after $HFC_CHROMIUM and /usr/bin/chromium. */
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']
@@ -28,8 +29,6 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return null
 }
 
-export const PRINT_HINT = 'open index.html in a browser and print it to PDF (Ctrl+P, "Save as PDF")'
-
 /**
  * Prints an HTML file to PDF with a headless Chromium (its own throw-away profile, no network use:
  * the page has only local files). Resolves to null and the reason when no Chromium is found or
@@ -37,7 +36,7 @@ export const PRINT_HINT = 'open index.html in a browser and print it to PDF (Ctr
  */
 export async function printPdf(html: string, pdf: string): Promise<{ pdf: string | null; note: string }> {
   const chromium = findChromium()
-  if (!chromium) return { pdf: null, note: `No headless Chromium found (set HFC_CHROMIUM, or install chromium): ${PRINT_HINT}.` }
+  if (!chromium) return { pdf: null, note: `No headless Chromium found (set HFC_CHROMIUM, or install chromium): ${REPORT_PRINT_HINT}.` }
   const profile = await mkdtemp(join(tmpdir(), 'hfc-lab-pdf-'))
   const args = [
     '--headless',
@@ -58,7 +57,7 @@ export async function printPdf(html: string, pdf: string): Promise<{ pdf: string
     return { pdf, note: `Printed with ${chromium}.` }
   } catch (error) {
     await rm(pdf, { force: true })
-    return { pdf: null, note: `Printing with ${chromium} failed (${(error as Error).message.split('\n')[0]}): ${PRINT_HINT}.` }
+    return { pdf: null, note: `Printing with ${chromium} failed (${(error as Error).message.split('\n')[0]}): ${REPORT_PRINT_HINT}.` }
   } finally {
     await rm(profile, { recursive: true, force: true })
   }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import type { ReportCurve, ReportPictures, ReportResults, ReportSummary } from '../../protocol/report'
+import { REPORT_FILE_NAMES, type ReportCurve, type ReportPictures, type ReportResults, type ReportSummary } from '../../protocol/report'
 import { blockFill } from '../../protocol/heatmap'
 import { writeFileAtomic } from '../export/atomic-write'
 import { heatmapPng } from '../export/heatmap-png'
@@ -10,9 +10,9 @@ import { printPdf } from './pdf'
 import { pictureRow, type Tone } from './pictures'
 import { reportHtml, type ReportFiles } from './report-html'
 
-export const REPORT_INDEX = 'index.html'
-export const REPORT_RESULTS = 'results.json'
-export const REPORT_PDF = 'report.pdf'
+export const REPORT_INDEX = REPORT_FILE_NAMES.index
+export const REPORT_RESULTS = REPORT_FILE_NAMES.results
+export const REPORT_PDF = REPORT_FILE_NAMES.pdf
 
 export interface WriteReportRequest {
   out: string

@@ -1,8 +1,9 @@
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import { methods, type HostMethodName, type ParsedParams, type Result } from '../../protocol/methods'
-import { runReport } from '../report'
+import { mergeReportShards, runReport, runReportShard } from '../report'
 import {
   listBatches,
+  loadShardRecords,
   mergeShards,
   runShard,
   writeAttackOutputs,
@@ -34,6 +35,10 @@ export const hostMethods: { [M in HostMethodName]: HostMethod<M> } = {
     return runReport(engine, params, options)
   },
 
+  async 'report.shard'(params, options, engine) {
+    return runReportShard(engine, params, options, engine.backendName)
+  },
+
   async 'shard.run'(p, options, engine) {
     const forward = { signal: options.signal }
     const selected = await engine.call('data.selection', { datasetId: p.dataset.id, ...p.selection }, forward)
@@ -60,8 +65,12 @@ export const hostMethods: { [M in HostMethodName]: HostMethod<M> } = {
     return { batches: batches.length, samples: batches.reduce((sum, b) => sum + b.end - b.start, 0) }
   },
 
-  async 'shard.merge'({ dirs, out, force }) {
-    return mergeShards(dirs, out, force)
+  async 'shard.merge'({ dirs, out, force, pdf }) {
+    const shards = await loadShardRecords(dirs)
+    const { record } = shards[0]
+    if (record.command !== 'report') return mergeShards(shards, record.command, out, force)
+    const backends = [...new Set(shards.map((s) => s.record.backend))]
+    return { record, backends, merged: { command: 'report', result: await mergeReportShards(shards, out, force, pdf) } }
   },
 
   async 'results.save'({ job, out, file, force, meta }, options, engine) {

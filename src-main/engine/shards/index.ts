@@ -6,6 +6,7 @@
  */
 export { runShard, type ShardRequest } from './run-shard'
 export { mergeShards } from './merge-shards'
+export { loadShardRecords } from './load-shards'
 export { listBatches } from './journal'
 export {
   writeAttackOutputs,

@@ -108,16 +108,25 @@ async function shardBatches<R>(shard: LoadedShard): Promise<StoredBatch<R>[]> {
 }
 
 /**
- * Reads the shards of one run for `hfc-lab merge`: checks that they share command, parameters,
- * selection, model hash, data set fingerprint and version, that every shard 0..N-1 is there once
- * and finished, and that their batches cover the selection exactly once.
+ * Reads the shard records of one run for `hfc-lab merge`: checks that they share command,
+ * parameters, selection, model hash, data set fingerprint and version, and that every shard
+ * 0..N-1 is there once and finished; in index order.
  */
-export async function loadShards<R>(dirs: string[]): Promise<LoadedRun<R>> {
-  const folders = shardFolders(dirs)
+export async function loadShardRecords(dirs: string[]): Promise<LoadedShard[]> {
   const shards: LoadedShard[] = []
-  for (const dir of folders) shards.push({ dir, record: (await readShardRecord(dir)) as ShardRecord })
-  const ordered = checkShards(shards)
+  for (const dir of shardFolders(dirs)) shards.push({ dir, record: (await readShardRecord(dir)) as ShardRecord })
+  return checkShards(shards)
+}
+
+/** The batches of checked shards, which must cover the selection exactly once, in selection order. */
+export async function loadBatches<R>(ordered: LoadedShard[]): Promise<StoredBatch<R>[]> {
   const batches: StoredBatch<R>[] = []
   for (const s of ordered) batches.push(...(await shardBatches<R>(s)))
-  return { shards: ordered, batches }
+  return batches
+}
+
+/** The shards of one run and their batches (loadShardRecords, then loadBatches). */
+export async function loadShards<R>(dirs: string[]): Promise<LoadedRun<R>> {
+  const shards = await loadShardRecords(dirs)
+  return { shards, batches: await loadBatches<R>(shards) }
 }

@@ -3,20 +3,20 @@ import type { AttackRun, CurveRun } from '../../protocol/attacks'
 import type { GallerySummary } from '../../protocol/gallery'
 import { mergeHeatmaps, type FourierHeatmap } from '../../protocol/heatmap'
 import type { Evaluation, GradientMaps } from '../../protocol/models'
-import type { MergedResult, ShardRecord } from '../../protocol/shards'
+import type { MergedResult, ShardCommand, ShardRecord } from '../../protocol/shards'
 import type { Figure1Result } from '../../protocol/spectral'
 import { mergeAttackRun, mergeCurveRun, mergeEvaluate, mergeFigure1, mergeGradients } from '../jobs/shard-merge'
 import { mergeGallery } from './gallery-merge'
 import type { StoredBatch } from './journal'
-import { loadShards } from './load-shards'
+import { loadBatches, type LoadedShard } from './load-shards'
 import type { MergeContext } from './merge-context'
 import { writeAttackOutputs, writeCurveOutputs, writeEvaluation, writeFigure1, writeGradients, writeHeatmapOutputs } from './outputs'
 
 /** One command's batches, in selection order, into the result and the files of the unsharded command. */
-async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeContext): Promise<MergedResult> {
+async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeContext, command: ShardCommand): Promise<MergedResult> {
   const { out, force, record } = context
   const results = <R>() => batches.map((b) => b.result as R)
-  switch (record.command) {
+  switch (command) {
     case 'attack': {
       const result = mergeAttackRun(results<AttackRun>())
       await writeAttackOutputs(result, out, force, {
@@ -58,18 +58,20 @@ async function mergeCommand(batches: StoredBatch<unknown>[], context: MergeConte
 }
 
 /**
- * `hfc-lab merge`: reads the shard folders of one run (checked to belong together and to cover
- * the selection exactly once), and writes the unsharded command's outputs from their batches.
+ * `hfc-lab merge` of batch-job shards (checked by loadShardRecords to belong together): checks
+ * that their batches cover the selection exactly once, and writes the unsharded command's outputs
+ * from them.
  */
 export async function mergeShards(
-  dirs: string[],
+  shards: LoadedShard[],
+  command: ShardCommand,
   out: string,
   force: boolean,
 ): Promise<{ record: ShardRecord; backends: string[]; merged: MergedResult }> {
-  const { shards, batches } = await loadShards<unknown>(dirs)
   const record = shards[0].record
-  if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
   const backends = [...new Set(shards.map((s) => s.record.backend))]
-  const merged = await mergeCommand(batches, { out, force, record, shards })
+  const batches = await loadBatches<unknown>(shards)
+  if (!batches.length) throw new Error('The shards hold no samples (the selection is empty): nothing to merge')
+  const merged = await mergeCommand(batches, { out, force, record, shards }, command)
   return { record, backends, merged }
 }

@@ -31,7 +31,8 @@ export interface ShardRequest<R> {
   onProgress?(p: Progress): void
 }
 
-function selectionSha256(indices: Int32Array): string {
+/** What identifies a selection in shard.json: the SHA-256 of its int32 indices. */
+export function selectionSha256(indices: Int32Array): string {
   return createHash('sha256')
     .update(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength))
     .digest('hex')
@@ -63,7 +64,7 @@ function describeRun<R>(request: ShardRequest<R>): ShardRecord {
 }
 
 /** Keeps what an earlier attempt of the same shard recorded, or explains why the folder cannot be used. */
-async function adoptFolder(out: string, record: ShardRecord, force: boolean): Promise<boolean> {
+export async function adoptFolder(out: string, record: ShardRecord, force: boolean): Promise<boolean> {
   const earlier = await readShardRecord(out)
   if (!earlier) {
     if (existsSync(out) && readdirSync(out).some((name) => name !== SHARD_LOCK) && !force) {

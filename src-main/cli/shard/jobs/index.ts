@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { MergedResult, ShardRecord } from '../../../protocol/shards'
+import { printJson } from '../../engine'
 import { printAttack } from './attack'
 import { printCurve } from './curve'
 import { printEvaluation } from './evaluate'
@@ -33,5 +34,10 @@ export function printMerged(merged: MergedResult, { json, out, record }: { json:
       return printGradients(merged.result, json, join(out, 'gradients.npy'))
     case 'heatmap':
       return printHeatmap(merged.result, json, out)
+    case 'report':
+      if (json) return printJson({ ...merged.result, data: undefined })
+      console.log(`wrote ${merged.result.index} (${merged.result.files.length} files)`)
+      console.log(merged.result.pdf ? `PDF: ${merged.result.pdf}` : `No PDF: ${merged.result.pdfNote}`)
+      return
   }
 }

@@ -15,6 +15,16 @@ describe('hfc-lab report', () => {
     expect(limit.stderr).toContain('--limit must be a whole number of at least 1, got 0')
   }, 120_000)
 
+  it('refuses a --shard that is not I/N with I below N, saying what to write, before any engine work', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'hfc-report-cli-')), 's')
+    const beyond = await runCli(['report', '--model', 'mnist', '--data', 'mnist', '--out', out, '--shard', '2/2'])
+    expect(beyond.code).toBe(1)
+    expect(beyond.stderr).toContain('Shard index 2 is not below the shard count 2 (indices run 0 to 1)')
+    const bare = await runCli(['report', '--model', 'mnist', '--data', 'mnist', '--out', out, '--shard', '1'])
+    expect(bare.code).toBe(1)
+    expect(bare.stderr).toContain('needs the shard count: write I/N, e.g. 1/4')
+  }, 120_000)
+
   it('names a folder it cannot write into, with what to do', async () => {
     const { code, stderr } = await runCli(['report', '--model', 'mnist', '--data', 'mnist', '--out', '/proc/hfc-report', '--limit', '2'])
     expect(code).toBe(1)
