@@ -98,12 +98,15 @@ class OrtClassifier implements BatchScorer {
   }
 
   async scoreBatch(images: Float32Array, n: number): Promise<Float32Array> {
+    // onnxruntime-node aborts the whole process (a native exception) on an empty batch.
+    if (n === 0) return new Float32Array(0)
     const out = await this.forward.run({ input: this.imageTensor(images, n) })
     return out.logits.data as Float32Array
   }
 
   private async gradient(images: Float32Array, labels: ArrayLike<number>): Promise<InputGradient> {
     const n = labels.length
+    if (n === 0) return { logits: new Float32Array(0), loss: new Float32Array(0), grad: new Float32Array(0) }
     const classes = this.info.classes.length
     const oneHot = new Float32Array(n * classes)
     for (let i = 0; i < n; i++) {
@@ -125,6 +128,7 @@ class OrtClassifier implements BatchScorer {
         'ORT_BAD_BATCH',
         `A cotangent for ${n} images of ${classes} classes needs ${n * classes} values, got ${cotangent.length}.`,
       )
+    if (n === 0) return { logits: new Float32Array(0), grad: new Float32Array(0) }
     this.vjpSession ??= createOrtSession((this.vjpGraph as () => Uint8Array)(), { threads: this.threads })
     const session = await this.vjpSession
     const out = await session.run({

@@ -2,7 +2,7 @@ import type { CallOptions } from '../../protocol/lab-api'
 import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
 import type { MethodName } from '../../protocol/methods'
-import type { Shard } from '../../protocol/selection'
+import type { Selection, Shard } from '../../protocol/selection'
 import type { CurveEntryData } from '../../protocol/attacks'
 import {
   mergeAttackRun,
@@ -57,11 +57,37 @@ export const curveEntryStream: PartialStream = (workers, emit) => {
   }
 }
 
+/** How many items an index list such as "0-99,120" names, or Infinity when it does not parse. */
+function countIndices(list: string): number {
+  let count = 0
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part)
+    if (!m) return Infinity
+    count += m[2] === undefined ? 1 : Math.max(0, Number(m[2]) - Number(m[1]) + 1)
+  }
+  return count
+}
+
+/**
+ * At most how many samples a job's selection holds, from its params alone: the limit, the number
+ * drawn or the listed indices, divided among the process's shards; Infinity when only the data set
+ * can tell (then a data set smaller than the pool still leaves some workers without samples).
+ */
+export function selectionBound(selection: Selection): number {
+  let bound = Infinity
+  if (selection.limit !== undefined) bound = Math.min(bound, selection.limit)
+  if (selection.n !== undefined) bound = Math.min(bound, selection.n)
+  if (selection.indices !== undefined) bound = Math.min(bound, countIndices(selection.indices))
+  return selection.shard ? Math.ceil(bound / selection.shard.count) : bound
+}
+
 /** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
 function sharded<R>(merge: (parts: R[]) => R, split = true, stream: PartialStream = wrapPartials): Route {
   return {
     kind: 'shard',
-    async run({ params, workers, options, callOn }) {
+    async run({ params, workers: pool, options, callOn }) {
+      // Never more blocks than samples: a worker with an empty block would run its job on no image.
+      const workers = split ? Math.max(1, Math.min(pool, selectionBound(params as Selection))) : pool
       const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
       const partial = stream(workers, (data) => options.onPartial?.(data))
       const report = (phase?: string) =>

@@ -31,6 +31,7 @@ describe('path-bearing parameters come from the method table', () => {
       'model.saveSidecar.out:write-file',
       'report.checkpoint.out:write-folder',
       'report.run.out:write-folder',
+      'report.shard.out:write-folder',
       'report.write.out:write-folder',
       'results.save.file:write-file',
       'results.save.out:write-folder',

@@ -94,12 +94,15 @@ describe('onnxruntime backend', () => {
     }
   })
 
-  it('refuses a batch of the wrong size and labels outside the classes', async () => {
+  it('refuses a batch of the wrong size and labels outside the classes, and answers an empty batch without a native abort', async () => {
     const model = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'))
     const scorer = await createOrtClassifier(model)
     try {
       await expect(scorer.scoreBatch(new Float32Array(100), 1)).rejects.toThrow(LabError)
       await expect(scorer.inputGradient!(new Float32Array(784), [10])).rejects.toThrow(/not a class index/)
+      // An empty batch answers empty: onnxruntime-node itself would abort the whole process.
+      expect(await scorer.scoreBatch(new Float32Array(0), 0)).toHaveLength(0)
+      expect((await scorer.inputGradient!(new Float32Array(0), [])).grad).toHaveLength(0)
     } finally {
       await scorer.dispose()
       model.dispose()

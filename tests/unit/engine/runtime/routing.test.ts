@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CurveEntryData } from '../../../../src-main/protocol/attacks'
 import type { Progress } from '../../../../src-main/protocol/messages'
 import { EngineHost } from '../../../../src-main/engine/runtime/host'
+import { selectionBound } from '../../../../src-main/engine/runtime/routing'
 
 /** What a sharded job tells its caller while it runs: progress and streamed partials. */
 describe('sharded job routing', () => {
@@ -59,5 +60,29 @@ describe('sharded job routing', () => {
     // 150 images per worker fit one batch: progress still moves per radius within it.
     expect(new Set(events.map((p) => p.done)).size).toBeGreaterThan(3)
     expect(events.at(-1)).toMatchObject({ done: 300, total: 300 })
+  })
+
+  it('runs a one-image sweep on one worker of two (an empty block crashed the job), with the single-worker AUC', async () => {
+    const request = {
+      attacks: [{ id: 'fgsm', params: {} }],
+      defenses: [{ kind: 'none' as const }],
+      protocols: ['transfer' as const],
+      norm: 'linf' as const,
+      limit: 1,
+    }
+    const [single, pooled] = await Promise.all([
+      one.call('attack.curve', { ...ids.one, ...request }),
+      two.call('attack.curve', { ...ids.two, ...request }),
+    ])
+    expect(pooled.indices).toHaveLength(1)
+    expect(pooled.entries[0].curve.auc).toBe(single.entries[0].curve.auc)
+  })
+
+  it('bounds a selection from its params alone: limit, n, listed indices, divided among shards', () => {
+    expect(selectionBound({ limit: 3 })).toBe(3)
+    expect(selectionBound({ limit: 100, n: 5 })).toBe(5)
+    expect(selectionBound({ indices: '0-9,20,30-31' })).toBe(13)
+    expect(selectionBound({ indices: '0-9', shard: { index: 0, count: 4 } })).toBe(3)
+    expect(selectionBound({})).toBe(Infinity)
   })
 })
