@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -47,7 +48,8 @@ export async function printReportPdf(out: string, chosen: ReadonlySet<string>, c
   const index = join(folder, INDEX)
   if (!existsSync(index) || !statSync(index).isFile()) return { pdf: null, note: `${folder} holds no index.html: write the report first.` }
   const pdf = join(folder, PDF)
-  const temp = join(folder, `.${PDF}.${process.pid}.tmp`)
+  // A random name opened exclusively: nothing else can be writing it, or be replaced through it.
+  const temp = join(folder, `.${PDF}.${randomBytes(8).toString('hex')}.tmp`)
   const window = createWindow(PRINT_WINDOW_OPTIONS)
   try {
     window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
@@ -55,7 +57,7 @@ export async function printReportPdf(out: string, chosen: ReadonlySet<string>, c
     await window.loadFile(index)
     const bytes = await window.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
     if (bytes.byteLength === 0) throw new Error('the PDF is empty')
-    await writeFile(temp, bytes)
+    await writeFile(temp, bytes, { flag: 'wx' })
     await rename(temp, pdf)
     return { pdf, note: 'Printed by the app (Electron printToPDF).' }
   } catch (error) {
