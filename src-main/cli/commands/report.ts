@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
+import type { EngineHost } from '../../engine/runtime/host'
 import { REPORT_SECTION_LABELS, type ReportPartial } from '../../protocol/report'
 import { printJson, progressBar, withEngine } from '../engine'
 import { parseShardSpec } from '../shard'
@@ -50,20 +51,9 @@ export function registerReport(program: Command): void {
       const summary = await withEngine(
         program.opts(),
         async (host) => {
-          const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
-          const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
           return host.call(
             'report.run',
-            {
-              modelId,
-              datasetId,
-              out,
-              preset: opts.preset as 'quick' | 'paper',
-              limit: opts.limit,
-              seed: opts.seed,
-              force: !!opts.force,
-              pdf: opts.pdf,
-            },
+            { ...(await reportRequest(host, opts, out)), pdf: opts.pdf },
             {
               onProgress: progressBar('report'),
               onPartial: (data) => {
@@ -84,24 +74,23 @@ export function registerReport(program: Command): void {
     })
 }
 
+/** What a whole run and a shard both ask for: the opened model and data set, and the report's settings. */
+async function reportRequest(host: EngineHost, opts: ReportFlags, out: string) {
+  const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
+  const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
+  return { modelId, datasetId, out, preset: opts.preset as 'quick' | 'paper', limit: opts.limit, seed: opts.seed, force: !!opts.force }
+}
+
 /** `hfc-lab report --shard I/N`: one shard of the run into its folder; `hfc-lab merge` writes the report. */
 async function runReportShard(program: Command, opts: ReportFlags, out: string, started: number): Promise<void> {
   const shard = parseShardSpec(opts.shard ?? '')
   const outcome = await withEngine(
     program.opts(),
     async (host) => {
-      const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
-      const { id: modelId } = await host.call('model.open', modelSpec(opts.model, opts))
       return host.call(
         'report.shard',
         {
-          modelId,
-          datasetId,
-          out,
-          preset: opts.preset as 'quick' | 'paper',
-          limit: opts.limit,
-          seed: opts.seed,
-          force: !!opts.force,
+          ...(await reportRequest(host, opts, out)),
           shard,
           argv: process.argv.slice(2),
           modelSpec: opts.model,
