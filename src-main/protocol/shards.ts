@@ -5,7 +5,7 @@ import type { GalleryExportSummary, GallerySummary, galleryMethods } from './gal
 import type { FourierHeatmap, heatmapMethods } from './heatmap'
 import type { Defense, Evaluation, GradientMaps, KernelReport, modelMethods } from './models'
 import { readPath, writeFilePath, writeFolderPath } from './paths'
-import { shardSchema } from './selection'
+import { selectionFields, shardSchema } from './selection'
 import type { ReportSummary } from './report'
 import type { Figure1Result, spectralMethods } from './spectral'
 
@@ -88,20 +88,7 @@ const jobSchema = <J extends { method: BatchMethod }>(allowed: readonly J['metho
   )
 
 /** How the samples were selected, before sharding (the CLI's --limit/--indices/--n/--seed/--class). */
-export const selectionOptionsSchema = z
-  .object({
-    limit: z.number().int().min(1).max(10_000_000).optional(),
-    indices: z.string().max(1_000_000).optional(),
-    n: z.number().int().min(1).max(10_000_000).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
-    classIndex: z.number().int().min(0).optional(),
-  })
-  .strict()
+export const selectionOptionsSchema = z.object(selectionFields).omit({ shard: true }).strict()
 export type SelectionOptions = z.infer<typeof selectionOptionsSchema>
 
 /** One start of the shard process: a first run or a resume after a crash. */
