@@ -103,6 +103,8 @@ function asConv2D(
     strides,
     padding: Array.isArray(padding) ? 'valid' : padding,
     useBias: bias !== undefined,
+    // Replaced by the file's weights below; a random initializer would only cost time.
+    kernelInitializer: 'zeros',
   })
   const out = conv.apply(x) as tfl.SymbolicTensor
   const kernel = tf.tidy(() => tf.transpose(tf.tensor(oihw.values, oihw.dims), [2, 3, 1, 0]))

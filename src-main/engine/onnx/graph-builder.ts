@@ -31,8 +31,8 @@ export interface GraphValue {
 
 /**
  * Writes an ONNX graph node by node. Each node added through node() is also run on a probe batch
- * (with the same op implementations the importer uses), which gives every tensor a known shape
- * and checks the graph as it is built.
+ * of zeros (with the same op implementations the importer uses), which gives every tensor a known
+ * shape and checks the graph as it is built; ops with an output-shape rule (convolutions) are not run.
  */
 export class OnnxGraphBuilder implements OnnxEmitter {
   readonly nodes: OnnxNode[] = []
@@ -53,7 +53,7 @@ export class OnnxGraphBuilder implements OnnxEmitter {
   /** A graph input; `dims` uses null for the batch axis. */
   input(name: string, dims: (number | null)[]): string {
     const shape = dims.map((d) => d ?? PROBE_BATCH)
-    this.values.set(name, { shape, tensor: tf.zeros(shape), batched: true })
+    this.values.set(name, { shape, batched: true })
     this.inputs.push({ name, dims })
     return name
   }
@@ -121,15 +121,22 @@ export class OnnxGraphBuilder implements OnnxEmitter {
     const params = spec.canonical(reader)
     this.nodeParams.set(node, params)
     const folded = spec.fold?.(reader, params)
+    const operands = values.map((v, i) => (spec.paramInputs?.includes(i) || !v ? undefined : v))
+    // Results of constants only (shape arithmetic) stay constants, so later nodes can read them.
+    const constant = operands.every((v) => !v || v.constant)
     if (folded) {
       folded.forEach((c, k) => this.values.set(names[k], { shape: c.dims, constant: c, batched: false }))
+    } else if (!constant && spec.outputShapes) {
+      const shapes = spec.outputShapes(
+        operands.map((v) => v?.shape),
+        params,
+      )
+      shapes.forEach((shape, k) => this.values.set(names[k], { shape, batched: true }))
     } else {
-      const operands = values.map((v, i) => (spec.paramInputs?.includes(i) || !v ? undefined : v))
-      const tensors = operands.map((v) => v?.tensor ?? (v?.constant ? constToTensor(v.constant) : undefined))
+      // Data values are zeros: only their shapes matter, so they are made when an op must run.
+      const tensors = operands.map((v) => (v?.constant ? constToTensor(v.constant) : v ? (v.tensor ??= tf.zeros(v.shape)) : undefined))
       const results = applyOp(spec, params, tensors)
-      tf.dispose(tensors.filter((t, i): t is tf.Tensor => t !== undefined && !operands[i]?.tensor))
-      // Results of constants only (shape arithmetic) stay constants, so later nodes can read them.
-      const constant = operands.every((v) => !v || v.constant)
+      tf.dispose(tensors.filter((t, i): t is tf.Tensor => t !== undefined && !!operands[i]?.constant))
       results.forEach((t, k) => {
         if (k < names.length) {
           this.values.set(

@@ -115,6 +115,11 @@ export interface OpSpec {
    */
   run(inputs: (tf.Tensor | undefined)[], params: Params, tag: Tag): tf.Tensor[]
   /**
+   * The output shapes (ONNX layout) from the input shapes, for ops costly enough that planning
+   * should not run them: a model is planned twice on zeros, and only shapes flow along the data path.
+   */
+  outputShapes?(inputs: (number[] | undefined)[], params: Params): number[][]
+  /**
    * Load-time evaluation for ops whose result is known without running data (Shape, Constant...);
    * undefined when it is not (other ops are folded by running them when all inputs are constant).
    */

@@ -41,6 +41,10 @@ export interface ModelPlan {
   opset: number
 }
 
+/**
+ * A value while a model is traced: a load-time constant, or data, which carries a tensor of zeros
+ * when an op was run to get it and only its shape when the op that made it has an output-shape rule.
+ */
 interface Traced extends PlanValue {
   tensor?: tf.Tensor
 }
@@ -72,13 +76,23 @@ function unsupportedOp(node: OnnxNode, source: string): LabError {
   )
 }
 
-/** Runs the graph once at batch size `batch`, folding what is known at load time. */
+/** The tensor of a data value, zeros of its shape when the trace carried only the shape. */
+function dataTensor(v: Traced): tf.Tensor {
+  v.tensor ??= tf.zeros(v.shape)
+  return v.tensor
+}
+
+/**
+ * Runs the graph once at batch size `batch` on zeros, folding what is known at load time. Data
+ * values matter only through their shapes (nothing folds from data), so ops with an output-shape
+ * rule (convolutions) are not run.
+ */
 function trace(prepared: PreparedGraph, batch: number, source: string): { values: Map<string, Traced>; nodes: NodeTrace[] } {
   const { graph, input } = prepared
   const values = new Map<string, Traced>()
   for (const [name, c] of graph.initializers) values.set(name, { shape: c.dims, constant: c })
   const dims = [batch, ...input.dims.slice(1)]
-  values.set(input.name, { shape: dims, tensor: tf.zeros(dims) })
+  values.set(input.name, { shape: dims })
   const traces: NodeTrace[] = []
   try {
     for (const node of graph.nodes) {
@@ -89,23 +103,31 @@ function trace(prepared: PreparedGraph, batch: number, source: string): { values
       const params = spec.canonical(reader)
       const operands = inputs.map((v, i) => (spec.paramInputs?.includes(i) ? undefined : v))
       let folded = spec.fold?.(reader, params)
+      const allConstant = operands.every((v) => v === undefined || v.constant)
       let outputs: tf.Tensor[] | undefined
-      if (!folded && operands.every((v) => v === undefined || v.constant)) {
+      let shapes: number[][] | undefined
+      if (!folded && !allConstant && spec.outputShapes) {
+        shapes = spec.outputShapes(
+          operands.map((v) => v?.shape),
+          params,
+        )
+      } else if (!folded && allConstant) {
         const tensors = operands.map((v) => (v?.constant ? constToTensor(v.constant) : undefined))
         const results = applyOp(spec, params, tensors)
         folded = results.map(tensorToConst)
         tf.dispose([...tensors.filter((t): t is tf.Tensor => t !== undefined), ...results])
       } else if (!folded) {
-        const tensors = operands.map((v) => v?.tensor ?? (v?.constant ? constToTensor(v.constant) : undefined))
+        const tensors = operands.map((v) => (v?.constant ? constToTensor(v.constant) : v ? dataTensor(v) : undefined))
         try {
           outputs = applyOp(spec, params, tensors)
         } finally {
-          tf.dispose(tensors.filter((t, i): t is tf.Tensor => t !== undefined && !operands[i]?.tensor))
+          tf.dispose(tensors.filter((t, i): t is tf.Tensor => t !== undefined && !!operands[i]?.constant))
         }
       }
       node.outputs.forEach((name, k) => {
         if (name === '') return
         if (folded) values.set(name, { shape: folded[k].dims, constant: folded[k] })
+        else if (shapes?.[k]) values.set(name, { shape: shapes[k] })
         else if (outputs?.[k]) values.set(name, { shape: outputs[k].shape, tensor: outputs[k] })
       })
       traces.push({ folded: folded !== undefined, params })
@@ -130,7 +152,7 @@ function mergeShape(a: number[], b: number[]): (number | null)[] {
  * the batch size in both traces, and its size per sample (axis 0 and 1 when none is).
  */
 function batchAxis(node: OnnxNode, one: Map<string, Traced>, two: Map<string, Traced>, b1: number, b2: number): [number, number] {
-  const name = node.inputs.find((i) => i !== '' && one.get(i)?.tensor)
+  const name = node.inputs.find((i) => i !== '' && one.has(i) && !one.get(i)?.constant)
   const [s1, s2] = name ? [one.get(name)?.shape ?? [], two.get(name)?.shape ?? []] : [[], []]
   const axis = s1.findIndex((d, i) => d !== s2[i] && d * b2 === s2[i] * b1)
   return axis < 0 ? [0, 1] : [axis, s1[axis] / b1]
@@ -219,7 +241,7 @@ export function planModel(prepared: PreparedGraph, source: string): ModelPlan {
     })
     const out1 = one.values.get(prepared.output)
     const out2 = two.values.get(prepared.output)
-    if (!out1?.tensor || !out2?.tensor) {
+    if (!out1 || out1.constant || !out2 || out2.constant) {
       throw new LabError(
         'MODEL_NOT_IMAGE_CLASSIFIER',
         `${name}: its output '${prepared.output}' does not depend on the input image, so it is not a classifier HFC Lab can study.`,

@@ -113,6 +113,18 @@ function depthwiseConv(x: tf.Tensor4D, k: tf.Tensor4D, strides: [number, number]
   return f(x, k)
 }
 
+/** [N, M, H', W'] of an ONNX Conv of an [N, C, H, W] input with [M, C/group, kh, kw] weights. */
+function convOutputShape(x: number[], w: number[], p: Params): number[] {
+  const [pt, pl, pb, pr] = nums(p, 'pads')
+  const [sh, sw] = nums(p, 'strides')
+  const [dh, dw] = nums(p, 'dilations')
+  const extent = (size: number, before: number, after: number, k: number, d: number, s: number) =>
+    Math.floor((size + before + after - ((k - 1) * d + 1)) / s) + 1
+  const shape = [x[0], w[0], extent(x[2], pt, pb, w[2], dh, sh), extent(x[3], pl, pr, w[3], dw, sw)]
+  if (shape[2] < 1 || shape[3] < 1) throw new Error(`a ${w[2]}x${w[3]} kernel does not fit a ${x[2]}x${x[3]} input`)
+  return shape
+}
+
 /** ONNX Conv on an NHWC input with OIHW weights (explicit pads, groups, dilations). */
 export function convNhwc(x: tf.Tensor4D, w: tf.Tensor, bias: tf.Tensor | undefined, p: Params): tf.Tensor4D {
   const [pt, pl, pb, pr] = nums(p, 'pads')
@@ -181,6 +193,7 @@ export const CONV_OPS: Record<string, OpSpec> = {
       return { kernel, strides, dilations, group, pads: autoPads(autoPad, pads, r.shape(0).slice(2), kernel, strides, dilations) }
     },
     run: (inputs, p) => [convNhwc(need(inputs, 0) as tf.Tensor4D, need(inputs, 1), inputs[2], p)],
+    outputShapes: ([x, w], p) => [convOutputShape(x as number[], w as number[], p)],
     emit: (b, inputs, p) =>
       b.node('Conv', dropEmptyTail(inputs), {
         kernel_shape: nums(p, 'kernel'),
