@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core'
+import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { LabError } from '../base/errors'
 import { constTensor } from './const-tensor'
@@ -70,15 +70,13 @@ function constant(b: OnnxGraphBuilder, t: tf.Tensor, dims: number[] = t.shape): 
 /** OIHW weights from a TF.js [kh, kw, in, out] kernel. */
 function oihw(b: OnnxGraphBuilder, kernel: tf.Tensor): string {
   const [kh, kw, cin, cout] = kernel.shape
-  const v = kernel.dataSync()
-  const out = new Float32Array(v.length)
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++) {
-          out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o]
-        }
-  return b.floatConstant(out, [cout, cin, kh, kw])
+  // Not in tf.tidy: it would walk every element of the returned array looking for tensors.
+  const transposed = tf.transpose(kernel, [3, 2, 0, 1])
+  try {
+    return b.floatConstant(transposed.dataSync(), [cout, cin, kh, kw])
+  } finally {
+    transposed.dispose()
+  }
 }
 
 /** A Keras activation by name, applied to x (softmax along the TF.js last axis). */

@@ -67,8 +67,10 @@ function fromBytes(bytes: Uint8Array, dataType: number, count: number, out: Floa
   if (bytes.length !== count * size) {
     throw new TensorDataError(`it holds ${bytes.length} bytes where its shape needs ${count * size}`)
   }
-  if (dataType === DataType.FLOAT && bytes.byteOffset % 4 === 0) {
-    out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count))
+  if (dataType === DataType.FLOAT) {
+    // Raw data inside a protobuf is rarely 4-byte aligned; one copy beats reading element by element.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+    out.set(new Float32Array(aligned.buffer, aligned.byteOffset, count))
     return
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
