@@ -39,7 +39,7 @@ const ENGINE_LAYERS = [
 
 // What a host process may use of the engine: the host itself, the backend list, versions, the named
 // error it raises (LabError), and where the embedded resources lie (a browser-host read root).
-const HOST_SURFACE = engine('runtime/host.ts', 'compute/backend.ts', 'base/version.ts', 'base/errors.ts', 'base/resources-path.ts')
+const HOST_SURFACE = engine('runtime/host.ts', 'compute/backend-names.ts', 'base/version.ts', 'base/errors.ts', 'base/resources-path.ts')
 
 export const LAYERS = {
   root: ROOT,

@@ -1,5 +1,5 @@
 import { EngineHost } from '../engine/runtime/host'
-import { parseBackendName } from '../engine/compute/backend'
+import { parseBackendName } from '../engine/compute/backend-names'
 import { LabError } from '../engine/base/errors'
 import { ERROR_CODES, LabCallError } from '../protocol/errors'
 import type { Progress } from '../protocol/messages'

@@ -6,15 +6,8 @@
  * The algorithms are described in docs/algorithms.md.
  */
 export { EngineHost, type EngineHostOptions } from './runtime/host'
-export {
-  BACKEND_ORDER,
-  chooseBackend,
-  parseBackendName,
-  type BackendChoice,
-  type BackendName,
-  type BackendRequest,
-  type ForwardEngine,
-} from './compute/backend'
+export { chooseBackend, type BackendChoice } from './compute/backend'
+export { BACKEND_ORDER, parseBackendName, type BackendName, type BackendRequest, type ForwardEngine } from './compute/backend-names'
 export { APP_VERSION } from './base/version'
 export { LabError } from './base/errors'
 export { CancelledError, silentContext, type JobContext } from './base/job-context'

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, Menu } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseBackendName } from '../engine/compute/backend'
+import { parseBackendName } from '../engine/compute/backend-names'
 import { EngineHost } from '../engine/runtime/host'
 import { registerIpc } from './ipc'
 import { hardenSession, hardenWindow } from './security'

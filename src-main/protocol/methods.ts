@@ -43,6 +43,10 @@ export const HOST_METHODS = [
 ] as const satisfies readonly MethodName[]
 export type HostMethodName = (typeof HOST_METHODS)[number]
 
+export function isHostMethod(method: string): method is HostMethodName {
+  return (HOST_METHODS as readonly string[]).includes(method)
+}
+
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name)
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { EngineHost } from '../../engine/runtime/host'
-import { parseBackendName } from '../../engine/compute/backend'
+import { parseBackendName } from '../../engine/compute/backend-names'
 import { checkToken } from '../../web/security'
 import { startWebHost } from '../../web/server'
 

@@ -3,7 +3,7 @@ import { crossEntropyGradient } from './cross-entropy'
 import { createOrtClassifier, type BatchScorer, type LowPassSpec } from '../onnx'
 import type { Classifier } from '../models/classifier'
 import type { LoadedModel } from '../models'
-import type { ForwardEngine } from './backend'
+import type { ForwardEngine } from './backend-names'
 import { choiceKey, rememberChoice, rememberedChoice } from './engine-choices'
 import { tfjsGradientsWork } from '../models/gradient-probe'
 

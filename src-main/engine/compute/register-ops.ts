@@ -1,4 +1,4 @@
-import type { BackendName } from './backend'
+import type { BackendName } from './backend-names'
 import { registerFastWasmOps } from '../ops'
 
 /** Registers the engine's own ops for the chosen backend: exact Sign and friends, fast wasm gradients (and training). */

@@ -116,7 +116,3 @@ export const hostMethods: { [M in HostMethodName]: HostMethod<M> } = {
     }
   },
 }
-
-export function isHostMethod(method: string): method is HostMethodName {
-  return Object.prototype.hasOwnProperty.call(hostMethods, method)
-}

@@ -3,13 +3,13 @@ import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../../protocol/errors'
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import type { Shard } from '../../protocol/selection'
-import { isMethodName, methods, type MethodName, type Params, type Result } from '../../protocol/methods'
-import type { BackendChoice, BackendRequest } from '../compute/backend'
+import { isHostMethod, isMethodName, methods, type HostMethodName, type MethodName, type Params, type Result } from '../../protocol/methods'
+import type { BackendChoice } from '../compute/backend'
+import type { BackendRequest } from '../compute/backend-names'
 import { createCancelFlag, raiseCancelFlag } from '../base/cancel-flag'
 import { closeCallFor, OpenJournal, opens, type JournalEntry } from '../session/open-journal'
 import { LabError } from '../base/errors'
 import { describeZodError, toEnvelope } from '../base/to-envelope'
-import { hostMethods, isHostMethod } from './host-methods'
 import { routeFor } from './routing'
 import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-messages'
 import { spawnEngineWorker } from './worker-url'
@@ -325,7 +325,10 @@ export class EngineHost implements LabApi {
   }
 
   /** A method the host answers itself; a named error it raises reaches the caller as a worker's would. */
-  private async runHostMethod(method: keyof typeof hostMethods, params: unknown, options: CallOptions): Promise<unknown> {
+  private async runHostMethod(method: HostMethodName, params: unknown, options: CallOptions): Promise<unknown> {
+    // Loaded on first use: the report and shard code brings TF.js, which a host process (the CLI's,
+    // the app's main process) otherwise never needs.
+    const { hostMethods } = await import('./host-methods')
     const run = hostMethods[method] as (params: unknown, options: CallOptions, engine: unknown) => Promise<unknown>
     try {
       return await run(params, options, { call: this.call.bind(this), backendName: this.backend.backend })

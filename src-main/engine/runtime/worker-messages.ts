@@ -1,4 +1,5 @@
-import type { BackendChoice, BackendRequest, ForwardEngine } from '../compute/backend'
+import type { BackendChoice } from '../compute/backend'
+import type { BackendRequest, ForwardEngine } from '../compute/backend-names'
 import type { ServerMessage } from '../../protocol/messages'
 import type { Shard } from '../../protocol/selection'
 
