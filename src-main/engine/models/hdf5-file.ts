@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import h5wasm, { Dataset, Group, type File } from 'h5wasm'
+import type { Dataset, Entity, File, Group } from 'h5wasm'
 import { LabError } from '../base/errors'
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -7,6 +7,17 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 export function isHdf5(head: Uint8Array): boolean {
   return HDF5_SIGNATURE.every((b, i) => head[i] === b)
 }
+
+let h5wasmLoaded: Promise<typeof import('h5wasm')> | undefined
+
+/** h5wasm starts a wasm module when it is imported: only a worker that reads an HDF5 file pays for it. */
+function loadH5wasm(): Promise<typeof import('h5wasm')> {
+  h5wasmLoaded ??= import('h5wasm')
+  return h5wasmLoaded
+}
+
+const isGroup = (entry: Entity | null): entry is Group => !!entry && 'type' in entry && entry.type === 'Group'
+const isDataset = (entry: Entity | null): entry is Dataset => !!entry && 'type' in entry && entry.type === 'Dataset'
 
 /**
  * Opens HDF5 bytes with h5wasm and always closes and frees it again. The file lives only in
@@ -20,6 +31,7 @@ export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file
       'MODEL_BAD_HDF5',
       `${source} is not an HDF5 file (its signature is missing). Choose a Keras .h5 file saved with model.save().`,
     )
+  const h5wasm = (await loadH5wasm()).default
   const { FS } = await h5wasm.ready
   if (!FS) throw new Error('h5wasm has no file system.')
   const path = `/model-${randomUUID()}.h5`
@@ -47,7 +59,7 @@ export async function withHdf5<T>(bytes: Uint8Array, source: string, read: (file
 
 export function childGroup(parent: Group, name: string): Group | null {
   const entry = parent.keys().includes(name) ? parent.get(name) : null
-  return entry instanceof Group ? entry : null
+  return isGroup(entry) ? entry : null
 }
 
 /** A string attribute (h5wasm decodes both variable- and fixed-length strings). */
@@ -75,8 +87,7 @@ export interface WeightArray {
 
 export function readWeight(group: Group, path: string, source: string): WeightArray {
   const entry = group.get(path)
-  if (!(entry instanceof Dataset))
-    throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the weight '${path}' but does not contain it.`)
+  if (!isDataset(entry)) throw new LabError('MODEL_WEIGHTS_MISSING', `${source} lists the weight '${path}' but does not contain it.`)
   const value = entry.value
   const shape = entry.shape ?? []
   if (!(value instanceof Float32Array || value instanceof Float64Array || value instanceof Uint16Array)) {
