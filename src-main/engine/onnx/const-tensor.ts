@@ -68,6 +68,8 @@ export function toNumbers(t: ConstTensor): number[] {
 }
 
 export function sameConst(a: ConstTensor, b: ConstTensor): boolean {
+  // Two plans of a model share its initializers: comparing 11 M weights value by value costs 0.3 s.
+  if (a === b) return true
   if (a.kind !== b.kind || a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false
   for (let i = 0; i < a.values.length; i++)
     if (a.values[i] !== b.values[i] && !(Number.isNaN(a.values[i]) && Number.isNaN(b.values[i]))) return false
