@@ -6,13 +6,12 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
-import { assignmentOf, attachScorer, prepareGradients } from '../../../../src-main/engine/compute/forward'
+import { assignmentOf, attachEngine, engineOf, prepareGradients } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { LabError } from '../../../../src-main/engine/base/errors'
 import { type Classifier, type LoadedModel } from '../../../../src-main/engine/models'
 import { openDefaultModel } from '../../../../src-main/engine/loaders'
 import { finishLoadedModel } from '../../../../src-main/engine/models/build-loaded-model'
-import { tfjsGradientProbe } from '../../../../src-main/engine/models/gradient-probe'
 import { mnistTestBatch } from '../attacks/mnist-classifier'
 
 let images: tf.Tensor4D
@@ -49,28 +48,28 @@ function withoutTfjsGradient(base: LoadedModel): Classifier {
 describe('gradient engines are decided lazily, per engine', () => {
   it('opening a model runs no gradient probe; the first gradient job does', async () => {
     const model = await openDefaultModel('mnist')
-    const assignment = await attachScorer('tfjs', model)
-    expect(tfjsGradientProbe(model)).toBeUndefined()
+    const { assignment } = (await attachEngine('tfjs', model)).engine
+    expect(engineOf(model)?.tfjsGradients).toBeUndefined()
     expect(model.info.gradients).toBe(true)
     expect(assignment.reason).toMatch(/decided by the first job that needs input gradients/)
     const result = await runAttack('fgsm', model, images, labels, {}, silentContext())
     expect(result.success.some((s) => s === 1)).toBe(true)
-    expect(tfjsGradientProbe(model)).toBe(true)
+    expect(engineOf(model)?.tfjsGradients).toBe(true)
     expect(assignmentOf(model)).toMatchObject({ gradient: 'tfjs', reason: 'TF.js was chosen; gradients on TF.js' })
     model.dispose()
   })
 
   it('auto mode measures forward passes only when a model opens', async () => {
     const model = await openDefaultModel('mnist')
-    const assignment = await attachScorer('auto', model, { threads: 1 })
+    const { assignment } = (await attachEngine('auto', model, { threads: 1 })).engine
     expect(assignment.reason).toMatch(/^measured: forward of 32: onnxruntime [\d.]+ ms, TF\.js [\d.]+ ms; gradient engine: decided by/)
-    expect(tfjsGradientProbe(model)).toBeUndefined()
+    expect(engineOf(model)?.tfjsGradients).toBeUndefined()
     await prepareGradients(model)
     expect(gradientsOf(model).engine).toBe(assignmentOf(model).gradient)
     expect(assignmentOf(model).reason).not.toMatch(/decided by/)
     // The decision is remembered with the engine choice: a second open of the same file reuses it.
     const again = await openDefaultModel('mnist')
-    const remembered = await attachScorer('auto', again, { threads: 1 })
+    const remembered = (await attachEngine('auto', again, { threads: 1 })).engine.assignment
     expect(remembered).toMatchObject({ forward: assignmentOf(model).forward, gradient: assignmentOf(model).gradient })
     expect(remembered.reason).toMatch(/remembered from an earlier run on this machine/)
     expect(remembered.reason).not.toMatch(/decided by/)
@@ -84,7 +83,7 @@ describe('gradient engines are decided lazily, per engine', () => {
     const broken = withoutTfjsGradient(base)
     for (const mode of ['auto', 'onnxruntime'] as const) {
       const model = mode === 'auto' ? broken : withoutTfjsGradient(base)
-      await attachScorer(mode, model, { source: base, threads: 1 })
+      await attachEngine(mode, model, { source: base, threads: 1 })
       const [ours, theirs] = await Promise.all([
         runAttack('fgsm', model, images, labels, {}, silentContext()),
         runAttack('fgsm', reference, images, labels, {}, silentContext()),
@@ -128,13 +127,13 @@ describe('gradient engines are decided lazily, per engine', () => {
         { format: 'tfjs-layers', source: '/nowhere/depthwise.json', files: [], outputSoftmaxRemoved: false },
       )
     const onTfjs = build()
-    await attachScorer('tfjs', onTfjs)
+    await attachEngine('tfjs', onTfjs)
     const result = await runAttack('fgsm', onTfjs, images, labels, {}, silentContext())
     expect(result.success.length).toBe(N)
-    expect(tfjsGradientProbe(onTfjs)).toBe(true)
+    expect(engineOf(onTfjs)?.tfjsGradients).toBe(true)
     expect(gradientsOf(onTfjs).engine).toBe('tfjs')
     const onOrt = build()
-    await attachScorer('onnxruntime', onOrt, { threads: 1 })
+    await attachEngine('onnxruntime', onOrt, { threads: 1 })
     await prepareGradients(onOrt)
     expect(gradientsOf(onOrt).engine).toBe('onnxruntime')
     const y = tf.tensor1d(labels, 'int32')
@@ -149,7 +148,7 @@ describe('gradient engines are decided lazily, per engine', () => {
   it('refuses gradient attacks with a named error when no engine can differentiate the model', async () => {
     const base = await openDefaultModel('mnist')
     const model = withoutTfjsGradient(base)
-    await attachScorer('tfjs', model)
+    await attachEngine('tfjs', model)
     const failure = await runAttack('fgsm', model, images, labels, {}, silentContext()).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(LabError)
     expect((failure as LabError).code).toBe('ATTACK_NEEDS_GRADIENTS')
