@@ -162,6 +162,11 @@ export class ModelEngine {
     private readonly remembered?: RememberedChoice,
   ) {}
 
+  /** The onnxruntime scorer whichever jobs it serves; undefined when onnxruntime cannot run the model or neither job kind uses it. */
+  get ortScorer(): BatchScorer | undefined {
+    return this.scorer
+  }
+
   /** The onnxruntime scorer for this model's forward passes, when onnxruntime runs them. */
   get forwardScorer(): BatchScorer | undefined {
     return this.assignment.forward === 'onnxruntime' ? this.scorer : undefined

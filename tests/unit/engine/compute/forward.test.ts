@@ -6,13 +6,28 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAttack } from '../../../../src-main/engine/attacks'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
-import { assignmentOf, attachEngine, engineOf, prepareGradients } from '../../../../src-main/engine/compute/forward'
+import {
+  assignmentOf,
+  attachEngine,
+  chooseForward,
+  engineOf,
+  prepareGradients,
+  SCOUT_FACTOR,
+  SCOUT_FLOOR_MS,
+} from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { LabError } from '../../../../src-main/engine/base/errors'
 import { type Classifier, type LoadedModel } from '../../../../src-main/engine/models'
 import { openDefaultModel } from '../../../../src-main/engine/loaders'
 import { finishLoadedModel } from '../../../../src-main/engine/models/build-loaded-model'
+import { dataHandlers } from '../../../../src-main/engine/handlers/data'
+import { modelHandlers } from '../../../../src-main/engine/handlers/models'
+import { getModel } from '../../../../src-main/engine/session/lookup'
+import { closeModel, createState, releaseClosed } from '../../../../src-main/engine/session/state'
+import type { ForwardEngine } from '../../../../src-main/engine/compute/backend'
+import { methods } from '../../../../src-main/protocol/methods'
 import { mnistTestBatch } from '../attacks/mnist-classifier'
+import { fixtureBatch, maxAbs, maxAbsDiff, ONNX_FIXTURES } from '../onnx/fixtures'
 
 let images: tf.Tensor4D
 let labels: Int32Array
@@ -155,5 +170,102 @@ describe('gradient engines are decided lazily, per engine', () => {
     expect(model.info.gradients).toBe(false)
     expect(assignmentOf(model).reason).toMatch(/no engine can take input gradients/)
     base.dispose()
+  })
+})
+
+describe('opening a model costs only what its job needs', () => {
+  const ctx = silentContext()
+  const onnxFile = join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx')
+  async function session(forward: ForwardEngine) {
+    const state = createState({ backend: 'wasm', forward, attempts: [], singleWorker: false }, 0, 1)
+    const data = await dataHandlers['data.open']!(methods['data.open'].params.parse({ defaultId: 'mnist' }), ctx, state)
+    const model = await modelHandlers['model.open']!(methods['model.open'].params.parse({ path: onnxFile }), ctx, state)
+    const selection = { modelId: model.id, datasetId: data.id, limit: 8 }
+    return { state, model, selection }
+  }
+
+  it.each(['onnxruntime', 'auto'] as const)(
+    '%s: eval of an ONNX model never writes its gradient graph; a gradient job afterwards gets the gradient TF.js and PyTorch give',
+    async (mode) => {
+      const { state, model, selection } = await session(mode)
+      const opened = getModel(state, model.id)
+      const scorer = opened.engine.ortScorer
+      expect(scorer).toBeDefined()
+      await modelHandlers['model.evaluate']!(methods['model.evaluate'].params.parse(selection), ctx, state)
+      expect(scorer!.gradientGraphWritten).toBe(false)
+      expect(model.info.engine.reason).toMatch(/gradient engine: decided by the first job that needs input gradients|^onnxruntime was chosen$/)
+
+      const ours = await modelHandlers['model.gradient']!(methods['model.gradient'].params.parse(selection), ctx, state)
+      expect(scorer!.gradientGraphWritten).toBe(true)
+      expect(opened.engine.assignment.reason).not.toMatch(/decided by/)
+      if (mode === 'onnxruntime') expect(ours.engine).toBe('onnxruntime')
+      // The same images through TF.js autodiff, in a session that never uses onnxruntime.
+      const reference = await session('tfjs')
+      const theirs = await modelHandlers['model.gradient']!(methods['model.gradient'].params.parse(reference.selection), ctx, reference.state)
+      expect(theirs.engine).toBe('tfjs')
+      expect(maxAbsDiff(ours.gradient, theirs.gradient) / maxAbs(theirs.gradient)).toBeLessThan(1e-3)
+      // And PyTorch's autograd on its own reference batch, through the engine the job chose.
+      const { images: x, labels: y, grad } = fixtureBatch('mnist_cnn_narrow')
+      const xt = tf.tensor4d(x.data, x.shape as [number, number, number, number])
+      const yt = tf.tensor1d(y, 'int32')
+      const g = await gradientsOf(opened).crossEntropy(xt, yt)
+      expect(maxAbsDiff(g.dataSync() as Float32Array, grad.data) / maxAbs(grad.data)).toBeLessThan(1e-3)
+      tf.dispose([xt, yt, g])
+      for (const s of [state, reference.state]) {
+        closeModel(s, model.id)
+        await releaseClosed(s)
+      }
+      expect(opened.engine.ortScorer).toBeUndefined()
+    },
+  )
+})
+
+describe('the forward timing is bounded by onnxruntime’s time', () => {
+  /** Timers that answer from a cost model (ms per image) and record what was timed. */
+  function timers(ortPerImage: number, tfjsPerImage: number, n: number) {
+    const timed: [number, number][] = []
+    return {
+      timed,
+      time: {
+        onnxruntime: async () => ortPerImage * n,
+        tfjs: async (count: number, repeats: number) => {
+          timed.push([count, repeats])
+          return tfjsPerImage * count
+        },
+      },
+    }
+  }
+
+  it('a large model where TF.js is far slower: one TF.js image decides for onnxruntime, and the reason says so', async () => {
+    // ResNet-18 at 224 px: 6 images per probe.
+    const { timed, time } = timers(25, 300, 6)
+    const choice = await chooseForward(6, time)
+    expect(choice.forward).toBe('onnxruntime')
+    expect(timed).toEqual([[1, 1]])
+    expect(choice.reason).toBe(
+      `measured: forward of 6: onnxruntime 150.0 ms, TF.js 300.0 ms for 1 image (over ${SCOUT_FACTOR}x onnxruntime's time per image, so timed no further)`,
+    )
+  })
+
+  it('a small model is timed in full on both engines, and TF.js wins where it is faster', async () => {
+    // The embedded MNIST CNN: 32 images per probe, one TF.js image under the floor whatever the ratio.
+    const { timed, time } = timers(0.2, 0.1, 32)
+    const choice = await chooseForward(32, time)
+    expect(SCOUT_FLOOR_MS).toBeGreaterThan(0.1)
+    expect(timed).toEqual([
+      [1, 1],
+      [32, 2],
+    ])
+    expect(choice).toEqual({ forward: 'tfjs', reason: 'measured: forward of 32: onnxruntime 6.4 ms, TF.js 3.2 ms' })
+  })
+
+  it('a model where TF.js is slower, but not by the bound, is timed in full too', async () => {
+    const { timed, time } = timers(10, 30, 6)
+    const choice = await chooseForward(6, time)
+    expect(timed).toEqual([
+      [1, 1],
+      [6, 2],
+    ])
+    expect(choice).toEqual({ forward: 'onnxruntime', reason: 'measured: forward of 6: onnxruntime 60.0 ms, TF.js 180.0 ms' })
   })
 })
