@@ -269,7 +269,11 @@ function attach<M extends Classifier>(model: M, engine: ModelEngine): RunnableMo
  * prepareGradients. `source` is the Layers model the graph is written from (the model itself, or
  * the one a D1 variant wraps, with its low pass). A model that has engines keeps them.
  */
-export async function attachEngine<M extends Classifier>(mode: ForwardEngine, model: M, options: AttachOptions = {}): Promise<RunnableModel<M>> {
+export async function attachEngine<M extends Classifier>(
+  mode: ForwardEngine,
+  model: M,
+  options: AttachOptions = {},
+): Promise<RunnableModel<M>> {
   if (engineOf(model)) return model as RunnableModel<M>
   return attach(model, await assign(mode, model, options))
 }

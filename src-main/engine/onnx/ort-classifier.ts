@@ -105,7 +105,8 @@ class OrtClassifier implements BatchScorer {
   /** The cross-entropy gradient graph, written now if it was not; refuses a model onnxruntime cannot differentiate. */
   private crossEntropyGraph(): Uint8Array {
     const unavailable = this.gradientUnavailable()
-    if (unavailable !== undefined) throw new LabError('ORT_NO_GRADIENT', `onnxruntime cannot differentiate ${this.info.name}: ${unavailable}`)
+    if (unavailable !== undefined)
+      throw new LabError('ORT_NO_GRADIENT', `onnxruntime cannot differentiate ${this.info.name}: ${unavailable}`)
     return (this.gradientGraph as { bytes: Uint8Array }).bytes
   }
 

@@ -51,7 +51,9 @@ export async function defended(state: EngineState, modelId: string, defense: Def
     model = await attachEngine(
       state.backend.forward,
       withD1(base, defense.radius, mask),
-      isLayers(base) ? { source: base, lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule }, threads: ortThreads(state) } : {},
+      isLayers(base)
+        ? { source: base, lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule }, threads: ortThreads(state) }
+        : {},
     )
   } else {
     const loaded = layersModel(base, 'D2')

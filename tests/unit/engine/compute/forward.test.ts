@@ -193,7 +193,9 @@ describe('opening a model costs only what its job needs', () => {
       expect(scorer).toBeDefined()
       await modelHandlers['model.evaluate']!(methods['model.evaluate'].params.parse(selection), ctx, state)
       expect(scorer!.gradientGraphWritten).toBe(false)
-      expect(model.info.engine.reason).toMatch(/gradient engine: decided by the first job that needs input gradients|^onnxruntime was chosen$/)
+      expect(model.info.engine.reason).toMatch(
+        /gradient engine: decided by the first job that needs input gradients|^onnxruntime was chosen$/,
+      )
 
       const ours = await modelHandlers['model.gradient']!(methods['model.gradient'].params.parse(selection), ctx, state)
       expect(scorer!.gradientGraphWritten).toBe(true)
@@ -201,7 +203,11 @@ describe('opening a model costs only what its job needs', () => {
       if (mode === 'onnxruntime') expect(ours.engine).toBe('onnxruntime')
       // The same images through TF.js autodiff, in a session that never uses onnxruntime.
       const reference = await session('tfjs')
-      const theirs = await modelHandlers['model.gradient']!(methods['model.gradient'].params.parse(reference.selection), ctx, reference.state)
+      const theirs = await modelHandlers['model.gradient']!(
+        methods['model.gradient'].params.parse(reference.selection),
+        ctx,
+        reference.state,
+      )
       expect(theirs.engine).toBe('tfjs')
       expect(maxAbsDiff(ours.gradient, theirs.gradient) / maxAbs(theirs.gradient)).toBeLessThan(1e-3)
       // And PyTorch's autograd on its own reference batch, through the engine the job chose.
