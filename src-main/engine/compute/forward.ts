@@ -51,32 +51,38 @@ export interface ForwardTimers {
   tfjs(count: number): Promise<number>
 }
 
-/** TF.js is timed no further once one image takes this many times onnxruntime's time per image... */
-export const SCOUT_FACTOR = 4
+/** TF.js is timed no further once a run takes this many times onnxruntime's time for as many images... */
+export const STOP_FACTOR = 3
 /** ...and more than this: a small model's single-image time is mostly overhead, so it is timed in full. */
 export const SCOUT_FLOOR_MS = 50
 
 /**
- * Picks the forward engine by timing, each engine warmed up first. onnxruntime runs the probe
- * batch; TF.js then runs one image, and when that alone is several times slower than onnxruntime
- * per image, TF.js is not timed on the batch: on a ResNet-18 at 224 px that timing cost seconds
- * on the first run of a one-image job and cannot change the answer (one TF.js image costs about
- * 2.5x its per-image time in a batch of 6, well inside the bound). Otherwise both engines are
- * timed twice more, on the same batch, and the faster best time wins.
+ * Picks the forward engine by timing, each engine warmed up first, so that the timing costs a
+ * small multiple of onnxruntime's own when TF.js is far slower: on a ResNet-18 at 224 px, timing
+ * TF.js in full on the batch cost seconds on the first run of a one-image job and could not change
+ * the answer. onnxruntime runs the probe batch; TF.js then runs one image, and stops there when
+ * that is over STOP_FACTOR times onnxruntime's time per image; else it runs the batch once (its
+ * warm-up), and stops there when that is over STOP_FACTOR times onnxruntime's; else both engines
+ * are timed twice more on the batch and the faster best time wins. A model that is small for
+ * TF.js (one image under SCOUT_FLOOR_MS) is always timed in full.
  */
 export async function chooseForward(n: number, time: ForwardTimers): Promise<{ forward: EngineAssignment['forward']; reason: string }> {
   let ortForward = await best(() => time.onnxruntime(), 1)
+  const stop = (tfjs: number, what: string) => ({
+    forward: 'onnxruntime' as const,
+    reason: `measured: forward of ${n}: onnxruntime ${ms(ortForward)}, TF.js ${ms(tfjs)} ${what} (over ${STOP_FACTOR}x onnxruntime's, so timed no further)`,
+  })
   const one = await best(() => time.tfjs(1), 1)
-  if (one > SCOUT_FLOOR_MS && one > (SCOUT_FACTOR * ortForward) / n) {
-    return {
-      forward: 'onnxruntime',
-      reason:
-        `measured: forward of ${n}: onnxruntime ${ms(ortForward)}, TF.js ${ms(one)} for 1 image ` +
-        `(over ${SCOUT_FACTOR}x onnxruntime's time per image, so timed no further)`,
-    }
-  }
+  const large = one > SCOUT_FLOOR_MS
+  if (large && n > 1 && one > (STOP_FACTOR * ortForward) / n) return stop(one, 'for 1 image')
   ortForward = Math.min(ortForward, await time.onnxruntime())
-  const tfjsForward = n === 1 ? Math.min(one, await time.tfjs(1)) : await best(() => time.tfjs(n), 2)
+  let tfjsForward: number
+  if (n === 1) tfjsForward = Math.min(one, await time.tfjs(1))
+  else {
+    const first = await time.tfjs(n)
+    if (large && first > STOP_FACTOR * ortForward) return stop(first, 'on its first run')
+    tfjsForward = Math.min(await time.tfjs(n), await time.tfjs(n))
+  }
   return {
     forward: ortForward < tfjsForward ? 'onnxruntime' : 'tfjs',
     reason: `measured: forward of ${n}: onnxruntime ${ms(ortForward)}, TF.js ${ms(tfjsForward)}`,

@@ -12,8 +12,8 @@ import {
   chooseForward,
   engineOf,
   prepareGradients,
-  SCOUT_FACTOR,
   SCOUT_FLOOR_MS,
+  STOP_FACTOR,
 } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { LabError } from '../../../../src-main/engine/base/errors'
@@ -253,8 +253,23 @@ describe('the forward timing is bounded by onnxruntime’s time', () => {
     // A warm-up and one timed run each; TF.js never runs the batch.
     expect(runs).toEqual(['onnxruntime 6', 'onnxruntime 6', 'tfjs 1', 'tfjs 1'])
     expect(choice.reason).toBe(
-      `measured: forward of 6: onnxruntime 150.0 ms, TF.js 300.0 ms for 1 image (over ${SCOUT_FACTOR}x onnxruntime's time per image, so timed no further)`,
+      `measured: forward of 6: onnxruntime 150.0 ms, TF.js 300.0 ms for 1 image (over ${STOP_FACTOR}x onnxruntime's, so timed no further)`,
     )
+  })
+
+  it('when one TF.js image is not conclusive, its first batch run can be: the batch is not timed again', async () => {
+    // One TF.js image costs 2.8x onnxruntime's time per image, the batch's first run 3.2x its time.
+    const runs: string[] = []
+    const time = {
+      onnxruntime: async () => (runs.push('onnxruntime 6'), 150),
+      tfjs: async (count: number) => (runs.push(`tfjs ${count}`), count === 1 ? 70 : 480),
+    }
+    const choice = await chooseForward(6, time)
+    expect(runs).toEqual(['onnxruntime 6', 'onnxruntime 6', 'tfjs 1', 'tfjs 1', 'onnxruntime 6', 'tfjs 6'])
+    expect(choice).toEqual({
+      forward: 'onnxruntime',
+      reason: `measured: forward of 6: onnxruntime 150.0 ms, TF.js 480.0 ms on its first run (over ${STOP_FACTOR}x onnxruntime's, so timed no further)`,
+    })
   })
 
   it('a small model is timed in full on both engines, and TF.js wins where it is faster', async () => {
@@ -266,10 +281,18 @@ describe('the forward timing is bounded by onnxruntime’s time', () => {
     expect(choice).toEqual({ forward: 'tfjs', reason: 'measured: forward of 32: onnxruntime 6.4 ms, TF.js 3.2 ms' })
   })
 
-  it('a model where TF.js is slower, but not by the bound, is timed in full too', async () => {
-    const { runs, time } = timers(10, 30, 6)
+  it('a small model where onnxruntime is far faster is still timed in full', async () => {
+    const { runs, time } = timers(0.1, 1, 32)
+    const choice = await chooseForward(32, time)
+    expect(runs.filter((r) => r === 'tfjs 32')).toHaveLength(3)
+    expect(choice).toEqual({ forward: 'onnxruntime', reason: 'measured: forward of 32: onnxruntime 3.2 ms, TF.js 32.0 ms' })
+  })
+
+  it('a large model where TF.js is slower, but not by the bound, is timed in full too', async () => {
+    // 2.75x onnxruntime, one TF.js image over the floor.
+    const { runs, time } = timers(20, 55, 6)
     const choice = await chooseForward(6, time)
     expect(runs.filter((r) => r === 'tfjs 6')).toHaveLength(3)
-    expect(choice).toEqual({ forward: 'onnxruntime', reason: 'measured: forward of 6: onnxruntime 60.0 ms, TF.js 180.0 ms' })
+    expect(choice).toEqual({ forward: 'onnxruntime', reason: 'measured: forward of 6: onnxruntime 120.0 ms, TF.js 330.0 ms' })
   })
 })
