@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chooseBackend } from '../src-main/engine/compute/backend'
 import { openDefaultDataset } from '../src-main/engine/data/default-datasets'
-import { attachScorer } from '../src-main/engine/compute/forward'
+import { attachEngine } from '../src-main/engine/compute/forward'
 import { fourierHeatmap } from '../src-main/engine/heatmap'
 import { silentContext } from '../src-main/engine/base/job-context'
 import { openDefaultModel } from '../src-main/engine/loaders'
@@ -35,7 +35,7 @@ export async function benchHeatmap(): Promise<BenchRow[]> {
   await chooseBackend('wasm')
   const dataset = await openDefaultDataset('mnist')
   const model = await openDefaultModel('mnist')
-  await attachScorer('onnxruntime', model, { threads: 2 })
+  await attachEngine('onnxruntime', model, { threads: 2 })
   const indices = Int32Array.from({ length: N }, (_, i) => i)
   const start = performance.now()
   const map = await fourierHeatmap(model, dataset, indices, { eps: 6, stride: 1, seed: 0, defense: 'none' }, silentContext())

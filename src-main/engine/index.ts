@@ -2,12 +2,22 @@
  * The engine as a library (package export "hfc-lab"). Two ways in:
  * - out of process: EngineHost, the typed LabApi over a pool of engine workers (what the app, the
  *   browser host and the CLI use);
- * - in process: the functions below, on TF.js tensors. Call chooseBackend() once first.
+ * - in process: the functions below, on TF.js tensors. Call chooseBackend() once first. A model runs
+ *   on TF.js until attachEngine() gives it onnxruntime (forced, or measured in `auto` mode).
  * The algorithms are described in docs/algorithms.md.
  */
 export { EngineHost, type EngineHostOptions } from './runtime/host'
 export { chooseBackend, type BackendChoice } from './compute/backend'
 export { BACKEND_ORDER, parseBackendName, type BackendName, type BackendRequest, type ForwardEngine } from './compute/backend-names'
+export {
+  attachEngine,
+  engineOf,
+  prepareGradients,
+  type AttachOptions,
+  type EngineAssignment,
+  type ModelEngine,
+  type RunnableModel,
+} from './compute/forward'
 export { APP_VERSION } from './base/version'
 export { LabError } from './base/errors'
 export { CancelledError, silentContext, type JobContext } from './base/job-context'

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { gradientScorerOf } from '../compute/forward'
+import { engineOf } from '../compute/forward'
 import type { BatchScorer } from '../onnx'
 import { crossEntropyGradient } from '../compute/cross-entropy'
 
@@ -51,7 +51,7 @@ function tfjsGradients(model: Classifier): ModelGradients {
   }
 }
 
-function ortGradients(scorer: Required<Pick<BatchScorer, 'inputGradient' | 'vectorJacobian' | 'scoreBatch'>>): ModelGradients {
+function ortGradients(scorer: BatchScorer): ModelGradients {
   return {
     engine: 'onnxruntime',
     crossEntropy: async (images, labels) => {
@@ -78,9 +78,6 @@ function ortGradients(scorer: Required<Pick<BatchScorer, 'inputGradient' | 'vect
 
 /** The gradient engine of `model` for this job. */
 export function gradientsOf(model: Classifier): ModelGradients {
-  const scorer = gradientScorerOf(model)
-  if (scorer?.inputGradient && scorer.vectorJacobian) {
-    return ortGradients(scorer as Required<Pick<BatchScorer, 'inputGradient' | 'vectorJacobian' | 'scoreBatch'>>)
-  }
-  return tfjsGradients(model)
+  const scorer = engineOf(model)?.gradientScorer
+  return scorer ? ortGradients(scorer) : tfjsGradients(model)
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { ModelSpec, ModelSummary } from '../../protocol/models'
 import { describeDefense, sidecarOf } from '../../protocol/models'
 import { specId } from '../base/spec-id'
-import { assignmentOf, attachScorer } from '../compute/forward'
+import { attachEngine, type RunnableModel } from '../compute/forward'
 import { writeFileAtomic } from '../export/atomic-write'
 import { selectIndices } from '../jobs/batches'
 import { inputGradients } from '../jobs/input-gradient'
@@ -20,7 +20,7 @@ import { closeModel } from '../session/state'
 import { LabError } from '../base/errors'
 import type { HandlerTable } from './types'
 
-export function summarize(model: Classifier): ModelSummary {
+export function summarize(model: RunnableModel): ModelSummary {
   const info = model.info
   return {
     name: info.name,
@@ -37,7 +37,7 @@ export function summarize(model: Classifier): ModelSummary {
     sha256: info.sha256,
     variant: info.variant,
     convLayers: isLayers(model) ? firstConvLayers(model).map((l) => l.name) : [],
-    engine: assignmentOf(model),
+    engine: model.engine.assignment,
   }
 }
 
@@ -61,8 +61,7 @@ export const modelHandlers = {
     const id = specId('m', spec)
     let model = state.models.get(id)
     if (!model) {
-      model = await open(spec)
-      await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
+      model = await attachEngine(state.backend.forward, await open(spec), { threads: ortThreads(state) })
       state.models.set(id, model)
     }
     return { id, info: summarize(model) }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { DROP_UNIT, type FourierHeatmap } from '../../protocol/heatmap'
 import type { Dataset } from '../data/dataset'
 import { batchLogits } from '../scoring'
-import { scorerOf } from '../compute/forward'
+import { engineOf } from '../compute/forward'
 import { throwIfCancelled, type JobContext } from '../base/job-context'
 import type { Classifier } from '../models/classifier'
 import { fourierBasisImage, heatmapFrequencies, perturbationSigns, perturbInto } from './fourier-basis'
@@ -64,7 +64,7 @@ export async function fourierHeatmap(
   const blockSize = Math.max(forwardBatch, MIN_BLOCK)
   const errors = new Int32Array(count)
   const dropUnits = new Float64Array(count)
-  const engine = scorerOf(model) ? 'onnxruntime' : tf.getBackend()
+  const engine = engineOf(model)?.forwardScorer ? 'onnxruntime' : tf.getBackend()
   const allLabels = dataset.labels()
   const total = indices.length * (count + 1)
   let done = 0

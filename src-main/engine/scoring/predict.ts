@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../models/classifier'
-import { scorerOf } from '../compute/forward'
+import { engineOf } from '../compute/forward'
 
 /** Index of the largest value of each of the n rows (the first one on ties, as tf.argMax). */
 export function argMaxRows(logits: Float32Array, n: number): Int32Array {
@@ -16,7 +16,7 @@ export function argMaxRows(logits: Float32Array, n: number): Int32Array {
 
 /** Logits [n, classes] of a batch, row-major; on onnxruntime when that engine runs this model's forward passes. */
 export async function batchLogits(model: Classifier, images: tf.Tensor4D): Promise<Float32Array> {
-  const scorer = scorerOf(model)
+  const scorer = engineOf(model)?.forwardScorer
   if (scorer) return scorer.scoreBatch((await images.data()) as Float32Array, images.shape[0])
   const logits = tf.tidy(() => model.logits(images))
   const out = (await logits.data()) as Float32Array

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Defense } from '../../protocol/models'
 import { LabError } from '../base/errors'
 import { specId } from '../base/spec-id'
-import { attachScorer } from '../compute/forward'
+import { attachEngine, type RunnableModel } from '../compute/forward'
 import { withD1 } from '../eval'
 import { firstConvLayers, lowPassKernels, type LoadedModel } from '../models'
 import type { Classifier } from '../models/classifier'
@@ -34,7 +34,7 @@ export function ortThreads(state: EngineState): number {
 }
 
 /** A defended copy of a model, opened once per (model, defense) and kept in the registry. */
-export async function defended(state: EngineState, modelId: string, defense: Defense): Promise<{ id: string; model: Classifier }> {
+export async function defended(state: EngineState, modelId: string, defense: Defense): Promise<{ id: string; model: RunnableModel }> {
   const base = getModel(state, modelId)
   if (defense.kind === 'none') return { id: modelId, model: base }
   const id = specId('mv', { modelId, defense })
@@ -43,18 +43,18 @@ export async function defended(state: EngineState, modelId: string, defense: Def
     touchVariant(state, id)
     return { id, model: cached }
   }
-  let model: Classifier
+  let model: RunnableModel
   if (defense.kind === 'd1') {
     const mask = defense.mask ?? {}
-    model = withD1(base, defense.radius, mask)
-    // The low pass becomes part of onnxruntime's graph, and of its gradient.
-    if (isLayers(base)) {
-      await attachScorer(state.backend.forward, model, {
-        source: base,
-        lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule },
-        threads: ortThreads(state),
-      })
-    }
+    // The low pass becomes part of onnxruntime's graph, and of its gradient. A model that cannot be
+    // written as ONNX gets TF.js engines, with that reason.
+    model = await attachEngine(
+      state.backend.forward,
+      withD1(base, defense.radius, mask),
+      isLayers(base)
+        ? { source: base, lowPass: { radius: defense.radius, kind: mask.kind, rule: mask.rule }, threads: ortThreads(state) }
+        : {},
+    )
   } else {
     const loaded = layersModel(base, 'D2')
     const convs = firstConvLayers(loaded)
@@ -64,12 +64,12 @@ export async function defended(state: EngineState, modelId: string, defense: Def
         `D2 got ${defense.radii.length} radii but ${base.info.name} has ${convs.length} conv layer(s). Give at most ${convs.length}.`,
       )
     }
-    model = await lowPassKernels(
+    const filtered = await lowPassKernels(
       loaded,
       defense.radii.map((radius, k) => ({ layer: convs[k].name, radius })),
       { ...(defense.mask ?? {}), mode: defense.mode ?? 'kernel' },
     )
-    await attachScorer(state.backend.forward, model, { threads: ortThreads(state) })
+    model = await attachEngine(state.backend.forward, filtered, { threads: ortThreads(state) })
   }
   keepVariant(state, id, modelId, model)
   return { id, model }

@@ -2,6 +2,7 @@ import { ERROR_CODES } from '../../protocol/errors'
 import type { Dataset } from '../data/dataset'
 import { LabError } from '../base/errors'
 import type { Classifier } from '../models/classifier'
+import type { RunnableModel } from '../compute/forward'
 import type { EngineState } from './state'
 
 export function getDataset(state: EngineState, id: string): Dataset {
@@ -10,7 +11,7 @@ export function getDataset(state: EngineState, id: string): Dataset {
   return dataset
 }
 
-export function getModel(state: EngineState, id: string): Classifier {
+export function getModel(state: EngineState, id: string): RunnableModel {
   const model = state.models.get(id)
   if (!model) throw new LabError(ERROR_CODES.notFound, `No open model has id ${id}. Open the model again.`)
   return model

@@ -1,8 +1,7 @@
 import type { PerturbationSpectra } from '../../protocol/attacks'
 import type { BackendChoice } from '../compute/backend'
 import type { Dataset } from '../data/dataset'
-import { detachScorer } from '../compute/forward'
-import type { Classifier } from '../models/classifier'
+import type { RunnableModel } from '../compute/forward'
 import { OPEN_LIMITS } from './open-journal'
 
 /** The engine's only mutable state: what this worker has opened, by id. */
@@ -11,8 +10,8 @@ export interface EngineState {
   workerIndex: number
   workerCount: number
   datasets: Map<string, Dataset>
-  /** Models as opened, and their defended variants (also keyed in `variants`). */
-  models: Map<string, Classifier>
+  /** Models as opened, and their defended variants (also keyed in `variants`), each with its engines. */
+  models: Map<string, RunnableModel>
   /** Variant id -> id of the model it was made from, least recently used first. */
   variants: Map<string, string>
   /** Finished curve runs, kept so the UI can fetch the examples behind a point. */
@@ -60,7 +59,7 @@ export function closeModel(state: EngineState, id: string): boolean {
   state.models.delete(id)
   state.variants.delete(id)
   state.closing.push(async () => {
-    await detachScorer(model)
+    await model.engine.dispose()
     const own = model as Partial<{ dispose(): unknown }>
     if (typeof own.dispose === 'function') await own.dispose()
   })
@@ -68,7 +67,7 @@ export function closeModel(state: EngineState, id: string): boolean {
 }
 
 /** Registers a variant as the most recently used and closes the least recently used past the limit. */
-export function keepVariant(state: EngineState, id: string, parent: string, model: Classifier): void {
+export function keepVariant(state: EngineState, id: string, parent: string, model: RunnableModel): void {
   state.models.set(id, model)
   state.variants.delete(id)
   state.variants.set(id, parent)

@@ -22,6 +22,22 @@ describe('the engine as a library (src-main/engine/index.ts)', () => {
     tf.dispose([x, low, high])
   })
 
+  it('runs a model on onnxruntime once attachEngine gives it that engine: the same top-1 classes as TF.js', async () => {
+    await engine.chooseBackend('wasm')
+    const dataset = await engine.openDefaultDataset('mnist')
+    const plain = await engine.openDefaultModel('mnist')
+    const runnable = await engine.attachEngine('onnxruntime', await engine.openDefaultModel('mnist'), { threads: 1 })
+    expect(engine.engineOf(plain)).toBeUndefined()
+    expect(runnable.engine.assignment).toMatchObject({ forward: 'onnxruntime', gradient: 'onnxruntime' })
+    const source = { dataset, indices: Int32Array.from({ length: 64 }, (_, i) => i) }
+    const [onTfjs, onOrt] = [await engine.accuracy(plain, source), await engine.accuracy(runnable, source)]
+    expect(Array.from(onOrt.predictions)).toEqual(Array.from(onTfjs.predictions))
+    expect(onOrt.accuracy).toBeGreaterThan(0.9)
+    await runnable.engine.dispose()
+    plain.dispose()
+    runnable.dispose()
+  })
+
   it('is the package export, with its types', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
       main: string

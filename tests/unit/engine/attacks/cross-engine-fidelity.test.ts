@@ -4,7 +4,7 @@ import { runAttack, type AttackResult } from '../../../../src-main/engine/attack
 import { MARGIN_TAU } from '../../../../src-main/engine/attacks/margin'
 import { openDefaultDataset } from '../../../../src-main/engine/data'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
-import { attachScorer } from '../../../../src-main/engine/compute/forward'
+import { attachEngine } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { type LoadedModel } from '../../../../src-main/engine/models'
 import { openDefaultModel } from '../../../../src-main/engine/loaders'
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await tf.setBackend('wasm')
   models.wasm = await openDefaultModel('mnist')
   models.onnxruntime = await openDefaultModel('mnist')
-  await attachScorer('onnxruntime', models.onnxruntime, { threads: 1 })
+  await attachEngine('onnxruntime', models.onnxruntime, { threads: 1 })
 })
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAttack, type AttackResult } from '../../../../src-main/engine/attacks'
 import { gradientsOf } from '../../../../src-main/engine/attacks/model-gradients'
-import { assignmentOf, attachScorer, gradientScorerOf, prepareGradients, scorerOf } from '../../../../src-main/engine/compute/forward'
+import { assignmentOf, attachEngine, engineOf, prepareGradients } from '../../../../src-main/engine/compute/forward'
 import { silentContext } from '../../../../src-main/engine/base/job-context'
 import { type LoadedModel } from '../../../../src-main/engine/models'
 import { openDefaultModel } from '../../../../src-main/engine/loaders'
@@ -22,7 +22,7 @@ const N = 8
 beforeAll(async () => {
   tfjsModel = await openDefaultModel('mnist')
   ortModel = await openDefaultModel('mnist')
-  await attachScorer('onnxruntime', ortModel, { threads: 1 })
+  await attachEngine('onnxruntime', ortModel, { threads: 1 })
   ;({ images, labels } = mnistTestBatch(N, 40))
 })
 
@@ -44,8 +44,8 @@ function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 it('a forced onnxruntime engine runs both the forward passes and the input gradients', () => {
   expect(assignmentOf(ortModel)).toMatchObject({ forward: 'onnxruntime', gradient: 'onnxruntime' })
-  expect(scorerOf(ortModel)).toBeDefined()
-  expect(gradientScorerOf(ortModel)).toBeDefined()
+  expect(engineOf(ortModel)?.forwardScorer).toBeDefined()
+  expect(engineOf(ortModel)?.gradientScorer).toBeDefined()
   expect(gradientsOf(ortModel).engine).toBe('onnxruntime')
   expect(gradientsOf(tfjsModel).engine).toBe('tfjs')
 })
@@ -72,7 +72,7 @@ it('onnxruntime’s cross-entropy gradient and vector-Jacobian product match TF.
 it('D1 built into onnxruntime’s graph gives the adaptive gradient through the low pass', async () => {
   const base = await openDefaultModel('mnist')
   const defended = withD1(base, 6)
-  await attachScorer('onnxruntime', defended, { source: base, lowPass: { radius: 6 }, threads: 1 })
+  await attachEngine('onnxruntime', defended, { source: base, lowPass: { radius: 6 }, threads: 1 })
   const y = tf.tensor1d(labels, 'int32')
   const ours = await gradientsOf(defended).crossEntropy(images, y)
   const reference = await gradientsOf(withD1(tfjsModel, 6)).crossEntropy(images, y)
@@ -130,17 +130,17 @@ it('the auto engine measures both engines per model, records why it chose each, 
   process.env.HFC_CACHE_DIR = mkdtempSync(join(tmpdir(), 'hfc-choices-'))
   try {
     const model = await openDefaultModel('mnist')
-    const assignment = await attachScorer('auto', model, { threads: 1 })
+    const { assignment } = (await attachEngine('auto', model, { threads: 1 })).engine
     // The gradient engine is decided by the first job that needs gradients (forward.test.ts).
     await prepareGradients(model)
     expect(assignment.reason).toMatch(
       /^measured: forward of 32: onnxruntime [\d.]+ ms, TF\.js [\d.]+ ms; (input gradient of 8: onnxruntime [\d.]+ ms, TF\.js [\d.]+ ms|gradients on onnxruntime \(its forward pass measured faster\))$/,
     )
     expect(['tfjs', 'onnxruntime']).toContain(assignment.forward)
-    expect(scorerOf(model) !== undefined).toBe(assignment.forward === 'onnxruntime')
+    expect(engineOf(model)?.forwardScorer !== undefined).toBe(assignment.forward === 'onnxruntime')
     expect(gradientsOf(model).engine).toBe(assignment.gradient)
     const again = await openDefaultModel('mnist')
-    const remembered = await attachScorer('auto', again, { threads: 1 })
+    const remembered = (await attachEngine('auto', again, { threads: 1 })).engine.assignment
     expect(remembered).toMatchObject({ forward: assignment.forward, gradient: assignment.gradient })
     expect(remembered.reason).toBe(`${assignment.reason} (remembered from an earlier run on this machine)`)
     model.dispose()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDefaultDataset } from '../../../../src-main/engine/data/default-datasets'
 import type { Dataset } from '../../../../src-main/engine/data/dataset'
-import { attachScorer } from '../../../../src-main/engine/compute/forward'
+import { attachEngine } from '../../../../src-main/engine/compute/forward'
 import { fourierBasisImage, fourierHeatmap, heatmapFrequencies, perturbationSigns } from '../../../../src-main/engine/heatmap'
 import { CancelledError, silentContext } from '../../../../src-main/engine/base/job-context'
 import { registerFastWasmOps } from '../../../../src-main/engine/ops'
@@ -92,7 +92,7 @@ describe('the heat map of the embedded MNIST model against PyTorch', () => {
     dataset = await openDefaultDataset('mnist')
     tfjsModel = await openDefaultModel('mnist')
     ortModel = await openDefaultModel('mnist')
-    await attachScorer('onnxruntime', ortModel, { threads: 1 })
+    await attachEngine('onnxruntime', ortModel, { threads: 1 })
   })
 
   const byPair = (map: Awaited<ReturnType<typeof fourierHeatmap>>) => {
@@ -204,7 +204,7 @@ describe('the heat map of the embedded CIFAR-10 and Fashion-MNIST models against
     const dataset = await openDefaultDataset(id as string)
     const tfjsModel = await openDefaultModel(id as string)
     const ortModel = await openDefaultModel(id as string)
-    await attachScorer('onnxruntime', ortModel, { threads: 1 })
+    await attachEngine('onnxruntime', ortModel, { threads: 1 })
     const [h, w, c] = dataset.info.shape
     const n = 12
     const eps = 4

@@ -362,7 +362,7 @@ describe('input gradients on onnxruntime match TF.js autodiff, operator by opera
     const model = await openOnnxModel(path)
     const scorer = await createOrtClassifier(model)
     try {
-      expect(scorer.gradientUnavailable).toBeUndefined()
+      expect(scorer.gradientUnavailable()).toBeUndefined()
       const { images, labels } = fixtureBatch('resnet_bn_cifar')
       const expected = tfInputGradient((x) => model.logits(x), images, labels)
       const got = await scorer.inputGradient!(images.data, labels)

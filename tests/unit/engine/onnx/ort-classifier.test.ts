@@ -72,6 +72,24 @@ describe('onnxruntime backend', () => {
     }
   })
 
+  it('writes the gradient graph only when a gradient is first asked for: scoring alone never does', async () => {
+    const model = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'))
+    const scorer = await createOrtClassifier(model)
+    try {
+      const { images, labels, logits, grad } = fixtureBatch('mnist_cnn_narrow')
+      expect(maxAbsDiff(await scorer.scoreBatch(images.data, 8), logits.data)).toBeLessThan(1e-4)
+      expect(scorer.gradientGraphWritten).toBe(false)
+      const g = await scorer.inputGradient(images.data, labels)
+      expect(scorer.gradientGraphWritten).toBe(true)
+      expect(scorer.gradientUnavailable()).toBeUndefined()
+      // The same gradient PyTorch's autograd gives (the eager graph matched it to this tolerance too).
+      expect(maxAbsDiff(g.grad, grad.data) / maxAbs(grad.data)).toBeLessThan(1e-3)
+    } finally {
+      await scorer.dispose()
+      model.dispose()
+    }
+  })
+
   it('runs a D2-filtered model with its replaced weights', async () => {
     const model = await openOnnxModel(join(ONNX_FIXTURES, 'mnist_cnn_narrow.onnx'))
     const filtered = await lowPassKernels(model, [
