@@ -108,6 +108,15 @@ export interface CurveEntryData {
   spectrum: PerturbationSpectra
 }
 
+/**
+ * What attack.curve streams as each (attack, defence, protocol) entry finishes; a pooled sweep passes
+ * an entry on once every worker has measured it, merged, so the caller sees whole entries either way.
+ */
+export interface CurveEntryPartial {
+  type: 'curve-entry'
+  entry: CurveEntryData
+}
+
 export interface EnvelopeData {
   defense: string
   envelope: {
@@ -241,7 +250,7 @@ export const attackMethods = {
       })
       .strict(),
     'Accuracy versus maximum perturbation for every attack x defense x protocol, with AUC and worst-case envelopes.',
-  ).returns<CurveRun>(),
+  ).returns<CurveRun, CurveEntryPartial>(),
   'attack.examples': method(
     z
       .object({

@@ -8,7 +8,7 @@ import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
 import type { CurveOptions, RobustnessCurve } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
 import { median } from '../../protocol/summaries'
-import type { PerturbationSpectra } from '../../protocol/attacks'
+import type { CurveEntryPartial, PerturbationSpectra } from '../../protocol/attacks'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
@@ -133,7 +133,7 @@ function plan(
  * scores the defended model, and streams each finished entry through ctx.partial. When the job
  * is cancelled it returns the entries that finished, with `cancelled: true`.
  */
-export async function runCurve(request: RunCurveRequest, ctx: JobContext = silentContext()): Promise<CurveRunResult> {
+export async function runCurve(request: RunCurveRequest, ctx: JobContext<CurveEntryPartial> = silentContext()): Promise<CurveRunResult> {
   const { model, images, labels } = request
   const defenses = request.defenses ?? [{ kind: 'none' }]
   const protocols = request.protocols ?? PROTOCOLS
@@ -199,7 +199,8 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         })
         continue
       }
-      const pairCtx: JobContext = {
+      // Attacks and curves stream nothing of their own: only whole entries reach the caller.
+      const pairCtx: JobContext<never> = {
         signal: ctx.signal,
         partial: (data) => ctx.partial(data),
         progress: (done, total, phase) =>
@@ -241,7 +242,9 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         ...(request.keepAdversarials ? { adversarial: result.adversarial } : {}),
       }
       entries.push(entry)
-      ctx.partial({ type: 'curve-entry', entry: { ...entry, adversarial: undefined } })
+      // The adversarials stay in this process: the stream carries the measured entry only.
+      const { adversarial: _kept, ...measured } = entry
+      ctx.partial({ type: 'curve-entry', entry: measured })
       ctx.progress(units * (p + 1), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}: done`)
     }
   } catch (e) {

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../../protocol/errors'
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import type { Shard } from '../../protocol/selection'
-import { isMethodName, methods, type MethodName, type Params, type Result } from '../../protocol/methods'
+import { isMethodName, methods, type MethodName, type Params, type PartialOf, type Result } from '../../protocol/methods'
 import type { BackendChoice, BackendRequest } from '../compute/backend'
 import { createCancelFlag, raiseCancelFlag } from '../base/cancel-flag'
 import { closeCallFor, OpenJournal, opens, type JournalEntry } from '../session/open-journal'
@@ -281,7 +281,7 @@ export class EngineHost implements LabApi {
     })
   }
 
-  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
+  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions<PartialOf<M>> = {}): Promise<Result<M>> {
     if (this.closed) throw new LabCallError({ code: ERROR_CODES.internal, message: 'The engine is shut down.' })
     if (!isMethodName(method)) {
       throw new LabCallError({ code: ERROR_CODES.unknownMethod, message: `Unknown method "${String(method)}".` })
