@@ -19,9 +19,12 @@ export interface ParamInfo {
 export interface AttackInfo {
   id: string
   label: string
+  /** One sentence for tooltips and `--help`. */
   summary: string
+  /** Whether the attack needs input gradients (refused on models without them). */
   needsGradients: boolean
-  kind: string
+  /** Whether it minimises the perturbation (a curve over ε) or works at a fixed budget. */
+  kind: 'minimisation' | 'fixed-budget' | 'either'
   params: ParamInfo[]
 }
 
