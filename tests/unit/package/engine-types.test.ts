@@ -44,8 +44,8 @@ describe('the engine as a library', () => {
   it.skipIf(!BUILT)(
     `type-checks a consumer that imports "hfc-lab" against the emitted declarations${NEEDS_BUILD}`,
     () => {
-      // Inside the package (under out/, which git ignores), so the package name resolves to itself.
-      const dir = join(REPO, 'out', 'types-consumer')
+      // Inside the package (under tmp/, which git ignores), so the package name resolves to itself.
+      const dir = join(REPO, 'tmp', 'types-consumer')
       rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir, { recursive: true })
       writeFileSync(join(dir, 'consumer.ts'), CONSUMER)
