@@ -89,7 +89,8 @@ function sharded<R, In = unknown>(merge: (parts: R[]) => R, split = true, stream
   return {
     kind: 'shard',
     async run({ params, workers: pool, options, callOn }) {
-      // Never more blocks than samples: a worker with an empty block would run its job on no image.
+      // Never more blocks than the params say there are samples; where a filter (a class) leaves fewer,
+      // a worker's block is empty and its job answers the empty result, which merges as zero samples.
       const workers = split ? Math.max(1, Math.min(pool, selectionBound(params as Selection))) : pool
       const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
       const partial = stream(workers, (data) => options.onPartial?.(data))

@@ -97,6 +97,33 @@ describe('sharded job routing', () => {
     expect(pooled.entries[0].curve.auc).toBe(single.entries[0].curve.auc)
   })
 
+  it('runs attacks on a class with fewer images than workers (one worker gets an empty block) as one worker does', async () => {
+    // Of test images 0-9 only image 0 is a 7: the params bound the selection to 10, the class filter leaves 1.
+    const selection = { indices: '0-9', classIndex: 7 }
+    const attack = { attack: { id: 'fgsm', params: {} }, returnAdversarials: true }
+    const [singleRun, pooledRun] = await Promise.all([
+      one.call('attack.run', { ...ids.one, ...selection, ...attack }),
+      two.call('attack.run', { ...ids.two, ...selection, ...attack }),
+    ])
+    expect(Array.from(pooledRun.indices)).toEqual([0])
+    expect(Array.from(pooledRun.labels)).toEqual([7])
+    for (const key of ['success', 'predicted', 'margin', 'linf', 'queries', 'adversarial'] as const)
+      expect(Array.from(pooledRun[key] ?? []), key).toEqual(Array.from(singleRun[key] ?? []))
+    expect(Object.keys(pooledRun.extra).sort()).toEqual(Object.keys(singleRun.extra).sort())
+    for (const key of Object.keys(singleRun.extra)) expect(Array.from(pooledRun.extra[key]), key).toEqual(Array.from(singleRun.extra[key]))
+    expect(pooledRun.spectrum.bins).toEqual(singleRun.spectrum.bins)
+
+    const curve = { attacks: [{ id: 'fgsm', params: {} }], protocols: ['transfer' as const] }
+    const [singleCurve, pooledCurve] = await Promise.all([
+      one.call('attack.curve', { ...ids.one, ...selection, ...curve }),
+      two.call('attack.curve', { ...ids.two, ...selection, ...curve }),
+    ])
+    expect(Array.from(pooledCurve.indices)).toEqual([0])
+    expect(pooledCurve.entries.map((e) => [e.successRate, e.curve.auc, e.curve.count])).toEqual(
+      singleCurve.entries.map((e) => [e.successRate, e.curve.auc, e.curve.count]),
+    )
+  })
+
   it('bounds a selection from its params alone: limit, n, listed indices, divided among shards', () => {
     expect(selectionBound({ limit: 3 })).toBe(3)
     expect(selectionBound({ limit: 100, n: 5 })).toBe(5)
