@@ -1,6 +1,6 @@
 import { LabCallError } from '../src-main/protocol/errors'
 import type { CallOptions, LabApi, LabBridge } from '../src-main/protocol/lab-api'
-import type { MethodName, Params, Result } from '../src-main/protocol/methods'
+import type { MethodName, Params, PartialOf, Result } from '../src-main/protocol/methods'
 import { createWebBridge } from './web-bridge'
 
 declare global {
@@ -19,14 +19,15 @@ export const bridge: LabBridge = pickBridge()
 
 /** The renderer's only way into the engine, identical in Electron and in the browser host. */
 export const lab: LabApi = {
-  call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
+  call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions<PartialOf<M>> = {}): Promise<Result<M>> {
     return new Promise((resolve, reject) => {
       const id = bridge.start(method, params, (event) => {
         switch (event.type) {
           case 'progress':
             return options.onProgress?.(event.progress)
           case 'partial':
-            return options.onPartial?.(event.data)
+            // The engine's messages are checked on arrival (messages.ts); partials, like results, are typed by the method.
+            return options.onPartial?.(event.data as PartialOf<M>)
           case 'result':
             return resolve(event.result as Result<M>)
           case 'error':

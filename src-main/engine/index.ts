@@ -64,3 +64,5 @@ export {
   type RobustnessCurve,
 } from './eval'
 export { figure1Search } from './jobs/figure1'
+// The wire types EngineHost.call takes and returns (Params, Result, PartialOf and each method's own), types only.
+export type * from '../protocol'

@@ -19,9 +19,12 @@ export interface ParamInfo {
 export interface AttackInfo {
   id: string
   label: string
+  /** One sentence for tooltips and `--help`. */
   summary: string
+  /** Whether the attack needs input gradients (refused on models without them). */
   needsGradients: boolean
-  kind: string
+  /** Whether it minimises the perturbation (a curve over ε) or works at a fixed budget. */
+  kind: 'minimisation' | 'fixed-budget' | 'either'
   params: ParamInfo[]
 }
 
@@ -106,6 +109,15 @@ export interface CurveEntryData {
   queries: Int32Array
   /** Per sample: the radial energy profile of the adversarial's perturbation on the attacked model. */
   spectrum: PerturbationSpectra
+}
+
+/**
+ * What attack.curve streams as each (attack, defence, protocol) entry finishes; a pooled sweep passes
+ * an entry on once every worker has measured it, merged, so the caller sees whole entries either way.
+ */
+export interface CurveEntryPartial {
+  type: 'curve-entry'
+  entry: CurveEntryData
 }
 
 export interface EnvelopeData {
@@ -241,7 +253,7 @@ export const attackMethods = {
       })
       .strict(),
     'Accuracy versus maximum perturbation for every attack x defense x protocol, with AUC and worst-case envelopes.',
-  ).returns<CurveRun>(),
+  ).returns<CurveRun, CurveEntryPartial>(),
   'attack.examples': method(
     z
       .object({

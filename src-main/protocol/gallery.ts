@@ -143,7 +143,7 @@ export const galleryMethods = {
   'gallery.run': job(
     z.object(galleryFields).strict(),
     'Runs every chosen attack on every selected sample; rows stream in with display pixels.',
-  ).returns<GallerySummary>(),
+  ).returns<GallerySummary, GalleryRowsPartial>(),
   'gallery.export': job(
     z
       .object({
@@ -154,5 +154,5 @@ export const galleryMethods = {
       })
       .strict(),
     'Writes PNG + float32 .npy per sample and attack, contact sheets, index.html and manifest.json/.csv; re-checks every PNG.',
-  ).returns<GalleryExportSummary>(),
+  ).returns<GalleryExportSummary, GalleryRowsPartial>(),
 }

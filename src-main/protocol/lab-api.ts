@@ -1,10 +1,11 @@
 import type { Progress } from './messages'
-import type { MethodName, Params, Result } from './methods'
+import type { MethodName, Params, PartialOf, Result } from './methods'
 import type { PrintedReport } from './report'
 
-export interface CallOptions {
+/** S: what the call streams (PartialOf its method); code that only forwards partials leaves it unknown. */
+export interface CallOptions<S = unknown> {
   onProgress?(progress: Progress): void
-  onPartial?(data: unknown): void
+  onPartial?(data: S): void
   signal?: AbortSignal
 }
 
@@ -12,7 +13,7 @@ export type PathKind = 'file' | 'folder' | 'save-folder'
 
 /** What the renderer, the CLI and tests program against; Electron, the browser host and in-process hosts implement it. */
 export interface LabApi {
-  call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions): Promise<Result<M>>
+  call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions<PartialOf<M>>): Promise<Result<M>>
 }
 
 /** Events for one call, as a bridge delivers them. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { MethodSpec } from './define'
+import type { MethodSpec, PooledPartial } from './define'
 import { attackMethods } from './attacks'
 import { dataMethods } from './data'
 import { engineMethods } from './engine'
@@ -28,6 +28,10 @@ export type MethodName = keyof Methods
 export type Params<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParsedParams<M extends MethodName> = z.output<Methods[M]['params']>
 export type Result<M extends MethodName> = Methods[M]['result']
+/** What a call of M streams to its caller's onPartial; never for a method that streams nothing. */
+export type PartialOf<M extends MethodName> = Methods[M]['partial']
+/** What M's job streams through ctx.partial on one worker: PartialOf<M> without the worker pool's wrapper. */
+export type JobPartialOf<M extends MethodName> = Exclude<PartialOf<M>, PooledPartial<unknown>>
 
 /**
  * Methods the engine host runs itself, over its own API, as a job made of other jobs (so each of

@@ -84,7 +84,8 @@ export function describeDefense(d: Defense): string {
   return `d2:${d.radii.join(',')}`
 }
 
-export interface LayerRow {
+/** One layer of a model as its summary lists it. */
+export interface LayerSummary {
   name: string
   className: string
   outputShape: (number | null)[]
@@ -165,7 +166,7 @@ export interface ModelSummary {
   inputRangeSource: PreprocessingSource
   preprocessing: AppliedPreprocessing
   classes: string[]
-  layers: LayerRow[]
+  layers: LayerSummary[]
   totalParams: number
   gradients: boolean
   sha256: string
@@ -213,9 +214,9 @@ export interface KernelEntry {
   energyRemoved: number
 }
 
-export interface KernelReport {
+/** What D2 at `radius` does to one conv layer's kernels (docs/algorithms.md §D2). */
+export interface LayerKernelReport {
   layer: string
-  convLayers: string[]
   kernelShape: [number, number, number, number]
   radius: number
   mode: 'kernel' | 'padded'
@@ -228,9 +229,14 @@ export interface KernelReport {
   energyRemovedFraction: number
   /** Largest |Im| of the inverse transform, discarded because D2 keeps the real part. */
   maxImag: number
+  kernels: KernelEntry[]
+}
+
+/** model.kernels: one layer's report, with the conv layers to choose from and the pictures' shared colour scale. */
+export interface KernelReport extends LayerKernelReport {
+  convLayers: string[]
   /** Shared colour scale: the largest |weight| before filtering. */
   maxAbs: number
-  kernels: KernelEntry[]
 }
 
 export interface GradientMaps {

@@ -251,7 +251,7 @@ export const reportMethods = {
   'report.run': job(
     z.object(reportFields).strict(),
     'Runs every section of the paper study (Figure 1, radius curve, Figures 2-4, Appendices B and C, D2 kernels, heat map) and writes an offline report folder.',
-  ).returns<ReportSummary>(),
+  ).returns<ReportSummary, ReportPartial>(),
   'report.shard': job(
     z
       .object({
@@ -265,7 +265,7 @@ export const reportMethods = {
       })
       .strict(),
     "Measures one shard of a report run (its block of each section's selection) into a shard folder with shard.json, one checkpoint per section; a re-run resumes; `shard.merge` writes the report.",
-  ).returns<ShardOutcome>(),
+  ).returns<ShardOutcome, ReportPartial>(),
   'report.write': job(
     z
       .object({

@@ -33,14 +33,8 @@ export function shardBounds(n: number, shard: Shard): [number, number] {
   return [start, start + base + (shard.index < extra ? 1 : 0)]
 }
 
-export type Selection = {
-  limit?: number
-  indices?: string
-  n?: number
-  seed?: number
-  classIndex?: number
-  shard?: Shard
-} & HostFields
+/** A batch job's selection as its handler gets it: selectionFields validated, and the host's sub-shard. */
+export type Selection = z.output<z.ZodObject<typeof selectionFields>> & HostFields
 
 /**
  * What the engine host adds to a call it spreads over its worker pool, beside the validated params:

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { job, method } from './define'
+import { job, method, type Pooled } from './define'
 import { writeFolderPath } from './paths'
 import { selectionFields } from './selection'
 
@@ -47,6 +47,9 @@ export interface Figure1Result {
   lowOnly: Figure1Sample[]
   counts: { clean: number; low: number; high: number; highOnly: number; lowOnly: number }
 }
+
+/** What spectral.figure1 streams after every batch: the counts so far (the sample lists come with the result). */
+export type Figure1Partial = Pick<Figure1Result, 'total' | 'counts'>
 
 export interface RadiusCurve {
   radii: number[]
@@ -104,7 +107,7 @@ export const spectralMethods = {
   'spectral.figure1': job(
     z.object({ datasetId, modelId, radius: z.number().min(0).max(10_000), mask: maskSchema.default({}), ...selectionFields }).strict(),
     'Samples whose prediction survives on x_h but not on x_l (and the converse).',
-  ).returns<Figure1Result>(),
+  ).returns<Figure1Result, Pooled<Figure1Partial>>(),
   'spectral.radiusCurve': job(
     z
       .object({
@@ -116,7 +119,7 @@ export const spectralMethods = {
       })
       .strict(),
     'Accuracy on x_l(r) and x_h(r) for r = 1 .. half-diagonal.',
-  ).returns<RadiusCurve>(),
+  ).returns<RadiusCurve, Pooled<RadiusCurve>>(),
   'spectral.svdControl': job(
     z
       .object({

@@ -3,7 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { resourcesDir } from '../engine/base/resources-path'
 import { ERROR_CODES, LabCallError } from '../protocol/errors'
 import type { CallOptions, LabApi } from '../protocol/lab-api'
-import { isMethodName, methods, type MethodName, type Params, type Result } from '../protocol/methods'
+import { isMethodName, methods, type MethodName, type Params, type PartialOf, type Result } from '../protocol/methods'
 import { pathFields, type PathUse } from '../protocol/paths'
 
 /**
@@ -120,7 +120,7 @@ async function confinePath(method: MethodName, value: string, use: PathUse, forc
  */
 export function confineToAccess(engine: LabApi, access: HostAccess): LabApi {
   return {
-    async call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions): Promise<Result<M>> {
+    async call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions<PartialOf<M>>): Promise<Result<M>> {
       if (!isMethodName(method) || !params || typeof params !== 'object') return engine.call(method, params, options)
       const checked = { ...(params as Record<string, unknown>) }
       const force = checked.force === true

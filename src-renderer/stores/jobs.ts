@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { LabCallError } from '../../src-main/protocol/errors'
 import { errorText } from '../lib/error-text'
-import type { MethodName, Params, Result } from '../../src-main/protocol/methods'
+import type { MethodName, Params, PartialOf, Result } from '../../src-main/protocol/methods'
 import { lab } from '../lab-client'
 
 export interface JobView {
@@ -26,7 +26,7 @@ export const useJobs = defineStore('jobs', () => {
     label: string,
     method: M,
     params: Params<M>,
-    onPartial?: (data: unknown) => void,
+    onPartial?: (data: PartialOf<M>) => void,
   ): Promise<Result<M> | null> {
     const controller = new AbortController()
     const job: JobView = {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
-import { REPORT_SECTION_LABELS, type ReportPartial } from '../../protocol/report'
+import { REPORT_SECTION_LABELS } from '../../protocol/report'
 import { printJson, progressBar, withEngine } from '../engine'
 import { parseShardSpec } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
@@ -56,8 +56,7 @@ export function registerReport(program: Command): void {
             { ...(await reportRequest(host, opts, out)), pdf: opts.pdf },
             {
               onProgress: progressBar('report'),
-              onPartial: (data) => {
-                const p = data as ReportPartial
+              onPartial: (p) => {
                 if (p.type === 'report-section' && p.status === 'done' && !opts.json)
                   process.stderr.write(
                     `${REPORT_SECTION_LABELS[p.section]}: ${p.summary} (${p.resumed ? 'kept from the last run' : `${p.seconds.toFixed(1)} s`})\n`,

@@ -206,6 +206,22 @@ async function finish(
   }
 }
 
+/**
+ * The result of an attack on no image: a worker whose block of a pooled job is empty answers it,
+ * and it merges with the other workers' results as zero samples (its spectra's bins are the image size's).
+ */
+export function emptyAttackResult(h: number, w: number): AttackResult {
+  return {
+    adversarial: new Float32Array(0),
+    success: new Uint8Array(0),
+    margin: new Float32Array(0),
+    distanceL2: new Float32Array(0),
+    distanceLinf: new Float32Array(0),
+    queries: new Int32Array(0),
+    spectrum: { bins: radialBins(h, w), profiles: new Float32Array(0) },
+  }
+}
+
 /** Joins the results of consecutive batches into the result of the whole stack. */
 export function concatResults(parts: AttackResult[]): AttackResult {
   const keys = Object.keys(parts[0].extra ?? {})
@@ -238,6 +254,8 @@ export async function runInBatches(
   sampleIds?: ArrayLike<number>,
 ): Promise<AttackResult> {
   const n = images.shape[0]
+  // No attack runs on an empty stack (tensor kernels on zero images fail on some backends).
+  if (n === 0) return emptyAttackResult(images.shape[1], images.shape[2])
   const ids = resolveSampleIds(n, sampleIds)
   const batches = Math.max(1, Math.ceil(n / batchSize))
   const parts: AttackResult[] = []

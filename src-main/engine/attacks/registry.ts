@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { z } from 'zod'
 import type { Classifier } from '../models/classifier'
+import type { AttackInfo } from '../../protocol/attacks'
 import type { JobContext } from '../base/job-context'
 import type { AttackResult, AttackRunOptions } from './attack-result'
 import { run as runCw } from './cw'
@@ -14,15 +15,12 @@ import { run as runSinglePixel } from './single-pixel'
 
 export type AttackId = 'hf' | 'fgsm' | 'pgd' | 'deepfool' | 'cw' | 'single-pixel' | 'salt-pepper'
 
-export interface AttackEntry<S extends z.AnyZodObject = z.AnyZodObject> {
+/** A registered attack: what attack.list describes (AttackInfo), its parameter schema and its method. */
+export interface AttackEntry<S extends z.AnyZodObject = z.AnyZodObject> extends Pick<
+  AttackInfo,
+  'label' | 'summary' | 'needsGradients' | 'kind'
+> {
   id: AttackId
-  label: string
-  /** One sentence for tooltips and `--help`. */
-  summary: string
-  /** Whether the attack needs input gradients (refused on models without them). */
-  needsGradients: boolean
-  /** Whether it minimises the perturbation (a curve over ε) or works at a fixed budget. */
-  kind: 'minimisation' | 'fixed-budget' | 'either'
   params: S
   run: (
     model: Classifier,

@@ -1,9 +1,12 @@
-/** What a long engine job gets from the host: progress reporting, streamed partial results, cancellation. */
-export interface JobContext {
+/**
+ * What a long engine job gets from the host: progress reporting, streamed partial results, cancellation.
+ * S: what the job streams (JobPartialOf its method); helpers that only forward partials leave it unknown.
+ */
+export interface JobContext<S = unknown> {
   /** Report progress; the worker throttles delivery, so call it as often as convenient. */
   progress(done: number, total: number, phase?: string): void
   /** Stream a partial result (a curve point, a gallery row) to the client before the job ends. */
-  partial(data: unknown): void
+  partial(data: S): void
   /** Aborted when the user cancels; long loops check it at least once per batch. */
   signal: AbortSignal
 }

@@ -14,7 +14,6 @@ export { listCurvePresets } from './curve-presets'
 export {
   runCurve,
   PROTOCOLS,
-  type Protocol,
   type DefenseSpec,
   type CurveAttack,
   type RunCurveRequest,

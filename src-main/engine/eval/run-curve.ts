@@ -5,18 +5,17 @@ import { CancelledError, silentContext, throwIfCancelled, type JobContext } from
 import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
 import { d1Variant, withD1, type D1Options } from './defended'
 import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
-import type { CurveOptions, RobustnessCurve } from './curve-types'
+import type { CurveOptions } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
 import { median } from '../../protocol/summaries'
-import type { PerturbationSpectra } from '../../protocol/attacks'
+import { protocolSchema, type CurveEntryData, type CurveEntryPartial, type EvalProtocol } from '../../protocol/attacks'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
  * evaluation (a)); direct: the attack queries the defended model itself (Appendix B for D2;
  * query-only attacks for D1); adaptive: gradient attacks through D1's differentiable low pass.
  */
-export type Protocol = 'transfer' | 'direct' | 'adaptive'
-export const PROTOCOLS: readonly Protocol[] = ['transfer', 'direct', 'adaptive']
+export const PROTOCOLS: readonly EvalProtocol[] = protocolSchema.options
 
 export type DefenseSpec =
   | { kind: 'none'; label?: string }
@@ -40,7 +39,7 @@ export interface RunCurveRequest extends CurveOptions {
   /** Default: only the undefended baseline. */
   defenses?: DefenseSpec[]
   /** Default: all three. The undefended baseline always runs (as 'direct'). */
-  protocols?: Protocol[]
+  protocols?: EvalProtocol[]
   /** Images per attack batch (default 32). */
   attackBatchSize?: number
   /** Global ids of the images (default 0..N-1), from which seeded attacks derive their streams. */
@@ -49,26 +48,8 @@ export interface RunCurveRequest extends CurveOptions {
   keepAdversarials?: boolean
 }
 
-export interface CurveEntry {
-  attack: string
-  attackLabel: string
-  params: Record<string, unknown>
-  defense: string
-  defenseKind: DefenseSpec['kind']
-  protocol: Protocol
-  /** Share of samples the attack fooled on the model it attacked. */
-  successRate: number
-  /** Median distance (curve norm) of the successful adversarials; NaN when none succeeded. */
-  medianDistance: number
-  meanQueries: number
-  curve: RobustnessCurve
-  /** Per sample: 1 where the attack fooled the model it attacked, and the queries it spent. */
-  success: Uint8Array
-  /** Per sample: the attacked model's logit margin z_y − max_{j≠y} z_j on the adversarial. */
-  margin: Float32Array
-  queries: Int32Array
-  /** Per sample: the radial energy profile of the perturbation the attack made (on the model it attacked). */
-  spectrum: PerturbationSpectra
+/** A measured entry as the engine keeps it: the wire's entry, and its adversarials when the request kept them. */
+export interface CurveEntry extends CurveEntryData {
   /** The adversarials (NHWC [0, 1]) when the request asked to keep them. */
   adversarial?: Float32Array
 }
@@ -76,7 +57,7 @@ export interface CurveEntry {
 export interface SkippedPair {
   attack: string
   defense: string
-  protocol: Protocol
+  protocol: EvalProtocol
   reason: string
 }
 
@@ -92,7 +73,7 @@ export interface CurveRunResult {
 interface Pair {
   attackIndex: number
   defenseIndex: number
-  protocol: Protocol
+  protocol: EvalProtocol
 }
 
 function defenseLabel(d: DefenseSpec): string {
@@ -104,11 +85,11 @@ function defenseLabel(d: DefenseSpec): string {
 function plan(
   attackNeedsGradients: boolean,
   defense: DefenseSpec,
-  protocols: readonly Protocol[],
-): { run: Protocol[]; skip: { protocol: Protocol; reason: string }[] } {
+  protocols: readonly EvalProtocol[],
+): { run: EvalProtocol[]; skip: { protocol: EvalProtocol; reason: string }[] } {
   if (defense.kind === 'none') return { run: ['direct'], skip: [] }
-  const run: Protocol[] = []
-  const skip: { protocol: Protocol; reason: string }[] = []
+  const run: EvalProtocol[] = []
+  const skip: { protocol: EvalProtocol; reason: string }[] = []
   for (const protocol of protocols) {
     if (protocol === 'transfer') run.push(protocol)
     else if (defense.kind === 'd2') {
@@ -133,7 +114,7 @@ function plan(
  * scores the defended model, and streams each finished entry through ctx.partial. When the job
  * is cancelled it returns the entries that finished, with `cancelled: true`.
  */
-export async function runCurve(request: RunCurveRequest, ctx: JobContext = silentContext()): Promise<CurveRunResult> {
+export async function runCurve(request: RunCurveRequest, ctx: JobContext<CurveEntryPartial> = silentContext()): Promise<CurveRunResult> {
   const { model, images, labels } = request
   const defenses = request.defenses ?? [{ kind: 'none' }]
   const protocols = request.protocols ?? PROTOCOLS
@@ -199,7 +180,8 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         })
         continue
       }
-      const pairCtx: JobContext = {
+      // Attacks and curves stream nothing of their own: only whole entries reach the caller.
+      const pairCtx: JobContext<never> = {
         signal: ctx.signal,
         partial: (data) => ctx.partial(data),
         progress: (done, total, phase) =>
@@ -241,7 +223,9 @@ export async function runCurve(request: RunCurveRequest, ctx: JobContext = silen
         ...(request.keepAdversarials ? { adversarial: result.adversarial } : {}),
       }
       entries.push(entry)
-      ctx.partial({ type: 'curve-entry', entry: { ...entry, adversarial: undefined } })
+      // The adversarials stay in this process: the stream carries the measured entry only.
+      const { adversarial: _kept, ...measured } = entry
+      ctx.partial({ type: 'curve-entry', entry: measured })
       ctx.progress(units * (p + 1), units * pairs.length, `${attack.label} / ${label} / ${pair.protocol}: done`)
     }
   } catch (e) {

@@ -8,7 +8,7 @@ import { INDEX_HTML, MANIFEST_CSV, MANIFEST_JSON, checkNoOverwrite } from './exp
 import { GalleryExportWriter } from './export-writer'
 import { prepareGallery, runGalleryBatches } from './gallery-batches'
 import { rowsPartial } from './run-gallery'
-import type { GalleryExportSummary as GalleryExportResult } from '../../protocol/gallery'
+import type { GalleryExportSummary as GalleryExportResult, GalleryRowsPartial } from '../../protocol/gallery'
 import type { GalleryRequest, GallerySummary, PlannedAttack } from './types'
 import { MARGIN_RULE } from '../../protocol/attacks'
 
@@ -89,7 +89,7 @@ function initialManifest(request: GalleryExportRequest, plan: PlannedAttack[], d
  * one contact-sheet page and the manifest rows. When cancelled or failing, it finishes the
  * manifest (status 'cancelled' / 'failed', listing exactly the samples written) and rethrows.
  */
-export async function exportGallery(request: GalleryExportRequest, ctx: JobContext): Promise<GalleryExportResult> {
+export async function exportGallery(request: GalleryExportRequest, ctx: JobContext<GalleryRowsPartial>): Promise<GalleryExportResult> {
   const sheetRows = request.sheetRows ?? DEFAULT_SHEET_ROWS
   if (!Number.isInteger(sheetRows) || sheetRows < 1)
     throw new RangeError(`sheetRows must be a whole number of at least 1, got ${sheetRows}`)

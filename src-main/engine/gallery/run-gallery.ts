@@ -25,7 +25,7 @@ export function rowsPartial(batch: GalleryBatch, request: GalleryRequest, done: 
  * chosen attack, streams the rows with their display pixels after each batch
  * (ctx.partial(GalleryRowsPartial)), and returns the statistics and the rows without pixels.
  */
-export async function runGallery(request: GalleryRequest, ctx: JobContext): Promise<GallerySummary> {
+export async function runGallery(request: GalleryRequest, ctx: JobContext<GalleryRowsPartial>): Promise<GallerySummary> {
   const { summary } = await runGalleryBatches(request, ctx, async (batch) => {
     ctx.partial(rowsPartial(batch, request, batch.offset + batch.indices.length))
   })

@@ -1,4 +1,4 @@
-import type { HostMethodName, MethodName, ParsedParams, Result } from '../../protocol/methods'
+import type { HostMethodName, JobPartialOf, MethodName, ParsedParams, Result } from '../../protocol/methods'
 import type { HostFields } from '../../protocol/selection'
 import type { JobContext } from '../base/job-context'
 import type { EngineState } from '../session/state'
@@ -6,7 +6,7 @@ import type { EngineState } from '../session/state'
 /** A method's handler: its validated params, plus what the host adds when it spreads the call over the pool. */
 export type Handler<M extends MethodName> = (
   params: ParsedParams<M> & HostFields,
-  ctx: JobContext,
+  ctx: JobContext<JobPartialOf<M>>,
   state: EngineState,
 ) => Promise<Result<M>>
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Figure1Result, Figure1Sample } from '../../protocol/spectral'
+import type { Figure1Partial, Figure1Result, Figure1Sample } from '../../protocol/spectral'
 import type { Dataset } from '../data/dataset'
 import type { JobContext } from '../base/job-context'
 import type { Classifier } from '../models/classifier'
@@ -19,7 +19,7 @@ export async function figure1Search(
   indices: Int32Array,
   radius: number,
   mask: MaskOptions,
-  ctx: JobContext,
+  ctx: JobContext<Figure1Partial>,
 ): Promise<Figure1Result> {
   const result: Figure1Result = {
     radius,

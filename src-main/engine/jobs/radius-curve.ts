@@ -19,7 +19,7 @@ export async function radiusCurve(
   indices: Int32Array,
   radii: number[],
   mask: MaskOptions,
-  ctx: JobContext,
+  ctx: JobContext<RadiusCurve>,
 ): Promise<RadiusCurve> {
   const low = new Array<number>(radii.length).fill(0)
   const high = new Array<number>(radii.length).fill(0)

@@ -83,8 +83,10 @@ function mergeSpectra(parts: PerturbationSpectra[]): PerturbationSpectra {
 export function mergeAttackRun(parts: AttackRun[]): AttackRun {
   const first = parts[0]
   const extra: AttackRun['extra'] = {}
-  for (const key of Object.keys(first.extra)) extra[key] = concat(parts.map((p) => p.extra[key]) as Float32Array[])
-  const adversarial = first.adversarial ? concat(parts.map((p) => p.adversarial!)) : undefined
+  // A worker whose block was empty ran no attack, so it has none of the attack's own per-sample values.
+  for (const key of Object.keys(first.extra))
+    extra[key] = concat(parts.flatMap((p) => (p.extra[key] ? [p.extra[key]] : [])) as Float32Array[])
+  const adversarial = first.adversarial ? concat(parts.flatMap((p) => (p.adversarial ? [p.adversarial] : []))) : undefined
   return {
     ...first,
     indices: concat(parts.map((p) => p.indices)),

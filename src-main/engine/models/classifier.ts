@@ -1,12 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { AppliedPreprocessing, PreprocessingSource } from '../../protocol/models'
-
-export interface LayerSummary {
-  name: string
-  className: string
-  outputShape: (number | null)[]
-  params: number
-}
+import type { AppliedPreprocessing, LayerSummary, PreprocessingSource } from '../../protocol/models'
 
 export interface ModelInfo {
   name: string

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../base/errors'
-import type { LayerSummary, ModelInfo } from './classifier'
+import type { LayerSummary } from '../../protocol/models'
+import type { ModelInfo } from './classifier'
 import { NodeAttrs, type GraphNode } from './graph-attrs'
 import { GRAPH_OPS } from './graph-ops'
 import type { LoadedModel } from './layers-classifier'

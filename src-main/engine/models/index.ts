@@ -3,7 +3,7 @@
  * classifier wrapper every attack and evaluation uses, D2 kernel surgery, the embedded defaults
  * and the architectures they are trained from.
  */
-export type { Classifier, ModelInfo, LayerSummary } from './classifier'
+export type { Classifier, ModelInfo } from './classifier'
 export type { LoadedModel } from './layers-classifier'
 export type { OpenModelOptions } from './build-loaded-model'
 export type { ModelFormat } from './model-format'
@@ -11,7 +11,7 @@ export { SUPPORTED_LAYERS } from './keras-config'
 export { firstConvLayers, type ConvLayerInfo } from './conv-layers'
 export { lowPassKernels, type LayerRadius } from './d2'
 export type { D2Mode, KernelFilterOptions } from './kernel-filter'
-export { inspectKernels, kernelReport, type KernelReport, type KernelSliceReport } from './kernel-report'
+export { inspectKernels, kernelReport } from './kernel-report'
 export { DEFAULT_MODEL_RECIPES, MNIST_CLASSES, FASHION_MNIST_CLASSES, CIFAR10_CLASSES } from './default-recipes'
 export { paperCnn, cifarCnn } from './architectures'
 export { evaluateAccuracy } from './evaluate'

@@ -1,40 +1,11 @@
-import type { KernelReport as InspectedKernels } from '../../protocol/models'
+import type { KernelReport, LayerKernelReport } from '../../protocol/models'
 import { LabError } from '../base/errors'
-import type { MaskOptions } from '../spectral'
 import { convLayer, firstConvLayers, layersModelOf } from './conv-layers'
-import { lowPassKernel, type D2Mode, type KernelFilterOptions } from './kernel-filter'
+import { lowPassKernel, type KernelFilterOptions } from './kernel-filter'
 import type { LoadedModel } from './layers-classifier'
 
-export interface KernelSliceReport {
-  inChannel: number
-  outChannel: number
-  /** The k×k kernel before and after D2, row-major. */
-  before: number[]
-  after: number[]
-  /** ‖w − w_l‖² / ‖w‖². */
-  energyRemoved: number
-}
-
-export interface KernelReport {
-  layer: string
-  kernelShape: [number, number, number, number]
-  radius: number
-  mode: D2Mode
-  rule: NonNullable<MaskOptions['rule']>
-  /** The grid the mask is applied on ([kh, kw], or the padded input size). */
-  grid: [number, number]
-  /** Bins the mask keeps on that grid, out of grid[0]·grid[1]; equal means D2 is a no-op there. */
-  keptBins: number
-  totalBins: number
-  /** Energy removed over the whole layer, ‖W − W_l‖² / ‖W‖². */
-  energyRemovedFraction: number
-  /** Largest imaginary part discarded by taking the real part. */
-  maxImag: number
-  kernels: KernelSliceReport[]
-}
-
 /** Per-kernel before/after weights and what D2 at `radius` removes from one conv layer (the Kernels view). */
-export function kernelReport(model: LoadedModel, layerName: string, radius: number, options: KernelFilterOptions = {}): KernelReport {
+export function kernelReport(model: LoadedModel, layerName: string, radius: number, options: KernelFilterOptions = {}): LayerKernelReport {
   const layers = layersModelOf(model, 'the kernel report')
   const layer = convLayer(layers, layerName)
   const kernel = layer.getWeights()[0]
@@ -66,12 +37,7 @@ export function kernelReport(model: LoadedModel, layerName: string, radius: numb
  * The kernel inspector's report on one conv layer (the first when none is named), with the conv
  * layers to choose from and the colour scale the before and after pictures share.
  */
-export function inspectKernels(
-  model: LoadedModel,
-  layer: string | undefined,
-  radius: number,
-  options: KernelFilterOptions,
-): InspectedKernels {
+export function inspectKernels(model: LoadedModel, layer: string | undefined, radius: number, options: KernelFilterOptions): KernelReport {
   const convs = firstConvLayers(model)
   const name = layer ?? convs[0]?.name
   if (!name) throw new LabError('MODEL_NO_SUCH_CONV', `${model.info.name} has no convolution layer to inspect.`)

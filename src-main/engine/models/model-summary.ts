@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { LayerSummary } from './classifier'
+import type { LayerSummary } from '../../protocol/models'
 
 function outputShapeOf(layer: tfl.layers.Layer): (number | null)[] {
   const shape = layer.outputShape

@@ -40,7 +40,7 @@ const now = () => new Date().toISOString()
 export async function runReportShard(
   api: LabApi,
   request: ParsedParams<'report.shard'>,
-  options: CallOptions,
+  options: CallOptions<ReportPartial>,
   backend: string,
 ): Promise<ShardOutcome> {
   const { datasetId, shard, preset, limit, seed } = request
@@ -103,13 +103,12 @@ export async function runReportShard(
       { ...request, out, force: !resuming },
       {
         ...options,
-        onPartial: (data) => {
-          const p = data as ReportPartial
+        onPartial: (p) => {
           if (p.status === 'done') {
             if (p.resumed) attempt.batchesResumed += 1
             else attempt.batchesRun += 1
           }
-          options.onPartial?.(data)
+          options.onPartial?.(p)
         },
       },
       shard,

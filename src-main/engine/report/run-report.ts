@@ -55,7 +55,12 @@ export async function planRun(
  * finished section is saved in the folder (report.checkpoint): a run stopped half-way and started
  * again with the same model, data and settings resumes after it.
  */
-export async function measureRun(api: LabApi, request: Request, options: CallOptions = {}, shard?: Shard): Promise<MeasuredRun> {
+export async function measureRun(
+  api: LabApi,
+  request: Request,
+  options: CallOptions<ReportPartial> = {},
+  shard?: Shard,
+): Promise<MeasuredRun> {
   const { modelId, datasetId, out, force } = request
   const signal = options.signal
   const startedAt = new Date().toISOString()
@@ -152,7 +157,11 @@ export function assembleReport(
  * checkpoints) and has a worker write the folder (report.write). It runs in the engine host, so
  * batch jobs still spread over the worker pool.
  */
-export async function runReport(api: LabApi, request: ParsedParams<'report.run'>, options: CallOptions = {}): Promise<ReportSummary> {
+export async function runReport(
+  api: LabApi,
+  request: ParsedParams<'report.run'>,
+  options: CallOptions<ReportPartial> = {},
+): Promise<ReportSummary> {
   const run = await measureRun(api, request, options)
   options.onProgress?.({
     done: 0,

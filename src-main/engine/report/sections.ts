@@ -1,7 +1,7 @@
 import type { CurveRun } from '../../protocol/attacks'
 import type { DatasetSummary } from '../../protocol/data'
 import type { EngineInfo } from '../../protocol/engine'
-import type { DisplayImage, GalleryRow, GalleryRowsPartial } from '../../protocol/gallery'
+import type { DisplayImage, GalleryRow } from '../../protocol/gallery'
 import { heatmapGrids, mergeHeatmaps, radialProfile, type FourierHeatmap } from '../../protocol/heatmap'
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import type { Evaluation, KernelReport, ModelSummary } from '../../protocol/models'
@@ -174,10 +174,7 @@ export const measure: { [K in SectionId]: (ctx: MeasureContext, measured: Partia
       { modelId, datasetId, attacks: attacks.map((a) => ({ ...a, key: a.id })), onlyAllFooled: true, indices: candidates.join(',') },
       {
         ...progressOf('gallery'),
-        onPartial: (data) => {
-          // A pooled job wraps each worker's partial; a single worker's arrives as it is.
-          const partial = ((data as { data?: unknown }).data ?? data) as GalleryRowsPartial
-          if (partial.type !== 'gallery-rows') return
+        onPartial: (partial) => {
           for (const row of partial.rows) {
             if (!row.allFooled) continue
             const adversarials = Object.fromEntries(Object.entries(row.pixels.attacks).map(([k, p]) => [k, imageOf(p.adversarial)]))

@@ -1,5 +1,5 @@
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
-import { methods, type HostMethodName, type ParsedParams, type Result } from '../../protocol/methods'
+import { methods, type HostMethodName, type ParsedParams, type PartialOf, type Result } from '../../protocol/methods'
 import { mergeReportShards, runReport, runReportShard } from '../report'
 import {
   listBatches,
@@ -28,7 +28,11 @@ interface HostEngine extends LabApi {
   readonly backendName: string
 }
 
-type HostMethod<M extends HostMethodName> = (params: ParsedParams<M>, options: CallOptions, engine: HostEngine) => Promise<Result<M>>
+type HostMethod<M extends HostMethodName> = (
+  params: ParsedParams<M>,
+  options: CallOptions<PartialOf<M>>,
+  engine: HostEngine,
+) => Promise<Result<M>>
 
 export const hostMethods: { [M in HostMethodName]: HostMethod<M> } = {
   async 'report.run'(params, options, engine) {

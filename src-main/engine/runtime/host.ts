@@ -3,7 +3,16 @@ import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, LabCallError, type LabErrorEnvelope } from '../../protocol/errors'
 import type { CallOptions, LabApi } from '../../protocol/lab-api'
 import type { Shard } from '../../protocol/selection'
-import { isHostMethod, isMethodName, methods, type HostMethodName, type MethodName, type Params, type Result } from '../../protocol/methods'
+import {
+  isHostMethod,
+  isMethodName,
+  methods,
+  type HostMethodName,
+  type MethodName,
+  type Params,
+  type PartialOf,
+  type Result,
+} from '../../protocol/methods'
 import type { BackendChoice } from '../compute/backend'
 import type { BackendRequest } from '../compute/backend-names'
 import { createCancelFlag, raiseCancelFlag } from '../base/cancel-flag'
@@ -281,7 +290,7 @@ export class EngineHost implements LabApi {
     })
   }
 
-  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
+  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions<PartialOf<M>> = {}): Promise<Result<M>> {
     if (this.closed) throw new LabCallError({ code: ERROR_CODES.internal, message: 'The engine is shut down.' })
     if (!isMethodName(method)) {
       throw new LabCallError({ code: ERROR_CODES.unknownMethod, message: `Unknown method "${String(method)}".` })

@@ -1,9 +1,10 @@
+import type { PooledPartial } from '../../protocol/define'
 import type { CallOptions } from '../../protocol/lab-api'
 import type { Progress } from '../../protocol/messages'
 import { mergeHeatmaps } from '../../protocol/heatmap'
 import type { MethodName } from '../../protocol/methods'
 import type { Selection, Shard } from '../../protocol/selection'
-import type { CurveEntryData } from '../../protocol/attacks'
+import type { CurveEntryData, CurveEntryPartial } from '../../protocol/attacks'
 import {
   mergeAttackRun,
   mergeCurveEntry,
@@ -32,10 +33,13 @@ export interface ShardRun {
  */
 export type Route = { kind: 'single' } | { kind: 'broadcast' } | { kind: 'shard'; run(shard: ShardRun): Promise<unknown> }
 
-/** How a sharded job's partials reach the caller: by default each worker's own, wrapped as {worker, workers, data}. */
-type PartialStream = (workers: number, emit: (data: unknown) => void) => (worker: number, data: unknown) => void
+/**
+ * How a sharded job's partials (In, what each worker's job streams) reach the caller (Out): by
+ * default each worker's own, as the protocol's PooledPartial (the methods declare theirs Pooled<T>).
+ */
+type PartialStream<In, Out> = (workers: number, emit: (data: Out) => void) => (worker: number, data: In) => void
 
-const wrapPartials: PartialStream = (workers, emit) => (worker, data) => emit({ worker, workers, data })
+const wrapPartials: PartialStream<unknown, PooledPartial<unknown>> = (workers, emit) => (worker, data) => emit({ worker, workers, data })
 
 /**
  * Curve entries of a sharded sweep: every worker runs the same (attack, defense, protocol) pairs in
@@ -43,12 +47,11 @@ const wrapPartials: PartialStream = (workers, emit) => (worker, data) => emit({ 
  * it is then merged and passed on unwrapped. A sharded sweep thus streams whole curves as each
  * attack finishes, as a single worker does, and what a cancel cuts short keeps the finished ones.
  */
-export const curveEntryStream: PartialStream = (workers, emit) => {
+export const curveEntryStream: PartialStream<CurveEntryPartial, CurveEntryPartial> = (workers, emit) => {
   const received: CurveEntryData[][] = Array.from({ length: workers }, () => [])
   let sent = 0
-  return (worker, data) => {
-    const partial = data as { type?: unknown; entry?: CurveEntryData } | null
-    if (partial?.type !== 'curve-entry' || !partial.entry || !received[worker]) return
+  return (worker, partial) => {
+    if (partial.type !== 'curve-entry' || !received[worker]) return
     received[worker].push(partial.entry)
     while (received.every((entries) => entries.length > sent)) {
       emit({ type: 'curve-entry', entry: mergeCurveEntry(received.map((entries) => entries[sent])) })
@@ -82,32 +85,27 @@ export function selectionBound(selection: Selection): number {
 }
 
 /** Runs one contiguous sub-shard per worker, sums their progress, and merges the results in order. */
-function sharded<R>(merge: (parts: R[]) => R, split = true, stream: PartialStream = wrapPartials): Route {
+function sharded<R, In = unknown>(merge: (parts: R[]) => R, split = true, stream: PartialStream<In, unknown> = wrapPartials): Route {
   return {
     kind: 'shard',
     async run({ params, workers: pool, options, callOn }) {
-      // Never more blocks than samples: a worker with an empty block would run its job on no image.
+      // Never more blocks than the params say there are samples; where a filter (a class) leaves fewer,
+      // a worker's block is empty and its job answers the empty result, which merges as zero samples.
       const workers = split ? Math.max(1, Math.min(pool, selectionBound(params as Selection))) : pool
       const progress: Progress[] = Array.from({ length: workers }, () => ({ done: 0, total: 0 }))
       const partial = stream(workers, (data) => options.onPartial?.(data))
       const report = (phase?: string) =>
         options.onProgress?.({ done: progress.reduce((s, p) => s + p.done, 0), total: progress.reduce((s, p) => s + p.total, 0), phase })
+      const workerOptions = (j: number): CallOptions<In> => ({
+        signal: options.signal,
+        onProgress: (p) => {
+          progress[j] = p
+          report(p.phase)
+        },
+        onPartial: (data) => partial(j, data),
+      })
       const parts = await Promise.all(
-        Array.from({ length: workers }, (_, j) =>
-          callOn(
-            j,
-            params,
-            {
-              signal: options.signal,
-              onProgress: (p) => {
-                progress[j] = p
-                report(p.phase)
-              },
-              onPartial: (data) => partial(j, data),
-            },
-            split ? { index: j, count: workers } : undefined,
-          ),
-        ),
+        Array.from({ length: workers }, (_, j) => callOn(j, params, workerOptions(j), split ? { index: j, count: workers } : undefined)),
       )
       return merge(parts as R[])
     },

@@ -53,8 +53,7 @@ describe('report.shard and shard.merge of report shards', () => {
         { ...ids, ...common, out: join(root, 's0'), shard: { index: 0, count: 2 } },
         {
           signal: stop.signal,
-          onPartial: (data) => {
-            const p = data as ReportPartial
+          onPartial: (p) => {
             firstAttempt.push(p)
             if (p.status === 'done' && p.section === 'radius') stop.abort()
           },
@@ -113,7 +112,7 @@ describe('report.shard and shard.merge of report shards', () => {
       .call(
         'report.shard',
         { ...ids, ...common, seed: 1, out: other, shard: { index: 1, count: 2 } },
-        { signal: stop.signal, onPartial: (p) => (p as ReportPartial).status === 'done' && stop.abort() },
+        { signal: stop.signal, onPartial: (p) => p.status === 'done' && stop.abort() },
       )
       .catch(() => undefined)
     const mixed = await host

@@ -27,11 +27,7 @@ describe('report.run', () => {
     const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
     ids = { modelId, datasetId }
     out = await mkdtemp(join(tmpdir(), 'hfc-report-'))
-    summary = await host.call(
-      'report.run',
-      { ...ids, out, preset: 'quick', limit: 4, pdf: false },
-      { onPartial: (p) => partials.push(p as ReportPartial) },
-    )
+    summary = await host.call('report.run', { ...ids, out, preset: 'quick', limit: 4, pdf: false }, { onPartial: (p) => partials.push(p) })
     results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReportResults
     // Eight attack curves and a gallery on 4 images: seconds on an idle machine, far longer on a loaded one.
   }, 900_000)
@@ -133,11 +129,7 @@ describe('report.run', () => {
 
   it('resumes a finished run from its saved sections, and prints the PDF where a Chromium is found', async () => {
     const again: ReportPartial[] = []
-    const rerun = await host.call(
-      'report.run',
-      { ...ids, out, preset: 'quick', limit: 4, pdf: true },
-      { onPartial: (p) => again.push(p as ReportPartial) },
-    )
+    const rerun = await host.call('report.run', { ...ids, out, preset: 'quick', limit: 4, pdf: true }, { onPartial: (p) => again.push(p) })
     const resumed = again.filter((p) => p.status === 'done' && p.resumed).map((p) => p.section)
     expect(resumed).toEqual(['setup', 'figure1', 'radius', 'curves', 'direct', 'gallery', 'kernels', 'heatmap'])
     // As results.json spells them (a median over no fooled sample is NaN in memory, null in JSON).

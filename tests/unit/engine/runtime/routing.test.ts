@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CurveEntryData } from '../../../../src-main/protocol/attacks'
+import { isPooledPartial } from '../../../../src-main/protocol/define'
+import type { PartialOf } from '../../../../src-main/protocol/methods'
 import type { Progress } from '../../../../src-main/protocol/messages'
 import { EngineHost } from '../../../../src-main/engine/runtime/host'
 import { selectionBound } from '../../../../src-main/engine/runtime/routing'
@@ -37,10 +39,9 @@ describe('sharded job routing', () => {
       seed: 0,
     }
     const streamed: CurveEntryData[] = []
-    const onPartial = (data: unknown) => {
-      const p = data as { type?: string; entry?: CurveEntryData }
+    const onPartial = (p: PartialOf<'attack.curve'>) => {
       expect(p.type).toBe('curve-entry')
-      if (p.entry) streamed.push(p.entry)
+      streamed.push(p.entry)
     }
     const sharded = await two.call('attack.curve', { ...ids.two, ...request }, { onPartial })
     const single = await one.call('attack.curve', { ...ids.one, ...request })
@@ -48,6 +49,24 @@ describe('sharded job routing', () => {
     expect(streamed.map((e) => e.curve.auc)).toEqual(single.entries.map((e) => e.curve.auc))
     expect(streamed.map((e) => e.curve.auc)).toEqual(sharded.entries.map((e) => e.curve.auc))
     expect(streamed[0].success.length).toBe(10)
+  })
+
+  it("streams a pooled job's partials as the protocol's PooledPartial, one worker's as they are", async () => {
+    const request = { radius: 4, limit: 40 }
+    const pooled: PartialOf<'spectral.figure1'>[] = []
+    const single: PartialOf<'spectral.figure1'>[] = []
+    const result = await two.call('spectral.figure1', { ...ids.two, ...request }, { onPartial: (p) => pooled.push(p) })
+    await one.call('spectral.figure1', { ...ids.one, ...request }, { onPartial: (p) => single.push(p) })
+    expect(pooled.length).toBeGreaterThan(0)
+    expect(pooled.every((p) => isPooledPartial(p) && p.workers === 2 && Object.keys(p).sort().join() === 'data,worker,workers')).toBe(true)
+    expect(new Set(pooled.map((p) => (isPooledPartial(p) ? p.worker : -1)))).toEqual(new Set([0, 1]))
+    // The last partial of each worker counts that worker's whole block: together, the result.
+    const last = new Map(pooled.flatMap((p) => (isPooledPartial(p) ? [[p.worker, p.data] as const] : [])))
+    expect([...last.values()].reduce((s, p) => s + p.total, 0)).toBe(result.total)
+    expect([...last.values()].reduce((s, p) => s + p.counts.highOnly, 0)).toBe(result.counts.highOnly)
+    expect(single.length).toBeGreaterThan(0)
+    expect(single.some(isPooledPartial)).toBe(false)
+    expect(single.at(-1)).toEqual({ total: result.total, counts: result.counts })
   })
 
   it('reports accuracy-versus-radius progress over every image from the start, moving within a batch', async () => {
@@ -76,6 +95,33 @@ describe('sharded job routing', () => {
     ])
     expect(pooled.indices).toHaveLength(1)
     expect(pooled.entries[0].curve.auc).toBe(single.entries[0].curve.auc)
+  })
+
+  it('runs attacks on a class with fewer images than workers (one worker gets an empty block) as one worker does', async () => {
+    // Of test images 0-9 only image 0 is a 7: the params bound the selection to 10, the class filter leaves 1.
+    const selection = { indices: '0-9', classIndex: 7 }
+    const attack = { attack: { id: 'fgsm', params: {} }, returnAdversarials: true }
+    const [singleRun, pooledRun] = await Promise.all([
+      one.call('attack.run', { ...ids.one, ...selection, ...attack }),
+      two.call('attack.run', { ...ids.two, ...selection, ...attack }),
+    ])
+    expect(Array.from(pooledRun.indices)).toEqual([0])
+    expect(Array.from(pooledRun.labels)).toEqual([7])
+    for (const key of ['success', 'predicted', 'margin', 'linf', 'queries', 'adversarial'] as const)
+      expect(Array.from(pooledRun[key] ?? []), key).toEqual(Array.from(singleRun[key] ?? []))
+    expect(Object.keys(pooledRun.extra).sort()).toEqual(Object.keys(singleRun.extra).sort())
+    for (const key of Object.keys(singleRun.extra)) expect(Array.from(pooledRun.extra[key]), key).toEqual(Array.from(singleRun.extra[key]))
+    expect(pooledRun.spectrum.bins).toEqual(singleRun.spectrum.bins)
+
+    const curve = { attacks: [{ id: 'fgsm', params: {} }], protocols: ['transfer' as const] }
+    const [singleCurve, pooledCurve] = await Promise.all([
+      one.call('attack.curve', { ...ids.one, ...selection, ...curve }),
+      two.call('attack.curve', { ...ids.two, ...selection, ...curve }),
+    ])
+    expect(Array.from(pooledCurve.indices)).toEqual([0])
+    expect(pooledCurve.entries.map((e) => [e.successRate, e.curve.auc, e.curve.count])).toEqual(
+      singleCurve.entries.map((e) => [e.successRate, e.curve.auc, e.curve.count]),
+    )
   })
 
   it('bounds a selection from its params alone: limit, n, listed indices, divided among shards', () => {
