@@ -32,6 +32,7 @@ print(f"input gradient, relative to TF.js cpu: wasm {rel(g['wasm'], g['cpu']):.2
 PY
 node --import tsx scripts/mobilenet-v2-logits.ts "$out"
 /usr/bin/python3 scripts/reference/mobilenet_v2_f64.py "$out"
+node --import tsx scripts/mobilenet-v2-units.ts "$out" | grep -v "^$\|====\|Hi, looks"
 for backend in wasm onnxruntime; do
   start=$(date +%s.%N)
   "${cli[@]}" --backend "$backend" --workers 1 attack --model "$model" --data "$data" --limit "$n" --attack fgsm --out "$out/fgsm-$backend" --force | tail -1

@@ -7,7 +7,7 @@ compares every engine's float32 input gradient (the .npy files `hfc-lab grad` wr
 float64 gradient of the same loss (summed softmax cross-entropy of the labels, the final softmax
 removed as HFC Lab removes it).
 
-ReLU6 passes a gradient only strictly inside (0, 6]; a pre-activation within float32 rounding of 0
+ReLU6 passes a gradient only for 0 < x <= 6; a pre-activation within float32 rounding of 0
 or 6 may land on either side in an engine's float32 forward pass. The script measures that
 rounding distance (the same network in float32 against float64, per ReLU6 layer and image), counts
 the units of every image that lie within it, and then fits, per engine and image, which of those
