@@ -3,7 +3,7 @@
  * gradient mask it flipped to reproduce an engine's gradient, the unit's float32 pre-activation
  * on TF.js wasm and on the TF.js cpu backend (the input of that ReLU layer, read from a sub-model).
  * A flip fitted for wasm or cpu is confirmed when that engine's value lies on the other side of
- * the boundary from the float64 one.
+ * the boundary from the float64 one (the mask 0 < x <= 6 differs).
  *
  *   node --import tsx scripts/mobilenet-v2-units.ts OUT   (after the float64 script wrote OUT/f64-comparison.json)
  */
@@ -17,8 +17,8 @@ import { registerFastWasmOps } from '../src-main/engine/ops'
 
 interface Row {
   image: number
-  /** Per engine: "layer[0, c, y, x]=float64 value" of each flipped unit. */
-  flips: Record<string, string[]>
+  /** Per engine: each flipped unit, its index [0, c, y, x] (NCHW) and float64 pre-activation. */
+  flips: Record<string, { layer: string; index: number[]; f64: number }[]>
 }
 
 const out = process.argv[2]
@@ -35,11 +35,7 @@ const pixels = new Float32Array(bytes.slice(dataOffset).buffer)
 
 const units = rows.flatMap((row) =>
   Object.entries(row.flips).flatMap(([engine, flips]) =>
-    flips.map((flip) => {
-      const m = /^(\w+)\[0, (\d+), (\d+), (\d+)\]=(.*)$/.exec(flip)
-      if (!m) throw new Error(`unexpected unit "${flip}"`)
-      return { image: row.image, engine, layer: m[1], channel: +m[2], y: +m[3], x: +m[4], f64: Number(m[5]) }
-    }),
+    flips.map(({ layer, index: [, channel, y, x], f64 }) => ({ image: row.image, engine, layer, channel, y, x, f64 })),
   ),
 )
 const value: Record<string, number[]> = {}
@@ -62,11 +58,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
   })
   model.dispose()
 }
-console.log('fitted ReLU6 flips: the unit\'s pre-activation in float64 and in float32 on TF.js wasm and cpu ("*": other side of 0 from float64)')
-const side = (v: number, ref: number) => `${v.toExponential(2).padStart(10)}${v > 0 !== ref > 0 ? '*' : ' '}`
+console.log(
+  "fitted ReLU6 flips: the offset of each unit's pre-activation from its clip boundary (0 or 6) in float64 and in float32 on TF.js wasm and cpu ('*': gradient mask differs from float64's)",
+)
+const boundaryOf = (v: number) => (Math.abs(v) < Math.abs(v - 6) ? 0 : 6)
+const offset = (v: number, b: number) => `${b}${v - b >= 0 ? '+' : ''}${(v - b).toExponential(2)}`.padStart(11)
+// The gradient mask of every engine's ReLU6 (docs/algorithms.md §Attacks).
+const passes = (v: number) => v > 0 && v <= 6
+const side = (v: number, ref: number) => `${offset(v, boundaryOf(ref))}${passes(v) !== passes(ref) ? '*' : ' '}`
 units.forEach((u, i) => {
   const name = `${u.layer}[c${u.channel}, ${u.y}, ${u.x}]`
   console.log(
-    `image ${u.image} fitted for ${u.engine.padEnd(11)} ${name.padEnd(36)} float64 ${u.f64.toExponential(2).padStart(10)}  wasm ${side(value.wasm[i], u.f64)}  cpu ${side(value.cpu[i], u.f64)}`,
+    `image ${u.image} fitted for ${u.engine.padEnd(11)} ${name.padEnd(36)} float64 ${offset(u.f64, boundaryOf(u.f64))}  wasm ${side(value.wasm[i], u.f64)}  cpu ${side(value.cpu[i], u.f64)}`,
   )
 })

@@ -133,6 +133,11 @@ def rel(a, b):
     return float(np.linalg.norm(a - b) / np.linalg.norm(b))
 
 
+def boundary(v):
+    """A pre-activation near a clip boundary, as that boundary and the offset from it."""
+    return f'0{v:+.2e}' if abs(v) < abs(v - 6) else f'6{v - 6:+.2e}'
+
+
 def boundary_units(f64, f32, x, margin):
     """ReLU6 units of image x (1 x H x W x C) whose float64 pre-activation lies within `margin`
     times that layer's largest float32 error (PyTorch float32 against float64) of 0 or 6."""
@@ -216,7 +221,7 @@ def main(out, margin=4.0):
                 flips.setdefault(name, torch.zeros(shapes[name], dtype=torch.bool))[idx] = True
             exact = f64.gradient(x, y, flips)[0] if chosen else g64
             row['flipped'][e] = rel(g, exact)
-            row['flips'][e] = [f'{units[k][0]}{list(units[k][1])}={units[k][2]:+.2e}' for k in chosen]
+            row['flips'][e] = [{'layer': units[k][0], 'index': list(units[k][1]), 'f64': units[k][2]} for k in chosen]
         if engine_logits:
             with torch.no_grad():
                 l64 = f64.forward(torch.tensor(x)).numpy()[0]
@@ -235,7 +240,7 @@ def main(out, margin=4.0):
     for r in rows:
         for e in engines:
             if r['flips'][e]:
-                print(f"image {r['image']} {e}: flipped {', '.join(r['flips'][e])}")
+                print(f"image {r['image']} {e}: flipped " + ', '.join(f"{u['layer']}{u['index']} at {boundary(u['f64'])}" for u in r['flips'][e]))
     json.dump(rows, open(f'{out}/f64-comparison.json', 'w'), indent=1)
 
 
