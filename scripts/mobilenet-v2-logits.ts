@@ -22,7 +22,8 @@ const { shape, dataOffset } = parseNpyHeader(file, bytes)
 const [n, h, w, c] = shape
 // scripts/mobilenet-v2.ts writes float32 little-endian images.
 const pixels = new Float32Array(bytes.slice(dataOffset).buffer)
-const rows = (flat: Float32Array) => Array.from({ length: n }, (_, i) => Array.from(flat.subarray((i * flat.length) / n, ((i + 1) * flat.length) / n)))
+const rows = (flat: Float32Array) =>
+  Array.from({ length: n }, (_, i) => Array.from(flat.subarray((i * flat.length) / n, ((i + 1) * flat.length) / n)))
 
 const logits: Record<string, number[][]> = {}
 for (const backend of ['wasm', 'cpu'] as const) {
