@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # MobileNetV2 (Keras architecture, width 0.35, 224x224, 1000 classes, seeded weights) as a TF.js
 # Layers model, end to end through the CLI: input gradients on TF.js wasm, the TF.js cpu backend
-# and onnxruntime (compared with numpy: relative L2 difference), and FGSM on wasm and onnxruntime
-# over N imagenet-samples labelled with the model's own clean predictions. Timings per command.
+# and onnxruntime (compared with numpy: relative L2 difference), each engine's logits and input
+# gradients per image against a float64 PyTorch rebuild of the same model with the ReLU6 units at
+# the clip boundaries counted and fitted (scripts/reference/mobilenet_v2_f64.py, ~30 s per image), and FGSM
+# on wasm and onnxruntime over N imagenet-samples labelled with the model's own clean predictions.
+# Timings per command.
 # Usage: scripts/mobilenet-v2-check.sh [output folder] (default: a temporary one). N=... images (default 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +30,9 @@ g = {b: np.load(f'{d}/grad-{b}.npy').astype(np.float64) for b in ('wasm', 'cpu',
 rel = lambda a, b: np.linalg.norm(a - b) / np.linalg.norm(b)
 print(f"input gradient, relative to TF.js cpu: wasm {rel(g['wasm'], g['cpu']):.2e}, onnxruntime {rel(g['onnxruntime'], g['cpu']):.2e} (|grad| max {np.abs(g['cpu']).max():.3e})")
 PY
+node --import tsx scripts/mobilenet-v2-logits.ts "$out"
+/usr/bin/python3 scripts/reference/mobilenet_v2_f64.py "$out"
+node --import tsx scripts/mobilenet-v2-units.ts "$out" | grep -v "^$\|====\|Hi, looks"
 for backend in wasm onnxruntime; do
   start=$(date +%s.%N)
   "${cli[@]}" --backend "$backend" --workers 1 attack --model "$model" --data "$data" --limit "$n" --attack fgsm --out "$out/fgsm-$backend" --force | tail -1

@@ -79,6 +79,16 @@ function oihw(b: OnnxGraphBuilder, kernel: tf.Tensor): string {
   }
 }
 
+/**
+ * min(relu(x), max) as TF.js computes it, Relu then Clip: its gradient passes for 0 < x <= max.
+ * A lone Clip(0, max) would pass it at x = 0 too, where a bias-free convolution over a black
+ * region puts many units exactly (docs/algorithms.md §Attacks, gradients at clip kinks).
+ */
+function clippedRelu(b: OnnxGraphBuilder, x: Tagged, max: number): Tagged {
+  const relu = b.node('Relu', [x.name])[0]
+  return { name: b.node('Clip', [relu, b.floatScalar(0), b.floatScalar(max)])[0], tag: x.tag }
+}
+
 /** A Keras activation by name, applied to x (softmax along the TF.js last axis). */
 export function activation(b: OnnxGraphBuilder, name: string, x: Tagged, where: string): Tagged {
   const rank = b.shape(x.name).length
@@ -90,7 +100,7 @@ export function activation(b: OnnxGraphBuilder, name: string, x: Tagged, where: 
     case 'relu':
       return one('Relu')
     case 'relu6':
-      return { name: b.node('Clip', [x.name, b.floatScalar(0), b.floatScalar(6)])[0], tag: x.tag }
+      return clippedRelu(b, x, 6)
     case 'elu':
       return one('Elu', { alpha: 1 })
     case 'selu':
@@ -257,7 +267,7 @@ const KERAS_EMITTERS: Record<string, Emitter> = {
   Activation: (b, layer, [input], c) => [activation(b, String(c.activation), input, layer.name)],
   ReLU: (b, layer, [input], c) => {
     if (c.maxValue === undefined || c.maxValue === null) return [activation(b, 'relu', input, layer.name)]
-    return [{ name: b.node('Clip', [input.name, b.floatScalar(0), b.floatScalar(Number(c.maxValue))])[0], tag: input.tag }]
+    return [clippedRelu(b, input, Number(c.maxValue))]
   },
   LeakyReLU: (b, _layer, [input], c) => [{ name: b.node('LeakyRelu', [input.name], { alpha: Number(c.alpha ?? 0.3) })[0], tag: input.tag }],
   ELU: (b, _layer, [input], c) => [{ name: b.node('Elu', [input.name], { alpha: Number(c.alpha ?? 1) })[0], tag: input.tag }],
