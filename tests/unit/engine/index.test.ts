@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import * as engine from '../../../src-main/engine'
@@ -44,7 +44,14 @@ describe('the engine as a library (src-main/engine/index.ts)', () => {
       exports: Record<string, { types: string; import: string }>
     }
     expect(pkg.main).toBe('out/main/index.js')
-    expect(pkg.exports['.']).toEqual({ types: './src-main/engine/index.ts', import: './out/main/engine.js' })
-    expect(existsSync(join(REPO, pkg.exports['.'].types))).toBe(true)
+    expect(pkg.exports['.']).toEqual({ types: './out/types/engine/index.d.ts', import: './out/main/engine.js' })
+    // The declarations npm run build emits (tsconfig.types.json) land where the export points.
+    const emit = JSON.parse(readFileSync(join(REPO, 'tsconfig.types.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string }
+      files: string[]
+    }
+    const { rootDir, outDir } = emit.compilerOptions
+    expect(emit.files).toEqual(['src-main/engine/index.ts'])
+    expect(`./${outDir}/${relative(rootDir, emit.files[0]).replace(/\.ts$/, '.d.ts')}`).toBe(pkg.exports['.'].types)
   })
 })
