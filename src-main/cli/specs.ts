@@ -16,6 +16,18 @@ export interface ModelFlags {
 /** Both, for commands that open a model and a data set. */
 export type SpecFlags = ModelFlags & DataFlags
 
+/** The flags that pick the images a batch command runs on (the data set's selection). */
+export interface SelectionFlags {
+  limit?: number
+  indices?: string
+  n?: number
+  seed: number
+}
+
+export function selectionOf(flags: SelectionFlags): { limit?: number; indices?: string; n?: number; seed: number } {
+  return { limit: flags.limit, indices: flags.indices, n: flags.n, seed: flags.seed }
+}
+
 /** The image-size flags every command that opens a data set takes. */
 export interface DataFlags {
   size?: string

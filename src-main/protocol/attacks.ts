@@ -39,6 +39,11 @@ export type AttackChoice = z.input<typeof attackChoiceSchema>
 export const MARGIN_TAU = 1e-3
 export const MARGIN_RULE = `An adversarial counts only when the model's logit margin (true-class logit minus the best other logit) is below −${MARGIN_TAU}: a misclassification nearer a tie could flip back on another engine.`
 
+/**
+ * The perturbation norms of the robustness curves, all on the [0, 1] pixel scale. rms is the L2
+ * distance divided by √(values per image), i.e. √MSE: like L∞ it is 1.0 for the largest possible
+ * perturbation, so its curve spans ε ∈ [0, 1] (docs/algorithms.md §evaluation protocol).
+ */
 export const normSchema = z.enum(['linf', 'l2', 'mse', 'rms'])
 export type Norm = z.infer<typeof normSchema>
 export const protocolSchema = z.enum(['transfer', 'direct', 'adaptive'])
@@ -120,19 +125,28 @@ export interface CurveEntryPartial {
   entry: CurveEntryData
 }
 
+/** A defense's worst case over every attack and protocol of a sweep (docs/algorithms.md, curves and AUC). */
+export interface EnvelopeCurve {
+  norm: Norm
+  epsMax: number
+  grid: number[]
+  /**
+   * Per-sample worst case: at each ε a sample counts as correct only if it survives every
+   * curve's attack at that budget, acc(ε) = (1/N) Σ_i min_k α_ik(ε).
+   */
+  accuracy: number[]
+  /** Exact area under `accuracy` on [0, epsMax]. */
+  auc: number
+  aucTrapezoid: number
+  /** The pointwise minimum of the curves' accuracies (an upper bound of `accuracy`). */
+  pointwiseMin: number[]
+  count: number
+  curves: number
+}
+
 export interface EnvelopeData {
   defense: string
-  envelope: {
-    norm: Norm
-    epsMax: number
-    grid: number[]
-    accuracy: number[]
-    auc: number
-    aucTrapezoid: number
-    pointwiseMin: number[]
-    count: number
-    curves: number
-  }
+  envelope: EnvelopeCurve
 }
 
 export interface CurveRun {

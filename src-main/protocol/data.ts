@@ -18,15 +18,22 @@ export const datasetSpecSchema = z
 export type DatasetSpec = z.infer<typeof datasetSpecSchema>
 
 export interface DatasetSummary {
+  /** Human name, e.g. "MNIST test (embedded subset)". */
   name: string
+  /** Reader that opened it: 'idx' | 'cifar10-bin' | 'cifar100-bin' | 'image-folder' | 'npy' | ... */
   format: string
+  /** Path the user chose (file or folder). */
   source: string
   count: number
+  /** Height, width, channels of one image. */
   shape: [number, number, number]
+  /** Range of the stored pixel values, e.g. [0, 255] for uint8 files; the engine always reads images as [0, 1]. */
   valueRange: [number, number]
   classes: string[]
   classCounts: number[]
+  /** Files that were skipped (unreadable images in a folder), with the reason. */
   skipped: { file: string; reason: string }[]
+  /** How images of other sizes were brought to `shape` (image folders), if at all. */
   resize?: string
   /** The split opened, where the folder holds train and test as separate files (default: test). */
   split?: 'train' | 'test'

@@ -5,8 +5,8 @@ import type { AttackInfo, CurvePresetInfo, EvalProtocol, Norm } from '../../prot
 import { describeDefense, describePreprocessing, parseDefense } from '../../protocol/models'
 import { applyBand, describeAttacks, describePresets, parseAttackParams } from '../attack-flags'
 import { printJson, progressBar, withEngine } from '../engine'
-import { addShardOptions, printAttack, printCurve, runShardCommand, saveResults } from '../shard'
-import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
+import { addShardOptions, printAttack, printCurve, runShardCommand, saveResults, type ShardFlags } from '../shard'
+import { datasetSpec, modelSpec, selectionOf, type SpecFlags } from '../specs'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
@@ -110,15 +110,11 @@ export function registerAttacks(program: Command): void {
         limit?: number
         indices?: string
         defense: string
-        out?: string
-        force?: boolean
-        json?: boolean
-        shard?: string
-        batchSize?: number
-      } & SpecFlags,
+      } & SpecFlags &
+        ShardFlags,
     ) => {
       const defense = parseDefense(opts.defense)
-      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      const selection = selectionOf(opts)
       /** The attack's parameters: the preset's (for this data set's image size), then --param, then --band. */
       const paramsFor = async (host: EngineHost, info: AttackInfo, shape: readonly number[]) => {
         let params = attackParams(info, opts.param, opts.seed)
@@ -264,9 +260,7 @@ export function registerAttacks(program: Command): void {
     // Every shard of a run must cut the same selection, so a shard's sample always comes from its flags.
     const ownSelection = sharded || opts.n !== undefined || opts.limit !== undefined || opts.indices !== undefined
     const selection =
-      preset && !ownSelection
-        ? { n: preset.settings.n, seed: fromCli('seed') ? opts.seed : preset.settings.seed }
-        : { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      preset && !ownSelection ? { n: preset.settings.n, seed: fromCli('seed') ? opts.seed : preset.settings.seed } : selectionOf(opts)
     if (preset) {
       announcePreset(preset, [
         `attacks ${attacks.map((a) => `${a.id}${Object.keys(a.params).length ? ` ${JSON.stringify(a.params)}` : ''}`).join(', ')}`,
@@ -279,7 +273,7 @@ export function registerAttacks(program: Command): void {
     return { attacks, defenses, protocols, norm, selection }
   }
   addShardOptions(curve, 64).action(async (opts: CurveOpts) => {
-    const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+    const selection = selectionOf(opts)
     if (opts.shard) {
       return runShardCommand(program.opts(), 'curve', opts, selection, 64, async (host) => {
         const { datasetId, modelId, info: model, shape } = await openPair(host, opts)

@@ -5,8 +5,8 @@ import type { EngineHost } from '../../engine/runtime/host'
 import { MANIFEST_JSON, type GalleryManifest } from '../../protocol/gallery-manifest'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printGallery, runShardCommand, type GalleryRunOptions } from '../shard'
-import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
+import { addShardOptions, printGallery, runShardCommand, type GalleryRunOptions, type ShardFlags } from '../shard'
+import { datasetSpec, modelSpec, selectionOf, type SpecFlags } from '../specs'
 import { attackChoices } from './attacks'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -63,14 +63,11 @@ export function registerGallery(program: Command): void {
         misclassified?: boolean
         onlyAllFooled?: boolean
         defense: string
-        force?: boolean
-        json?: boolean
-        shard?: string
-        batchSize?: number
-      } & SpecFlags,
+      } & SpecFlags &
+        ShardFlags,
     ) => {
       const defense = parseDefense(opts.defense)
-      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed, classIndex: opts.class }
+      const selection = { ...selectionOf(opts), classIndex: opts.class }
       const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
         const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))

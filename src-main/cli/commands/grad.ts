@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printGradients, runShardCommand, saveResults } from '../shard'
+import { addShardOptions, printGradients, runShardCommand, saveResults, type ShardFlags } from '../shard'
 import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
 
 export function registerGrad(program: Command): void {
@@ -22,11 +22,8 @@ export function registerGrad(program: Command): void {
         data: string
         out: string
         indices: string
-        force?: boolean
-        json?: boolean
-        shard?: string
-        batchSize?: number
-      } & SpecFlags,
+      } & SpecFlags &
+        ShardFlags,
     ) => {
       const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))

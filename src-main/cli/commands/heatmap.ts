@@ -4,7 +4,7 @@ import type { EngineHost } from '../../engine/runtime/host'
 import { parseDefense } from '../../protocol/models'
 import { progressBar, withEngine } from '../engine'
 import { addShardOptions, printHeatmap, runShardCommand, saveResults } from '../shard'
-import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
+import { datasetSpec, modelSpec, selectionOf, type SpecFlags } from '../specs'
 
 interface HeatmapFlags extends SpecFlags {
   model: string
@@ -47,7 +47,7 @@ export function registerHeatmap(program: Command): void {
     if (!Number.isInteger(opts.stride) || opts.stride < 1)
       throw new Error(`--stride must be a whole number of at least 1, got ${opts.stride}`)
     const defense = parseDefense(opts.defense)
-    const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+    const selection = selectionOf(opts)
     const params = { eps: opts.eps, stride: opts.stride, defense }
     const open = async (host: EngineHost) => {
       const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))

@@ -3,8 +3,8 @@ import { resolve } from 'node:path'
 import { describePreprocessing, parseDefense, SIDECAR_SUFFIX } from '../../protocol/models'
 import type { EngineHost } from '../../engine/runtime/host'
 import { printJson, progressBar, withEngine, workersForImages } from '../engine'
-import { addShardOptions, printEvaluation, runShardCommand, saveResults } from '../shard'
-import { datasetSpec, modelSpec, type ModelFlags, type SpecFlags } from '../specs'
+import { addShardOptions, printEvaluation, runShardCommand, saveResults, type ShardFlags } from '../shard'
+import { datasetSpec, modelSpec, selectionOf, type ModelFlags, type SpecFlags } from '../specs'
 
 export function registerModels(program: Command): void {
   const model = program.command('model').description('inspect models (TF.js Layers/graph, Keras .h5/.keras, ONNX)')
@@ -65,15 +65,11 @@ export function registerModels(program: Command): void {
         n?: number
         seed: number
         defense: string
-        out?: string
-        force?: boolean
-        json?: boolean
-        shard?: string
-        batchSize?: number
-      } & SpecFlags,
+      } & SpecFlags &
+        ShardFlags,
     ) => {
       const defense = parseDefense(opts.defense)
-      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      const selection = selectionOf(opts)
       const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))
         const { id: modelId, info } = await host.call('model.open', modelSpec(opts.model, opts))

@@ -3,8 +3,8 @@ import { resolve } from 'node:path'
 import type { MaskChoice } from '../../protocol/spectral'
 import type { EngineHost } from '../../engine/runtime/host'
 import { progressBar, withEngine } from '../engine'
-import { addShardOptions, printFigure1, runShardCommand, saveResults } from '../shard'
-import { datasetSpec, modelSpec, type SpecFlags } from '../specs'
+import { addShardOptions, printFigure1, runShardCommand, saveResults, type ShardFlags } from '../shard'
+import { datasetSpec, modelSpec, selectionOf, type SpecFlags } from '../specs'
 
 function maskFrom(opts: { mask?: string; rule?: string }): MaskChoice {
   return { kind: (opts.mask ?? 'circle') as MaskChoice['kind'], rule: (opts.rule ?? 'strict') as MaskChoice['rule'] }
@@ -90,14 +90,10 @@ export function registerSpectral(program: Command): void {
         seed: number
         mask?: string
         rule?: string
-        out?: string
-        force?: boolean
-        json?: boolean
-        shard?: string
-        batchSize?: number
-      } & SpecFlags,
+      } & SpecFlags &
+        ShardFlags,
     ) => {
-      const selection = { limit: opts.limit, indices: opts.indices, n: opts.n, seed: opts.seed }
+      const selection = selectionOf(opts)
       const mask = maskFrom(opts)
       const open = async (host: EngineHost) => {
         const { id: datasetId } = await host.call('data.open', datasetSpec(opts.data, opts))

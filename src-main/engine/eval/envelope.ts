@@ -1,24 +1,6 @@
 import { epsilonGrid, trapezoid, TRAPEZOID_POINTS } from './curve-math'
-import type { DistanceNorm } from '../scoring'
 import type { RobustnessCurve } from './curve-types'
-
-export interface EnvelopeCurve {
-  norm: DistanceNorm
-  epsMax: number
-  grid: number[]
-  /**
-   * Per-sample worst case: at each ε a sample counts as correct only if it survives every
-   * curve's attack at that budget, acc(ε) = (1/N) Σ_i min_k α_ik(ε).
-   */
-  accuracy: number[]
-  /** Exact area under `accuracy` on [0, epsMax]. */
-  auc: number
-  aucTrapezoid: number
-  /** The pointwise minimum of the curves' accuracies (an upper bound of `accuracy`). */
-  pointwiseMin: number[]
-  count: number
-  curves: number
-}
+import type { EnvelopeCurve } from '../../protocol/attacks'
 
 /** min over curves of sample i's step function at ε: clean outcome before d_ik, adversarial from it on. */
 function worstAt(curves: readonly RobustnessCurve[], i: number, eps: number): number {

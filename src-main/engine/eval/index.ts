@@ -9,7 +9,7 @@ export { accuracyAt, closedFormAuc, epsilonGrid, trapezoid, TRAPEZOID_POINTS, ty
 export { robustnessCurve, type CurveInput } from './robustness-curve'
 export { curveFromOutcomes } from './curve-from-outcomes'
 export type { RobustnessCurve, CurveOptions } from './curve-types'
-export { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
+export { worstCaseEnvelope } from './envelope'
 export { listCurvePresets } from './curve-presets'
 export {
   runCurve,

@@ -4,11 +4,11 @@ import { prepareGradients } from '../compute/forward'
 import { CancelledError, silentContext, throwIfCancelled, type JobContext } from '../base/job-context'
 import { findAttack, resolveAttackParams, runAttackBatched, type AttackResult } from '../attacks'
 import { d1Variant, withD1, type D1Options } from './defended'
-import { worstCaseEnvelope, type EnvelopeCurve } from './envelope'
+import { worstCaseEnvelope } from './envelope'
 import type { CurveOptions } from './curve-types'
 import { robustnessCurve } from './robustness-curve'
 import { median } from '../../protocol/summaries'
-import { protocolSchema, type CurveEntryData, type CurveEntryPartial, type EvalProtocol } from '../../protocol/attacks'
+import { protocolSchema, type CurveEntryData, type CurveEntryPartial, type EnvelopeData, type EvalProtocol } from '../../protocol/attacks'
 
 /**
  * transfer: adversarials made on the undefended model, scored on the defended one (the paper's
@@ -65,7 +65,7 @@ export interface CurveRunResult {
   entries: CurveEntry[]
   skipped: SkippedPair[]
   /** Per defense: the worst case over all its entries (every attack and protocol). */
-  envelopes: { defense: string; envelope: EnvelopeCurve }[]
+  envelopes: EnvelopeData[]
   /** True when the job was cancelled; `entries` then holds the pairs that finished. */
   cancelled: boolean
 }

@@ -8,38 +8,7 @@ import { closeDataset } from '../session/state'
 import type { HandlerTable } from './types'
 
 export function summary(dataset: Dataset): DatasetSummary {
-  const {
-    name,
-    format,
-    source,
-    count,
-    shape,
-    valueRange,
-    classes,
-    classCounts,
-    skipped,
-    resize,
-    split,
-    splits,
-    originalSizes,
-    sizesSampled,
-  } = dataset.info
-  return {
-    name,
-    format,
-    source,
-    count,
-    shape,
-    valueRange,
-    classes,
-    classCounts,
-    skipped,
-    resize,
-    split,
-    splits,
-    originalSizes,
-    sizesSampled,
-  }
+  return { ...dataset.info }
 }
 
 async function open(spec: DatasetSpec): Promise<Dataset> {

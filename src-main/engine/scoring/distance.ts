@@ -1,16 +1,11 @@
-/**
- * The perturbation norms of the robustness curves, all on the [0, 1] pixel scale. rms is the L2
- * distance divided by √(values per image), i.e. √MSE: like L∞ it is 1.0 for the largest possible
- * perturbation, so its curve spans ε ∈ [0, 1] (docs/algorithms.md §evaluation protocol).
- */
-export type DistanceNorm = 'linf' | 'l2' | 'mse' | 'rms'
+import type { Norm } from '../../protocol/attacks'
 
 /**
  * Per-sample distance between two stacks of images of equal layout (N images of `size` values).
  * MSE is Foolbox's: the mean squared difference over all values divided by (max − min)², which
  * is 1 on the [0, 1] scale.
  */
-export function perSampleDistance(clean: Float32Array, other: Float32Array, count: number, norm: DistanceNorm): Float32Array {
+export function perSampleDistance(clean: Float32Array, other: Float32Array, count: number, norm: Norm): Float32Array {
   if (clean.length !== other.length) throw new Error(`perSampleDistance: ${clean.length} values against ${other.length}`)
   const size = count > 0 ? clean.length / count : 0
   const out = new Float32Array(count)

@@ -4,4 +4,4 @@
  * it lies below them all.
  */
 export { argMaxRows, batchLogits, predictLabels } from './predict'
-export { perSampleDistance, type DistanceNorm } from './distance'
+export { perSampleDistance } from './distance'

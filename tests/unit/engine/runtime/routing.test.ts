@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { poolHosts } from './pool-hosts'
 import type { CurveEntryData } from '../../../../src-main/protocol/attacks'
 import { isPooledPartial } from '../../../../src-main/protocol/define'
 import type { PartialOf } from '../../../../src-main/protocol/methods'
 import type { Progress } from '../../../../src-main/protocol/messages'
-import { EngineHost } from '../../../../src-main/engine/runtime/host'
 import { selectionBound } from '../../../../src-main/engine/runtime/routing'
 
 /** What a sharded job tells its caller while it runs: progress and streamed partials. */
 describe('sharded job routing', () => {
-  let one: EngineHost
-  let two: EngineHost
-  const ids: Record<string, { datasetId: string; modelId: string }> = {}
-
-  beforeAll(async () => {
-    one = await EngineHost.start({ backend: 'wasm', workers: 1 })
-    two = await EngineHost.start({ backend: 'wasm', workers: 2 })
-    for (const [name, host] of [
-      ['one', one],
-      ['two', two],
-    ] as const) {
-      const { id: datasetId } = await host.call('data.open', { defaultId: 'mnist' })
-      const { id: modelId } = await host.call('model.open', { defaultId: 'mnist' })
-      ids[name] = { datasetId, modelId }
-    }
-  })
-  afterAll(async () => {
-    await one.close()
-    await two.close()
-  })
+  const hosts = poolHosts()
 
   it('streams each curve of a two-worker sweep whole, merged over the workers, equal to the single-worker curve', async () => {
     const request = {
@@ -43,8 +24,8 @@ describe('sharded job routing', () => {
       expect(p.type).toBe('curve-entry')
       streamed.push(p.entry)
     }
-    const sharded = await two.call('attack.curve', { ...ids.two, ...request }, { onPartial })
-    const single = await one.call('attack.curve', { ...ids.one, ...request })
+    const sharded = await hosts.two.call('attack.curve', { ...hosts.ids.two, ...request }, { onPartial })
+    const single = await hosts.one.call('attack.curve', { ...hosts.ids.one, ...request })
     expect(streamed.map((e) => e.defense)).toEqual(['none', single.entries[1].defense])
     expect(streamed.map((e) => e.curve.auc)).toEqual(single.entries.map((e) => e.curve.auc))
     expect(streamed.map((e) => e.curve.auc)).toEqual(sharded.entries.map((e) => e.curve.auc))
@@ -55,8 +36,8 @@ describe('sharded job routing', () => {
     const request = { radius: 4, limit: 40 }
     const pooled: PartialOf<'spectral.figure1'>[] = []
     const single: PartialOf<'spectral.figure1'>[] = []
-    const result = await two.call('spectral.figure1', { ...ids.two, ...request }, { onPartial: (p) => pooled.push(p) })
-    await one.call('spectral.figure1', { ...ids.one, ...request }, { onPartial: (p) => single.push(p) })
+    const result = await hosts.two.call('spectral.figure1', { ...hosts.ids.two, ...request }, { onPartial: (p) => pooled.push(p) })
+    await hosts.one.call('spectral.figure1', { ...hosts.ids.one, ...request }, { onPartial: (p) => single.push(p) })
     expect(pooled.length).toBeGreaterThan(0)
     expect(pooled.every((p) => isPooledPartial(p) && p.workers === 2 && Object.keys(p).sort().join() === 'data,worker,workers')).toBe(true)
     expect(new Set(pooled.map((p) => (isPooledPartial(p) ? p.worker : -1)))).toEqual(new Set([0, 1]))
@@ -71,7 +52,7 @@ describe('sharded job routing', () => {
 
   it('reports accuracy-versus-radius progress over every image from the start, moving within a batch', async () => {
     const events: Progress[] = []
-    const curve = await two.call('spectral.radiusCurve', { ...ids.two, limit: 300 }, { onProgress: (p) => events.push(p) })
+    const curve = await hosts.two.call('spectral.radiusCurve', { ...hosts.ids.two, limit: 300 }, { onProgress: (p) => events.push(p) })
     expect(curve.n).toBe(300)
     // Both shards' totals are known before any batch ends, so the bar never reads 0/1 or a shard's half.
     expect(events.some((p) => p.total === 300 && p.done < 150)).toBe(true)
@@ -90,8 +71,8 @@ describe('sharded job routing', () => {
       limit: 1,
     }
     const [single, pooled] = await Promise.all([
-      one.call('attack.curve', { ...ids.one, ...request }),
-      two.call('attack.curve', { ...ids.two, ...request }),
+      hosts.one.call('attack.curve', { ...hosts.ids.one, ...request }),
+      hosts.two.call('attack.curve', { ...hosts.ids.two, ...request }),
     ])
     expect(pooled.indices).toHaveLength(1)
     expect(pooled.entries[0].curve.auc).toBe(single.entries[0].curve.auc)
@@ -102,8 +83,8 @@ describe('sharded job routing', () => {
     const selection = { indices: '0-9', classIndex: 7 }
     const attack = { attack: { id: 'fgsm', params: {} }, returnAdversarials: true }
     const [singleRun, pooledRun] = await Promise.all([
-      one.call('attack.run', { ...ids.one, ...selection, ...attack }),
-      two.call('attack.run', { ...ids.two, ...selection, ...attack }),
+      hosts.one.call('attack.run', { ...hosts.ids.one, ...selection, ...attack }),
+      hosts.two.call('attack.run', { ...hosts.ids.two, ...selection, ...attack }),
     ])
     expect(Array.from(pooledRun.indices)).toEqual([0])
     expect(Array.from(pooledRun.labels)).toEqual([7])
@@ -115,8 +96,8 @@ describe('sharded job routing', () => {
 
     const curve = { attacks: [{ id: 'fgsm', params: {} }], protocols: ['transfer' as const] }
     const [singleCurve, pooledCurve] = await Promise.all([
-      one.call('attack.curve', { ...ids.one, ...selection, ...curve }),
-      two.call('attack.curve', { ...ids.two, ...selection, ...curve }),
+      hosts.one.call('attack.curve', { ...hosts.ids.one, ...selection, ...curve }),
+      hosts.two.call('attack.curve', { ...hosts.ids.two, ...selection, ...curve }),
     ])
     expect(Array.from(pooledCurve.indices)).toEqual([0])
     expect(pooledCurve.entries.map((e) => [e.successRate, e.curve.auc, e.curve.count])).toEqual(
