@@ -314,12 +314,11 @@ async function assign(mode: ForwardEngine, model: Classifier, options: AttachOpt
   const engine = new ModelEngine(model, { forward: measured.forward, gradient, reason: '' }, mode, measured.reason, scorer, key, remembered)
   // A remembered decision stands when it needs no probe: onnxruntime's graph (written when a job
   // first needs it), or TF.js timed against it.
-  let standing: string | undefined
-  if (remembered?.gradientReason !== undefined) {
-    if (remembered.gradient === 'onnxruntime') standing = remembered.gradientReason
-    else if (remembered.gradientReason.startsWith('input gradient of')) standing = remembered.gradientReason
-    if (standing !== undefined) engine.assignment.gradient = remembered.gradient
-  }
+  const stands =
+    remembered?.gradientReason !== undefined &&
+    (remembered.gradient === 'onnxruntime' || remembered.gradientReason.startsWith('input gradient of'))
+  const standing = stands ? remembered.gradientReason : undefined
+  if (stands) engine.assignment.gradient = remembered.gradient
   if (key && !remembered) await rememberChoice(key, { forward: measured.forward, gradient, reason: measured.reason })
   engine.setReason(standing)
   if (standing !== undefined && remembered?.gradient === 'tfjs') engine.settleGradients()
